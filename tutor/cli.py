@@ -1,0 +1,67 @@
+"""The `tutor` command: parse arguments, hand over to the module that does the work.
+
+Each subcommand's module is imported only when that subcommand runs, so
+`tutor --help` and `tutor grade` never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from tutor import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="A conversational case tutor for radiology learners. "
+        "With no command, opens the case library in the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser("play", help="play a case (app in a terminal, plain text from a pipe)")
+    play.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
+    play.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
+
+    grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
+    grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
+    grade.add_argument("--stage", help="the stage id the answer is for")
+    grade.add_argument("--answer", help="the answer text")
+    grade.add_argument("--batch", metavar="FILE", help='JSON lines {"stage": ..., "answer": ...}; - for stdin')
+
+    listing = commands.add_parser("list", help="list the cases")
+    listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
+
+    check = commands.add_parser("check", help="validate case files and run their examples")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the shipped library)")
+    return parser
+
+
+# Which module runs each subcommand; `None` is the app with no command.
+COMMAND_MODULES = {
+    "play": "tutor.play_command",
+    "grade": "tutor.grade_command",
+    "list": "tutor.list_command",
+    "check": "tutor.check_command",
+    None: "tutor.tui.launch",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(COMMAND_MODULES[args.command])
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`tutor list | head`): nothing left to say.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The plain, immutable data a case file becomes once loaded.
+
+Everything below the loader (matching, grading, the engine, the front ends)
+works on these objects only, never on YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+STAGE_KINDS = ("history", "findings", "differential", "diagnosis", "management")
+
+
+def frozen_mapping(items: Mapping | None = None) -> Mapping:
+    """A read-only view over a copy, so frozen dataclasses stay frozen."""
+    return MappingProxyType(dict(items or {}))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Something a learner may say: a finding, a diagnosis, a feature of the history."""
+
+    id: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    origin: str = ""  # "file:line" where it was defined, for messages
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    """How to tell two confusable diagnoses apart."""
+
+    id: str
+    between: tuple[str, str]
+    why_confused: str = ""
+    points: tuple[str, ...] = ()
+    trap: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    concept: str
+    weight: float = 1.0
+    required: bool = False
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class Misconception:
+    concept: str
+    feedback: str | None = None
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """An author's own test answer: which concepts it must match (the checker runs these)."""
+
+    answer: str
+    matches: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    ask: str
+    expect: tuple[Expectation, ...]
+    explain: str
+    kind: str | None = None
+    pass_count: int = 1  # the resolved `pass` rule
+    misconceptions: tuple[Misconception, ...] = ()
+    hints: tuple[str, ...] = ()
+    attempts: int = 3
+    present: str | None = None  # extension: what the learner is shown before `ask`
+    examples: tuple[Example, ...] = ()
+    line: int = 0
+
+    @property
+    def expected_ids(self) -> tuple[str, ...]:
+        return tuple(e.concept for e in self.expect)
+
+    @property
+    def required_ids(self) -> tuple[str, ...]:
+        return tuple(e.concept for e in self.expect if e.required)
+
+    @property
+    def misconception_ids(self) -> tuple[str, ...]:
+        return tuple(m.concept for m in self.misconceptions)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    title: str
+    source: str
+    stages: tuple[Stage, ...]
+    # Every concept and discriminator the case can use: the shared lexicon and
+    # discriminators merged with the case's own (the case's own win).
+    concepts: Mapping[str, Concept] = field(default_factory=frozen_mapping)
+    discriminators: Mapping[str, Discriminator] = field(default_factory=frozen_mapping)
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    difficulty: int | None = None
+    time_limit: int | None = None
+    intro: str | None = None  # extension: the vignette shown when the case opens
+    path: str = ""
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def label(self, concept_id: str) -> str:
+        concept = self.concepts.get(concept_id)
+        return concept.label if concept else concept_id
+
+    def discriminator_between(self, a: str, b: str) -> Discriminator | None:
+        for disc in self.discriminators.values():
+            if set(disc.between) == {a, b}:
+                return disc
+        return None

@@ -1,0 +1,48 @@
+"""Text from a case file or a learner is shown, never obeyed by the terminal.
+
+Strips escape sequences (CSI, OSC, and lone ESC pairs) and every other control
+character except newline and tab, so nothing a case author or learner types
+can move the cursor, retitle the window or hide text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]                  # CSI: ESC [ params intermediates final
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?     # OSC: ESC ] ... BEL or ST
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?          # DCS, SOS, PM, APC strings
+    | \x1b[@-Z\\-_]                          # two-byte ESC sequences
+    | \x9b[0-?]*[ -/]*[@-~]                  # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+
+
+def _is_unsafe(char: str) -> bool:
+    if char in "\n\t":
+        return False
+    category = unicodedata.category(char)
+    # Cc: C0/C1 controls. Cf: format characters such as bidi overrides, which
+    # can reorder what a reader sees; zero-width joiners are kept for emoji/CJK.
+    if category == "Cc":
+        return True
+    return category == "Cf" and char not in "\u200d\u200c"
+
+
+def printable(text: str) -> str:
+    """The text with escape sequences and control characters removed."""
+    if not text:
+        return ""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if not _is_unsafe(ch))
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Printable text folded onto one line and cut to `limit` characters, for echoes and lists."""
+    flat = " ".join(printable(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
