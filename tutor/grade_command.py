@@ -1,0 +1,109 @@
+"""`tutor grade`: grade answers without playing, one JSON object per answer.
+
+Every problem (no such case, an invalid case, an unknown stage, a bad batch
+line) is reported as `where:line: message` on stderr with exit status 2, and
+a batch is checked whole before anything is graded, so a script never gets
+half an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+
+from tutor.loading import CaseError
+from tutor.model import Case
+
+USAGE_ERROR = 2
+
+
+@dataclass(frozen=True)
+class _Request:
+    stage: str
+    answer: str
+
+
+def _print_problems(lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return USAGE_ERROR
+
+
+def _stage_problem(case: Case, stage_id: object) -> str | None:
+    known = [s.id for s in case.stages]
+    if not isinstance(stage_id, str) or stage_id not in known:
+        return f"no stage {stage_id!r} in case {case.id!r} (its stages: {', '.join(known)})"
+    return None
+
+
+def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
+    try:
+        if path == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return [], [f"{path}:0: cannot read the batch file: {reason}"]
+    requests: list[_Request] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{number}: not a JSON object: {error.msg}")
+            continue
+        if not isinstance(item, dict):
+            problems.append(f'{path}:{number}: expected a JSON object like {{"stage": ..., "answer": ...}}')
+            continue
+        missing = [key for key in ("stage", "answer") if key not in item]
+        if missing:
+            problems.append(f"{path}:{number}: missing {' and '.join(repr(k) for k in missing)}")
+            continue
+        if not isinstance(item["answer"], str):
+            problems.append(f"{path}:{number}: 'answer' must be a string")
+            continue
+        stage_problem = _stage_problem(case, item["stage"])
+        if stage_problem:
+            problems.append(f"{path}:{number}: {stage_problem}")
+            continue
+        requests.append(_Request(item["stage"], item["answer"]))
+    return requests, problems
+
+
+def run(args) -> int:
+    if args.batch is None and (args.stage is None or args.answer is None):
+        return _print_problems(["tutor grade: give --stage and --answer, or --batch FILE"])
+    if args.batch is not None and (args.stage is not None or args.answer is not None):
+        return _print_problems(["tutor grade: --batch cannot be combined with --stage/--answer"])
+
+    from tutor.library import load_case  # after argument checks: loading is the slow part
+
+    try:
+        case = load_case(args.case)
+    except CaseError as error:
+        return _print_problems([str(p) for p in error.problems])
+
+    if args.batch is not None:
+        requests, problems = _read_batch(args.batch, case)
+        if problems:
+            return _print_problems(problems)
+    else:
+        problem = _stage_problem(case, args.stage)
+        if problem:
+            return _print_problems([f"--stage: {problem}"])
+        requests = [_Request(args.stage, args.answer)]
+
+    from tutor.grading import CaseGrader
+
+    grader = CaseGrader(case)
+    out = sys.stdout
+    for request in requests:
+        grade = grader.grade(request.stage, request.answer)
+        out.write(json.dumps(grade.to_json(), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0

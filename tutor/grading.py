@@ -1,0 +1,103 @@
+"""One answer to one stage: what it got right, what it denied, what it missed.
+
+`CaseGrader` builds the case's concept index once; `grade` then reads an
+answer against a stage. Credit here is for this answer alone; the engine
+adds answers up across attempts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.matching import Analysis, ConceptIndex, Mention
+from tutor.model import Case, Stage
+
+
+@dataclass(frozen=True)
+class Grade:
+    stage_id: str
+    answer: str
+    matched: tuple[str, ...]  # expected concepts the answer asserts, in stage order
+    misconceptions: tuple[str, ...]  # misconception concepts it asserts
+    negated: tuple[str, ...]  # stage concepts it mentions only to deny
+    missing: tuple[str, ...]  # expected concepts it does not assert
+    credit: float  # weighted share of expected concepts matched, 0..1
+    mentions: tuple[Mention, ...]  # every known concept named, in or out of the stage
+    truncated: bool = False
+
+    def evidence(self, concept_id: str) -> Mention | None:
+        """The best asserted mention of a concept, if any."""
+        best = None
+        for mention in self.mentions:
+            if mention.concept == concept_id and not mention.negated:
+                if best is None or mention.score > best.score:
+                    best = mention
+        return best
+
+    def to_json(self) -> dict:
+        def words(ids: tuple[str, ...], denied: bool) -> dict:
+            out = {}
+            for concept_id in ids:
+                found = [m for m in self.mentions if m.concept == concept_id and m.negated == denied]
+                if found:
+                    best = max(found, key=lambda m: m.score)
+                    out[concept_id] = {
+                        "text": best.evidence, "start": best.start, "end": best.end,
+                        "term": best.term, "score": best.score,
+                    }
+            return out
+
+        data = {
+            "stage": self.stage_id,
+            "answer": self.answer,
+            "matched": list(self.matched),
+            "misconceptions": list(self.misconceptions),
+            "negated": list(self.negated),
+            "missing": list(self.missing),
+            "credit": self.credit,
+            "evidence": {
+                **words(self.matched, False), **words(self.misconceptions, False),
+                **words(self.negated, True),
+            },
+            "also_mentioned": sorted(
+                {m.concept for m in self.mentions}
+                - set(self.matched) - set(self.misconceptions) - set(self.negated)
+            ),
+        }
+        if self.truncated:
+            data["truncated"] = True
+        return data
+
+
+class CaseGrader:
+    """Grades answers for one case; build once, call per answer."""
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.index = ConceptIndex(case.concepts.values())
+
+    def mentions(self, answer: str) -> Analysis:
+        return self.index.find(answer)
+
+    def grade(self, stage: Stage | str, answer: str) -> Grade:
+        if isinstance(stage, str):
+            stage = self.case.stage(stage)
+        analysis = self.index.find(answer)
+        asserted = analysis.asserted()
+        denied = analysis.denied_only()
+        expected = stage.expected_ids
+        matched = tuple(c for c in expected if c in asserted)
+        total = sum(e.weight for e in stage.expect)
+        got = sum(e.weight for e in stage.expect if e.concept in asserted)
+        stage_concepts = expected + tuple(c for c in stage.misconception_ids if c not in expected)
+        return Grade(
+            stage_id=stage.id,
+            answer=answer,
+            matched=matched,
+            misconceptions=tuple(c for c in stage.misconception_ids if c in asserted),
+            negated=tuple(c for c in stage_concepts if c in denied),
+            missing=tuple(c for c in expected if c not in asserted),
+            credit=round(got / total, 4) if total > 0 else 0.0,
+            mentions=analysis.mentions,
+            truncated=analysis.truncated,
+        )

@@ -1,0 +1,439 @@
+"""Answer text in, concept mentions out.
+
+`ConceptIndex` is built once per case from every concept the case can use;
+`find(text)` then says which concepts the text names, whether each is
+asserted or denied, and the words that show it. It knows nothing of stages,
+credit or scores (that is `grading`).
+
+How a term is found in an answer:
+- both are tokenized the same way (`tokens.tokenize`): case, spelling,
+  plurals, hyphens and "r/o"-style shorthand are folded there;
+- each content word of the term must match a distinct answer word in the same
+  clause: exactly for short words, abbreviations, numbers and Chinese
+  characters, within a few edits for long words (scaled to length);
+- the words may come in another order ("edema of the quadratus femoris"),
+  with at most one or two unrelated words between them, so a term that is
+  only part of a longer, different phrase does not match;
+- a mention inside a longer mention of another concept gives way to it
+  ("femoroacetabular impingement" is FAI, not "impingement").
+Negation is decided per mention by `negation_of`, from cue words before or
+after it within its clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from tutor.model import Concept
+from tutor.tokens import (
+    CJK,
+    COMMA,
+    CONSIDER_MARK,
+    HARD,
+    LIST,
+    NEG_MARK,
+    NUM,
+    WORD,
+    Token,
+    prepare,
+    tokenize,
+)
+
+MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
+
+STOPWORDS = frozenset(
+    "a an the of in at on to with and or for from by as is are was were be been being "
+    "its it this that these those there which very some any also of".split()
+) | frozenset({"of", "and", "or"})
+# Cues that deny what follows them ("no", "without") or what precedes them ("absent").
+NEG_BEFORE = frozenset(
+    {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
+     "none", "negative", "absent", "unlikely", NEG_MARK}
+)
+NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", NEG_MARK})
+# Words that may stand between a mention and a cue after it: "trauma is denied".
+_LINKING = frozenset(
+    {"is", "are", "was", "were", "be", "been", "has", "have", "had", "also", "clearly",
+     "definitely", "entirely", "completely", "probably", "likely", "seem", "seen", "felt"}
+)
+# Words that end the reach of a cue before them: "no trauma but long-stride pain".
+_SCOPE_ENDS = frozenset(
+    {"but", "however", "although", "though", "yet", "except", "whereas", "while", "which",
+     "who", "apart", "aside", "besides", "instead", "rather", "likely", "probably", "possibly",
+     "favor", "favored", "suggest", "suggestive", "consistent", "compatible", "represent",
+     "more", "most", "then", "so", "because", "since", "due", "show", "reveal", "demonstrate",
+     "report", "complain", "present", "worse", "better", "aggravat", "reliev", "positive",
+     "consider", "think", "suspect", "favour", CONSIDER_MARK}
+)
+# "no A or B" denies both; "no A and B" is read as denying A only, the way
+# learners write "no trauma and pain on long strides".
+_CONNECTORS = frozenset({"or", "nor", "/"})
+_SCOPE_REACH = 5.0  # content words a cue before a mention reaches across
+# Short words that are also abbreviations compare case-sensitively ("US" is not "us").
+_COMMON_SHORT_WORDS = STOPWORDS | frozenset(
+    "am do go he if me my no so up us we all can has may not one our out per who any pet hip "
+    "met arm leg ad".split()
+)
+# Prefixes whose swap flips the meaning; a one-letter typo must not bridge them.
+_OPPOSITE_PREFIXES = (
+    ("hyper", "hypo"), ("intra", "extra"), ("inter", "intra"), ("supra", "infra"),
+    ("sub", "supra"), ("pre", "post"), ("ante", "retro"), ("endo", "exo"), ("add", "abd"),
+    ("hetero", "homo"), ("mono", "poly"), ("uni", "bi"), ("in", "ex"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TermWord:
+    norm: str
+    raw: str
+    optional: bool  # a stopword: may be absent from the answer
+    case_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    concept: str
+    text: str  # as the author wrote it
+    words: tuple[TermWord, ...]
+    denial_core: bool  # the core of an absence concept: it is asserted when this is denied
+    ordered: bool  # Chinese terms match in order, character by character
+
+    @property
+    def required(self) -> tuple[int, ...]:
+        return tuple(i for i, w in enumerate(self.words) if not w.optional)
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept: str
+    negated: bool
+    start: int  # character offsets into the answer as read (see Analysis.text)
+    end: int
+    evidence: str
+    term: str
+    score: float
+    covered: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str  # the answer as read: printable, NFKC-folded, cut at MAX_ANSWER_CHARS
+    mentions: tuple[Mention, ...]
+    truncated: bool
+
+    def asserted(self) -> set[str]:
+        return {m.concept for m in self.mentions if not m.negated}
+
+    def denied_only(self) -> set[str]:
+        return {m.concept for m in self.mentions if m.negated} - self.asserted()
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    first: int
+    last: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    term: Term
+    first: int
+    last: int
+    covered: frozenset[int]
+    score: float
+
+
+def allowed_edits(word: str) -> int:
+    """How many typing slips a word of this length may carry and still count."""
+    n = len(word)
+    if n <= 4:
+        return 0
+    if n <= 8:
+        return 1
+    if n <= 12:
+        return 2
+    return 3
+
+
+def is_absence_concept(concept: Concept) -> bool:
+    words = [t.norm for t in tokenize(prepare(concept.label)) if t.kind not in (COMMA, HARD)]
+    return bool(words) and words[0] in NEG_BEFORE
+
+
+def _close_enough(typed: str, known: str, distance: int) -> bool:
+    if distance > allowed_edits(known) or len(typed) < 4 or typed[0] != known[0]:
+        return False
+    if len(known) == 5 and (typed[:2] != known[:2] or typed[-1] != known[-1]):
+        return False
+    for a, b in _OPPOSITE_PREFIXES:
+        if (typed.startswith(a) and known.startswith(b)) or (typed.startswith(b) and known.startswith(a)):
+            return False
+    return True
+
+
+class ConceptIndex:
+    """Every term of every concept, arranged so that one answer is cheap to read."""
+
+    def __init__(self, concepts: Iterable[Concept]):
+        self.terms: list[Term] = []
+        for concept in concepts:
+            self.terms.extend(_terms_of(concept))
+        self._by_word: dict[str, list[tuple[int, int]]] = {}
+        for t_index, term in enumerate(self.terms):
+            for w_index, word in enumerate(term.words):
+                if not word.optional:
+                    self._by_word.setdefault(word.norm, []).append((t_index, w_index))
+        self._fuzzy_vocabulary = sorted(
+            w for w in self._by_word if w.isascii() and w.isalpha() and len(w) >= 5
+        )
+        self._similar_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    # -- words -------------------------------------------------------------
+
+    def _similar_words(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Known term words this answer word may stand for, with a similarity 0..100."""
+        cached = self._similar_cache.get(word)
+        if cached is not None:
+            return cached
+        found: list[tuple[str, float]] = []
+        if word in self._by_word:
+            found.append((word, 100.0))
+        if len(word) >= 4 and word.isascii() and word.isalpha():
+            for known, distance, _ in process.extract(
+                word, self._fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=3, limit=None
+            ):
+                if distance and _close_enough(word, known, int(distance)):
+                    found.append((known, 100.0 * (1 - distance / max(len(word), len(known)))))
+        result = tuple(found)
+        if len(self._similar_cache) > 50_000:
+            self._similar_cache.clear()
+        self._similar_cache[word] = result
+        return result
+
+    def _hits(self, tokens: list[Token], segment: list[int]) -> dict[str, list[_Hit]]:
+        hits: dict[str, list[_Hit]] = {}
+        for i, token in enumerate(tokens):
+            if token.kind not in (WORD, NUM, CJK):
+                continue
+            for known, similarity in self._similar_words(token.norm):
+                hits.setdefault(known, []).append(_Hit(i, i, similarity))
+            # "ischio femoral" typed apart still names "ischiofemoral".
+            nxt = i + 1
+            if (
+                nxt < len(tokens)
+                and segment[nxt] == segment[i]
+                and token.kind == WORD == tokens[nxt].kind
+                and len(token.norm) >= 3 <= len(tokens[nxt].norm)
+                and token.norm.isalpha()
+                and tokens[nxt].norm.isalpha()
+            ):
+                for known, similarity in self._similar_words(token.norm + tokens[nxt].norm):
+                    if len(known) >= 8:
+                        hits.setdefault(known, []).append(_Hit(i, nxt, similarity))
+        return hits
+
+    # -- terms -------------------------------------------------------------
+
+    def _place(self, term: Term, tokens: list[Token], segment: list[int],
+               hits: dict[str, list[_Hit]]) -> list[_Placement]:
+        required = term.required
+        if not required:
+            return []
+        options: list[list[_Hit]] = []
+        for w_index in required:
+            word = term.words[w_index]
+            found = hits.get(word.norm, [])
+            if word.case_sensitive:
+                found = [h for h in found if tokens[h.first].raw == word.raw]
+            if not found:
+                return []
+            options.append(found)
+        anchor = min(range(len(options)), key=lambda k: len(options[k]))
+        placements: list[_Placement] = []
+        for start in options[anchor]:
+            chosen: list[_Hit | None] = [None] * len(options)
+            chosen[anchor] = start
+            used = set(range(start.first, start.last + 1))
+            for k, found in enumerate(options):
+                if k == anchor:
+                    continue
+                best = None
+                for hit in found:
+                    if segment[hit.first] != segment[start.first] or used & set(range(hit.first, hit.last + 1)):
+                        continue
+                    if term.ordered:
+                        if (k < anchor and hit.first >= start.first) or (k > anchor and hit.first <= start.first):
+                            continue
+                    key = (abs(hit.first - start.first), -hit.similarity)
+                    if best is None or key < best[0]:
+                        best = (key, hit)
+                if best is None:
+                    break
+                chosen[k] = best[1]
+                used |= set(range(best[1].first, best[1].last + 1))
+            else:
+                placement = self._judge(term, tokens, chosen, used)  # type: ignore[arg-type]
+                if placement is not None:
+                    placements.append(placement)
+        return placements
+
+    @staticmethod
+    def _judge(term: Term, tokens: list[Token], chosen: list[_Hit], covered: set[int]) -> _Placement | None:
+        first = min(h.first for h in chosen)
+        last = max(h.last for h in chosen)
+        extras = 0
+        for i in range(first, last + 1):
+            if i in covered:
+                continue
+            norm = tokens[i].norm
+            if norm in NEG_BEFORE or norm == CONSIDER_MARK:
+                return None  # "quadratus femoris no edema" is not the edema
+            if norm not in STOPWORDS:
+                extras += 1
+        words = len(chosen)
+        allowance = 0 if term.ordered or words == 1 else (1 if words <= 3 else 2)
+        if extras > allowance or (last - first + 1) > words + allowance + 3:
+            return None
+        in_order = all(a.first < b.first for a, b in zip(chosen, chosen[1:]))
+        if term.ordered and not in_order:
+            return None
+        score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
+        return _Placement(term, first, last, frozenset(covered), score)
+
+    # -- answers -----------------------------------------------------------
+
+    def find(self, text: str) -> Analysis:
+        prepared = prepare(text)
+        truncated = len(prepared) > MAX_ANSWER_CHARS
+        if truncated:
+            prepared = prepared[:MAX_ANSWER_CHARS]
+        tokens = tokenize(prepared)
+        segment: list[int] = []
+        current = 0
+        for token in tokens:
+            if token.is_separator:
+                current += 1
+            segment.append(current)
+        hits = self._hits(tokens, segment)
+        candidates: set[int] = set()
+        for known in hits:
+            candidates.update(t for t, _ in self._by_word.get(known, ()))
+        placements: list[_Placement] = []
+        for t_index in sorted(candidates):
+            placements.extend(self._place(self.terms[t_index], tokens, segment, hits))
+        placements = _keep_outermost(placements)
+        covered_all = [p.covered for p in placements]
+        mentions = []
+        for p in placements:
+            denied, cue = negation_of(tokens, p.first, p.last, covered_all)
+            first = min(p.first, cue) if cue is not None else p.first
+            last = max(p.last, cue) if cue is not None else p.last
+            start, end = tokens[first].start, tokens[last].end
+            negated = (not denied) if p.term.denial_core else denied
+            mentions.append(
+                Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
+                        round(max(0.0, p.score), 1), p.covered)
+            )
+        mentions.sort(key=lambda m: (m.start, m.concept))
+        return Analysis(prepared, tuple(mentions), truncated)
+
+
+def _keep_outermost(placements: list[_Placement]) -> list[_Placement]:
+    """One placement per spot: the best for a concept, and none swallowed by another concept's."""
+    placements.sort(key=lambda p: (-len(p.covered), -p.score, p.first))
+    kept: list[_Placement] = []
+    for p in placements:
+        swallowed = False
+        for q in kept:
+            if p.covered <= q.covered and (q.term.concept == p.term.concept or len(q.covered) > len(p.covered)):
+                swallowed = True
+                break
+            if q.term.concept == p.term.concept and p.covered & q.covered:
+                swallowed = True
+                break
+        if not swallowed:
+            kept.append(p)
+    return kept
+
+
+def negation_of(tokens: list[Token], first: int, last: int,
+                mentions: list[frozenset[int]]) -> tuple[bool, int | None]:
+    """Whether the words first..last are denied, and where the cue stands."""
+    reach = 0.0
+    for i in range(first - 1, -1, -1):
+        token = tokens[i]
+        if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
+            break
+        if token.norm in NEG_BEFORE:
+            return True, i
+        if token.kind == LIST or token.norm in _CONNECTORS or token.norm in STOPWORDS:
+            continue
+        reach += 0.4 if token.kind == CJK else 1.0
+        if reach > _SCOPE_REACH:
+            break
+    i = last + 1
+    while i < len(tokens) and tokens[i].kind in (WORD, CJK) and (
+        tokens[i].norm in _LINKING or tokens[i].norm in STOPWORDS
+    ):
+        i += 1
+    if i < len(tokens):
+        token = tokens[i]
+        if token.norm in NEG_AFTER:
+            return True, i
+        if token.norm in ("not", "no"):
+            j = i + 1
+            while j < len(tokens) and tokens[j].norm in STOPWORDS:
+                j += 1
+            if j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST) or not any(j in c for c in mentions):
+                return True, i
+    return False, None
+
+
+def _terms_of(concept: Concept) -> list[Term]:
+    absence = is_absence_concept(concept)
+    terms: list[Term] = []
+    seen: set[tuple[str, ...]] = set()
+    for text in (concept.label, *concept.synonyms):
+        for words, denial_core in _term_variants(text, absence):
+            key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
+            if words and key not in seen:
+                seen.add(key)
+                ordered = any(not w.norm.isascii() for w in words)
+                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered))
+    return terms
+
+
+def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]]:
+    tokens = [t for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
+    words = [_term_word(t) for t in tokens]
+    variants: list[tuple[list[TermWord], bool]] = []
+    if absence and words and words[0].norm in NEG_BEFORE:
+        core = words[1:]
+        while core and core[0].norm in NEG_BEFORE | STOPWORDS:
+            core = core[1:]
+        if core:
+            variants.append((core, True))
+    else:
+        variants.append((words, False))
+    # "ischio-femoral" written with a hyphen may be typed as one word.
+    if "-" in text and len(tokens) > 1:
+        joined = [_term_word(t) for t in tokenize(prepare(text.replace("-", "")))
+                  if t.kind in (WORD, NUM, CJK)]
+        if joined != words:
+            variants += [(v, core) for v, core in _term_variants(text.replace("-", ""), absence)]
+    return variants
+
+
+def _term_word(token: Token) -> TermWord:
+    raw = token.raw
+    case_sensitive = (
+        raw.isascii() and raw.isalpha() and raw.isupper() and len(raw) <= 4
+        and token.norm in _COMMON_SHORT_WORDS
+    )
+    optional = token.norm in STOPWORDS and not case_sensitive
+    return TermWord(token.norm, raw, optional, case_sensitive)

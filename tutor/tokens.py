@@ -1,0 +1,206 @@
+"""Learner text and concept terms, cut into comparable tokens.
+
+Both sides of every comparison go through `tokenize`, so a rule here (British
+spelling, plural endings, "r/o" shorthand) only has to be consistent, not
+linguistically perfect: "oedema" and "edema" meet at "edema" either way.
+Each token keeps its character offsets so evidence can quote the learner.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tutor.text_safety import printable
+
+# Token kinds.
+WORD, CJK, NUM, HARD, COMMA, LIST = "word", "cjk", "num", "hard", "comma", "list"
+SEPARATOR_KINDS = frozenset({HARD, COMMA, LIST})
+
+# Roles a token can play for negation; set on cue words, after phrase rewriting.
+NEG_MARK = "\x00neg"  # "ruled out", "excluded", 已排除: denies what is next to it
+CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a concept in play
+
+_CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(
+    rf"""
+    (?P<cjk>[{_CJK_RANGES}])
+    | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
+    | (?P<num>\d+(?:[.,]\d+)?)
+    | (?P<hard>[.;:!?。；：！？\n]|\.\.\.)
+    | (?P<comma>[,，()\[\]（）{{}}"“”])
+    | (?P<list>[、/+&＋／])
+    | (?P<symbol><=|>=|[<>≤≥])
+    """,
+    re.VERBOSE,
+)
+
+_BRITISH = {
+    "oedema": "edema", "oedematous": "edematous", "haemorrhage": "hemorrhage",
+    "tumour": "tumor", "tumours": "tumors", "fibre": "fiber", "fibres": "fibers",
+    "centre": "center", "favour": "favor", "favoured": "favored", "grey": "gray",
+    "anaesthetic": "anesthetic", "orthopaedic": "orthopedic", "paediatric": "pediatric",
+    "hyperaemia": "hyperemia", "hyperaemic": "hyperemic", "ischaemia": "ischemia",
+    "ischaemic": "ischemic", "oestrogen": "estrogen", "labour": "labor",
+    "programme": "program", "manoeuvre": "maneuver", "manoeuvres": "maneuvers",
+    "behaviour": "behavior", "colour": "color", "metre": "meter", "litre": "liter",
+}
+_ISE = re.compile(r"(?<=[a-z]{3})(is|ys)(e|ed|es|ing|ation|ations)$")
+_DIPHTHONG = re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z]{2})|^(ae|oe)(?=[a-z]{3})")
+
+# Multi-word phrases that stand for one idea, rewritten before matching.
+# Longest first within a shared first word; values are the replacement token.
+_PHRASES: dict[tuple[str, ...], str] = {}
+
+
+def _phrases(replacement: str, *phrases: str) -> None:
+    for phrase in phrases:
+        _PHRASES[tuple(phrase.split())] = replacement
+
+
+_phrases(
+    CONSIDER_MARK,
+    "cannot exclude", "can not exclude", "cannot rule out", "can not rule out",
+    "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
+    "not excluded", "not ruled out", "not be excluded", "not be ruled out",
+    "r / o", "rule out", "rule out of", "to exclude", "exclude", "ruling out",
+)
+_phrases(NEG_MARK, "ruled out", "excluded", "excluding", "was excluded", "were excluded")
+_phrases("lt", "less than", "smaller than", "narrower than", "lower than", "shorter than",
+         "under", "below", "<", "≤", "< =")
+_phrases("gt", "more than", "greater than", "larger than", "wider than", "longer than",
+         "over", "above", "exceeding", ">", "≥", "> =")
+_phrases("no", "negative for", "free of", "absence of", "no evidence of", "no sign of",
+         "no signs of", "rather than", "instead of", "not consistent with", "argues against",
+         "argue against", "nor")
+_phrases("with", "along with", "together with")
+# Traditional (and the commonest Simplified) Chinese cues; CJK text is tokenized per character.
+for _zh, _rep in {
+    "無法排除": CONSIDER_MARK, "不能排除": CONSIDER_MARK, "不排除": CONSIDER_MARK,
+    "不可排除": CONSIDER_MARK, "无法排除": CONSIDER_MARK,
+    "已排除": NEG_MARK, "排除了": NEG_MARK, "被排除": NEG_MARK, "排除": CONSIDER_MARK,
+    "沒有": "no", "没有": "no", "並無": "no", "并无": "no", "未見": "no", "未见": "no",
+    "不是": "not", "否認": "deny", "否认": "deny", "不太可能": "unlikely", "可能性低": "unlikely",
+    "但是": "but", "可是": "but", "而是": "but", "可能": "likely", "較可能": "likely",
+    "考慮": "likely", "考虑": "likely", "懷疑": "likely", "疑似": "likely", "符合": "consistent",
+    "沒": "no", "没": "no", "無": "no", "无": "no", "非": "not", "未": "no", "但": "but",
+    "卻": "but", "或": "or", "和": "and", "及": "and", "與": "and", "与": "and", "的": "of",
+}.items():
+    _PHRASES[tuple(_zh)] = _rep
+_LONGEST_PHRASE = max(len(key) for key in _PHRASES)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    norm: str  # what comparisons use
+    raw: str  # the text as written (short capitalised abbreviations compare on this)
+    start: int
+    end: int
+    kind: str
+
+    @property
+    def is_separator(self) -> bool:
+        return self.kind in SEPARATOR_KINDS
+
+
+def prepare(text: str, limit: int | None = None) -> str:
+    """The text a learner meant: printable, NFKC-folded (full-width to ASCII), optionally cut."""
+    text = unicodedata.normalize("NFKC", printable(text or ""))
+    if limit is not None and len(text) > limit:
+        text = text[:limit]
+    return text
+
+
+def _spelling(word: str) -> str:
+    word = _BRITISH.get(word, word)
+    if len(word) >= 6:
+        word = _DIPHTHONG.sub("e", word)
+        word = _ISE.sub(lambda m: ("iz" if m.group(1) == "is" else "yz") + m.group(2), word)
+    return word
+
+
+def _stem(word: str) -> str:
+    """A light, symmetric stemmer: plurals and -ed/-ing, nothing clever."""
+    if len(word) <= 3 or not word.isalpha() or not word.isascii():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 5:
+        word = word[:-2]
+    else:
+        return word
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    return word
+
+
+def _split_apostrophe(word: str) -> list[str]:
+    word = word.replace("’", "'")
+    if "'" not in word:
+        return [word]
+    if word in ("can't", "cannot"):
+        return ["can", "not"]
+    if word == "won't":
+        return ["will", "not"]
+    if word.endswith("n't"):
+        return [word[:-3], "not"]
+    head, _, tail = word.partition("'")
+    return [head] if tail in ("s", "d", "ll", "re", "ve", "m") else [head + tail]
+
+
+def _raw_tokens(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        raw = match.group()
+        start, end = match.span()
+        if kind == "word":
+            for part in _split_apostrophe(raw.casefold()):
+                if part == "cannot":
+                    tokens += [Token("can", raw, start, end, WORD), Token("not", raw, start, end, WORD)]
+                elif part:
+                    tokens.append(Token(_spelling(part), raw, start, end, WORD))
+        elif kind == "symbol":
+            tokens.append(Token(raw, raw, start, end, WORD))
+        elif kind == "num":
+            tokens.append(Token(raw.replace(",", "."), raw, start, end, NUM))
+        elif kind == "list" and raw in "/／":
+            tokens.append(Token("/", raw, start, end, LIST))
+        else:
+            tokens.append(Token(raw, raw, start, end, kind))
+    return tokens
+
+
+def _rewrite_phrases(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+            key = tuple(t.norm for t in tokens[i : i + size])
+            replacement = _PHRASES.get(key)
+            if replacement is not None:
+                first, last = tokens[i], tokens[i + size - 1]
+                kind = WORD if replacement.isascii() or replacement.startswith("\x00") else CJK
+                out.append(Token(replacement, first.raw if size == 1 else "", first.start, last.end, kind))
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of already-prepared text, phrase-rewritten and stemmed."""
+    tokens = _rewrite_phrases(_raw_tokens(text))
+    return [
+        Token(_stem(t.norm), t.raw, t.start, t.end, t.kind) if t.kind == WORD and not t.norm.startswith("\x00") else t
+        for t in tokens
+    ]
