@@ -1,0 +1,366 @@
+"""The engine on its own, driven directly like h11's tests: actions in, events out.
+
+The case is built from model dataclasses (the format page's example plus a
+diagnosis stage), and graded by the real CaseGrader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tutor import wording
+from tutor.engine import (
+    HINT_PENALTY,
+    Answer,
+    AnswerGraded,
+    AskHint,
+    CaseFinished,
+    CaseOpened,
+    HintGiven,
+    MisconceptionMet,
+    NotRecognised,
+    Nudge,
+    Quit,
+    Skip,
+    StageClosed,
+    StageOpened,
+    advance,
+    open_case,
+)
+from tutor.grading import CaseGrader
+from tutor.model import Case, Concept, Discriminator, Expectation, Misconception, Stage
+
+
+def build_case() -> Case:
+    concepts = {
+        "ifi": Concept("ifi", "Ischiofemoral impingement", ("IFI", "ischio-femoral impingement")),
+        "no-trauma": Concept("no-trauma", "No history of trauma", ("atraumatic", "non-traumatic")),
+        "hamstring-tendinopathy": Concept(
+            "hamstring-tendinopathy", "Proximal hamstring tendinopathy", ("hamstring tendinosis", "PHT")
+        ),
+        "hip-oa": Concept("hip-oa", "Hip osteoarthritis", ("hip OA",)),
+        "long-stride-pain": Concept("long-stride-pain", "Pain with long strides", ("worse with long strides",)),
+    }
+    discriminators = {
+        "ifi-vs-hamstring": Discriminator(
+            "ifi-vs-hamstring",
+            ("ifi", "hamstring-tendinopathy"),
+            why_confused="Both hurt at the ischial tuberosity.",
+            points=("IFI hurts towards the groin.", "Tendinopathy shows a thick tendon."),
+            trap="They can coexist; report both.",
+        )
+    }
+    history = Stage(
+        id="history",
+        kind="history",
+        ask="Which features of this history matter?",
+        present="A 48-year-old woman with buttock pain.",
+        expect=(
+            Expectation("no-trauma"),
+            Expectation("long-stride-pain"),
+            Expectation("ifi", weight=2, required=True, feedback="Named early: good instinct."),
+        ),
+        pass_count=2,
+        misconceptions=(
+            Misconception("hamstring-tendinopathy", discriminator="ifi-vs-hamstring"),
+            Misconception("hip-oa", feedback="Posterior hip pain is not always osteoarthritis."),
+        ),
+        hints=("Think about what makes it worse.", "Which muscle lies between the two bones?"),
+        attempts=3,
+        explain="No trauma, pain with long strides: think of ischiofemoral impingement.",
+    )
+    diagnosis = Stage(
+        id="diagnosis",
+        kind="diagnosis",
+        ask="What is your diagnosis?",
+        expect=(Expectation("ifi", required=True),),
+        pass_count=1,
+        # No discriminator named here: the engine finds ifi-vs-hamstring in the case itself.
+        misconceptions=(Misconception("hamstring-tendinopathy"),),
+        hints=(),
+        attempts=2,
+        explain="Ischiofemoral impingement.",
+    )
+    return Case(
+        id="engine-test",
+        title="Buttock and groin pain",
+        source="tests",
+        stages=(history, diagnosis),
+        concepts=concepts,
+        discriminators=discriminators,
+        intro="Read the story, then answer.",
+    )
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return build_case()
+
+
+@pytest.fixture(scope="module")
+def grader(case):
+    return CaseGrader(case)
+
+
+def play(case, grader, *actions, at=100.0):
+    """Open the case and apply actions; the session at the end and every event in order."""
+    session, events = open_case(case, grader, at=at)
+    events = list(events)
+    for action in actions:
+        session, more = advance(session, action)
+        events += more
+    return session, events
+
+
+def of(kind, events):
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_opening_a_case_shows_the_case_and_its_first_question(case, grader):
+    session, events = open_case(case, grader, at=10.0)
+    assert [type(e) for e in events] == [CaseOpened, StageOpened]
+    opened, stage = events
+    assert opened.title == "Buttock and groin pain"
+    assert opened.intro == "Read the story, then answer."
+    assert opened.stages == (("history", "history"), ("diagnosis", "diagnosis"))
+    assert (stage.index, stage.total, stage.stage_id, stage.kind) == (0, 2, "history", "history")
+    assert stage.ask == "Which features of this history matter?"
+    assert stage.present == "A 48-year-old woman with buttock pain."
+    assert session.current_stage.id == "history"
+    assert not session.finished
+
+
+def test_a_strong_answer_completes_the_stage_and_opens_the_next(case, grader):
+    session, events = play(case, grader, Answer("atraumatic, IFI", at=105.0))
+    graded = of(AnswerGraded, events)[0]
+    assert [c.concept_id for c in graded.newly_found] == ["no-trauma", "ifi"]
+    ifi = graded.newly_found[1]
+    assert ifi.label == "Ischiofemoral impingement"
+    assert ifi.evidence == "IFI"
+    assert ifi.feedback == "Named early: good instinct."
+    closed = of(StageClosed, events)[0]
+    assert closed.outcome == "passed"
+    assert closed.found == ("no-trauma", "ifi")
+    assert closed.missed == ("long-stride-pain",)
+    assert closed.explain.startswith("No trauma")
+    assert closed.score == pytest.approx(3 / 4)  # weights 1 + 2 of 4
+    assert of(StageOpened, events)[-1].stage_id == "diagnosis"
+    assert session.current_stage.id == "diagnosis"
+    assert not of(Nudge, events)
+
+
+def test_advance_returns_a_new_session_and_leaves_the_old_one_alone(case, grader):
+    before, _ = open_case(case, grader, at=0.0)
+    after, _ = advance(before, Answer("atraumatic", at=1.0))
+    assert before.progress[0].found == ()
+    assert after.progress[0].found == ("no-trauma",)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.stage_index = 1  # type: ignore[misc]
+
+
+def test_credit_accumulates_across_attempts_within_a_stage(case, grader):
+    session, events = play(case, grader, Answer("atraumatic", at=1.0), Answer("I think IFI", at=2.0))
+    first, second = of(AnswerGraded, events)
+    assert [c.concept_id for c in first.newly_found] == ["no-trauma"]
+    assert first.credit == pytest.approx(1 / 4)
+    assert [c.concept_id for c in second.newly_found] == ["ifi"]
+    assert second.attempt == 2
+    assert second.credit == pytest.approx(3 / 4)
+    assert of(StageClosed, events)[0].outcome == "passed"
+
+
+def test_saying_a_credited_concept_again_is_acknowledged_not_recounted(case, grader):
+    _, events = play(case, grader, Answer("atraumatic", at=1.0), Answer("atraumatic", at=2.0))
+    second = of(AnswerGraded, events)[1]
+    assert second.newly_found == ()
+    assert second.already_found == ("no-trauma",)
+    assert second.already_found_labels == ("No history of trauma",)
+    assert second.credit == pytest.approx(1 / 4)
+
+
+def test_the_nudge_counts_what_is_left_without_naming_it(case, grader):
+    _, events = play(case, grader, Answer("atraumatic", at=1.0))
+    nudge = of(Nudge, events)[-1]
+    assert nudge.remaining == 2
+    assert nudge.required_remaining == 1
+    assert nudge.needed == 1  # pass 2: one more, and it must be the required one
+    assert nudge.attempts_left == 2
+    for label in ("Ischiofemoral", "impingement", "strides", "IFI"):
+        assert label not in nudge.text
+    assert "essential" in nudge.text
+
+
+def test_a_stage_runs_out_of_tries_and_shows_the_model_answer(case, grader):
+    session, events = play(
+        case, grader, Answer("atraumatic", at=1.0), Answer("atraumatic", at=2.0), Answer("atraumatic", at=3.0)
+    )
+    closed = of(StageClosed, events)[0]
+    assert closed.outcome == "exhausted"
+    assert closed.explain == case.stages[0].explain
+    assert closed.missed_labels == ("Pain with long strides", "Ischiofemoral impingement")
+    assert closed.attempts == 3
+    assert session.current_stage.id == "diagnosis"
+    # The last try closes the stage instead of nudging.
+    assert isinstance(events[events.index(closed) - 1], AnswerGraded)
+
+
+def test_skip_closes_the_stage_with_what_was_found_so_far(case, grader):
+    session, events = play(case, grader, Answer("atraumatic", at=1.0), Skip(at=2.0))
+    closed = of(StageClosed, events)[0]
+    assert closed.outcome == "skipped"
+    assert closed.score == pytest.approx(1 / 4)
+    assert session.current_stage.id == "diagnosis"
+
+
+def test_the_hint_ladder_pumps_then_gives_the_stage_hints_then_the_answer(case, grader):
+    session, events = play(case, grader, AskHint(at=1.0), AskHint(at=2.0), AskHint(at=3.0))
+    hints = of(HintGiven, events)
+    assert [h.level for h in hints] == [1, 2, 3]
+    assert hints[0].text == wording.pump("history", found_any=False)
+    assert [h.text for h in hints[1:]] == list(case.stages[0].hints)
+    assert not any(h.reveals_answer for h in hints)
+    assert hints[2].next_reveals
+    assert session.current_stage.id == "history"
+
+    session, events = advance(session, AskHint(at=4.0))
+    reveal = of(HintGiven, events)[0]
+    assert reveal.reveals_answer
+    assert reveal.revealed == ("No history of trauma", "Pain with long strides", "Ischiofemoral impingement")
+    assert "Ischiofemoral impingement" in reveal.text
+    closed = of(StageClosed, events)[0]
+    assert (closed.outcome, closed.hints_used, closed.score) == ("revealed", 4, 0.0)
+    assert session.current_stage.id == "diagnosis"
+
+
+def test_the_pump_knows_when_something_has_been_found(case, grader):
+    _, events = play(case, grader, Answer("atraumatic", at=1.0), AskHint(at=2.0))
+    assert of(HintGiven, events)[0].text == wording.pump("history", found_any=True)
+
+
+def test_each_hint_lowers_the_stage_score(case, grader):
+    _, events = play(case, grader, AskHint(at=1.0), Answer("atraumatic and IFI", at=2.0))
+    closed = of(StageClosed, events)[0]
+    assert closed.outcome == "passed"
+    assert closed.score == pytest.approx(3 / 4 - HINT_PENALTY)
+
+
+def test_a_misconception_with_a_discriminator_gets_a_contrast_and_costs_a_try(case, grader):
+    session, events = play(case, grader, Answer("proximal hamstring tendinosis", at=1.0))
+    met = of(MisconceptionMet, events)[0]
+    assert met.concept_id == "hamstring-tendinopathy"
+    contrast = met.contrast
+    assert (contrast.this_id, contrast.other_id) == ("hamstring-tendinopathy", "ifi")
+    assert contrast.this_label == "Proximal hamstring tendinopathy"
+    assert contrast.other_label == "Ischiofemoral impingement"
+    assert contrast.why_confused == "Both hurt at the ischial tuberosity."
+    assert contrast.points == ("IFI hurts towards the groin.", "Tendinopathy shows a thick tendon.")
+    assert contrast.trap == "They can coexist; report both."
+    assert session.progress[0].attempts == 1
+    assert of(AnswerGraded, events)[0].misconceptions == ("hamstring-tendinopathy",)
+
+
+def test_a_misconception_with_feedback_only_gets_its_feedback(case, grader):
+    _, events = play(case, grader, Answer("hip OA", at=1.0))
+    met = of(MisconceptionMet, events)[0]
+    assert met.feedback == "Posterior hip pain is not always osteoarthritis."
+    assert met.contrast is None
+
+
+def test_a_contrast_is_found_in_the_case_discriminators_when_the_stage_names_none(case, grader):
+    session, _ = play(case, grader, Answer("atraumatic, IFI", at=1.0))
+    session, events = advance(session, Answer("PHT", at=2.0))
+    met = of(MisconceptionMet, events)[0]
+    assert met.contrast is not None
+    assert met.contrast.other_id == "ifi"
+
+
+def test_meeting_the_same_misconception_twice_is_marked_again(case, grader):
+    _, events = play(case, grader, Answer("hip OA", at=1.0), Answer("hip OA", at=2.0))
+    first, second = of(MisconceptionMet, events)
+    assert (first.again, second.again) == (False, True)
+
+
+def test_an_expected_concept_denied_is_reported_gently(case, grader):
+    _, events = play(case, grader, Answer("atraumatic, not IFI", at=1.0))
+    graded = of(AnswerGraded, events)[0]
+    assert graded.denied_expected == ("ifi",)
+    assert graded.denied_evidence and "IFI" in graded.denied_evidence[0]
+    assert [c.concept_id for c in graded.newly_found] == ["no-trauma"]
+
+
+def test_a_concept_from_elsewhere_is_recognised_but_not_credited(case, grader):
+    session, _ = play(case, grader, Answer("atraumatic, IFI", at=1.0))
+    session, events = advance(session, Answer("worse with long strides", at=2.0))
+    graded = of(AnswerGraded, events)[0]
+    assert graded.newly_found == ()
+    assert graded.unexpected_labels == ("Pain with long strides",)
+
+
+def test_an_answer_with_no_known_concept_is_not_recognised_and_costs_a_try(case, grader):
+    session, events = play(case, grader, Answer("the weather is lovely", at=1.0))
+    (not_recognised,) = of(NotRecognised, events)
+    assert not_recognised.counted
+    assert not_recognised.attempt == 1
+    assert not_recognised.suggestion == wording.rephrase_suggestion("history")
+    assert not of(AnswerGraded, events)
+    assert session.progress[0].attempts == 1
+
+
+def test_an_empty_answer_costs_nothing(case, grader):
+    session, events = play(case, grader, Answer("   ", at=1.0), Answer("", at=2.0))
+    assert [e.counted for e in of(NotRecognised, events)] == [False, False]
+    assert session.progress[0].attempts == 0
+
+
+def test_unrecognised_answers_can_exhaust_a_stage(case, grader):
+    session, events = play(case, grader, *(Answer("lovely weather", at=float(t)) for t in range(1, 4)))
+    assert of(StageClosed, events)[0].outcome == "exhausted"
+    assert session.current_stage.id == "diagnosis"
+
+
+def test_quit_closes_the_stage_and_finishes_with_the_summary_so_far(case, grader):
+    session, events = play(case, grader, Answer("atraumatic", at=130.0), Quit(at=160.0), at=100.0)
+    closed = of(StageClosed, events)[0]
+    assert closed.outcome == "quit"
+    (finished,) = of(CaseFinished, events)
+    assert events[-1] is finished
+    summary = finished.summary
+    assert session.finished and session.current_stage is None
+    assert summary.seconds == pytest.approx(60.0)
+    assert [s.outcome for s in summary.stages] == ["quit", None]
+    # The unreached stage counts as zero and gives nothing away.
+    assert summary.stages[1].missed == ()
+    assert summary.score == pytest.approx((1 / 4 + 0) / 2)
+    assert summary.found == ("no-trauma",)
+    assert summary.missed == ("long-stride-pain", "ifi")
+
+
+def test_a_finished_session_ignores_further_actions(case, grader):
+    session, _ = play(case, grader, Quit(at=1.0))
+    again, events = advance(session, Answer("IFI", at=2.0))
+    assert events == ()
+    assert again is session
+
+
+def test_a_full_case_summary_adds_up_stages_hints_and_misconceptions(case, grader):
+    session, events = play(
+        case,
+        grader,
+        Answer("hip OA", at=110.0),
+        AskHint(at=120.0),
+        Answer("atraumatic, worse with long strides, IFI", at=130.0),
+        Answer("ischiofemoral impingement", at=190.0),
+        at=100.0,
+    )
+    summary = of(CaseFinished, events)[0].summary
+    assert [s.outcome for s in summary.stages] == ["passed", "passed"]
+    assert [round(s.score, 4) for s in summary.stages] == [round(1 - HINT_PENALTY, 4), 1.0]
+    assert summary.score == pytest.approx((1 - HINT_PENALTY + 1.0) / 2)
+    assert summary.hints_used == 1
+    assert summary.misconceptions == ("hip-oa",)
+    assert summary.misconception_labels == ("Hip osteoarthritis",)
+    assert summary.missed == ()
+    assert summary.seconds == pytest.approx(90.0)
+    assert session.summary() == summary

@@ -1,0 +1,688 @@
+"""The tutor's rules as a pure state machine, in the manner of h11.
+
+    session, events = open_case(case, grader, at=now)
+    session, events = advance(session, Answer("atraumatic", at=now))
+
+A Session is frozen: `advance` returns a new one with the events the step
+produced. Nothing here prints, reads a clock, touches a database or a
+terminal; front ends pass the time in (`at`, seconds) and render the events
+with `tutor.wording`. Every transition lives in `advance`.
+
+Scoring, kept simple on purpose so a learner can check it by hand:
+
+- A stage's credit is the weighted share of its expected concepts found,
+  accumulated over all answers in that stage.
+- A stage's score is `max(0, credit - HINT_PENALTY * hints_used)`; the final
+  rung of the hint ladder (the answer itself) counts as a hint too.
+- The case score is the plain mean of the stage scores over every stage of the
+  case; a stage never reached (after /quit) scores 0.
+
+The hint ladder of a stage: a general pump first ("What else?"), then the
+stage's own hints in order, then the answer: the missing concepts are named
+and the stage closes as "revealed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tutor import wording
+from tutor.model import Case, Discriminator, Misconception, Stage
+
+if TYPE_CHECKING:
+    from tutor.grading import Grade
+
+HINT_PENALTY = 0.1
+
+# Stage outcomes (StageClosed.outcome, StageSummary.outcome).
+PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT = "passed", "exhausted", "skipped", "revealed", "quit"
+OUTCOMES = (PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT)
+
+
+class Grader(Protocol):
+    def grade(self, stage: Stage | str, answer: str) -> Grade: ...
+
+
+# --- Inputs: what a learner does ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class AskHint:
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Skip:
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quit:
+    at: float = 0.0
+
+
+Input = Answer | AskHint | Skip | Quit
+
+
+# --- Events: what the tutor says back --------------------------------------
+# Concept ids sit beside their labels (`found` / `found_labels`) so front ends
+# can show words and records can keep stable ids.
+
+
+@dataclass(frozen=True)
+class CaseOpened:
+    case_id: str
+    title: str
+    intro: str | None
+    stages: tuple[tuple[str, str | None], ...]  # (stage_id, kind), in play order
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class StageOpened:
+    index: int  # 0-based
+    total: int
+    stage_id: str
+    kind: str | None
+    present: str | None
+    ask: str
+    attempts_allowed: int = 3
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Credit:
+    concept_id: str
+    label: str
+    evidence: str  # the learner's own words that earned it
+    feedback: str | None  # the author's note for this concept
+
+
+@dataclass(frozen=True)
+class AnswerGraded:
+    stage_id: str
+    answer: str
+    attempt: int
+    attempts_allowed: int
+    newly_found: tuple[Credit, ...]
+    already_found: tuple[str, ...]  # concept ids credited before and asserted again
+    denied_expected: tuple[str, ...]  # expected concept ids the learner denied
+    credit: float  # the stage's accumulated credit after this answer, 0..1
+    already_found_labels: tuple[str, ...] = ()
+    denied_evidence: tuple[str, ...] = ()  # the learner's denying words, same order
+    misconceptions: tuple[str, ...] = ()  # ids; each also gets a MisconceptionMet
+    unexpected_labels: tuple[str, ...] = ()  # known concepts asserted that this stage does not ask for
+    truncated: bool = False  # the grader read only the beginning of a very long answer
+    kind: str | None = None
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Contrast:
+    this_id: str  # what the learner said
+    this_label: str
+    other_id: str  # the expected concept it is confused with
+    other_label: str
+    why_confused: str
+    points: tuple[str, ...]
+    trap: str | None
+
+
+@dataclass(frozen=True)
+class MisconceptionMet:
+    concept_id: str
+    label: str
+    feedback: str | None
+    contrast: Contrast | None
+    again: bool = False  # met before in this stage
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Nudge:
+    remaining: int  # expected concepts not yet found
+    required_remaining: int  # of which required
+    text: str
+    needed: int = 0  # the fewest more finds that would complete the stage
+    attempts_left: int = 0
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class NotRecognised:
+    answer: str
+    suggestion: str
+    counted: bool = True  # False for an empty answer, which costs no attempt
+    attempt: int = 0
+    attempts_allowed: int = 0
+    kind: str | None = None
+    stage_id: str = ""
+    credit: float = 0.0  # the stage's accumulated credit, unchanged
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class HintGiven:
+    level: int  # 1 = the general pump, then the stage's hints, the last level reveals
+    text: str
+    reveals_answer: bool
+    levels: int = 0  # how many rungs the ladder of this stage has, the reveal included
+    revealed: tuple[str, ...] = ()  # labels named by the reveal
+    stage_id: str = ""
+    at: float = 0.0
+
+    @property
+    def next_reveals(self) -> bool:
+        return not self.reveals_answer and self.level == self.levels - 1
+
+
+@dataclass(frozen=True)
+class StageClosed:
+    stage_id: str
+    kind: str | None
+    outcome: str  # one of OUTCOMES
+    explain: str
+    score: float
+    found: tuple[str, ...]
+    missed: tuple[str, ...]
+    found_labels: tuple[str, ...] = ()
+    missed_labels: tuple[str, ...] = ()
+    credit: float = 0.0
+    attempts: int = 0
+    hints_used: int = 0
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    stage_id: str
+    kind: str | None
+    outcome: str | None  # None: never reached
+    score: float
+    credit: float
+    found: tuple[str, ...]
+    missed: tuple[str, ...]  # empty for a stage never reached: nothing is given away
+    found_labels: tuple[str, ...]
+    missed_labels: tuple[str, ...]
+    attempts: int
+    hints_used: int
+    misconceptions: tuple[str, ...]
+    misconception_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    case_id: str
+    title: str
+    stages: tuple[StageSummary, ...]  # every stage of the case, in play order
+    score: float
+    found: tuple[str, ...]
+    missed: tuple[str, ...]
+    misconceptions: tuple[str, ...]
+    hints_used: int
+    seconds: float
+    found_labels: tuple[str, ...] = ()
+    missed_labels: tuple[str, ...] = ()
+    misconception_labels: tuple[str, ...] = ()
+    finished: bool = True
+
+
+@dataclass(frozen=True)
+class CaseFinished:
+    summary: Summary
+    at: float = 0.0
+
+
+Event = (
+    CaseOpened | StageOpened | AnswerGraded | MisconceptionMet | Nudge | NotRecognised
+    | HintGiven | StageClosed | CaseFinished
+)
+
+
+# --- State -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    found: tuple[str, ...] = ()  # expected concept ids credited, in the order found
+    attempts: int = 0
+    hints_used: int = 0
+    misconceptions: tuple[str, ...] = ()  # ids met, first time order
+    outcome: str | None = None
+    score: float = 0.0
+    opened_at: float | None = None
+    closed_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    case: Case
+    grader: Any = field(compare=False)
+    stage_index: int
+    progress: tuple[StageProgress, ...]
+    started_at: float
+    ended_at: float | None = None
+    last_at: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def current_stage(self) -> Stage | None:
+        if self.finished or self.stage_index >= len(self.case.stages):
+            return None
+        return self.case.stages[self.stage_index]
+
+    @property
+    def current_progress(self) -> StageProgress | None:
+        if self.current_stage is None:
+            return None
+        return self.progress[self.stage_index]
+
+    def summary(self) -> Summary:
+        """The summary so far; final once the session is finished."""
+        return _summary(self)
+
+
+# --- Transitions -----------------------------------------------------------
+
+
+def open_case(case: Case, grader: Grader, at: float = 0.0) -> tuple[Session, tuple[Event, ...]]:
+    session = Session(
+        case=case,
+        grader=grader,
+        stage_index=0,
+        progress=tuple(StageProgress() for _ in case.stages),
+        started_at=at,
+        last_at=at,
+    )
+    opened = CaseOpened(
+        case_id=case.id,
+        title=case.title,
+        intro=case.intro,
+        stages=tuple((s.id, s.kind) for s in case.stages),
+        at=at,
+    )
+    session, more = _enter_stage(session, 0, at)
+    return session, (opened, *more)
+
+
+def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]]:
+    """The one place the tutor's state changes: a learner's action in, a new session and events out."""
+    if session.finished:
+        return session, ()
+    stage = session.current_stage
+    progress = session.current_progress
+    assert stage is not None and progress is not None
+    at = action.at
+    session = replace(session, last_at=max(session.last_at, at))
+
+    match action:
+        case Answer(text=text) if not text.strip():
+            return session, (
+                NotRecognised(
+                    answer=text,
+                    suggestion=wording.rephrase_suggestion(stage.kind),
+                    counted=False,
+                    attempt=progress.attempts,
+                    attempts_allowed=stage.attempts,
+                    kind=stage.kind,
+                    stage_id=stage.id,
+                    credit=_credit(stage, progress.found),
+                    at=at,
+                ),
+            )
+
+        case Answer(text=text):
+            grade = session.grader.grade(stage, text)
+            attempt = progress.attempts + 1
+            if not grade.mentions:
+                progress = replace(progress, attempts=attempt)
+                session = _with_progress(session, progress)
+                events: list[Event] = [
+                    NotRecognised(
+                        answer=text,
+                        suggestion=wording.rephrase_suggestion(stage.kind),
+                        counted=True,
+                        attempt=attempt,
+                        attempts_allowed=stage.attempts,
+                        kind=stage.kind,
+                        stage_id=stage.id,
+                        credit=_credit(stage, progress.found),
+                        at=at,
+                    )
+                ]
+                if attempt >= stage.attempts:
+                    session, more = _close_and_move_on(session, EXHAUSTED, at)
+                    events += more
+                return session, tuple(events)
+
+            graded, met = _read_grade(session.case, stage, progress, grade, text, attempt, at)
+            progress = replace(
+                progress,
+                found=progress.found + tuple(c.concept_id for c in graded.newly_found),
+                attempts=attempt,
+                misconceptions=progress.misconceptions
+                + tuple(m.concept_id for m in met if m.concept_id not in progress.misconceptions),
+            )
+            session = _with_progress(session, progress)
+            graded = replace(graded, credit=_credit(stage, progress.found))
+            events = [graded, *met]
+            if _passed(stage, progress.found):
+                session, more = _close_and_move_on(session, PASSED, at)
+                events += more
+            elif attempt >= stage.attempts:
+                session, more = _close_and_move_on(session, EXHAUSTED, at)
+                events += more
+            else:
+                events.append(_nudge(stage, progress, bool(graded.newly_found), at))
+            return session, tuple(events)
+
+        case AskHint():
+            level = progress.hints_used + 1
+            levels = len(stage.hints) + 2
+            progress = replace(progress, hints_used=level)
+            session = _with_progress(session, progress)
+            if level < levels:
+                text = (
+                    wording.pump(stage.kind, found_any=bool(progress.found))
+                    if level == 1
+                    else stage.hints[level - 2]
+                )
+                return session, (
+                    HintGiven(level=level, text=text, reveals_answer=False, levels=levels, stage_id=stage.id, at=at),
+                )
+            missing = _missing(stage, progress.found)
+            labels = tuple(session.case.label(c) for c in missing)
+            reveal = HintGiven(
+                level=level,
+                text=wording.reveal_text(stage.kind, labels),
+                reveals_answer=True,
+                levels=levels,
+                revealed=labels,
+                stage_id=stage.id,
+                at=at,
+            )
+            session, more = _close_and_move_on(session, REVEALED, at)
+            return session, (reveal, *more)
+
+        case Skip():
+            return _close_and_move_on(session, SKIPPED, at)
+
+        case Quit():
+            session, closed = _close_stage(session, QUIT, at)
+            session, finished = _finish(session, at)
+            return session, (*closed, *finished)
+
+    raise TypeError(f"not a learner action: {action!r}")
+
+
+# --- The pieces advance() is made of ----------------------------------------
+
+
+def _with_progress(session: Session, progress: StageProgress) -> Session:
+    i = session.stage_index
+    return replace(session, progress=session.progress[:i] + (progress,) + session.progress[i + 1 :])
+
+
+def _enter_stage(session: Session, index: int, at: float) -> tuple[Session, tuple[Event, ...]]:
+    case = session.case
+    if index >= len(case.stages):
+        return _finish(replace(session, stage_index=index), at)
+    stage = case.stages[index]
+    session = replace(session, stage_index=index)
+    session = _with_progress(session, replace(session.progress[index], opened_at=at))
+    return session, (
+        StageOpened(
+            index=index,
+            total=len(case.stages),
+            stage_id=stage.id,
+            kind=stage.kind,
+            present=stage.present,
+            ask=stage.ask,
+            attempts_allowed=stage.attempts,
+            at=at,
+        ),
+    )
+
+
+def _close_stage(session: Session, outcome: str, at: float) -> tuple[Session, tuple[Event, ...]]:
+    stage = session.current_stage
+    progress = session.current_progress
+    assert stage is not None and progress is not None
+    credit = _credit(stage, progress.found)
+    score = _stage_score(credit, progress.hints_used)
+    progress = replace(progress, outcome=outcome, score=score, closed_at=at)
+    session = _with_progress(session, progress)
+    missed = _missing(stage, progress.found)
+    found = _in_stage_order(stage, progress.found)
+    label = session.case.label
+    return session, (
+        StageClosed(
+            stage_id=stage.id,
+            kind=stage.kind,
+            outcome=outcome,
+            explain=stage.explain,
+            score=score,
+            found=found,
+            missed=missed,
+            found_labels=tuple(label(c) for c in found),
+            missed_labels=tuple(label(c) for c in missed),
+            credit=credit,
+            attempts=progress.attempts,
+            hints_used=progress.hints_used,
+            at=at,
+        ),
+    )
+
+
+def _close_and_move_on(session: Session, outcome: str, at: float) -> tuple[Session, tuple[Event, ...]]:
+    session, closed = _close_stage(session, outcome, at)
+    session, opened = _enter_stage(session, session.stage_index + 1, at)
+    return session, (*closed, *opened)
+
+
+def _finish(session: Session, at: float) -> tuple[Session, tuple[Event, ...]]:
+    session = replace(session, ended_at=at, last_at=max(session.last_at, at))
+    return session, (CaseFinished(summary=_summary(session), at=at),)
+
+
+def _read_grade(
+    case: Case, stage: Stage, progress: StageProgress, grade: Grade, text: str, attempt: int, at: float
+) -> tuple[AnswerGraded, list[MisconceptionMet]]:
+    asserted = [m for m in grade.mentions if not m.negated]
+    best = {}
+    for m in asserted:
+        if m.concept not in best or m.score > best[m.concept].score:
+            best[m.concept] = m
+    evidence = {cid: m.evidence for cid, m in best.items()}
+    denied_words = {m.concept: m.evidence for m in reversed(grade.mentions) if m.negated}
+    feedback = {e.concept: e.feedback for e in stage.expect}
+    matched = set(grade.matched)
+
+    newly = tuple(
+        Credit(cid, case.label(cid), evidence.get(cid, ""), feedback[cid])
+        for cid in stage.expected_ids
+        if cid in matched and cid not in progress.found
+    )
+    again = tuple(cid for cid in stage.expected_ids if cid in matched and cid in progress.found)
+    denied = tuple(
+        cid
+        for cid in stage.expected_ids
+        if cid in grade.negated and cid not in matched and cid not in progress.found
+    )
+    stage_concepts = set(stage.expected_ids) | set(stage.misconception_ids)
+    unexpected: list[str] = []
+    for m in asserted:
+        if m.concept not in stage_concepts and m.concept not in unexpected:
+            unexpected.append(m.concept)
+
+    met_ids = set(grade.misconceptions)
+    met = [
+        MisconceptionMet(
+            concept_id=mis.concept,
+            label=case.label(mis.concept),
+            feedback=mis.feedback,
+            contrast=_contrast(case, stage, mis),
+            again=mis.concept in progress.misconceptions,
+            at=at,
+        )
+        for mis in stage.misconceptions
+        if mis.concept in met_ids
+    ]
+    graded = AnswerGraded(
+        stage_id=stage.id,
+        answer=text,
+        attempt=attempt,
+        attempts_allowed=stage.attempts,
+        newly_found=newly,
+        already_found=again,
+        denied_expected=denied,
+        credit=0.0,
+        already_found_labels=tuple(case.label(c) for c in again),
+        denied_evidence=tuple(denied_words.get(c, "") for c in denied),
+        misconceptions=tuple(m.concept_id for m in met),
+        unexpected_labels=tuple(case.label(c) for c in unexpected),
+        truncated=bool(getattr(grade, "truncated", False)),
+        kind=stage.kind,
+        at=at,
+    )
+    return graded, met
+
+
+def _contrast(case: Case, stage: Stage, mis: Misconception) -> Contrast | None:
+    """The discriminator that tells this wrong answer from what the stage expects, if one exists."""
+    disc: Discriminator | None = None
+    if mis.discriminator:
+        disc = case.discriminators.get(mis.discriminator)
+    if disc is None:
+        for expected in stage.expected_ids:
+            disc = case.discriminator_between(mis.concept, expected)
+            if disc is not None:
+                break
+    if disc is None:
+        return None
+    this = mis.concept
+    others = [c for c in disc.between if c != this]
+    # Prefer the side of the pair that this stage expects: that is the comparison that teaches.
+    other = next((c for c in others if c in stage.expected_ids), others[0] if others else disc.between[-1])
+    return Contrast(
+        this_id=this,
+        this_label=case.label(this),
+        other_id=other,
+        other_label=case.label(other),
+        why_confused=disc.why_confused,
+        points=tuple(disc.points),
+        trap=disc.trap,
+    )
+
+
+def _nudge(stage: Stage, progress: StageProgress, progressed: bool, at: float) -> Nudge:
+    remaining = len(_missing(stage, progress.found))
+    required_remaining = sum(1 for c in stage.required_ids if c not in progress.found)
+    needed = _needed(stage, progress.found)
+    attempts_left = max(0, stage.attempts - progress.attempts)
+    return Nudge(
+        remaining=remaining,
+        required_remaining=required_remaining,
+        text=wording.nudge_text(stage.kind, needed, required_remaining, attempts_left, progressed),
+        needed=needed,
+        attempts_left=attempts_left,
+        at=at,
+    )
+
+
+def _pass_count(stage: Stage) -> int:
+    return max(1, min(stage.pass_count, len(stage.expect)))
+
+
+def _needed(stage: Stage, found: tuple[str, ...]) -> int:
+    required_remaining = sum(1 for c in stage.required_ids if c not in found)
+    count_remaining = _pass_count(stage) - sum(1 for c in stage.expected_ids if c in found)
+    return max(required_remaining, count_remaining, 0)
+
+
+def _passed(stage: Stage, found: tuple[str, ...]) -> bool:
+    return _needed(stage, found) == 0
+
+
+def _missing(stage: Stage, found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for c in stage.expected_ids if c not in found)
+
+
+def _in_stage_order(stage: Stage, found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for c in stage.expected_ids if c in found)
+
+
+def _credit(stage: Stage, found: tuple[str, ...]) -> float:
+    total = sum(e.weight for e in stage.expect)
+    if total <= 0:
+        return 0.0
+    return sum(e.weight for e in stage.expect if e.concept in found) / total
+
+
+def _stage_score(credit: float, hints_used: int) -> float:
+    return max(0.0, credit - HINT_PENALTY * hints_used)
+
+
+def _summary(session: Session) -> Summary:
+    case = session.case
+    label = case.label
+    stages: list[StageSummary] = []
+    for stage, progress in zip(case.stages, session.progress):
+        reached = progress.opened_at is not None
+        found = _in_stage_order(stage, progress.found)
+        # A stage still open counts what it has so far; its missing concepts are not given away.
+        missed = _missing(stage, progress.found) if progress.outcome is not None else ()
+        credit = _credit(stage, progress.found)
+        score = progress.score if progress.outcome is not None else (
+            _stage_score(credit, progress.hints_used) if reached else 0.0
+        )
+        stages.append(
+            StageSummary(
+                stage_id=stage.id,
+                kind=stage.kind,
+                outcome=progress.outcome,
+                score=score,
+                credit=credit,
+                found=found,
+                missed=missed,
+                found_labels=tuple(label(c) for c in found),
+                missed_labels=tuple(label(c) for c in missed),
+                attempts=progress.attempts,
+                hints_used=progress.hints_used,
+                misconceptions=progress.misconceptions,
+                misconception_labels=tuple(label(c) for c in progress.misconceptions),
+            )
+        )
+    found = _unique(c for s in stages for c in s.found)
+    missed = _unique(c for s in stages for c in s.missed if c not in found)
+    misconceptions = _unique(c for s in stages for c in s.misconceptions)
+    end = session.ended_at if session.ended_at is not None else session.last_at
+    return Summary(
+        case_id=case.id,
+        title=case.title,
+        stages=tuple(stages),
+        score=sum(s.score for s in stages) / len(stages) if stages else 0.0,
+        found=found,
+        missed=missed,
+        misconceptions=misconceptions,
+        hints_used=sum(s.hints_used for s in stages),
+        seconds=max(0.0, end - session.started_at),
+        found_labels=tuple(label(c) for c in found),
+        missed_labels=tuple(label(c) for c in missed),
+        misconception_labels=tuple(label(c) for c in misconceptions),
+        finished=session.finished,
+    )
+
+
+def _unique(ids) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))

@@ -1,0 +1,41 @@
+"""Where the tutor keeps a learner's things on disk.
+
+platformdirs picks the usual place for each system; TUTOR_DATA_DIR and
+TUTOR_CONFIG_DIR override it, so tests and portable installs never touch the
+developer's own records. Folders are created on first use, not on import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "tutor"
+
+
+def _folder(env_name: str, default: str) -> Path:
+    override = os.environ.get(env_name, "").strip()
+    folder = Path(override).expanduser() if override else Path(default)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def data_dir() -> Path:
+    """Learner records and input history."""
+    return _folder("TUTOR_DATA_DIR", platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Settings a learner may edit by hand."""
+    return _folder("TUTOR_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def records_file() -> Path:
+    return data_dir() / "records.sqlite3"
+
+
+def history_file() -> Path:
+    """Answers typed in the line REPL, for the up arrow."""
+    return data_dir() / "answer-history"

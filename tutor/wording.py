@@ -1,0 +1,428 @@
+"""Everything the tutor says, in one place: the TUI, the line REPL and scripted play all use it.
+
+`render_event(event)` and `render_summary(summary)` turn engine events into
+Markdown-ish plain text (headings with '#', bullets with '-', nothing a plain
+pipe cannot show). Text that comes from a case file or a learner passes
+through `printable` first, so it can never drive the terminal.
+
+The engine also asks this module for the words it puts inside events (the
+general pump, the rephrasing suggestion, the nudge), so the wording stays here.
+This module does not import the engine: events are told apart by class name.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from tutor.text_safety import one_line, printable
+
+if TYPE_CHECKING:
+    from tutor.engine import Contrast, Summary
+
+DEFAULT_WIDTH = 80
+ECHO_LIMIT = 300  # characters of a learner's answer shown back
+
+KIND_NAMES = {
+    "history": "History",
+    "findings": "Imaging findings",
+    "differential": "Differential diagnosis",
+    "diagnosis": "Final diagnosis",
+    "management": "Management",
+}
+
+# What one expected item of a stage is called when counting what is left.
+_NOUNS = {
+    "history": ("feature", "features"),
+    "findings": ("finding", "findings"),
+    "differential": ("diagnosis", "diagnoses"),
+    "diagnosis": ("point", "points"),
+    "management": ("step", "steps"),
+}
+
+# What the learner was expected to offer, for "I did not recognise a ... in that".
+_THING = {
+    "history": "feature of the history",
+    "findings": "finding",
+    "differential": "diagnosis",
+    "diagnosis": "diagnosis",
+    "management": "management step",
+}
+
+# The first rung of every hint ladder: (nothing found yet, something found already).
+_PUMPS = {
+    "history": (
+        "Start with the story: what stands out about how this began, what makes it worse, "
+        "and who the patient is?",
+        "What else in the story matters? Think about how it began, what makes it worse, "
+        "and who the patient is.",
+    ),
+    "findings": (
+        "Go through the images in order - bone, joint, muscles, tendons, the spaces between "
+        "them - and name what looks abnormal.",
+        "What else do you see? Go through the images once more in order: bone, joint, "
+        "muscles, tendons, the spaces between them.",
+    ),
+    "differential": (
+        "Which diagnoses would you consider? Start with the common ones, then the ones "
+        "you must not miss.",
+        "What else could look like this? Think of what is common, and of what you must not miss.",
+    ),
+    "diagnosis": (
+        "Put the history and the images together: which single diagnosis explains them best?",
+        "What else supports or completes your diagnosis?",
+    ),
+    "management": (
+        "What would you do next: a further test, a treatment, a referral?",
+        "What else would you do or recommend?",
+    ),
+}
+_GENERAL_PUMP = ("Where would you start?", "What else?")
+
+_SUGGESTIONS = {
+    "history": "Try naming the features plainly, one short phrase each, separated by commas "
+    "(for example the onset, what makes it worse, what it is not).",
+    "findings": "Try naming each finding with where it is, one short phrase each, separated by commas.",
+    "differential": "Try listing the diagnoses by name, separated by commas.",
+    "diagnosis": "Try stating the diagnosis you favour by its name.",
+    "management": "Try naming the next steps plainly, separated by commas: a test, a treatment, a referral.",
+}
+_GENERAL_SUGGESTION = "Try a shorter answer: one idea per phrase, separated by commas."
+
+OUTCOME_NAMES = {
+    "passed": "complete",
+    "exhausted": "out of tries",
+    "skipped": "skipped",
+    "revealed": "answer shown",
+    "quit": "stopped",
+    None: "not reached",
+}
+
+HELP_TEXT = """\
+Type your answer and press Enter. Several ideas in one answer are fine; separate them with commas.
+Commands:
+  /hint   a hint; each one lowers this stage's score a little, and the last one shows the answer
+  /skip   leave this question and see the model answer
+  /quit   stop the case and see your summary
+  /help   this help"""
+
+START_NOTE = "(Answer in your own words. /hint for a hint, /skip to move on, /quit to stop, /help for help.)"
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+# --- Words the engine puts into events ---------------------------------------
+
+
+def kind_name(kind: str | None) -> str:
+    return KIND_NAMES.get(kind or "", "Question")
+
+
+def pump(kind: str | None, found_any: bool) -> str:
+    """The general first hint: an open question, kind-aware, that names nothing."""
+    first, later = _PUMPS.get(kind or "", _GENERAL_PUMP)
+    return later if found_any else first
+
+
+def rephrase_suggestion(kind: str | None) -> str:
+    return _SUGGESTIONS.get(kind or "", _GENERAL_SUGGESTION)
+
+
+def nudge_text(kind: str | None, needed: int, required_remaining: int, attempts_left: int, progressed: bool) -> str:
+    """How far the learner is from completing the stage, without naming what is missing."""
+    singular, plural = _NOUNS.get(kind or "", ("point", "points"))
+    noun = singular if needed == 1 else plural
+    count = f"{_number(needed)} more {noun}"
+    if progressed:
+        sentence = f"Good so far: {count} to complete this stage"
+    else:
+        sentence = f"Not complete yet: {count} to go"
+    if required_remaining and needed:
+        if required_remaining >= needed:
+            sentence += ", and it is an essential one" if needed == 1 else ", all of them essential"
+        elif required_remaining == 1:
+            sentence += ", one of them essential"
+        else:
+            sentence += f", {_number(required_remaining)} of them essential"
+    sentence += "."
+    if attempts_left == 1:
+        sentence += " One try left; /hint if you are stuck."
+    elif attempts_left > 1:
+        sentence += f" {_number(attempts_left).capitalize()} tries left."
+    return sentence
+
+
+def reveal_text(kind: str | None, labels: Iterable[str]) -> str:
+    labels = list(labels)
+    if not labels:
+        return "You had found everything this question asks for."
+    return "What was still missing: " + "; ".join(labels) + "."
+
+
+# --- Rendering events ---------------------------------------------------------
+
+
+def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
+    """The event as the learner reads it; "" when an event has nothing to say on its own."""
+    renderer = _RENDERERS.get(type(event).__name__)
+    if renderer is None:
+        return ""
+    return wrap(renderer(event), width)
+
+
+def render_events(events: Iterable[object], width: int | None = DEFAULT_WIDTH) -> str:
+    """Events one after another, a blank line between the ones that say something."""
+    return "\n\n".join(text for text in (render_event(e, width) for e in events) if text)
+
+
+def echo(answer: str) -> str:
+    """A learner's answer as shown back in a transcript: one safe line, cut if huge."""
+    return "> " + one_line(answer, ECHO_LIMIT)
+
+
+def _case_opened(event) -> str:
+    parts = [f"# {_safe_line(event.title)}"]
+    if event.intro:
+        parts.append(_safe(event.intro))
+    return "\n\n".join(parts)
+
+
+def _stage_opened(event) -> str:
+    parts = [f"## Stage {event.index + 1} of {event.total} · {kind_name(event.kind)}"]
+    if event.present:
+        parts.append(_safe(event.present))
+    parts.append(_safe(event.ask))
+    return "\n\n".join(parts)
+
+
+def _answer_graded(event) -> str:
+    lines: list[str] = []
+    credits = event.newly_found
+    if len(credits) == 1:
+        lines.append(f"Yes: {_credit_line(credits[0])}")
+    elif credits:
+        lines.append("Yes, credited:")
+        lines += [f"- {_credit_line(c)}" for c in credits]
+    if event.already_found_labels:
+        lines.append(f"Already credited: {_join(event.already_found_labels)}.")
+    for words in event.denied_evidence:
+        quoted = f"“{one_line(words, 80)}”" if words.strip() else "something"
+        lines.append(f"You ruled out {quoted}. Are you sure? That one deserves a second look.")
+    if event.unexpected_labels:
+        lines.append(
+            f"I also recognised {_join(event.unexpected_labels)}, "
+            "but that is not what this question is asking for."
+        )
+    if not lines and not event.misconceptions:
+        lines.append("Nothing in that answer adds to what this question asks for.")
+    if event.truncated:
+        lines.append("(That was a very long answer; I read only the beginning.)")
+    return "\n".join(lines)
+
+
+def _credit_line(credit) -> str:
+    label = _safe_line(credit.label)
+    text = label
+    evidence = one_line(credit.evidence or "", 80)
+    if evidence and evidence.casefold() != label.casefold():
+        text += f" (you wrote “{evidence}”)"
+    text += "."
+    if credit.feedback:
+        text += " " + _safe(credit.feedback)
+    return text
+
+
+def _misconception_met(event) -> str:
+    label = _safe_line(event.label)
+    contrast = event.contrast
+    if event.again:
+        if event.feedback:
+            return f"{label} again? {_safe(event.feedback)}"
+        if contrast is not None:
+            return f"{label} again? Look back at how it differs from {_safe_line(contrast.other_label)}."
+        return f"{label} again? It still does not fit this case."
+    parts: list[str] = []
+    if event.feedback:
+        parts.append(f"{label}? {_safe(event.feedback)}")
+    elif contrast is not None:
+        parts.append(f"{label}? A common confusion here. Compare:")
+    else:
+        parts.append(f"{label}? That does not fit this case.")
+    if contrast is not None:
+        parts.append(render_contrast(contrast))
+    return "\n\n".join(parts)
+
+
+def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> str:
+    """Two columns: what a row is about, and what it says; rows wrap under their own column."""
+    rows: list[tuple[str, list[str]]] = [
+        ("You said", [_safe_line(contrast.this_label)]),
+        ("Compare with", [_safe_line(contrast.other_label)]),
+    ]
+    if contrast.why_confused:
+        rows.append(("Why confused", [_safe_line(contrast.why_confused)]))
+    if contrast.points:
+        rows.append(("Tell apart", [f"- {_safe_line(p)}" for p in contrast.points]))
+    if contrast.trap:
+        rows.append(("Trap", [_safe_line(contrast.trap)]))
+    key_width = max(len(key) for key, _ in rows) + 3
+    text_width = max(30, (width or 10_000) - key_width - 2)
+    out: list[str] = []
+    for key, items in rows:
+        first = True
+        for item in items:
+            bullet = item.startswith("- ")
+            wrapped = textwrap.wrap(
+                item, text_width, subsequent_indent="  " if bullet else "",
+                break_long_words=False, break_on_hyphens=False,
+            ) or [""]
+            for line in wrapped:
+                prefix = f"  {key:<{key_width}}" if first else " " * (key_width + 2)
+                out.append(prefix + line)
+                first = False
+    return "\n".join(out)
+
+
+def _nudge(event) -> str:
+    return event.text
+
+
+def _not_recognised(event) -> str:
+    if not event.counted:
+        return f"I didn't catch an answer there. {event.suggestion}"
+    thing = _THING.get(event.kind or "", "finding")
+    text = f"I did not recognise a {thing} in that. {event.suggestion}"
+    left = event.attempts_allowed - event.attempt
+    if left == 1:
+        text += " One try left."
+    elif left > 1:
+        text += f" {_number(left).capitalize()} tries left."
+    return text
+
+
+def _hint_given(event) -> str:
+    if event.reveals_answer:
+        return _safe(event.text)
+    text = f"Hint {event.level}: {_safe(event.text)}"
+    if event.next_reveals:
+        text += "\n(One more /hint shows the answer.)"
+    return text
+
+
+def _stage_closed(event) -> str:
+    hints = f", {event.hints_used} hint{'s' if event.hints_used != 1 else ''} used" if event.hints_used else ""
+    score = f"Stage score: {percent(event.score)}{hints}."
+    openers = {
+        "passed": "That completes this stage.",
+        "exhausted": "That was your last try on this question.",
+        "skipped": "Skipped.",
+        "revealed": "",
+        "quit": "Stopped here.",
+    }
+    head = " ".join(p for p in (openers.get(event.outcome, ""), score) if p)
+    parts = [head]
+    if event.missed_labels and event.outcome != "revealed":
+        lead = "Also worth naming" if event.outcome == "passed" else "Not named"
+        parts.append(f"{lead}: {'; '.join(_safe_line(x) for x in event.missed_labels)}.")
+    parts.append(f"Model answer: {_safe(event.explain)}")
+    return "\n\n".join(parts)
+
+
+def _case_finished(event) -> str:
+    return render_summary(event.summary, width=None)
+
+
+_RENDERERS: dict[str, Callable[[object], str]] = {
+    "CaseOpened": _case_opened,
+    "StageOpened": _stage_opened,
+    "AnswerGraded": _answer_graded,
+    "MisconceptionMet": _misconception_met,
+    "Nudge": _nudge,
+    "NotRecognised": _not_recognised,
+    "HintGiven": _hint_given,
+    "StageClosed": _stage_closed,
+    "CaseFinished": _case_finished,
+}
+
+
+# --- The summary --------------------------------------------------------------
+
+
+def render_summary(summary: Summary, width: int | None = DEFAULT_WIDTH) -> str:
+    lines = [f"## Summary: {_safe_line(summary.title)}", ""]
+    names = [kind_name(s.kind) if s.kind else s.stage_id for s in summary.stages]
+    name_width = max([len("Stage"), *(len(n) for n in names)])
+    outcome_width = max(len(v) for v in OUTCOME_NAMES.values())
+    lines.append(f"  {'Stage':<{name_width}}  {'Result':<{outcome_width}}  {'Score':>5}  Hints")
+    for name, stage in zip(names, summary.stages):
+        score = percent(stage.score) if stage.outcome is not None else "-"
+        lines.append(
+            f"  {_safe_line(name):<{name_width}}  {OUTCOME_NAMES.get(stage.outcome, stage.outcome or ''):<{outcome_width}}"
+            f"  {score:>5}  {stage.hints_used:>5}"
+        )
+    lines.append("")
+    if summary.found_labels:
+        lines.append(f"Found: {_join(summary.found_labels)}.")
+    if summary.missed_labels:
+        lines.append(f"Missed: {_join(summary.missed_labels)}.")
+    if summary.misconception_labels:
+        lines.append(f"Confusions met: {_join(summary.misconception_labels)}.")
+    unreached = sum(1 for s in summary.stages if s.outcome is None)
+    if unreached:
+        lines.append(f"Not reached: {_number(unreached)} stage{'s' if unreached != 1 else ''} (scored 0).")
+    lines.append(f"Hints used: {summary.hints_used}. Time: {duration(summary.seconds)}.")
+    lines.append(f"Score: {percent(summary.score)}")
+    return wrap("\n".join(lines), width)
+
+
+# --- Small formatting pieces ----------------------------------------------------
+
+
+def percent(score: float) -> str:
+    return f"{round(max(0.0, min(1.0, score)) * 100)}%"
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def wrap(text: str, width: int | None) -> str:
+    """Hard-wrap long lines for a terminal, keeping bullets and indentation hanging."""
+    if not width:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width or line.lstrip().startswith("#"):
+            out.append(line)
+            continue
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        hang = indent + (2 if stripped[:2] in ("- ", "* ", "• ") else 0)
+        out += textwrap.wrap(
+            line, width, subsequent_indent=" " * hang, drop_whitespace=True,
+            break_long_words=False, break_on_hyphens=False,
+        ) or [""]
+    return "\n".join(out)
+
+
+def _safe(text: str | None) -> str:
+    return printable(text or "").strip()
+
+
+def _safe_line(text: str | None) -> str:
+    return one_line(text or "", 400)
+
+
+def _join(labels: Iterable[str]) -> str:
+    return "; ".join(_safe_line(x) for x in labels)
+
+
+def _number(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
