@@ -1,0 +1,94 @@
+"""`tutor grade` as authors and scripts call it: JSON out, file:line problems and exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
+needs_example = pytest.mark.skipif(not FORMAT_EXAMPLE.exists(), reason="../shared/examples is not beside the repo")
+
+
+def tutor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+
+
+@needs_example
+def test_one_answer_gives_one_json_object():
+    run = tutor("grade", str(FORMAT_EXAMPLE), "--stage", "history", "--answer", "atraumatic, worse with long strides")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["stage"] == "history"
+    assert result["matched"] == ["no-trauma"]
+    assert result["missing"] == ["ifi"]
+    assert result["credit"] == pytest.approx(1 / 3, abs=0.001)
+    assert result["evidence"]["no-trauma"]["text"] == "atraumatic"
+
+
+@needs_example
+def test_misconceptions_and_denials_are_reported():
+    run = tutor("grade", str(FORMAT_EXAMPLE), "--stage", "history", "--answer",
+                "hamstring tendinosis, not hip OA, no IFI")
+    result = json.loads(run.stdout)
+    assert result["misconceptions"] == ["hamstring-tendinopathy"]
+    assert set(result["negated"]) == {"hip-oa", "ifi"}
+    assert result["matched"] == [] and result["credit"] == 0
+
+
+@needs_example
+def test_batch_keeps_order(tmp_path):
+    batch = tmp_path / "answers.jsonl"
+    lines = [
+        {"stage": "history", "answer": "there was a fall"},
+        {"stage": "history", "answer": "IFI; denies trauma"},
+        {"stage": "history", "answer": "坐骨股骨夾擠"},
+    ]
+    batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    run = tutor("grade", str(FORMAT_EXAMPLE), "--batch", str(batch))
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["answer"] for r in results] == [x["answer"] for x in lines]
+    assert [r["matched"] for r in results] == [[], ["no-trauma", "ifi"], ["ifi"]]
+    assert results[1]["credit"] == 1.0
+
+
+@needs_example
+def test_bad_batch_lines_are_reported_with_their_line(tmp_path):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"stage": "history", "answer": "IFI"}\nnot json\n{"stage": "nope", "answer": "x"}\n[1]\n')
+    run = tutor("grade", str(FORMAT_EXAMPLE), "--batch", str(batch))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    errors = run.stderr.splitlines()
+    assert errors[0].startswith(f"{batch}:2: ")
+    assert errors[1].startswith(f"{batch}:3: ") and "'nope'" in errors[1]
+    assert errors[2].startswith(f"{batch}:4: ")
+    assert "Traceback" not in run.stderr
+
+
+@needs_example
+def test_unknown_stage_and_missing_case_exit_2():
+    run = tutor("grade", str(FORMAT_EXAMPLE), "--stage", "imaging", "--answer", "x")
+    assert run.returncode == 2 and "imaging" in run.stderr and "history" in run.stderr
+    run = tutor("grade", "/no/such/case.yaml", "--stage", "history", "--answer", "x")
+    assert run.returncode == 2 and "Traceback" not in run.stderr and run.stderr.strip()
+    run = tutor("grade", str(FORMAT_EXAMPLE))
+    assert run.returncode == 2 and "--batch" in run.stderr
+
+
+def test_grade_and_help_do_not_import_textual():
+    code = (
+        "import sys; from tutor.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "import tutor.grade_command, tutor.grading\n"
+        "assert 'textual' not in sys.modules and 'prompt_toolkit' not in sys.modules, 'UI imported'\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
