@@ -76,7 +76,7 @@ def test_several_credits_are_listed_one_per_line():
 
 def test_a_denied_expected_concept_is_questioned_without_being_confirmed():
     text = wording.render_event(
-        graded(denied_expected=("qf-edema",), denied_evidence=("no quadratus femoris edema",))
+        graded(denied_expected=("qf-edema",), denied_evidence=("no quadratus femoris edema",)), width=None
     )
     assert "“no quadratus femoris edema”" in text
     assert "second look" in text

@@ -206,8 +206,10 @@ def _answer_graded(event) -> str:
     if event.already_found_labels:
         lines.append(f"Already credited: {_join(event.already_found_labels)}.")
     for words in event.denied_evidence:
-        quoted = f"“{one_line(words, 80)}”" if words.strip() else "something"
-        lines.append(f"You ruled out {quoted}. Are you sure? That one deserves a second look.")
+        if words.strip():
+            lines.append(f"You wrote “{one_line(words, 80)}”. Are you sure? That one deserves a second look.")
+        else:
+            lines.append("You ruled something out that deserves a second look.")
     if event.unexpected_labels:
         lines.append(
             f"I also recognised {_join(event.unexpected_labels)}, "
