@@ -1,0 +1,230 @@
+"""Typed values out of YAML nodes, each problem noted with its line instead of raised.
+
+`FieldReader` is what lets the loader report every mistake in a file at once:
+a reader method returns None (or a safe default) on a bad value and records
+why, in words an instructor can act on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable, Sequence
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tutor.problems import Problem
+from tutor.text_safety import one_line
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_INTEGER = re.compile(r"[-+]?[0-9]+\Z")
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+_NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def line_of(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """'; did you mean `x`?' for a near miss, or ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    return "'" + one_line(value, limit) + "'"
+
+
+def describe(node: Node) -> str:
+    """What a node is, for 'got ...' in messages."""
+    if isinstance(node, MappingNode):
+        return "a mapping (`key: value` pairs)"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if is_null(node):
+        return "nothing"
+    return quoted(node.value)
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == _NULL_TAG)
+
+
+def suggested_id(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class FieldReader:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, where: Node | int, message: str) -> None:
+        line = where if isinstance(where, int) else line_of(where)
+        self.problems.append(Problem(self.path, line, message))
+
+    # -- mappings -------------------------------------------------------------
+
+    def entries(self, node: Node, what: str) -> list[tuple[str, Node, Node]] | None:
+        """(key, key node, value node) of a mapping, with duplicate and odd keys reported and dropped."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of `key: value` lines, got {describe(node)}")
+            return None
+        seen: dict[str, Node] = {}
+        result = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self.problem(key_node, f"merge keys (`<<`) are not supported in {what}; write the keys out")
+                continue
+            if not isinstance(key_node, ScalarNode) or is_null(key_node):
+                self.problem(key_node, f"a key in {what} must be a plain name, got {describe(key_node)}")
+                continue
+            key = key_node.value
+            if key in seen:
+                self.problem(
+                    key_node,
+                    f"duplicate key `{one_line(key, 60)}` in {what} (first on line {line_of(seen[key])}); "
+                    "YAML would silently keep only the last one, so remove or rename one of them",
+                )
+                continue
+            seen[key] = key_node
+            result.append((key, key_node, value_node))
+        return result
+
+    def fields(
+        self,
+        node: Node,
+        what: str,
+        known: Sequence[str],
+        required: dict[str, str],
+    ) -> dict[str, Node] | None:
+        """The known keys of a mapping; unknown and missing keys reported.
+
+        `required` maps each required key to a few words on what it holds,
+        used in the message when it is missing.
+        """
+        entries = self.entries(node, what)
+        if entries is None:
+            return None
+        found: dict[str, Node] = {}
+        for key, key_node, value_node in entries:
+            if key not in known:
+                hint = suggestion(key, known) or f" (known keys: {', '.join(known)})"
+                self.problem(key_node, f"unknown key `{one_line(key, 60)}` in {what}{hint}")
+                continue
+            found[key] = value_node
+        for key, meaning in required.items():
+            if key not in found:
+                self.problem(node, f"{what} is missing `{key}` ({meaning})")
+            elif is_null(found[key]):
+                self.problem(found[key], f"`{key}` in {what} is empty; it needs {meaning}")
+                del found[key]
+        return found
+
+    # -- scalars --------------------------------------------------------------
+
+    def text(self, node: Node | None, key: str, what: str) -> str | None:
+        """Stripped text, or None when absent or empty; numbers and true/false read as written."""
+        if is_null(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            hint = ""
+            if isinstance(node, MappingNode):
+                hint = " (text that contains ': ' or starts with '? ' must be in quotes)"
+            self.problem(node, f"`{key}` in {what} must be text, got {describe(node)}{hint}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.problem(node, f"`{key}` in {what} is empty; write the text or remove the key")
+            return None
+        return value
+
+    def whole_number(
+        self, node: Node | None, key: str, what: str, low: int | None = None, high: int | None = None
+    ) -> int | None:
+        if is_null(node):
+            return None
+        value = node.value.strip().replace("_", "") if isinstance(node, ScalarNode) else None
+        if value is None or not _INTEGER.match(value):
+            self.problem(node, f"`{key}` in {what} must be a whole number, got {describe(node)}")
+            return None
+        number = int(value)
+        if (low is not None and number < low) or (high is not None and number > high):
+            if high is None:
+                allowed = f"at least {low}"
+            elif low is None:
+                allowed = f"at most {high}"
+            else:
+                allowed = f"from {low} to {high}"
+            self.problem(node, f"`{key}: {number}` in {what} is out of range; use a whole number {allowed}")
+            return None
+        return number
+
+    def positive_number(self, node: Node | None, key: str, what: str) -> float | None:
+        if is_null(node):
+            return None
+        value = node.value.strip() if isinstance(node, ScalarNode) else None
+        if value is None or not _NUMBER.match(value):
+            self.problem(node, f"`{key}` in {what} must be a number such as 1 or 2.5, got {describe(node)}")
+            return None
+        number = float(value)
+        if not 0 < number <= 1000:
+            self.problem(node, f"`{key}: {value}` in {what} must be more than 0 (and at most 1000)")
+            return None
+        return number
+
+    def flag(self, node: Node | None, key: str, what: str) -> bool | None:
+        if is_null(node):
+            return None
+        value = node.value.strip().lower() if isinstance(node, ScalarNode) else None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        self.problem(node, f"`{key}` in {what} must be true or false, got {describe(node)}")
+        return None
+
+    def identifier(self, node: Node, kind: str, what: str) -> str | None:
+        """An id (of a case, stage, concept...): lowercase letters, digits and '-'."""
+        if not isinstance(node, ScalarNode) or is_null(node):
+            self.problem(node, f"the {kind} id in {what} must be a name such as `hip-oa`, got {describe(node)}")
+            return None
+        value = node.value.strip()
+        if ID_PATTERN.match(value):
+            return value
+        better = suggested_id(value)
+        hint = f" (for example `{better}`)" if better and ID_PATTERN.match(better) else ""
+        self.problem(
+            node,
+            f"{kind} id {quoted(value)} in {what} may use only lowercase letters, digits and '-', "
+            f"starting with a letter or digit{hint}",
+        )
+        return None
+
+    # -- lists ----------------------------------------------------------------
+
+    def items(self, node: Node | None, key: str, what: str) -> list[Node]:
+        """The items of a list; a lone value reads as a list of one."""
+        if is_null(node):
+            return []
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        if isinstance(node, ScalarNode):
+            return [node]
+        self.problem(node, f"`{key}` in {what} must be a list, got {describe(node)}")
+        return []
+
+    def texts(self, node: Node | None, key: str, what: str) -> tuple[str, ...]:
+        values = []
+        for item in self.items(node, key, what):
+            if is_null(item):
+                self.problem(item, f"an item of `{key}` in {what} is empty; remove the empty '- ' or write it")
+                continue
+            value = self.text(item, key, what)
+            if value is not None:
+                values.append(value)
+        return tuple(values)

@@ -1,0 +1,216 @@
+"""`tutor check [PATH...]`: validate case files and run the authors' own example answers.
+
+With no PATH it checks the shipped library: the shared lexicon, the shared
+discriminators and every case. A PATH may be a case file, a shared file
+(lexicon.yaml / discriminators.yaml) or a folder; a folder that holds a
+lexicon or discriminators file is checked as a dialogues folder of its own,
+so a draft library can be checked before it ships.
+
+Problems go to stderr as `file:line: message`; the summary line goes to
+stdout. Exit status 0 when everything is clean, 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from tutor.library import CASE_SUFFIXES, CASES_FOLDER, dialogues_dir, shared_definitions, shown_path
+from tutor.loading import (
+    DISCRIMINATORS_FILE,
+    LEXICON_FILE,
+    CaseError,
+    Problem,
+    SharedDefinitions,
+    load_case_file,
+    load_shared,
+    report_problems,
+)
+from tutor.model import Case
+from tutor.text_safety import one_line
+
+SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
+
+
+@dataclass
+class CheckReport:
+    cases: int = 0
+    stages: int = 0
+    examples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    case_ids: dict[str, str] = field(default_factory=dict)  # id -> the file that defines it
+
+    def summary(self) -> str:
+        counts = (
+            f"{_plural(self.cases, 'case')}, {_plural(self.stages, 'stage')}, "
+            f"{_plural(self.examples, 'example')}"
+        )
+        if not self.problems:
+            return f"{counts}: all good"
+        files = len({p.path for p in self.problems})
+        return f"{counts}: {_plural(len(self.problems), 'problem')} in {_plural(files, 'file')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# -- what to check ---------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """Case files to check against one set of shared files."""
+
+    shared_folder: Path
+    cases: list[Path] = field(default_factory=list)
+    check_shared: bool = False
+
+
+def _is_dialogues_folder(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in SHARED_FILES)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+
+
+def _targets(paths: list[str]) -> list[_Target]:
+    shipped = _Target(dialogues_dir())
+    if not paths:
+        shipped.check_shared = True
+        shipped.cases = _yaml_files(shipped.shared_folder / CASES_FOLDER)
+        return [shipped]
+    targets = {}
+
+    def target_for(folder: Path) -> _Target:
+        key = str(folder.resolve())
+        if key not in targets:
+            targets[key] = _Target(folder)
+        return targets[key]
+
+    for ref in paths:
+        path = Path(ref).expanduser()
+        if path.is_dir():
+            if _is_dialogues_folder(path):
+                target = target_for(path)
+                target.check_shared = True
+                target.cases.extend(p for p in _yaml_files(path) if not _is_shared_file(p, path))
+            else:
+                target_for(shipped.shared_folder).cases.extend(_yaml_files(path))
+        elif path.is_file() and path.name in SHARED_FILES:
+            target_for(path.parent).check_shared = True
+        else:
+            # Missing or unreadable files are reported by the loader like any other problem.
+            target_for(shipped.shared_folder).cases.append(path)
+    return list(targets.values())
+
+
+def _is_shared_file(path: Path, folder: Path) -> bool:
+    return path.parent == folder and path.name in SHARED_FILES
+
+
+# -- checking --------------------------------------------------------------------
+
+
+def check_paths(paths: list[str]) -> CheckReport:
+    report = CheckReport()
+    for target in _targets(paths):
+        shared = _shared_for(target, report)
+        seen: set[str] = set()
+        for case_path in target.cases:
+            key = str(case_path.resolve()) if case_path.exists() else str(case_path)
+            if key in seen:
+                continue
+            seen.add(key)
+            _check_case(case_path, shared, report)
+    report.problems.sort()
+    return report
+
+
+def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
+    try:
+        if target.check_shared:
+            return load_shared(target.shared_folder)
+        return shared_definitions(target.shared_folder)
+    except CaseError as error:
+        report.problems.extend(_shown(error.problems))
+        return SharedDefinitions()
+
+
+def _shown(problems: Iterable[Problem]) -> list[Problem]:
+    return [Problem(shown_path(Path(p.path)), p.line, p.message) for p in problems]
+
+
+def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> None:
+    shown = shown_path(path)
+    try:
+        case = load_case_file(Path(shown), shared)
+    except CaseError as error:
+        report.problems.extend(error.problems)
+        return
+    report.cases += 1
+    report.stages += len(case.stages)
+    first = report.case_ids.setdefault(case.id, shown)
+    if first != shown:
+        report.problems.append(Problem(
+            shown, 1, f"case id `{case.id}` is also used by {first}; each case needs its own id",
+        ))
+    report.problems.extend(_example_problems(case, shown, report))
+
+
+def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Problem]:
+    from tutor.grading import CaseGrader  # the matcher is only needed once a case loads
+
+    problems = []
+    grader = None
+    for stage in case.stages:
+        for example in stage.examples:
+            report.examples += 1
+            try:
+                grader = grader or CaseGrader(case)
+                grade = grader.grade(stage, example.answer)
+            except Exception as error:  # a grader bug must not hide the other examples
+                problems.append(Problem(
+                    shown, example.line,
+                    f"example answer {_quote(example.answer)} could not be graded "
+                    f"({type(error).__name__}: {error})",
+                ))
+                continue
+            found = set(grade.matched) | set(grade.misconceptions)
+            if found != set(example.matches):
+                matched = [c for c in stage.expected_ids + stage.misconception_ids if c in found]
+                problems.append(Problem(
+                    shown, example.line,
+                    f"example answer {_quote(example.answer)} should match {_ids(example.matches)} "
+                    f"but matched {_ids(matched)}{_difference(example.matches, found)}",
+                ))
+    return problems
+
+
+def _quote(text: str) -> str:
+    return "'" + one_line(text, 80) + "'"
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return "[" + ", ".join(ids) + "]"
+
+
+def _difference(wanted: Iterable[str], found: set[str]) -> str:
+    wanted = set(wanted)
+    parts = []
+    if wanted - found:
+        parts.append("missing " + ", ".join(sorted(wanted - found)))
+    if found - wanted:
+        parts.append("unexpected " + ", ".join(sorted(found - wanted)))
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def run(args) -> int:
+    report = check_paths(list(getattr(args, "paths", None) or []))
+    if report.problems:
+        report_problems(CaseError(report.problems), sys.stderr)
+    print(report.summary())
+    return 2 if report.problems else 0

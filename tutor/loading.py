@@ -1,0 +1,561 @@
+"""Case files and the shared lexicon, read into `tutor.model` objects with every problem reported.
+
+The YAML is composed into nodes (see safe_yaml) and the case is built from
+the nodes, never from a plain dict, so each problem carries its line and a
+duplicated key is caught instead of silently dropped. All problems in a file
+are collected and raised together as one CaseError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tutor.case_fields import FieldReader, describe, is_null, line_of, quoted, suggestion
+from tutor.model import (
+    STAGE_KINDS,
+    Case,
+    Concept,
+    Discriminator,
+    Example,
+    Expectation,
+    Misconception,
+    Stage,
+    frozen_mapping,
+)
+from tutor.problems import CaseError, Problem, report_problems
+from tutor.safe_yaml import MAX_FILE_BYTES, compose_tree
+
+__all__ = [
+    "CaseError", "Problem", "SharedDefinitions", "load_case_file", "load_case_bytes",
+    "load_shared", "report_problems", "LEXICON_FILE", "DISCRIMINATORS_FILE",
+]
+
+FORMAT_VERSION = 1
+LEXICON_FILE = "lexicon.yaml"
+DISCRIMINATORS_FILE = "discriminators.yaml"
+DEFAULT_ATTEMPTS = 3
+
+CASE_KEYS = (
+    "format", "id", "title", "summary", "tags", "difficulty", "time_limit", "source",
+    "intro", "concepts", "discriminators", "stages",
+)
+CASE_REQUIRED = {
+    "format": "the format version, `format: 1`",
+    "id": "the case id, lowercase letters, digits and '-'",
+    "title": "the title shown in the case list",
+    "source": "where the clinical facts come from",
+    "stages": "the list of stages, played in order",
+}
+CONCEPT_KEYS = ("label", "synonyms")
+CONCEPT_REQUIRED = {"label": "the name shown to the learner, also matched like a synonym"}
+DISCRIMINATOR_KEYS = ("between", "why_confused", "points", "trap")
+DISCRIMINATOR_REQUIRED = {"between": "the two concept ids it tells apart, e.g. `between: [a, b]`"}
+STAGE_KEYS = (
+    "id", "kind", "present", "ask", "expect", "pass", "misconceptions", "hints", "attempts",
+    "explain", "examples",
+)
+STAGE_REQUIRED = {
+    "id": "a name unique within the case, e.g. `id: history`",
+    "ask": "the question the tutor asks",
+    "expect": "the concepts an expert answer contains",
+    "explain": "the model answer shown when the stage ends",
+}
+EXPECT_KEYS = ("concept", "required", "weight", "feedback")
+MISCONCEPTION_KEYS = ("concept", "feedback", "discriminator")
+EXAMPLE_KEYS = ("answer", "matches")
+LEXICON_KEYS = ("format", "concepts")
+SHARED_DISCRIMINATOR_KEYS = ("format", "discriminators")
+
+
+@dataclass(frozen=True)
+class SharedDefinitions:
+    """Concepts and discriminators that every case may use (from the dialogues folder)."""
+
+    concepts: Mapping[str, Concept] = field(default_factory=frozen_mapping)
+    discriminators: Mapping[str, Discriminator] = field(default_factory=frozen_mapping)
+
+
+NO_SHARED = SharedDefinitions()
+
+
+def read_limited(path: Path) -> bytes:
+    """The file's bytes, refusing folders, missing files and anything over the size cap."""
+    shown = str(path)
+    try:
+        if path.is_dir():
+            raise CaseError.single(shown, 1, "this is a folder, not a case file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise CaseError.single(shown, 1, "no such file") from None
+    except OSError as error:
+        raise CaseError.single(shown, 1, f"cannot read the file: {error.strerror or error}") from None
+    return data
+
+
+# -- the shared files ---------------------------------------------------------
+
+
+def load_shared(dialogues_dir: str | Path) -> SharedDefinitions:
+    """The shared lexicon and discriminators of a dialogues folder (either file may be absent)."""
+    folder = Path(dialogues_dir)
+    problems: list[Problem] = []
+    concepts: dict[str, Concept] = {}
+    discriminators: dict[str, Discriminator] = {}
+
+    lexicon_path = folder / LEXICON_FILE
+    if lexicon_path.is_file():
+        try:
+            concepts = _read_shared_file(lexicon_path, "concepts", LEXICON_KEYS, {})[0]
+        except CaseError as error:
+            problems.extend(error.problems)
+
+    discriminators_path = folder / DISCRIMINATORS_FILE
+    if discriminators_path.is_file():
+        try:
+            discriminators = _read_shared_file(
+                discriminators_path, "discriminators", SHARED_DISCRIMINATOR_KEYS, concepts
+            )[1]
+        except CaseError as error:
+            problems.extend(error.problems)
+
+    if problems:
+        raise CaseError(sorted(problems))
+    return SharedDefinitions(frozen_mapping(concepts), frozen_mapping(discriminators))
+
+
+def _read_shared_file(path: Path, section: str, keys: tuple[str, ...], known_concepts: Mapping[str, Concept]):
+    shown = str(path)
+    root = compose_tree(read_limited(path), shown)
+    reader = FieldReader(shown)
+    what = f"the shared {section} file"
+    if root is None:
+        raise CaseError.single(shown, 1, f"the file has only comments; it needs `format: 1` and `{section}:`")
+    fields = reader.fields(root, what, keys, {"format": "the format version, `format: 1`",
+                                              section: f"the shared {section}"})
+    concepts: dict[str, Concept] = {}
+    discriminators: dict[str, Discriminator] = {}
+    if fields is not None:
+        _check_format(reader, fields.get("format"), what)
+        if section == "concepts" and section in fields:
+            concepts = _read_concepts(reader, fields["concepts"], "the shared lexicon")
+        if section == "discriminators" and section in fields:
+            discriminators = _read_discriminators(
+                reader, fields["discriminators"], known_concepts, "the shared discriminators",
+                where_to_define=f"in {LEXICON_FILE}",
+            )
+    if reader.problems:
+        raise CaseError(sorted(reader.problems))
+    return concepts, discriminators
+
+
+# -- a case file ----------------------------------------------------------------
+
+
+def load_case_file(path: str | Path, shared: SharedDefinitions | None = None) -> Case:
+    """The case in `path`, its concepts and discriminators merged over `shared` (case wins)."""
+    path = Path(path)
+    return load_case_bytes(read_limited(path), str(path), shared)
+
+
+def load_case_bytes(data: bytes, path: str, shared: SharedDefinitions | None = None) -> Case:
+    """The case in `data` (the contents of the file at `path`, which is used in messages)."""
+    shared = shared or NO_SHARED
+    root = compose_tree(data, path)
+    if root is None:
+        raise CaseError.single(path, 1, "the file has only comments; a case file starts with `format: 1`")
+    builder = _CaseBuilder(path, shared)
+    case = builder.build(root)
+    if builder.reader.problems or case is None:
+        raise CaseError(sorted(builder.reader.problems) or [Problem(path, 1, "not a valid case")])
+    return case
+
+
+def _check_format(reader: FieldReader, node: Node | None, what: str) -> None:
+    if node is None:
+        return  # reported as missing
+    value = node.value.strip() if isinstance(node, ScalarNode) else None
+    if value != str(FORMAT_VERSION):
+        reader.problem(
+            node,
+            f"{what} says `format: {value if value is not None else '...'}`, but this tutor reads "
+            f"format {FORMAT_VERSION}; write `format: {FORMAT_VERSION}` and follow the format page",
+        )
+
+
+def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Concept]:
+    concepts: dict[str, Concept] = {}
+    for key, key_node, value_node in reader.entries(node, f"`concepts` in {where}") or ():
+        concept_id = reader.identifier(key_node, "concept", where)
+        what = f"concept `{key}`"
+        fields = reader.fields(value_node, what, CONCEPT_KEYS, CONCEPT_REQUIRED)
+        if concept_id is None or fields is None:
+            continue
+        label = reader.text(fields.get("label"), "label", what)
+        synonyms = reader.texts(fields.get("synonyms"), "synonyms", what)
+        if label is None:
+            continue
+        concepts[concept_id] = Concept(
+            id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}"
+        )
+    return concepts
+
+
+def _read_discriminators(
+    reader: FieldReader, node: Node, concepts: Mapping[str, Concept], where: str, where_to_define: str
+) -> dict[str, Discriminator]:
+    discriminators: dict[str, Discriminator] = {}
+    for key, key_node, value_node in reader.entries(node, f"`discriminators` in {where}") or ():
+        disc_id = reader.identifier(key_node, "discriminator", where)
+        what = f"discriminator `{key}`"
+        fields = reader.fields(value_node, what, DISCRIMINATOR_KEYS, DISCRIMINATOR_REQUIRED)
+        if disc_id is None or fields is None:
+            continue
+        between = _read_between(reader, fields.get("between"), what, concepts, where_to_define)
+        why = reader.text(fields.get("why_confused"), "why_confused", what)
+        points = reader.texts(fields.get("points"), "points", what)
+        trap = reader.text(fields.get("trap"), "trap", what)
+        if "between" in fields and not why and not points:
+            reader.problem(key_node, f"{what} has neither `why_confused` nor `points`; "
+                                     "say how to tell the two apart")
+        if between is None:
+            continue
+        discriminators[disc_id] = Discriminator(
+            id=disc_id, between=between, why_confused=why or "", points=points, trap=trap,
+            origin=f"{reader.path}:{line_of(key_node)}",
+        )
+    return discriminators
+
+
+def _read_between(reader, node, what, concepts, where_to_define) -> tuple[str, str] | None:
+    if node is None:
+        return None
+    items = reader.items(node, "between", what)
+    if len(items) != 2:
+        reader.problem(node, f"`between` in {what} must name exactly two concept ids, got {len(items)}")
+        return None
+    ids = []
+    for item in items:
+        concept_id = _concept_ref(reader, item, concepts, f"`between` in {what}", where_to_define)
+        if concept_id is None:
+            return None
+        ids.append(concept_id)
+    if ids[0] == ids[1]:
+        reader.problem(node, f"`between` in {what} names `{ids[0]}` twice; it needs two different concepts")
+        return None
+    return ids[0], ids[1]
+
+
+def _concept_ref(reader, node, concepts: Mapping[str, Concept], where: str, where_to_define: str) -> str | None:
+    """A reference to a defined concept, or None (reported, with a did-you-mean)."""
+    if not isinstance(node, ScalarNode) or is_null(node):
+        hint = ""
+        if isinstance(node, MappingNode):
+            hint = " (a value containing ': ' inside [...] must be quoted)"
+        reader.problem(node, f"{where} must name a concept id, got {describe(node)}{hint}")
+        return None
+    concept_id = node.value.strip()
+    if concept_id in concepts:
+        return concept_id
+    hint = _concept_suggestion(concept_id, concepts)
+    reader.problem(
+        node,
+        f"{where} names concept `{concept_id}`, which is not defined{hint}; "
+        f"define it {where_to_define}",
+    )
+    return None
+
+
+def _concept_suggestion(word: str, concepts: Mapping[str, Concept]) -> str:
+    # Authors sometimes write a label or a synonym where the id belongs.
+    folded = " ".join(word.casefold().split())
+    for concept in concepts.values():
+        terms = (concept.label, *concept.synonyms)
+        if any(" ".join(t.casefold().split()) == folded for t in terms):
+            return f"; did you mean `{concept.id}` (whose label is {quoted(concept.label)})?"
+    return suggestion(word, concepts)
+
+
+class _CaseBuilder:
+    def __init__(self, path: str, shared: SharedDefinitions):
+        self.path = path
+        self.shared = shared
+        self.reader = FieldReader(path)
+        self.concepts: dict[str, Concept] = dict(shared.concepts)
+        self.discriminators: dict[str, Discriminator] = dict(shared.discriminators)
+
+    @property
+    def where_to_define(self) -> str:
+        return f"under `concepts:` in this file or in the shared {LEXICON_FILE}"
+
+    def build(self, root: Node) -> Case | None:
+        reader = self.reader
+        if not isinstance(root, MappingNode):
+            reader.problem(
+                root,
+                f"a case file must be a mapping of keys ({', '.join(CASE_REQUIRED)}, ...), "
+                f"but this file holds {describe(root)}",
+            )
+            return None
+        fields = reader.fields(root, "the case", CASE_KEYS, CASE_REQUIRED)
+        if fields is None:
+            return None
+        _check_format(reader, fields.get("format"), "the case")
+        case_id = reader.identifier(fields["id"], "case", "the case") if "id" in fields else None
+        title = reader.text(fields.get("title"), "title", "the case")
+        source = reader.text(fields.get("source"), "source", "the case")
+        summary = reader.text(fields.get("summary"), "summary", "the case")
+        intro = reader.text(fields.get("intro"), "intro", "the case")
+        tags = reader.texts(fields.get("tags"), "tags", "the case")
+        difficulty = reader.whole_number(fields.get("difficulty"), "difficulty", "the case", 1, 3)
+        time_limit = reader.whole_number(fields.get("time_limit"), "time_limit", "the case", 1)
+
+        if "concepts" in fields:
+            self.concepts.update(_read_concepts(reader, fields["concepts"], "this case"))
+        if "discriminators" in fields:
+            self.discriminators.update(_read_discriminators(
+                reader, fields["discriminators"], self.concepts, "this case", self.where_to_define
+            ))
+        stages = self._stages(fields["stages"]) if "stages" in fields else ()
+
+        if case_id is None or title is None or source is None or not stages:
+            return None
+        return Case(
+            id=case_id, title=title, source=source, stages=stages,
+            concepts=frozen_mapping(self.concepts),
+            discriminators=frozen_mapping(self.discriminators),
+            summary=summary, tags=tags, difficulty=difficulty, time_limit=time_limit,
+            intro=intro, path=self.path,
+        )
+
+    def _stages(self, node: Node) -> tuple[Stage, ...]:
+        reader = self.reader
+        if not isinstance(node, SequenceNode):
+            reader.problem(node, f"`stages` must be a list of stages (each starting with `- id: ...`), "
+                                 f"got {describe(node)}")
+            return ()
+        items = node.value
+        if not items:
+            reader.problem(node, "`stages` is empty; a case needs at least one stage")
+            return ()
+        stages = []
+        first_line: dict[str, int] = {}
+        for number, item in enumerate(items, start=1):
+            stage = self._stage(item, number)
+            if stage is None:
+                continue
+            if stage.id in first_line:
+                reader.problem(
+                    stage.line,
+                    f"duplicate stage id `{stage.id}` (first on line {first_line[stage.id]}); "
+                    "stage ids must be unique within a case, so rename one",
+                )
+                continue
+            first_line[stage.id] = stage.line
+            stages.append(stage)
+        return tuple(stages)
+
+    def _stage(self, node: Node, number: int) -> Stage | None:
+        reader = self.reader
+        id_node = _value_of(node, "id")
+        label = id_node.value.strip() if isinstance(id_node, ScalarNode) and id_node.value.strip() else None
+        what = f"stage `{label}`" if label else f"stage {number}"
+        fields = reader.fields(node, what, STAGE_KEYS, STAGE_REQUIRED)
+        if fields is None:
+            return None
+        stage_id = reader.identifier(fields["id"], "stage", what) if "id" in fields else None
+        kind = self._kind(fields.get("kind"), what)
+        present = reader.text(fields.get("present"), "present", what)
+        ask = reader.text(fields.get("ask"), "ask", what)
+        explain = reader.text(fields.get("explain"), "explain", what)
+        hints = reader.texts(fields.get("hints"), "hints", what)
+        attempts = reader.whole_number(fields.get("attempts"), "attempts", what, 1, 100)
+        expect = self._expectations(fields.get("expect"), what)
+        misconceptions = self._misconceptions(fields.get("misconceptions"), what, expect)
+        pass_count = self._pass_count(fields.get("pass"), what, expect, _item_count(fields.get("expect")))
+        examples = self._examples(fields.get("examples"), what, expect, misconceptions)
+        if None in (stage_id, ask, explain) or not expect:
+            return None
+        return Stage(
+            id=stage_id, ask=ask, expect=expect, explain=explain, kind=kind,
+            pass_count=pass_count, misconceptions=misconceptions, hints=hints,
+            attempts=attempts if attempts is not None else DEFAULT_ATTEMPTS,
+            present=present, examples=examples, line=line_of(node),
+        )
+
+    def _kind(self, node: Node | None, what: str) -> str | None:
+        kind = self.reader.text(node, "kind", what)
+        if kind is None or kind in STAGE_KINDS:
+            return kind
+        hint = suggestion(kind, STAGE_KINDS)
+        self.reader.problem(
+            node, f"unknown stage kind {quoted(kind)} in {what}{hint} (one of: {', '.join(STAGE_KINDS)})"
+        )
+        return None
+
+    def _expectations(self, node: Node | None, what: str) -> tuple[Expectation, ...]:
+        reader = self.reader
+        if node is None:
+            return ()
+        items = reader.items(node, "expect", what)
+        if not items and not isinstance(node, MappingNode):
+            reader.problem(node, f"`expect` in {what} is empty; list at least one concept id")
+        expectations: list[Expectation] = []
+        seen: dict[str, int] = {}
+        for item in items:
+            where = f"`expect` in {what}"
+            if isinstance(item, MappingNode):
+                fields = reader.fields(item, f"an `expect` entry of {what}", EXPECT_KEYS,
+                                       {"concept": "the concept id"})
+                if fields is None or "concept" not in fields:
+                    continue
+                concept_id = self._concept(fields["concept"], where)
+                required = reader.flag(fields.get("required"), "required", where)
+                weight = reader.positive_number(fields.get("weight"), "weight", where)
+                feedback = reader.text(fields.get("feedback"), "feedback", where)
+                id_node = fields["concept"]
+            else:
+                concept_id = self._concept(item, where)
+                required, weight, feedback, id_node = None, None, None, item
+            if concept_id is None:
+                continue
+            if concept_id in seen:
+                reader.problem(id_node, f"{where} lists `{concept_id}` twice (first on line {seen[concept_id]})")
+                continue
+            seen[concept_id] = line_of(id_node)
+            expectations.append(Expectation(
+                concept=concept_id, weight=weight if weight is not None else 1.0,
+                required=bool(required), feedback=feedback,
+            ))
+        return tuple(expectations)
+
+    def _misconceptions(self, node, what: str, expect: tuple[Expectation, ...]) -> tuple[Misconception, ...]:
+        reader = self.reader
+        expected = {e.concept for e in expect}
+        result: list[Misconception] = []
+        seen: set[str] = set()
+        where = f"`misconceptions` in {what}"
+        for item in reader.items(node, "misconceptions", what):
+            discriminator_id = None
+            if isinstance(item, MappingNode):
+                fields = reader.fields(item, f"a `misconceptions` entry of {what}", MISCONCEPTION_KEYS,
+                                       {"concept": "the concept id of the wrong answer"})
+                if fields is None or "concept" not in fields:
+                    continue
+                concept_id = self._concept(fields["concept"], where)
+                feedback = reader.text(fields.get("feedback"), "feedback", where)
+                id_node = fields["concept"]
+                if "discriminator" in fields:
+                    discriminator_id = self._discriminator(fields["discriminator"], concept_id, where)
+            else:
+                concept_id = self._concept(item, where)
+                feedback, id_node = None, item
+            if concept_id is None:
+                continue
+            if concept_id in expected:
+                reader.problem(id_node, f"`{concept_id}` is both expected and a misconception in {what}; "
+                                        "keep it in one of the two lists")
+                continue
+            if concept_id in seen:
+                reader.problem(id_node, f"{where} lists `{concept_id}` twice")
+                continue
+            seen.add(concept_id)
+            result.append(Misconception(concept=concept_id, feedback=feedback, discriminator=discriminator_id))
+        return tuple(result)
+
+    def _discriminator(self, node: Node, concept_id: str | None, where: str) -> str | None:
+        reader = self.reader
+        disc_id = reader.text(node, "discriminator", where)
+        if disc_id is None:
+            return None
+        disc = self.discriminators.get(disc_id)
+        if disc is None:
+            hint = suggestion(disc_id, self.discriminators)
+            reader.problem(
+                node,
+                f"{where} names discriminator `{disc_id}`, which is not defined{hint}; define it under "
+                f"`discriminators:` in this file or in the shared {DISCRIMINATORS_FILE}",
+            )
+            return None
+        if concept_id is not None and concept_id not in disc.between:
+            reader.problem(
+                node,
+                f"discriminator `{disc_id}` is between `{disc.between[0]}` and `{disc.between[1]}`, "
+                f"so it cannot explain the misconception `{concept_id}`; pick one that names it",
+            )
+            return None
+        return disc_id
+
+    def _pass_count(self, node: Node | None, what: str, expect: tuple[Expectation, ...], written: int) -> int:
+        required = sum(1 for e in expect if e.required)
+        default = required or 1
+        if node is None:
+            return default
+        count = self.reader.whole_number(node, "pass", what)
+        if count is None:
+            return default
+        if count < 1:
+            self.reader.problem(node, f"`pass: {count}` in {what} is impossible; use at least 1")
+            return default
+        if written and count > written:
+            self.reader.problem(
+                node,
+                f"`pass: {count}` in {what} can never be reached: the stage expects only {written} "
+                f"concept{'s' if written != 1 else ''}; use a number from 1 to {written}",
+            )
+            return default
+        return count
+
+    def _examples(self, node, what: str, expect, misconceptions) -> tuple[Example, ...]:
+        reader = self.reader
+        gradeable = {e.concept for e in expect} | {m.concept for m in misconceptions}
+        examples = []
+        for item in reader.items(node, "examples", what):
+            entry_what = f"an example of {what}"
+            fields = reader.fields(item, entry_what, EXAMPLE_KEYS, {"answer": "the answer text"})
+            if fields is None:
+                continue
+            if "matches" not in fields:
+                reader.problem(item, f"{entry_what} is missing `matches` (the concept ids the answer "
+                                     "must match, `[]` for none)")
+            answer = reader.text(fields.get("answer"), "answer", entry_what)
+            matches = []
+            ok = answer is not None
+            for match_node in reader.items(fields.get("matches"), "matches", entry_what):
+                concept_id = self._concept(match_node, f"`matches` in {entry_what}")
+                if concept_id is None:
+                    ok = False
+                elif concept_id not in gradeable:
+                    reader.problem(
+                        match_node,
+                        f"the example expects `{concept_id}`, but {what} neither expects it nor lists it "
+                        "as a misconception, so no answer can match it here",
+                    )
+                    ok = False
+                else:
+                    matches.append(concept_id)
+            if ok and "matches" in fields:
+                examples.append(Example(answer=answer, matches=tuple(matches), line=line_of(item)))
+        return tuple(examples)
+
+    def _concept(self, node: Node, where: str) -> str | None:
+        return _concept_ref(self.reader, node, self.concepts, where, self.where_to_define)
+
+
+def _item_count(node: Node | None) -> int:
+    if isinstance(node, SequenceNode):
+        return len(node.value)
+    return 0 if is_null(node) or isinstance(node, MappingNode) else 1
+
+
+def _value_of(node: Node, key: str) -> Node | None:
+    """The value of `key` in a mapping node, without any checking (for naming things in messages)."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value_node
+    return None

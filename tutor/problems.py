@@ -1,0 +1,51 @@
+"""What is wrong with a case file, and where: the one way every command reports it.
+
+A loader collects every problem in a file before giving up, so an author fixes
+them all in one pass instead of one per run. Commands print them with
+`report_problems` and exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Iterable, TextIO
+
+from tutor.text_safety import one_line
+
+EXIT_PROBLEMS = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int  # 1-based; problems about a whole file (empty, missing) are on line 1
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CaseError(Exception):
+    """A case (or shared lexicon) file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid case")
+
+    @classmethod
+    def single(cls, path: str, line: int, message: str) -> "CaseError":
+        return cls([Problem(str(path), line, message)])
+
+
+def report_problems(error: CaseError, stream: TextIO | None = None) -> int:
+    """Print each problem on its own line (stderr by default); return the exit status, 2.
+
+    The text comes from a file someone else wrote, so control characters and
+    escape sequences are removed before it reaches the terminal.
+    """
+    stream = stream if stream is not None else sys.stderr
+    for problem in error.problems:
+        stream.write(one_line(str(problem), 2000) + "\n")
+    stream.flush()
+    return EXIT_PROBLEMS

@@ -1,0 +1,233 @@
+"""Case-file bytes to a line-numbered YAML node tree, refusing anything dangerous.
+
+Only the safe loader is used (the C one when present) and only to *compose*:
+nodes keep their line numbers and duplicate keys, and nothing is constructed,
+let alone executed. Before composing, one pass over the parser's events bounds
+the work: how deep the file nests (libyaml's composer recurses in C and can
+crash on a few hundred thousand `[`), and how much its aliases would expand
+("billion laughs"). A refused file costs a fraction of a second and no memory.
+"""
+
+from __future__ import annotations
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
+from yaml.nodes import Node
+
+from tutor.problems import CaseError, Problem
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 1024 * 1024
+# A case nests about six levels (case > stages > stage > expect > entry > value).
+MAX_DEPTH = 40
+# Values that aliases may add on top of what is written out. Sharing a list of
+# hints costs a handful; an alias bomb asks for billions.
+MAX_ALIAS_EXPANSION = 10_000
+
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(_CORE + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+_UNFINISHED = -1
+
+
+def compose_tree(data: bytes, path: str) -> Node | None:
+    """The file's single YAML document as nodes, or None when it holds only comments.
+
+    Raises CaseError for anything that is not safe, small, well-formed UTF-8 YAML.
+    """
+    text = decode_text(data, path)
+    encoded = text.encode("utf-8")
+    _check_events(encoded, text, path)
+    try:
+        return yaml.compose(encoded, Loader=SAFE_LOADER)
+    except yaml.YAMLError as error:
+        raise CaseError([yaml_problem(error, text, encoded, path)]) from None
+
+
+def decode_text(data: bytes, path: str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise CaseError.single(
+            path, 1,
+            f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a case file is a few kilobytes "
+            "of text, so this is probably not a case file",
+        )
+    if not data.strip():
+        raise CaseError.single(path, 1, "the file is empty; a case file starts with `format: 1`")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise CaseError.single(
+            path, data.count(b"\n", 0, nul) + 1,
+            "this is not a text file (it contains NUL bytes); a case file is YAML text saved as UTF-8",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise CaseError.single(
+            path, line,
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read); "
+            "save it as UTF-8",
+        ) from None
+
+
+def _check_events(encoded: bytes, text: str, path: str) -> None:
+    """Walk the parser's events once, refusing deep nesting, alias bombs and foreign tags."""
+    sizes: dict[str, int] = {}  # anchor -> how many values it stands for, once finished
+    stack: list[list] = []  # open collections: [values so far, anchor]
+    expansion = 0
+    tag_problems: list[Problem] = []
+
+    def add_to_parent(count: int) -> None:
+        if stack:
+            stack[-1][0] += count
+
+    try:
+        for event in yaml.parse(encoded, Loader=SAFE_LOADER):
+            line = event.start_mark.line + 1
+            if isinstance(event, (ScalarEvent, CollectionStartEvent)):
+                tag = event.tag
+                if tag is not None and tag not in ALLOWED_TAGS and tag != "!":
+                    tag_problems.append(Problem(
+                        path, line,
+                        f"the tag `{_short_tag(tag)}` is not allowed: a case file holds only text, "
+                        "numbers, true/false, lists and mappings, and nothing in it is ever run",
+                    ))
+            if isinstance(event, ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                add_to_parent(1)
+            elif isinstance(event, CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise CaseError.single(
+                        path, line,
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                        "a case file needs about six",
+                    )
+                if event.anchor is not None:
+                    sizes[event.anchor] = _UNFINISHED
+                stack.append([1, event.anchor])
+            elif isinstance(event, CollectionEndEvent):
+                count, anchor = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = count
+                add_to_parent(count)
+            elif isinstance(event, AliasEvent):
+                size = sizes.get(event.anchor)
+                if size is None:
+                    raise CaseError.single(
+                        path, line,
+                        f"`*{event.anchor}` refers to an anchor `&{event.anchor}` that is not defined "
+                        "above it; define the anchor first or write the value out",
+                    )
+                if size == _UNFINISHED:
+                    raise CaseError.single(
+                        path, line,
+                        f"`*{event.anchor}` is used inside the value it names, which would never end; "
+                        "write the value out instead",
+                    )
+                expansion += size
+                if expansion > MAX_ALIAS_EXPANSION:
+                    raise CaseError.single(
+                        path, line,
+                        f"aliases (`*name`) here would expand the file to more than {MAX_ALIAS_EXPANSION:,} "
+                        "extra values, so it was not read; write the values out or use fewer aliases",
+                    )
+                add_to_parent(size)
+    except yaml.YAMLError as error:
+        raise CaseError([*tag_problems, yaml_problem(error, text, encoded, path)]) from None
+    if tag_problems:
+        raise CaseError(tag_problems)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) -> Problem:
+    """A YAML error in plain English, at the line an author should look at."""
+    if isinstance(error, yaml.reader.ReaderError):
+        position = max(0, min(int(getattr(error, "position", 0) or 0), len(encoded)))
+        line = encoded.count(b"\n", 0, position) + 1
+        code = getattr(error, "character", None)
+        what = f"U+{code:04X}" if isinstance(code, int) else "a control character"
+        return Problem(
+            path, line,
+            f"this line contains a control character ({what}) that YAML does not allow; delete it",
+        )
+
+    problem = str(getattr(error, "problem", None) or "")
+    context = str(getattr(error, "context", None) or "")
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem_line = problem_mark.line + 1 if problem_mark is not None else 1
+    context_line = context_mark.line + 1 if context_mark is not None else problem_line
+
+    def at_problem(message: str) -> Problem:
+        return Problem(path, problem_line, message)
+
+    if "mapping values are not allowed" in problem:
+        return at_problem(
+            "a ': ' (colon and space) inside a value; put the whole text in quotes, "
+            "for example  ask: \"Which is it: A or B?\""
+        )
+    if "cannot start any token" in problem:
+        char = _char_at(text, problem_mark)
+        if char == "\t":
+            return at_problem("a tab character; YAML indents with spaces only, so replace the tab with spaces")
+        shown = f"'{char}'" if char and char.isprintable() else "this character"
+        return at_problem(f"a value cannot start with {shown}; put the text in quotes")
+    if "end of stream" in problem and "quoted" in context:
+        return Problem(path, context_line, "a quoted text starts here but its closing quote is missing")
+    if "could not find expected ':'" in problem:
+        return Problem(
+            path, context_line,
+            "this line is neither `key: value` nor a `- ` list item; add the ':' after the key, "
+            "or close a quote left open above it",
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        opener, closer = ("[", "]") if "sequence" in context else ("{", "}")
+        where = f"the {opener}...{closer} that starts on line {context_line}"
+        return at_problem(
+            f"{where} is not closed properly: separate items with ', ', end it with '{closer}', "
+            "and put in quotes any item that contains ': ', ' #', '?', ',' or brackets"
+        )
+    if "block mapping" in context or "block collection" in context:
+        thing = "the list items" if "'-'" in problem else "the keys"
+        return at_problem(
+            f"this line does not line up with {thing} that start on line {context_line}: check its "
+            "indentation (items of one mapping or list start in the same column), or put text that "
+            "begins with a quote entirely in quotes"
+        )
+    if "sequence entries are not allowed" in problem:
+        return at_problem(
+            "a '- ' list item on the same line as its key; start the list on the next line, indented"
+        )
+    if "undefined alias" in problem:
+        return at_problem("an alias `*name` refers to an anchor `&name` that is not defined above it")
+    if "duplicate anchor" in context or "duplicate anchor" in problem:
+        return at_problem("the same anchor `&name` is defined twice; rename one")
+    if "single document" in context:
+        return at_problem("a second YAML document starts here ('---'); put one case in each file")
+    if "escape character" in problem:
+        return at_problem(
+            "an unknown backslash escape inside \"double quotes\"; use 'single quotes' instead, "
+            "or write the backslash twice"
+        )
+    if "directive" in context or "document start" in problem:
+        return at_problem("a line starting with '%' or '---' where a value was expected; put the text in quotes")
+    detail = "; ".join(part for part in (context, problem) if part)
+    return at_problem(f"this is not valid YAML ({detail or 'syntax error'}); check quotes and indentation")
+
+
+def _char_at(text: str, mark) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
