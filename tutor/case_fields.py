@@ -29,10 +29,15 @@ def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggestion(word: str, candidates: Iterable[str]) -> str:
     """'; did you mean `x`?' for a near miss, or ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    close = closest(word, candidates)
+    return f"; did you mean `{close}`?" if close else ""
 
 
 def quoted(value: str, limit: int = 60) -> str:
@@ -111,13 +116,18 @@ class FieldReader:
         if entries is None:
             return None
         found: dict[str, Node] = {}
+        misspelt: set[str] = set()
         for key, key_node, value_node in entries:
             if key not in known:
-                hint = suggestion(key, known) or f" (known keys: {', '.join(known)})"
+                near = closest(key, known)
+                misspelt.add(near or "")
+                hint = f"; did you mean `{near}`?" if near else f" (known keys: {', '.join(known)})"
                 self.problem(key_node, f"unknown key `{one_line(key, 60)}` in {what}{hint}")
                 continue
             found[key] = value_node
         for key, meaning in required.items():
+            if key not in found and key in misspelt:
+                continue  # the misspelling's message already says what to write
             if key not in found:
                 self.problem(node, f"{what} is missing `{key}` ({meaning})")
             elif is_null(found[key]):

@@ -262,11 +262,8 @@ def _concept_ref(reader, node, concepts: Mapping[str, Concept], where: str, wher
     if concept_id in concepts:
         return concept_id
     hint = _concept_suggestion(concept_id, concepts)
-    reader.problem(
-        node,
-        f"{where} names concept `{concept_id}`, which is not defined{hint}; "
-        f"define it {where_to_define}",
-    )
+    fix = f" If not, define it {where_to_define}" if hint else f"; define it {where_to_define}"
+    reader.problem(node, f"{where} names concept `{concept_id}`, which is not defined{hint}{fix}")
     return None
 
 
@@ -475,10 +472,11 @@ class _CaseBuilder:
         disc = self.discriminators.get(disc_id)
         if disc is None:
             hint = suggestion(disc_id, self.discriminators)
+            fix = (f"define it under `discriminators:` in this file or in the shared {DISCRIMINATORS_FILE}")
             reader.problem(
                 node,
-                f"{where} names discriminator `{disc_id}`, which is not defined{hint}; define it under "
-                f"`discriminators:` in this file or in the shared {DISCRIMINATORS_FILE}",
+                f"{where} names discriminator `{disc_id}`, which is not defined{hint}"
+                f"{' If not, ' if hint else '; '}{fix}",
             )
             return None
         if concept_id is not None and concept_id not in disc.between:

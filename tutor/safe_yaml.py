@@ -175,6 +175,8 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
             "a ': ' (colon and space) inside a value; put the whole text in quotes, "
             "for example  ask: \"Which is it: A or B?\""
         )
+    if "tab character" in problem:
+        return at_problem("a tab character; YAML indents with spaces only, so replace the tab with spaces")
     if "cannot start any token" in problem:
         char = _char_at(text, problem_mark)
         if char == "\t":
