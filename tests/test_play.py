@@ -1,0 +1,367 @@
+"""Playing cases as a learner would: `python -m tutor play CASE` with answers piped in.
+
+Every shipped case is played three ways (strong answers from the authors'
+own examples, a weak path with /hint and /skip, a misconception), and odd
+input (nothing at all, a 100 kB line, escape codes) must end cleanly with a
+summary. The line REPL is driven through prompt_toolkit's pipe input.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = sorted((REPO / "dialogues" / "cases").glob("*.yaml"))
+FORMAT_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "format-example.yaml"
+ESC = "\x1b"
+TIMEOUT = 120
+
+
+def tutor_env(data_dir: Path) -> dict:
+    env = dict(os.environ)
+    env["TUTOR_DATA_DIR"] = str(data_dir / "data")
+    env["TUTOR_CONFIG_DIR"] = str(data_dir / "config")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm-256color"  # a colourful terminal setting must still give plain text in a pipe
+    return env
+
+
+def play(case_ref, lines, tmp_path, *, raw_input: bytes | None = None) -> subprocess.CompletedProcess:
+    data = raw_input if raw_input is not None else "".join(line + "\n" for line in lines).encode()
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "play", str(case_ref)],
+        input=data,
+        capture_output=True,
+        env=tutor_env(tmp_path),
+        cwd=REPO,
+        timeout=TIMEOUT,
+    )
+    result.out = result.stdout.decode("utf-8")
+    result.err = result.stderr.decode("utf-8", "replace")
+    result.flat = " ".join(result.out.split())
+    return result
+
+
+def assert_clean_ending(result) -> list[str]:
+    """Exit 0, no escape codes, no traceback, the summary with its score last; the lines of stdout."""
+    assert result.returncode == 0, result.err
+    assert ESC not in result.out
+    assert "Traceback" not in result.err + result.out
+    lines = result.out.rstrip("\n").splitlines()
+    assert lines[-1].startswith("Score: ") and lines[-1].endswith("%"), lines[-5:]
+    assert any(line.startswith("## Summary: ") for line in lines)
+    return lines
+
+
+def load(path):
+    from tutor.library import load_case
+
+    return load_case(str(path))
+
+
+def passes(stage, found: set[str]) -> bool:
+    required = all(c in found for c in stage.required_ids)
+    count = sum(1 for c in stage.expected_ids if c in found)
+    return required and count >= max(1, min(stage.pass_count, len(stage.expect)))
+
+
+def strong_lines(stage) -> tuple[list[str], bool]:
+    """The authors' examples that match something, as answers, until they complete the stage.
+
+    Returns the lines and whether, by the examples' own `matches`, they complete it."""
+    found: set[str] = set()
+    lines: list[str] = []
+    for example in stage.examples:
+        if not example.matches or len(lines) == stage.attempts:
+            continue
+        if not set(example.matches) - found:
+            continue
+        lines.append(example.answer)
+        found |= set(example.matches) & set(stage.expected_ids)
+        if passes(stage, found):
+            return lines, True
+    return lines + ["/skip"], False
+
+
+def case_id(path: Path) -> str:
+    return path.stem
+
+
+needs_cases = pytest.mark.skipif(not SHIPPED, reason="no shipped cases under dialogues/cases yet")
+
+
+def play_strong(path, tmp_path):
+    case = load(path)
+    lines: list[str] = []
+    completing = 0
+    for stage in case.stages:
+        stage_lines, completes = strong_lines(stage)
+        lines += stage_lines
+        completing += completes
+    result = play(path, lines, tmp_path)
+    out = assert_clean_ending(result)
+    assert result.out.count("That completes this stage.") == completing
+    for stage in case.stages:
+        assert f"· {stage_kind_name(stage)}" in result.out
+    return case, result, out
+
+
+def stage_kind_name(stage) -> str:
+    from tutor.wording import kind_name
+
+    return kind_name(stage.kind)
+
+
+@needs_cases
+@pytest.mark.parametrize("path", SHIPPED, ids=case_id)
+def test_strong_answers_from_the_authors_examples_complete_the_case(path, tmp_path):
+    case, result, lines = play_strong(path, tmp_path)
+    stages_with_examples = [s for s in case.stages if any(e.matches for e in s.examples)]
+    assert stages_with_examples, f"{path.name}: no stage has an example that matches anything"
+    assert "Yes" in result.out
+    # Every answered line is echoed back so the transcript reads as a dialogue.
+    assert result.out.count("\n> ") >= len(stages_with_examples)
+    score = int(lines[-1].removeprefix("Score: ").removesuffix("%"))
+    assert score > 0
+
+
+@needs_cases
+@pytest.mark.parametrize("path", SHIPPED, ids=case_id)
+def test_a_weak_learner_with_hints_and_skips_reaches_the_end(path, tmp_path):
+    case = load(path)
+    lines = []
+    for _stage in case.stages:
+        lines += ["/hint", "/skip"]
+    result = play(path, lines, tmp_path)
+    out = assert_clean_ending(result)
+    assert result.out.count("Hint 1: ") == len(case.stages)
+    assert result.out.count("Skipped. Stage score: 0%") == len(case.stages)
+    for stage in case.stages:
+        assert " ".join(stage.explain.split()) in result.flat
+    assert out[-1] == "Score: 0%"
+    assert f"Hints used: {len(case.stages)}." in result.out
+
+
+@needs_cases
+@pytest.mark.parametrize("path", SHIPPED, ids=case_id)
+def test_a_misconception_gets_its_own_answer(path, tmp_path):
+    case = load(path)
+    lines: list[str] = []
+    for stage in case.stages:
+        if stage.misconceptions:
+            break
+        lines.append("/skip")
+    else:
+        pytest.skip(f"{path.name} has no stage with a misconception")
+    mis = stage.misconceptions[0]
+    label = case.label(mis.concept)
+    result = play(path, lines + [label], tmp_path)
+    assert_clean_ending(result)
+    assert f"{' '.join(label.split())}?" in result.flat
+    if mis.feedback:
+        assert " ".join(mis.feedback.split()) in result.flat
+    else:
+        assert "Compare with" in result.out and "Tell apart" in result.out
+
+
+@pytest.mark.skipif(not FORMAT_EXAMPLE.exists(), reason=f"the shared format example is not at {FORMAT_EXAMPLE}")
+def test_the_format_pages_example_plays(tmp_path):
+    case, result, _ = play_strong(FORMAT_EXAMPLE, tmp_path)
+    assert "# Buttock and groin pain in a 48-year-old woman" in result.out
+    result = play(FORMAT_EXAMPLE, ["hamstring tendinosis", "/hint", "/hint", "/hint", "/hint"], tmp_path)
+    assert_clean_ending(result)
+    assert "Compare with" in result.out and "Both hurt at the ischial tuberosity." in result.flat
+    assert "Hint 2: Think about what makes it worse." in result.out
+    assert "Hint 3: Which muscle lies between the two bones?" in result.out
+    assert "(One more /hint shows the answer.)" in result.out
+    assert "What was still missing:" in result.out
+
+
+def first_case():
+    if FORMAT_EXAMPLE.exists():
+        return FORMAT_EXAMPLE
+    if SHIPPED:
+        return SHIPPED[0]
+    pytest.skip("no case to play yet")
+
+
+def test_quit_ends_the_case_with_the_summary_so_far(tmp_path):
+    result = play(first_case(), ["/quit", "this line comes after the case ended"], tmp_path)
+    lines = assert_clean_ending(result)
+    assert "> /quit" in result.out
+    assert "Stopped here." in result.out
+    assert "this line comes after" not in result.out
+    assert lines[-1] == "Score: 0%"
+
+
+def test_no_input_at_all_ends_cleanly_with_a_summary(tmp_path):
+    result = play(first_case(), [], tmp_path, raw_input=b"")
+    lines = assert_clean_ending(result)
+    assert "Stopped here." in result.out
+    assert "> " not in result.out
+    assert lines[0].startswith("# ")
+
+
+def test_help_and_unknown_commands_do_not_use_up_a_try(tmp_path):
+    result = play(first_case(), ["/help", "/frobnicate", "/quit"], tmp_path)
+    assert_clean_ending(result)
+    assert "/skip   leave this question" in result.out
+    assert "I don't know the command /frobnicate." in result.out
+    assert "Stage score: 0%." in result.out
+
+
+def test_an_answer_that_names_nothing_known_is_not_called_correct(tmp_path):
+    result = play(first_case(), ["the weather was lovely on tuesday", "/quit"], tmp_path)
+    assert_clean_ending(result)
+    assert "I did not recognise" in result.out
+    assert "Yes" not in result.out.split("> the weather", 1)[1].split("> /quit", 1)[0]
+
+
+def test_a_100_kb_answer_is_read_and_echoed_short(tmp_path):
+    huge = ("atraumatic " + "blah " * 25_000)[:100_000]
+    result = play(first_case(), [huge, "/quit"], tmp_path)
+    lines = assert_clean_ending(result)
+    echo = next(line for line in lines if line.startswith("> atraumatic"))
+    assert len(echo) < 400
+    assert max(len(line) for line in lines) < 1000
+
+
+def test_control_characters_and_escape_codes_in_answers_never_reach_the_output(tmp_path):
+    nasty = (
+        "\x1b[2J\x1b[31mred\x1b[0m \x1b]0;title\x07 \x08\x08\x00\x07 \x9b31m \u202e evil".encode()
+        + b"\n\x1b[A\x1b[A\n\xff\xfe broken utf-8\n/quit\n"
+    )
+    result = play(first_case(), [], tmp_path, raw_input=nasty)
+    assert_clean_ending(result)
+    for bad in ("\x1b", "\x07", "\x08", "\x00", "\x9b", "\u202e"):
+        assert bad not in result.out
+    assert "> red" in result.out
+
+
+def test_a_case_that_does_not_exist_is_reported_in_one_line(tmp_path):
+    result = play("no-such-case-anywhere", ["IFI"], tmp_path)
+    assert result.returncode == 2
+    assert result.out == ""
+    assert "no-such-case-anywhere" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_a_broken_case_file_is_reported_with_its_line(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: 1\nid: broken\ntitle: [unclosed\n", encoding="utf-8")
+    result = play(broken, ["IFI"], tmp_path)
+    assert result.returncode == 2
+    assert f"{broken}:" in result.err or "broken.yaml:" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_answers_already_given_survive_a_killed_process(tmp_path):
+    """Play part of a case through a pipe, kill -9 the tutor, and find the answers in the records."""
+    path = first_case()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "play", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=tutor_env(tmp_path),
+        cwd=REPO,
+    )
+    watchdog = threading.Timer(TIMEOUT, proc.kill)
+    watchdog.start()
+    try:
+
+        def answer_and_wait(text: str) -> None:
+            proc.stdin.write((text + "\n").encode())
+            proc.stdin.flush()
+            # The records of a step are committed before its reply is written.
+            while True:
+                line = proc.stdout.readline()
+                assert line, f"the tutor ended early: {proc.stderr.read().decode()}"
+                if line.decode().rstrip("\n") == f"> {text}":
+                    return
+
+        answer_and_wait("the first answer, nothing known in it")
+        answer_and_wait("/hint")
+        answer_and_wait("the second answer")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=TIMEOUT)
+    finally:
+        watchdog.cancel()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
+    assert proc.returncode == -signal.SIGKILL
+    records = tmp_path / "data" / "records.sqlite3"
+    with sqlite3.connect(records) as db:
+        answers = [row[0] for row in db.execute("SELECT answer FROM attempts ORDER BY id")]
+        hints = db.execute("SELECT COUNT(*) FROM hints").fetchone()[0]
+        finished = db.execute("SELECT finished_at FROM sessions").fetchall()
+    assert answers == ["the first answer, nothing known in it", "the second answer"]
+    assert hints == 1
+    assert finished == [(None,)]
+
+
+def test_a_corrupt_records_file_warns_once_and_the_case_still_plays(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "records.sqlite3").write_bytes(b"not sqlite at all " * 100)
+    result = play(first_case(), ["/skip", "/quit"], tmp_path)
+    assert_clean_ending(result)
+    warnings = [line for line in result.err.splitlines() if line.strip()]
+    assert len(warnings) == 1 and "records are off" in warnings[0]
+
+
+# --- The line REPL, driven through prompt_toolkit's pipe input ---------------
+
+
+def test_the_line_repl_plays_and_ctrl_d_leaves_with_the_summary(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    case = load(first_case())
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text("/hint\r")
+        keys.send_text("/skip\r")
+        keys.send_bytes(b"\x04")  # Ctrl-D on an empty line
+        assert repl.run(case, input=keys, output=PlainTextOutput(screen)) == 0
+    text = screen.getvalue()
+    assert "Hint 1: " in text
+    assert "Skipped." in text
+    assert "Stopped here." in text or "## Summary:" in text
+    assert text.rstrip().splitlines()[-1].startswith("Score: ")
+    history = (tmp_path / "data" / "answer-history").read_text()
+    assert "/hint" in history and "/skip" in history
+
+
+def test_the_line_repl_leaves_cleanly_on_ctrl_c(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    case = load(first_case())
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text("something\r")
+        keys.send_bytes(b"\x03")
+        assert repl.run(case, input=keys, output=PlainTextOutput(screen)) == 0
+    text = screen.getvalue()
+    assert "Stopped here." in text
+    assert text.rstrip().splitlines()[-1].startswith("Score: ")

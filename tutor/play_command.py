@@ -1,0 +1,179 @@
+"""`tutor play CASE [--plain]`: play one case.
+
+- stdin not a terminal: scripted play. Each input line is an answer or a
+  command (/hint, /skip, /quit, /help); the whole dialogue goes to stdout as
+  plain text, each answer echoed as "> answer"; the case summary comes last.
+  End of input stops the case as /quit would, so the summary is always there.
+- a terminal with --plain: the prompt_toolkit line REPL (tutor.repl).
+- a terminal otherwise: the Textual app (tutor.tui.launch.run_case), or the
+  REPL if the app is not installed.
+
+`Play` is the small shell every front end shares: it keeps the engine
+session, stamps each action with the time, and saves the records of each
+step before anything is shown, so what the learner has seen is on disk.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from typing import Callable, Iterable, TextIO
+
+from tutor import wording
+from tutor.engine import Answer, AskHint, Event, Input, Quit, Session, Skip, advance, open_case
+from tutor.model import Case
+from tutor.text_safety import one_line, printable
+
+ANSWER_LIMIT = 20_000  # characters of one answer line kept; the grader reads fewer still
+
+# What a line beginning with "/" asks for.
+COMMANDS = {
+    "/hint": "hint",
+    "/skip": "skip",
+    "/quit": "quit",
+    "/exit": "quit",
+    "/help": "help",
+    "/?": "help",
+}
+
+
+def clean_answer(line: str) -> str:
+    """An answer as the engine sees it: no control characters or escapes, not absurdly long."""
+    return printable(line)[:ANSWER_LIMIT].strip()
+
+
+def command_of(line: str) -> str | None:
+    """"hint", "skip", "quit", "help", "unknown" for a command line; None for an answer."""
+    text = line.strip()
+    if not text.startswith("/"):
+        return None
+    word = text.split()[0].casefold() if text.split() else text
+    return COMMANDS.get(word, "unknown")
+
+
+def unknown_command_text(line: str) -> str:
+    word = one_line(line.strip().split()[0] if line.strip() else line, 40)
+    return f"I don't know the command {word}. Commands: /hint, /skip, /quit, /help."
+
+
+class Play:
+    """One case being played: the engine session, the clock, and the records."""
+
+    def __init__(self, case: Case, records=None, clock: Callable[[], float] = time.time, grader=None):
+        if grader is None:
+            from tutor.grading import CaseGrader
+
+            grader = CaseGrader(case)
+        self.case = case
+        self.records = records
+        self.clock = clock
+        self.session: Session
+        self.session, self.opening = open_case(case, grader, at=clock())
+        self._save(self.opening)
+
+    @property
+    def finished(self) -> bool:
+        return self.session.finished
+
+    def step(self, action: Input) -> tuple[Event, ...]:
+        self.session, events = advance(self.session, action)
+        self._save(events)
+        return events
+
+    def answer(self, text: str) -> tuple[Event, ...]:
+        return self.step(Answer(clean_answer(text), at=self.clock()))
+
+    def hint(self) -> tuple[Event, ...]:
+        return self.step(AskHint(at=self.clock()))
+
+    def skip(self) -> tuple[Event, ...]:
+        return self.step(Skip(at=self.clock()))
+
+    def quit(self) -> tuple[Event, ...]:
+        return self.step(Quit(at=self.clock()))
+
+    def line(self, line: str) -> tuple[tuple[Event, ...], str | None]:
+        """One line typed by the learner: the events it caused, or a message that is not an event."""
+        command = command_of(line)
+        if command == "help":
+            return (), wording.HELP_TEXT
+        if command == "unknown":
+            return (), unknown_command_text(line)
+        if command == "hint":
+            return self.hint(), None
+        if command == "skip":
+            return self.skip(), None
+        if command == "quit":
+            return self.quit(), None
+        return self.answer(line), None
+
+    def _save(self, events: tuple[Event, ...]) -> None:
+        if self.records is not None:
+            self.records.save(self.session, events)
+
+
+def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH) -> None:
+    """The whole dialogue as plain text: one input line per answer or command, the summary last."""
+
+    def write(text: str) -> None:
+        out.write(text)
+        out.flush()
+
+    write(wording.render_events(play.opening, width) + "\n\n" + wording.START_NOTE + "\n")
+    for raw in lines:
+        if play.finished:
+            break
+        line = raw.rstrip("\r\n")
+        events, message = play.line(line)
+        body = message if message is not None else wording.render_events(events, width)
+        write("\n" + wording.echo(line) + "\n" + body + "\n")
+    if not play.finished:
+        write("\n" + wording.render_events(play.quit(), width) + "\n")
+
+
+def _app_runner() -> Callable[[Case], object] | None:
+    """The Textual app's entry point, if the app is installed."""
+    if importlib.util.find_spec("tutor.tui") is None or importlib.util.find_spec("tutor.tui.launch") is None:
+        return None
+    return getattr(importlib.import_module("tutor.tui.launch"), "run_case", None)
+
+
+def _run(args) -> int:
+    from tutor.library import load_case
+    from tutor.problems import CaseError, report_problems
+    from tutor.records import Records
+
+    try:
+        case = load_case(args.case)
+    except CaseError as error:
+        return report_problems(error)
+
+    if sys.stdin is None or not sys.stdin.isatty():
+        for stream in (sys.stdin, sys.stdout):
+            if stream is not None and hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+        with Records.open() as records:
+            play = Play(case, records)
+            lines = iter(sys.stdin.readline, "") if sys.stdin is not None else ()
+            play_script(play, lines, sys.stdout)
+        return 0
+
+    if not args.plain:
+        run_case = _app_runner()
+        if run_case is not None:
+            return int(run_case(case) or 0)
+    from tutor import repl
+
+    return repl.run(case)
+
+
+def run(args) -> int:
+    try:
+        return _run(args)
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise  # the CLI ends these quietly
+    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
+        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})", file=sys.stderr)
+        return 1
+

@@ -1,0 +1,96 @@
+"""The line REPL (`tutor play CASE --plain` in a terminal): one PromptSession loop.
+
+The only core-adjacent module allowed to import prompt_toolkit; it renders
+the same wording as scripted play and the app. Ctrl-C and Ctrl-D stop the
+case cleanly with the summary so far, as /quit does.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.shortcuts import print_formatted_text
+
+from tutor import locations, wording
+from tutor.model import Case
+from tutor.play_command import Play
+from tutor.text_safety import one_line
+
+MAX_WIDTH = 100
+
+
+def _history() -> History:
+    """Answers from earlier sessions for the up arrow; in memory only if the file cannot be written."""
+    try:
+        path = locations.history_file()
+        with open(path, "ab"):
+            pass
+        return FileHistory(str(path))
+    except OSError:
+        return InMemoryHistory()
+
+
+def _width() -> int:
+    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns - 1))
+
+
+def _show(text: str, output=None) -> None:
+    """Print rendered wording; headings in bold. The text is already free of control characters."""
+    if not text:
+        return
+    fragments: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        style = "bold" if line.startswith("#") else ""
+        fragments.append((style, line + "\n"))
+    print_formatted_text(FormattedText(fragments), end="", output=output)
+    print_formatted_text("", output=output)
+
+
+def _toolbar(play: Play) -> str:
+    session = play.session
+    stage, progress = session.current_stage, session.current_progress
+    if stage is None or progress is None:
+        return ""
+    return (
+        f" {one_line(play.case.title, 40)} · stage {session.stage_index + 1}/{len(play.case.stages)}"
+        f" {wording.kind_name(stage.kind)} · try {min(progress.attempts + 1, stage.attempts)}/{stage.attempts}"
+        f" · hints {progress.hints_used} · /hint /skip /quit /help"
+    )
+
+
+def _prompt(play: Play) -> str:
+    stage = play.session.current_stage
+    return f"{(stage.kind or 'answer') if stage else 'answer'}> "
+
+
+def run(case: Case, records=None, input=None, output=None) -> int:
+    from tutor.records import Records
+
+    own_records = records is None
+    if own_records:
+        records = Records.open()
+    try:
+        play = Play(case, records)
+        prompt = PromptSession(
+            history=_history(),
+            bottom_toolbar=lambda: _toolbar(play),
+            input=input,
+            output=output,
+        )
+        _show(wording.render_events(play.opening, _width()), output)
+        _show(wording.START_NOTE, output)
+        while not play.finished:
+            try:
+                line = prompt.prompt(_prompt(play))
+            except (KeyboardInterrupt, EOFError):
+                _show(wording.render_events(play.quit(), _width()), output)
+                break
+            events, message = play.line(line)
+            _show(message if message is not None else wording.render_events(events, _width()), output)
+    finally:
+        if own_records:
+            records.close()
+    return 0
