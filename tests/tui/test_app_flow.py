@@ -1,0 +1,149 @@
+"""A learner drives the whole app with the keyboard: library, a case, the summary, and back."""
+
+from __future__ import annotations
+
+from tui_pilot_steps import (
+    build_test_app,
+    run,
+    screen_name,
+    shown_text,
+    table_rows,
+    wait_until,
+)
+
+from tutor.tui.stepper import FoundSoFar, StageStepper
+from tutor.tui.transcript import ContrastView, LearnerSaid, TutorSays
+
+SIZE = (100, 50)
+
+
+def titles(app) -> list[str]:
+    return [row[0] for row in table_rows(app)]
+
+
+def said_lines(app) -> list[str]:
+    return [w.source for w in app.screen.query(TutorSays)]
+
+
+def test_home_lists_the_library_and_tells_a_newcomer_what_to_do():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen" and table_rows(app), "the library")
+            assert titles(app) == ["A short warm-up case", "Buttock pain on long strides"]
+            text = shown_text(app)
+            assert "New here? Pick a case" in text
+            assert "Last" not in table_rows(app)[0]  # no records yet: no score column to read
+            assert "●●○" in text  # the difficulty of the long-stride case
+
+    run(scenario)
+
+
+def test_typing_filters_the_library_and_escape_clears_it():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 2, "the library")
+            await pilot.press(*"strides")
+            await wait_until(pilot, lambda: titles(app) == ["Buttock pain on long strides"], "the filtered list")
+            await pilot.press(*" zebra")
+            await wait_until(pilot, lambda: titles(app) == [], "an empty list")
+            assert "No case matches this filter" in shown_text(app)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: len(titles(app)) == 2, "the whole list again")
+
+    run(scenario)
+
+
+def test_a_tag_chip_narrows_the_library_to_its_cases():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 2, "the library")
+            chips = [c.tag for c in app.screen.query(".tag-chip")]
+            assert chips == ["hip", "mri", "posterior-hip-pain", "warm-up"]  # most used first
+            # Keyboard: Tab from the filter through the chips, Enter switches one on.
+            await pilot.press(*["tab"] * 4, "enter")
+            chip = app.screen.query(".tag-chip").last()
+            await wait_until(pilot, lambda: titles(app) == ["A short warm-up case"], "the warm-up case alone")
+            assert chip.has_class("-on")
+            # Mouse: a click switches it off again.
+            await pilot.click(chip)
+            await wait_until(pilot, lambda: len(titles(app)) == 2, "both cases again")
+
+    run(scenario)
+
+
+def test_a_whole_case_from_the_library_to_the_summary_and_back():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 2, "the library")
+
+            # Open the long-stride case by typing part of its title and pressing Enter.
+            await pilot.press(*"long stride", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case screen")
+            screen = app.screen
+            await wait_until(pilot, lambda: "Which features of this history matter?" in shown_text(app), "the first question")
+            assert "48-year-old woman" in shown_text(app)
+            stepper = screen.query_one(StageStepper)
+            assert "▶ History" in str(stepper.visual)
+
+            # A partly right answer: credited, with the learner's own words lit up.
+            await pilot.press(*"worse with long strides", "enter")
+            await wait_until(pilot, lambda: screen.query(LearnerSaid), "the answer in the transcript")
+            said = screen.query(LearnerSaid).last()
+            assert said.credited == ("worse with long strides",)
+            assert "Credited: ✓ Pain on long strides" in shown_text(app)
+            assert any("Long strides narrow the space." in s for s in said_lines(app))
+
+            # A misconception: its discriminator is drawn as two diagnoses side by side.
+            await pilot.press(*"hamstring tendinopathy", "enter")
+            await wait_until(pilot, lambda: screen.query(ContrastView), "the contrast")
+            text = shown_text(app)
+            said_side = next(line for line in text.splitlines() if "You said" in line)
+            assert "Compare with" in said_side  # one row, two columns
+            assert "Proximal hamstring tendinopathy" in text and "Ischiofemoral impingement" in text
+            assert "They can coexist; report both." in text
+
+            # A hint, then the stage is passed and the next one opens.
+            await pilot.press("f2")
+            await wait_until(pilot, lambda: any(s.startswith("Hint 1") for s in said_lines(app)), "the hint")
+            await pilot.press(*"atraumatic", "enter")
+            await wait_until(pilot, lambda: "What are the key findings?" in shown_text(app), "the findings stage")
+            assert "✓ History" in str(stepper.visual) and "▶ Findings" in str(stepper.visual)
+            assert "Nothing credited in this stage yet." in str(screen.query_one(FoundSoFar).visual)
+
+            # Skip the rest; the case ends and Enter opens the summary.
+            for _ in range(4):
+                await pilot.press("f3")
+            await wait_until(pilot, lambda: screen.summary is not None, "the end of the case")
+            assert "Case finished" in shown_text(app)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            text = shown_text(app)
+            assert "Summary · Buttock pain on long strides" in text
+            assert "Pain on long strides" in text  # found
+            assert "Narrow ischiofemoral space" in text  # missed
+            assert "Proximal hamstring tendinopathy" in text  # a confusion met
+            rows = table_rows(app, "#stage-scores")
+            assert [r[1] for r in rows] == ["complete", "skipped", "skipped", "skipped", "skipped"]
+            assert rows[0][4] == "1"  # one hint in the history stage
+
+            # Retry opens the same case afresh.
+            await pilot.press("r")
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen is not screen, "a new try")
+            assert not app.screen.query(LearnerSaid)
+
+            # Stop at once: straight to the summary; then home, where the score now shows.
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary after stopping")
+            assert "stopped" in [r[1] for r in table_rows(app, "#stage-scores")]
+            await pilot.press("h")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
+            await wait_until(pilot, lambda: len(table_rows(app)[0]) == 5, "the score columns")
+            row = next(r for r in table_rows(app) if r[0] == "Buttock pain on long strides")
+            assert row[3] == "0% · just now"
+            assert "New here?" not in shown_text(app)
+
+    run(scenario)

@@ -1,0 +1,49 @@
+"""The line the learner answers on, with the answers already given under the up arrow."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+HISTORY_LIMIT = 200
+
+
+class AnswerInput(Input):
+    BINDINGS = [
+        Binding("up", "history(-1)", "Earlier answer", show=False),
+        Binding("down", "history(1)", "Later answer", show=False),
+    ]
+
+    def __init__(self, history: list[str] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        # Shared with the app, so a retry or the next case remembers what was typed.
+        self.history = history if history is not None else []
+        self._position: int | None = None  # index into history while browsing it
+        self._draft = ""
+
+    def remember(self, text: str) -> None:
+        if text.strip() and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+            del self.history[:-HISTORY_LIMIT]
+        self._position = None
+        self._draft = ""
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        if self._position is None:
+            if step > 0:
+                return
+            self._draft = self.value
+            position = len(self.history) - 1
+        else:
+            position = self._position + step
+        if position < 0:
+            position = 0
+        if position >= len(self.history):
+            self._position = None
+            self.value = self._draft
+        else:
+            self._position = position
+            self.value = self.history[position]
+        self.cursor_position = len(self.value)

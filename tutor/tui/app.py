@@ -1,0 +1,171 @@
+"""The Textual app and its factory, shared by `tutor` (launch.py) and the tests.
+
+The app holds what every screen needs (the library, the learner's records,
+the clock, how to build a grader) in one `Services` object, so tests swap in
+a fixed clock or a temporary library without touching the screens.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from tutor.model import Case
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+def _list_shipped_cases() -> list:
+    from tutor.library import list_cases
+
+    return list_cases()
+
+
+def _load_case(ref: str) -> Case:
+    from tutor.library import load_case
+
+    return load_case(ref)
+
+
+def _open_records(warn: Callable[[str], None]):
+    from tutor.records import Records
+
+    return Records.open(warn=warn)
+
+
+def _make_grader(case: Case):
+    from tutor.grading import CaseGrader
+
+    return CaseGrader(case)
+
+
+@dataclass
+class Services:
+    """What the screens ask the rest of the tutor for; each piece can be replaced in tests."""
+
+    list_cases: Callable[[], list] = _list_shipped_cases
+    load_case: Callable[[str], Case] = _load_case
+    open_records: Callable[[Callable[[str], None]], Any] = _open_records
+    make_grader: Callable[[Case], Any] = _make_grader
+    clock: Callable[[], float] = time.time
+    records: Any = field(default=None, init=False)
+
+
+class TutorApp(App[int]):
+    TITLE = "tutor"
+    # Every screen's styles load with the app: Textual does not load a default screen's own CSS_PATH.
+    CSS_PATH = ["app.tcss", "home.tcss", "case.tcss", "summary.tcss"]
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Light/dark", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None):
+        super().__init__()
+        self.services = services
+        self.start_case = start_case
+        self.theme = theme or DARK_THEME
+        self.crash_log: Path | None = None
+        self._records_opened = False
+        self.answer_history: list[str] = []  # shared by every case played in this run, for the up arrow
+
+    def get_default_screen(self):
+        from tutor.tui.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.start_case is not None:
+            from tutor.tui.case_screen import CaseScreen
+
+            self.push_screen(CaseScreen(self.start_case))
+
+    @property
+    def records(self):
+        """The learner's records, opened on first use; None when they cannot be opened."""
+        if not self._records_opened:
+            self._records_opened = True
+            self.services.records = self._open_records()
+        return self.services.records
+
+    def on_unmount(self) -> None:
+        records = self.services.records
+        if records is not None:
+            try:
+                records.close()
+            except Exception:
+                pass
+
+    def _open_records(self):
+        # Records are a help, never a hazard: without them the tutor still plays.
+        try:
+            return self.services.open_records(self._records_warning)
+        except Exception as error:
+            self._records_warning(f"learner records are off for now: {error}")
+            return None
+
+    def _records_warning(self, message: str) -> None:
+        self.notify(message, title="Records", severity="warning", markup=False, timeout=8)
+
+    def now(self) -> float:
+        return self.services.clock()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def _fatal_error(self) -> None:
+        # Textual's own handler prints a full traceback with local variables when
+        # the app exits; a learner gets one line instead, and the details go to a
+        # file next to the records for whoever fixes it. (A private Textual hook:
+        # if it ever disappears, the stock traceback is the fallback.)
+        from rich.text import Text
+
+        details = traceback.format_exc()
+        where = ""
+        try:
+            from tutor import locations
+
+            self.crash_log = locations.data_dir() / "tui-crash.log"
+            self.crash_log.write_text(details, encoding="utf-8")
+            where = f"; details in {self.crash_log}"
+        except Exception:
+            pass
+        summary = details.strip().splitlines()[-1] if details.strip() else "unknown error"
+        self.bell()
+        self._exit_renderables.append(
+            Text(f"tutor: something went wrong inside the app ({summary}){where}")
+        )
+        self._close_messages_no_wait()
+
+
+def build_app(
+    *,
+    start_case: Case | None = None,
+    theme: str | None = None,
+    clock: Callable[[], float] | None = None,
+    list_cases: Callable[[], list] | None = None,
+    load_case: Callable[[str], Case] | None = None,
+    open_records: Callable[[Callable[[str], None]], Any] | None = None,
+    make_grader: Callable[[Case], Any] | None = None,
+) -> TutorApp:
+    """The app, with the shipped library and real records unless told otherwise."""
+    services = Services()
+    if clock is not None:
+        services.clock = clock
+    if list_cases is not None:
+        services.list_cases = list_cases
+    if load_case is not None:
+        services.load_case = load_case
+    if open_records is not None:
+        services.open_records = open_records
+    if make_grader is not None:
+        services.make_grader = make_grader
+    return TutorApp(services, start_case=start_case, theme=theme)

@@ -1,0 +1,184 @@
+"""A case being played: the transcript, the stage stepper, and the answer line.
+
+The screen only collects input and draws events. Each answer, hint, skip or
+stop goes through `tutor.play_command.Play`, the shell every front end shares:
+it asks the engine what happens, stamps the time, and saves the records of
+each step before anything is shown.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from tutor import wording
+from tutor.model import Case
+from tutor.play_command import Play, command_of, unknown_command_text
+from tutor.tui.answer_input import AnswerInput
+from tutor.tui.screen_text import plain
+from tutor.tui.stepper import FoundSoFar, StageStepper
+from tutor.tui.transcript import Note, Transcript, learner_turn, widgets_for
+
+PLACEHOLDER = "Your answer; Enter to send (F2 hint · F3 skip · F1 help)"
+FINISHED_PLACEHOLDER = "Case finished: press Enter for your summary"
+
+
+class CaseScreen(Screen):
+    AUTO_FOCUS = "#answer"
+    BINDINGS = [
+        Binding("f2", "hint", "Hint"),
+        Binding("f3", "skip", "Skip"),
+        Binding("f4", "stop", "Stop case"),
+        Binding("f1", "help", "Help"),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+    ]
+
+    def __init__(self, case: Case):
+        super().__init__()
+        self.case = case
+        self.play: Play | None = None
+        self.contrasts: dict[str, object] = {}  # misconception id -> Contrast, for the summary
+        self.summary = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.case.title, 200), classes="screen-title", id="case-title")
+        yield StageStepper(id="stepper")
+        yield FoundSoFar(id="found")
+        yield Transcript(id="transcript")
+        yield AnswerInput(history=self.app.answer_history, placeholder=PLACEHOLDER, id="answer", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        app = self.app
+        try:
+            grader = app.services.make_grader(self.case)
+            self.play = Play(self.case, records=app.records, clock=app.now, grader=grader)
+        except Exception as error:
+            await self.transcript.add([Note(f"This case cannot be played: {type(error).__name__}: {error}")])
+            self.input.disabled = True
+            return
+        self.query_one("#stepper", StageStepper).set_stages((s.id, s.kind) for s in self.case.stages)
+        self.query_one("#found", FoundSoFar).reset()
+        await self.show(self.play.opening)
+        await self.transcript.add([Note(wording.START_NOTE)])
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one("#transcript", Transcript)
+
+    @property
+    def input(self) -> AnswerInput:
+        return self.query_one("#answer", AnswerInput)
+
+    # --- Drawing events ---
+
+    async def show(self, events, answer: str | None = None) -> None:
+        stepper = self.query_one("#stepper", StageStepper)
+        found = self.query_one("#found", FoundSoFar)
+        turn = learner_turn(answer, events) if answer is not None else None
+        widgets = [turn] if turn is not None else []
+        widgets += widgets_for(events)
+        for event in events:
+            name = type(event).__name__
+            if name == "StageOpened":
+                stepper.open_stage(event.index)
+                found.reset()
+            elif name == "AnswerGraded":
+                found.credit(c.label for c in event.newly_found)
+            elif name == "MisconceptionMet" and event.contrast is not None:
+                self.contrasts.setdefault(event.concept_id, event.contrast)
+            elif name == "StageClosed":
+                stepper.close_stage(event.stage_id, event.outcome)
+            elif name == "CaseFinished":
+                self.summary = event.summary
+        if self.summary is not None:
+            widgets.append(Button("See your summary", id="to-summary", variant="primary", compact=True))
+            self.input.placeholder = FINISHED_PLACEHOLDER
+        await self.transcript.add(widgets)
+
+    # --- Input ---
+
+    @on(Input.Submitted, "#answer")
+    async def answered(self, event: Input.Submitted) -> None:
+        text = event.value
+        box = self.input
+        box.value = ""
+        if self.summary is not None:
+            self.open_summary()
+            return
+        if self.play is None or self.busy:
+            return
+        box.remember(text)
+        command = command_of(text)
+        if command == "help":
+            self.action_help()
+            return
+        if command == "unknown":
+            await self.transcript.add([Note(unknown_command_text(text))])
+            return
+        if command == "hint":
+            await self.action_hint()
+        elif command == "skip":
+            await self.action_skip()
+        elif command == "quit":
+            await self.action_stop()
+        else:
+            await self.step(lambda play: play.answer(text), answer=True)
+
+    async def step(self, act, answer: bool = False) -> None:
+        if self.play is None or self.play.finished or self.busy:
+            return
+        self.busy = True
+        try:
+            events = act(self.play)
+            shown_answer = None
+            if answer:
+                shown_answer = next(
+                    (e.answer for e in events if type(e).__name__ in ("AnswerGraded", "NotRecognised")), ""
+                )
+            await self.show(events, answer=shown_answer)
+        finally:
+            self.busy = False
+
+    async def action_hint(self) -> None:
+        await self.step(lambda play: play.hint())
+
+    async def action_skip(self) -> None:
+        await self.step(lambda play: play.skip())
+
+    async def action_stop(self) -> None:
+        if self.summary is not None:
+            self.open_summary()
+            return
+        await self.step(lambda play: play.quit())
+        # Stopping is a choice to leave: go straight to the summary.
+        if self.summary is not None:
+            self.open_summary()
+
+    def action_help(self) -> None:
+        from tutor.tui.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        if direction < 0:
+            self.transcript.scroll_page_up(animate=False)
+        else:
+            self.transcript.scroll_page_down(animate=False)
+
+    @on(Button.Pressed, "#to-summary")
+    def summary_pressed(self) -> None:
+        self.open_summary()
+
+    def open_summary(self) -> None:
+        if self.summary is None:
+            return
+        from tutor.tui.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.case, self.summary, tuple(self.contrasts.values())))

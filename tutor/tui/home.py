@@ -1,0 +1,315 @@
+"""The home screen: the case library as a table, a filter that narrows it as you
+type, tag chips, and the learner's last score and due reviews beside each case."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Static
+
+from tutor.text_safety import one_line
+from tutor.tui.screen_text import cell, plain
+from tutor.wording import percent
+
+DAY = 24 * 60 * 60
+FIRST_RUN_TEXT = (
+    "New here? Pick a case with ↑ ↓ and press Enter to start it. "
+    "Type to filter the list; Tab reaches the tag chips."
+)
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    """One case as the home screen lists it."""
+
+    entry: object  # a tutor.library.CaseEntry
+    last_score: float | None
+    last_at: float | None
+    due: bool
+
+    @property
+    def case_id(self) -> str:
+        return self.entry.id
+
+    def haystack(self) -> str:
+        e = self.entry
+        return " ".join([e.id, e.title or "", e.summary or "", *e.tags]).casefold()
+
+
+def matches(row: LibraryRow, query: str, tags: frozenset[str]) -> bool:
+    """Every word of the query appears somewhere in the case, and it carries every chosen tag."""
+    if tags and not tags <= set(row.entry.tags):
+        return False
+    hay = row.haystack()
+    return all(word in hay for word in query.casefold().split())
+
+
+def ago(seconds: float) -> str:
+    """How long ago, in the largest unit that fits: "just now", "5 min ago", "3 d ago"."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < DAY:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // DAY)} d ago"
+
+
+def difficulty_marks(level: int | None) -> str:
+    if not level:
+        return ""
+    level = max(1, min(3, int(level)))
+    return "●" * level + "○" * (3 - level)
+
+
+class TagChip(Button):
+    """A tag that narrows the library while it is switched on."""
+
+    def __init__(self, tag: str):
+        super().__init__(plain(tag, 40), compact=True, classes="tag-chip")
+        self.tag = tag
+        self.on = False
+        # A toggle answers every press; the stock flash would swallow a quick second one.
+        self.active_effect_duration = 0
+
+    def toggle(self) -> None:
+        self.on = not self.on
+        self.set_class(self.on, "-on")
+        self.label = plain(("✓ " if self.on else "") + self.tag, 42)
+
+
+class HomeScreen(Screen):
+    AUTO_FOCUS = "#filter"
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),
+        Binding("f1", "help", "Help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[LibraryRow] = []
+        self.shown: list[LibraryRow] = []
+        self.chosen_tags: frozenset[str] = frozenset()
+        self.has_records = False
+        self.load_problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("tutor · hip imaging cases"), id="home-title")
+        yield Input(placeholder="Type to filter cases: a word, a tag, a diagnosis…", id="filter", compact=True)
+        yield HorizontalScroll(id="tag-chips", can_focus=False)
+        table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="case-detail")
+        yield Static(id="home-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        chips = self.query_one("#tag-chips", HorizontalScroll)
+        chips.mount_all(TagChip(tag) for tag in self.all_tags())
+        chips.display = bool(self.all_tags())
+
+    def on_screen_resume(self) -> None:
+        # Back from a case: its score and the review dates have changed.
+        if self.rows:
+            self.reload()
+
+    # --- Data ---
+
+    def reload(self) -> None:
+        app = self.app
+        try:
+            entries = list(app.services.list_cases())
+            self.load_problem = None
+        except Exception as error:  # a broken library still leaves the app usable
+            entries = []
+            self.load_problem = one_line(str(error), 300) or type(error).__name__
+        results, due = {}, set()
+        records = app.records
+        if records is not None:
+            try:
+                results = dict(records.last_results())
+                due = set(records.due_for_review(app.now()))
+            except Exception as error:
+                app.notify(f"Could not read your records: {one_line(str(error), 200)}", severity="warning", markup=False)
+        self.has_records = bool(results)
+        self.rows = [
+            LibraryRow(
+                entry=e,
+                last_score=results[e.id][0] if e.id in results else None,
+                last_at=results[e.id][1] if e.id in results else None,
+                due=e.id in due,
+            )
+            for e in entries
+        ]
+        self.refilter()
+
+    def all_tags(self) -> list[str]:
+        counts = Counter(tag for row in self.rows for tag in row.entry.tags)
+        return [tag for tag, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+    def refilter(self) -> None:
+        query = self.query_one("#filter", Input).value
+        self.shown = [row for row in self.rows if matches(row, query, self.chosen_tags)]
+        table = self.query_one("#library", DataTable)
+        keep = self.highlighted_case_id()
+        self._set_columns(table)
+        now = self.app.now()
+        for row in self.shown:
+            e = row.entry
+            cells = [
+                cell(e.title, 120),
+                cell(", ".join(e.tags), 120, style="italic"),
+                Text(difficulty_marks(e.difficulty)),
+            ]
+            if self.has_records:
+                last = ""
+                if row.last_score is not None:
+                    last = percent(row.last_score)
+                    if row.last_at is not None:
+                        last += f" · {ago(now - row.last_at)}"
+                cells += [Text(last), Text("due" if row.due else "", style="bold")]
+            table.add_row(*cells, key=e.id)
+        if keep is not None:
+            for index, row in enumerate(self.shown):
+                if row.case_id == keep:
+                    table.move_cursor(row=index, animate=False)
+                    break
+        self.show_detail()
+        self.show_status()
+
+    def _set_columns(self, table: DataTable) -> None:
+        """Columns sized to the screen: the fixed ones first, the title and tags share the rest."""
+        table.clear(columns=True)
+        fixed = [("Level", 5)]
+        if self.has_records:
+            # Last score and when, and the review flag, mean nothing before the first finished case.
+            fixed += [("Last", 15), ("Review", 6)]
+        width = (table.size.width or self.app.size.width) - 2  # the vertical scrollbar
+        padding = 2 * table.cell_padding * (2 + len(fixed))
+        rest = max(24, width - padding - sum(w for _, w in fixed))
+        title = max(16, rest * 3 // 5)
+        table.add_column("Case", width=title, key="title")
+        table.add_column("Tags", width=max(8, rest - title), key="tags")
+        for label, w in fixed:
+            table.add_column(label, width=w, key=label.lower())
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.refilter()
+
+    def highlighted_row(self) -> LibraryRow | None:
+        table = self.query_one("#library", DataTable)
+        if not self.shown or table.cursor_row is None:
+            return None
+        index = table.cursor_row
+        return self.shown[index] if 0 <= index < len(self.shown) else None
+
+    def highlighted_case_id(self) -> str | None:
+        row = self.highlighted_row()
+        return row.case_id if row else None
+
+    def show_detail(self) -> None:
+        row = self.highlighted_row()
+        detail = self.query_one("#case-detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        e = row.entry
+        parts = [e.summary or e.title]
+        if e.tags:
+            parts.append("tags: " + ", ".join(e.tags))
+        detail.update(plain(" · ".join(parts), 400))
+
+    def show_status(self) -> None:
+        status = self.query_one("#home-status", Static)
+        if self.load_problem:
+            status.update(plain(f"The case library could not be read: {self.load_problem}", 400))
+        elif not self.rows:
+            status.update(Content("No cases found in the library."))
+        elif not self.shown:
+            status.update(Content("No case matches this filter. Esc clears it."))
+        elif not self.has_records:
+            status.update(Content(FIRST_RUN_TEXT))
+        else:
+            due = sum(1 for r in self.rows if r.due)
+            shown = f"{len(self.shown)} of {len(self.rows)} cases" if len(self.shown) != len(self.rows) else f"{len(self.rows)} cases"
+            review = f" · {due} due for review" if due else ""
+            status.update(Content(f"{shown}{review} · Enter opens the highlighted case"))
+        status.set_class(not self.has_records and bool(self.rows), "-first-run")
+
+    # --- Events and actions ---
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self) -> None:
+        self.refilter()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.open_highlighted()
+
+    @on(DataTable.RowSelected, "#library")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_case(str(event.row_key.value))
+
+    @on(DataTable.RowHighlighted, "#library")
+    def row_highlighted(self) -> None:
+        self.show_detail()
+
+    @on(Button.Pressed, ".tag-chip")
+    def chip_pressed(self, event: Button.Pressed) -> None:
+        chip = event.button
+        assert isinstance(chip, TagChip)
+        chip.toggle()
+        self.chosen_tags = self.chosen_tags ^ {chip.tag}
+        self.refilter()
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#library", DataTable)
+        if self.shown:
+            table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        for chip in self.query(TagChip):
+            if chip.on:
+                chip.toggle()
+        self.chosen_tags = frozenset()
+        self.refilter()
+        box.focus()
+
+    def action_help(self) -> None:
+        from tutor.tui.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def open_highlighted(self) -> None:
+        case_id = self.highlighted_case_id()
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: str) -> None:
+        row = next((r for r in self.rows if r.case_id == case_id), None)
+        ref = str(row.entry.path) if row is not None and getattr(row.entry, "path", None) else case_id
+        try:
+            case = self.app.services.load_case(ref)
+        except Exception as error:
+            problems = getattr(error, "problems", None) or (error,)
+            message = "\n".join(one_line(str(p), 300) for p in problems[:5])
+            self.app.notify(message, title="This case cannot be opened", severity="error", markup=False, timeout=10)
+            return
+        from tutor.tui.case_screen import CaseScreen
+
+        self.app.push_screen(CaseScreen(case))

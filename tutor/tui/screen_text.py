@@ -1,0 +1,30 @@
+"""Text from a case file or a learner, made safe to put on screen.
+
+Everything shown passes through `printable` (no control characters or escape
+sequences) and is handed to Textual as plain `Content` or `rich.text.Text`,
+never parsed as markup, so "[b]" in an answer stays two brackets and a b.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+from textual.content import Content
+
+from tutor.text_safety import one_line, printable
+
+
+def plain(text: str | None, limit: int | None = None) -> Content:
+    """One piece of outside text as inert Content; folded onto one line when `limit` is given."""
+    shown = one_line(text or "", limit) if limit else printable(text or "")
+    return Content(shown)
+
+
+def cell(text: str | None, limit: int = 200, style: str = "") -> Text:
+    """A DataTable cell: DataTable reads a bare str as markup, a Text never."""
+    return Text(one_line(text or "", limit), style=style)
+
+
+def markup_safe(text: str | None, limit: int = 200) -> str:
+    """Outside text for the few places that only take a markup string (notifications)."""
+    return escape(one_line(text or "", limit))

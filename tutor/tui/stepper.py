@@ -1,0 +1,93 @@
+"""Where the learner is in the case: the stages in play order, and what this stage has credited so far."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tutor.text_safety import one_line
+
+# Stage outcome -> (mark, style) once a stage has closed.
+OUTCOME_MARKS = {
+    "passed": ("✓", "$text-success"),
+    "exhausted": ("✗", "$text-error"),
+    "revealed": ("○", "$text-warning"),
+    "skipped": ("»", "$text-warning"),
+    "quit": ("■", "$text-muted"),
+}
+
+
+def stage_name(stage_id: str, kind: str | None) -> str:
+    """A short name that fits five to a line at 80 columns: the kind, else the author's stage id."""
+    return (kind or stage_id).replace("-", " ").capitalize()
+
+
+class StageStepper(Static):
+    """history -> findings -> differential -> diagnosis -> management, as the case file orders them."""
+
+    DEFAULT_CLASSES = "stepper"
+
+    def __init__(self, stages: tuple[tuple[str, str | None], ...] = (), **kwargs):
+        super().__init__(**kwargs)
+        self.stages = tuple(stages)
+        self.current: int | None = None
+        self.outcomes: dict[str, str] = {}
+
+    def set_stages(self, stages) -> None:
+        self.stages = tuple(stages)
+        self.refresh_steps()
+
+    def open_stage(self, index: int) -> None:
+        self.current = index
+        self.refresh_steps()
+
+    def close_stage(self, stage_id: str, outcome: str) -> None:
+        self.outcomes[stage_id] = outcome
+        if outcome == "quit":
+            self.current = None
+        self.refresh_steps()
+
+    def refresh_steps(self) -> None:
+        parts: list[Content | tuple[str, str] | str] = []
+        for index, (stage_id, kind) in enumerate(self.stages):
+            if parts:
+                parts.append((" › ", "$text-muted"))
+            name = stage_name(stage_id, kind)
+            outcome = self.outcomes.get(stage_id)
+            if outcome is not None:
+                mark, style = OUTCOME_MARKS.get(outcome, ("·", "$text-muted"))
+                parts.append((f"{mark} {name}", style))
+            elif index == self.current:
+                parts.append((f"▶ {name}", "bold reverse $text-accent"))
+            else:
+                parts.append((name, "$text-muted"))
+        self.update(Content.assemble(*parts))
+
+
+class FoundSoFar(Static):
+    """The concepts this stage has credited, lit up as each is matched."""
+
+    DEFAULT_CLASSES = "found-so-far"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.labels: list[str] = []
+
+    def reset(self) -> None:
+        self.labels = []
+        self._show()
+
+    def credit(self, labels) -> None:
+        self.labels += [label for label in labels if label not in self.labels]
+        self._show()
+
+    def _show(self) -> None:
+        if not self.labels:
+            self.update(Content.styled("Nothing credited in this stage yet.", "$text-muted"))
+            return
+        parts: list[tuple[str, str] | str] = [("Credited: ", "bold")]
+        for i, label in enumerate(self.labels):
+            if i:
+                parts.append("  ")
+            parts.append((f"✓ {one_line(label, 60)}", "$text-success"))
+        self.update(Content.assemble(*parts))

@@ -1,0 +1,109 @@
+"""The end of a case: the score of each stage, what was found and missed, the
+confusions met with what tells them apart, the hints and the time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from tutor.model import Case
+from tutor.text_safety import one_line
+from tutor.tui.screen_text import cell, plain
+from tutor.tui.transcript import ContrastView
+from tutor.wording import OUTCOME_NAMES, duration, kind_name, percent
+
+
+def score_line(summary) -> Content:
+    hints = f"{summary.hints_used} hint{'s' if summary.hints_used != 1 else ''}"
+    return Content.assemble(
+        ("Score ", "bold"),
+        (percent(summary.score), "bold $text-accent"),
+        f"   ·   {hints}   ·   {duration(summary.seconds)}",
+    )
+
+
+def concept_list(title: str, labels, mark: str, style: str) -> Content:
+    parts: list = [(f"{title}: ", "bold")]
+    if not labels:
+        parts.append(("none", "$text-muted"))
+    for i, label in enumerate(labels):
+        if i:
+            parts.append("   ")
+        parts.append((f"{mark} {one_line(label, 120)}", style))
+    return Content.assemble(*parts)
+
+
+class SummaryScreen(Screen):
+    AUTO_FOCUS = "#summary-body"
+    BINDINGS = [
+        Binding("r", "retry", "Retry case"),
+        Binding("h,escape", "home", "Home"),
+        Binding("f1", "help", "Help"),
+    ]
+
+    def __init__(self, case: Case, summary, contrasts=()):
+        super().__init__()
+        self.case = case
+        self.summary = summary
+        self.contrasts = tuple(contrasts)
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        yield Static(Content.assemble("Summary · ", plain(s.title, 200)), classes="screen-title")
+        with VerticalScroll(id="summary-body"):
+            yield Static(score_line(s), id="score-line")
+            yield DataTable(id="stage-scores", cursor_type="none", show_cursor=False, zebra_stripes=True)
+            yield Static(concept_list("Found", s.found_labels, "✓", "$text-success"), id="found-list", classes="concepts")
+            yield Static(concept_list("Missed", s.missed_labels, "✗", "$text-error"), id="missed-list", classes="concepts")
+            unreached = sum(1 for stage in s.stages if stage.outcome is None)
+            if unreached:
+                yield Static(
+                    Content(f"Not reached: {unreached} stage{'s' if unreached != 1 else ''}, scored 0."),
+                    classes="concepts -muted",
+                )
+            if s.misconception_labels:
+                yield Static(concept_list("Confusions met", s.misconception_labels, "!", "$text-warning"), classes="concepts")
+                for contrast in self.contrasts:
+                    yield ContrastView(contrast)
+            with Horizontal(id="summary-actions"):
+                yield Button("Retry this case (r)", id="retry", variant="primary", compact=True)
+                yield Button("Back to the library (h)", id="home", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stage-scores", DataTable)
+        table.add_column("Stage")
+        table.add_column("Result")
+        table.add_column(Text("Score", justify="right"))
+        table.add_column(Text("Tries", justify="right"))
+        table.add_column(Text("Hints", justify="right"))
+        for stage in self.summary.stages:
+            reached = stage.outcome is not None
+            table.add_row(
+                cell(kind_name(stage.kind) if stage.kind else stage.stage_id, 40),
+                Text(OUTCOME_NAMES.get(stage.outcome, stage.outcome or "")),
+                Text(percent(stage.score) if reached else "-", justify="right"),
+                Text(str(stage.attempts), justify="right"),
+                Text(str(stage.hints_used), justify="right"),
+            )
+
+    @on(Button.Pressed, "#retry")
+    def action_retry(self) -> None:
+        from tutor.tui.case_screen import CaseScreen
+
+        self.app.switch_screen(CaseScreen(self.case))
+
+    @on(Button.Pressed, "#home")
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from tutor.tui.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())

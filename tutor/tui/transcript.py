@@ -1,0 +1,188 @@
+"""The dialogue of a case as a scrolling transcript.
+
+Each engine event becomes one widget: the tutor's words (from tutor.wording,
+never re-worded here) as Markdown, the learner's answers set apart with the
+words that earned credit highlighted, and a misconception's discriminator as
+two diagnoses side by side.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from tutor import wording
+from tutor.text_safety import one_line, printable
+from tutor.tui.screen_text import plain
+
+ANSWER_SHOWN = 600  # characters of an answer shown back; a pasted novel is cut
+
+# The CSS class each kind of event is drawn with (see case.tcss).
+EVENT_CLASSES = {
+    "CaseOpened": "-intro",
+    "StageOpened": "-stage",
+    "AnswerGraded": "-graded",
+    "MisconceptionMet": "-misconception",
+    "Nudge": "-nudge",
+    "NotRecognised": "-not-recognised",
+    "HintGiven": "-hint",
+    "StageClosed": "-closed",
+}
+
+# Events whose text wording builds line by line; the others carry the author's
+# Markdown, where a single line break is only a soft wrap.
+LINE_BY_LINE = {"AnswerGraded", "HintGiven", "Nudge", "NotRecognised"}
+
+# Styles of the learner's own words, by what the tutor made of them.
+CREDITED_STYLE = "bold underline $text-success"
+DENIED_STYLE = "strike $text-warning"
+
+
+def as_markdown(text: str) -> str:
+    """wording's plain text as Markdown: its single line breaks are meant, so keep them."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for line, following in zip(lines, lines[1:] + [""]):
+        starts_block = following.lstrip().startswith(("- ", "* ", "#")) or not following.strip()
+        if line.strip() and not line.lstrip().startswith("#") and not starts_block:
+            line += "\\"  # a Markdown hard break
+        out.append(line)
+    return "\n".join(out)
+
+
+class TutorSays(Markdown):
+    """A turn of the tutor: Markdown, drawn by the kind of event that produced it."""
+
+    DEFAULT_CLASSES = "tutor-says"
+
+    def __init__(self, text: str, kind: str = "", line_breaks: bool = False):
+        text = printable(text)
+        super().__init__(as_markdown(text) if line_breaks else text, open_links=False, classes=kind)
+
+
+class LearnerSaid(Static):
+    """The learner's answer, with the words that earned credit highlighted."""
+
+    DEFAULT_CLASSES = "learner-said"
+
+    def __init__(self, answer: str, credited: tuple[str, ...] = (), denied: tuple[str, ...] = ()):
+        self.answer = one_line(answer, ANSWER_SHOWN)
+        self.credited = tuple(w for w in credited if w)
+        self.denied = tuple(w for w in denied if w)
+        super().__init__(self._content())
+
+    def _content(self) -> Content:
+        text = Content(self.answer)
+        for words, style in [(w, CREDITED_STYLE) for w in self.credited] + [(w, DENIED_STYLE) for w in self.denied]:
+            start = _find(self.answer, words)
+            if start >= 0:
+                text = text.stylize(style, start, start + len(words))
+        return Content.assemble(("You  ", "bold $text-accent"), text)
+
+
+def _find(text: str, words: str) -> int:
+    """Where the evidence sits in the answer; the grader's words may differ only in case."""
+    start = text.find(words)
+    if start < 0 and len(text.casefold()) == len(text):
+        start = text.casefold().find(words.casefold())
+    return start
+
+
+class ContrastView(Vertical):
+    """Two confusable diagnoses side by side: what the learner said, and what fits this case."""
+
+    DEFAULT_CLASSES = "contrast"
+
+    def __init__(self, contrast) -> None:
+        super().__init__()
+        self.contrast = contrast
+        self.border_title = "Tell them apart"
+
+    def compose(self) -> ComposeResult:
+        c = self.contrast
+        with Horizontal(classes="contrast-sides"):
+            with Vertical(classes="contrast-side -said"):
+                yield Static(Content("You said"), classes="contrast-head")
+                yield Static(plain(c.this_label, 200), classes="contrast-name")
+            with Vertical(classes="contrast-side -expected"):
+                yield Static(Content("Compare with"), classes="contrast-head")
+                yield Static(plain(c.other_label, 200), classes="contrast-name")
+        if c.why_confused:
+            yield Static(_keyed("Why confused", c.why_confused), classes="contrast-row")
+        if c.points:
+            yield Static(Content("Tell apart"), classes="contrast-key")
+            for point in c.points:
+                yield Static(Content.assemble("• ", plain(point, 600)), classes="contrast-point")
+        if c.trap:
+            yield Static(_keyed("Trap", c.trap), classes="contrast-row -trap")
+
+
+def _keyed(key: str, text: str) -> Content:
+    return Content.assemble((key + "  ", "bold"), plain(text, 600))
+
+
+def misconception_lead(event) -> str:
+    """wording's reply to a misconception, without the text-mode contrast table the TUI draws itself."""
+    text = wording.render_event(event, width=None)
+    if event.contrast is not None and not event.again and "\n\n" in text:
+        # wording puts the contrast table last, after a blank line, at its own width.
+        lead, table = text.rsplit("\n\n", 1)
+        if table.split() == wording.render_contrast(event.contrast).split():
+            return lead
+    return text
+
+
+def widgets_for(events) -> list[Widget]:
+    """The transcript widgets for one batch of engine events (answers are added by the caller)."""
+    shown: list[Widget] = []
+    for event in events:
+        name = type(event).__name__
+        if name == "CaseFinished":
+            continue  # the summary has a screen of its own
+        if name == "MisconceptionMet":
+            shown.append(TutorSays(misconception_lead(event), EVENT_CLASSES[name]))
+            if event.contrast is not None and not event.again:
+                shown.append(ContrastView(event.contrast))
+            continue
+        text = wording.render_event(event, width=None)
+        if text:
+            shown.append(TutorSays(text, EVENT_CLASSES.get(name, ""), line_breaks=name in LINE_BY_LINE))
+    return shown
+
+
+def learner_turn(answer: str, events) -> LearnerSaid | None:
+    """The learner's answer as the transcript shows it, lit by what the engine credited."""
+    credited: list[str] = []
+    denied: list[str] = []
+    for event in events:
+        if type(event).__name__ == "AnswerGraded":
+            credited += [c.evidence for c in event.newly_found]
+            denied += list(event.denied_evidence)
+            answer = event.answer
+        elif type(event).__name__ == "NotRecognised":
+            answer = event.answer
+    if not answer.strip():
+        return None
+    return LearnerSaid(answer, tuple(credited), tuple(denied))
+
+
+class Transcript(VerticalScroll):
+    """The dialogue so far, newest at the bottom, kept in view as it grows."""
+
+    async def add(self, widgets: list[Widget]) -> None:
+        if not widgets:
+            return
+        await self.mount_all(widgets)
+        self.scroll_end(animate=False)
+
+
+class Note(Static):
+    """A line from the app itself rather than the tutor (help, an unknown command)."""
+
+    DEFAULT_CLASSES = "note"
+
+    def __init__(self, text: str):
+        super().__init__(plain(text))
