@@ -127,7 +127,7 @@ def test_strong_answers_from_the_authors_examples_complete_the_case(path, tmp_pa
     case, result, lines = play_strong(path, tmp_path)
     stages_with_examples = [s for s in case.stages if any(e.matches for e in s.examples)]
     assert stages_with_examples, f"{path.name}: no stage has an example that matches anything"
-    assert "Yes" in result.out
+    assert "Credited: " in result.out
     # Every answered line is echoed back so the transcript reads as a dialogue.
     assert result.out.count("\n> ") >= len(stages_with_examples)
     score = int(lines[-1].removeprefix("Score: ").removesuffix("%"))
@@ -223,7 +223,7 @@ def test_an_answer_that_names_nothing_known_is_not_called_correct(tmp_path):
     result = play(first_case(), ["the weather was lovely on tuesday", "/quit"], tmp_path)
     assert_clean_ending(result)
     assert "I did not recognise" in result.out
-    assert "Yes" not in result.out.split("> the weather", 1)[1].split("> /quit", 1)[0]
+    assert "Credited" not in result.out.split("> the weather", 1)[1].split("> /quit", 1)[0]
 
 
 def test_a_100_kb_answer_is_read_and_echoed_short(tmp_path):

@@ -55,9 +55,10 @@ def test_a_stage_opens_with_its_number_kind_presentation_and_question():
 
 def test_credit_quotes_the_learners_words_and_the_authors_feedback():
     text = wording.render_event(
-        graded(newly_found=(Credit("ifi", "Ischiofemoral impingement", "IFI", "Named early: good instinct."),))
+        graded(newly_found=(Credit("ifi", "Ischiofemoral impingement", "IFI", "Named early: good instinct."),)),
+        width=None,
     )
-    assert text == "Yes: Ischiofemoral impingement (you wrote “IFI”). Named early: good instinct."
+    assert text == "Credited: Ischiofemoral impingement (you wrote “IFI”). Named early: good instinct."
 
 
 def test_several_credits_are_listed_one_per_line():
@@ -68,7 +69,7 @@ def test_several_credits_are_listed_one_per_line():
         ))
     )
     assert text.splitlines() == [
-        "Yes, credited:",
+        "Credited:",
         "- No history of trauma (you wrote “atraumatic”).",
         "- Ischiofemoral impingement.",
     ]
@@ -80,13 +81,13 @@ def test_a_denied_expected_concept_is_questioned_without_being_confirmed():
     )
     assert "“no quadratus femoris edema”" in text
     assert "second look" in text
-    assert "correct" not in text.casefold() and "Yes" not in text
+    assert "correct" not in text.casefold() and "Credited" not in text
 
 
 def test_an_answer_that_adds_nothing_says_so_honestly():
     text = wording.render_event(graded(unexpected_labels=("Hip osteoarthritis",)), width=None)
     assert "Hip osteoarthritis" in text and "not what this question is asking for" in text
-    assert "Yes" not in text
+    assert "Credited" not in text
 
 
 def test_a_contrast_reads_as_two_columns():
@@ -221,3 +222,28 @@ def test_long_lines_wrap_with_hanging_bullets():
     assert len(lines) > 1
     assert all(len(line) <= 40 for line in lines)
     assert all(line.startswith("  ") for line in lines[1:])
+
+
+def test_for_a_terminal_the_authors_markdown_becomes_plain_text():
+    present = (
+        "**MRI pelvis**, axial images, hips in neutral\nposition.\n\n"
+        "| | right | left |\n| --- | --- | --- |\n| space | 11 mm | 22 mm |\n| other space | 5 mm | 13 mm |\n\n"
+        "- Right muscle: high signal\n  on fat-suppressed T2.\n- Tendons normal."
+    )
+    event = StageOpened(0, 1, "findings", "findings", present, "What are the\nkey findings?")
+    assert wording.render_event(event, width=200).splitlines() == [
+        "## Stage 1 of 1 · Imaging findings",
+        "",
+        "MRI pelvis, axial images, hips in neutral position.",
+        "",
+        "             right  left",
+        "space        11 mm  22 mm",
+        "other space  5 mm   13 mm",
+        "",
+        "- Right muscle: high signal on fat-suppressed T2.",
+        "- Tendons normal.",
+        "",
+        "What are the key findings?",
+    ]
+    # A front end that renders Markdown gets the author's text untouched.
+    assert present in wording.render_event(event, width=None)

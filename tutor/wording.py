@@ -12,6 +12,8 @@ This module does not import the engine: events are told apart by class name.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import textwrap
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -73,8 +75,9 @@ _PUMPS = {
         "What else supports or completes your diagnosis?",
     ),
     "management": (
-        "What would you do next: a further test, a treatment, a referral?",
-        "What else would you do or recommend?",
+        "Think about what comes next for this patient: what your report must say, "
+        "further tests, treatment, referral.",
+        "What else belongs in your report or your plan?",
     ),
 }
 _GENERAL_PUMP = ("Where would you start?", "What else?")
@@ -163,10 +166,18 @@ def reveal_text(kind: str | None, labels: Iterable[str]) -> str:
 
 
 def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
-    """The event as the learner reads it; "" when an event has nothing to say on its own."""
+    """The event as the learner reads it; "" when an event has nothing to say on its own.
+
+    With a width, the text is for a terminal or a pipe: the author's Markdown is
+    turned into plain text (paragraphs reflowed, tables aligned, ** dropped) and
+    long lines are folded. With width=None the author's Markdown is left as
+    written, for a front end that renders Markdown itself.
+    """
     renderer = _RENDERERS.get(type(event).__name__)
     if renderer is None:
         return ""
+    if width:
+        event = _for_terminal(event)
     return wrap(renderer(event), width)
 
 
@@ -178,6 +189,85 @@ def render_events(events: Iterable[object], width: int | None = DEFAULT_WIDTH) -
 def echo(answer: str) -> str:
     """A learner's answer as shown back in a transcript: one safe line, cut if huge."""
     return "> " + one_line(answer, ECHO_LIMIT)
+
+
+# Event fields that hold an author's Markdown.
+_AUTHOR_FIELDS = ("intro", "present", "ask", "explain", "feedback", "text")
+
+
+def _for_terminal(event):
+    if not dataclasses.is_dataclass(event):
+        return event
+    changes = {
+        name: plain_markdown(value)
+        for name in _AUTHOR_FIELDS
+        if isinstance(value := getattr(event, name, None), str)
+    }
+    credits = getattr(event, "newly_found", None)
+    if credits:
+        changes["newly_found"] = tuple(
+            dataclasses.replace(c, feedback=plain_markdown(c.feedback)) if c.feedback else c for c in credits
+        )
+    return dataclasses.replace(event, **changes) if changes else event
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_markdown(text: str) -> str:
+    """An author's Markdown as plain text for a terminal.
+
+    Lines an author broke inside a paragraph or a list item are joined (`wrap`
+    folds them again at the terminal's width), tables become aligned columns,
+    and bold markers are dropped. Headings and list markers stay.
+    """
+    out: list[str] = []
+    current: str | None = None
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            out.append(current)
+            current = None
+        if table:
+            out.extend(_aligned(table))
+            table.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            if current is not None:
+                out.append(current)
+                current = None
+            if not _TABLE_RULE.match(stripped):
+                table.append([cell.strip() for cell in stripped.strip("|").split("|")])
+        elif not stripped:
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+        elif stripped.startswith("#") or _LIST_ITEM.match(line):
+            flush()
+            current = line.rstrip()
+        elif current is not None:
+            current += " " + stripped
+        else:
+            flush()
+            current = line.rstrip()
+    flush()
+    while out and out[-1] == "":
+        out.pop()
+    return _EMPHASIS.sub(r"\2", "\n".join(out))
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    columns = max(len(r) for r in rows)
+    rows = [r + [""] * (columns - len(r)) for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
+    # Wide tables keep their rows whole: a terminal folds them less badly than textwrap would.
+    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
 
 
 def _case_opened(event) -> str:
@@ -199,9 +289,9 @@ def _answer_graded(event) -> str:
     lines: list[str] = []
     credits = event.newly_found
     if len(credits) == 1:
-        lines.append(f"Yes: {_credit_line(credits[0])}")
+        lines.append(f"Credited: {_credit_line(credits[0])}")
     elif credits:
-        lines.append("Yes, credited:")
+        lines.append("Credited:")
         lines += [f"- {_credit_line(c)}" for c in credits]
     if event.already_found_labels:
         lines.append(f"Already credited: {_join(event.already_found_labels)}.")
