@@ -127,7 +127,7 @@ def test_strong_answers_from_the_authors_examples_complete_the_case(path, tmp_pa
     case, result, lines = play_strong(path, tmp_path)
     stages_with_examples = [s for s in case.stages if any(e.matches for e in s.examples)]
     assert stages_with_examples, f"{path.name}: no stage has an example that matches anything"
-    assert "Credited: " in result.out
+    assert "Credited:" in result.out
     # Every answered line is echoed back so the transcript reads as a dialogue.
     assert result.out.count("\n> ") >= len(stages_with_examples)
     score = int(lines[-1].removeprefix("Score: ").removesuffix("%"))
