@@ -17,7 +17,6 @@ from prompt_toolkit.shortcuts import print_formatted_text
 from tutor import locations, wording
 from tutor.model import Case
 from tutor.play_command import Play
-from tutor.text_safety import one_line
 
 MAX_WIDTH = 100
 
@@ -55,8 +54,8 @@ def _toolbar(play: Play) -> str:
     if stage is None or progress is None:
         return ""
     return (
-        f" {one_line(play.case.title, 40)} · stage {session.stage_index + 1}/{len(play.case.stages)}"
-        f" {wording.kind_name(stage.kind)} · try {min(progress.attempts + 1, stage.attempts)}/{stage.attempts}"
+        f" Stage {session.stage_index + 1}/{len(play.case.stages)} {wording.kind_name(stage.kind)}"
+        f" · try {min(progress.attempts + 1, stage.attempts)} of {stage.attempts}"
         f" · hints {progress.hints_used} · /hint /skip /quit /help"
     )
 
@@ -77,6 +76,7 @@ def run(case: Case, records=None, input=None, output=None) -> int:
         prompt = PromptSession(
             history=_history(),
             bottom_toolbar=lambda: _toolbar(play),
+            reserve_space_for_menu=0,  # nothing completes here, so no blank rows for a menu
             input=input,
             output=output,
         )
