@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tutor import wording
 from tutor.engine import (
@@ -364,3 +366,56 @@ def test_a_full_case_summary_adds_up_stages_hints_and_misconceptions(case, grade
     assert summary.missed == ()
     assert summary.seconds == pytest.approx(90.0)
     assert session.summary() == summary
+
+
+# --- Whatever a learner does, the rules hold -----------------------------------
+ANSWERS = [
+    "atraumatic", "IFI", "worse with long strides", "not IFI", "hip OA", "PHT", "hamstring tendinosis",
+    "", "   ", "lovely weather", "ischiofemoral impingement, atraumatic", "\x1b[31mIFI\x1b[0m", "坐骨",
+]
+ACTIONS = st.one_of(
+    st.builds(Answer, st.one_of(st.sampled_from(ANSWERS), st.text(max_size=40))),
+    st.just(AskHint()),
+    st.just(Skip()),
+    st.just(Quit()),
+)
+
+
+_SHARED_GRADER = CaseGrader(build_case())  # building the index once keeps the examples fast
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ACTIONS, max_size=25))
+def test_any_sequence_of_actions_keeps_the_rules(actions):
+    case = build_case()
+    session, events = open_case(case, _SHARED_GRADER, at=0.0)
+    events = list(events)
+    for t, action in enumerate(actions, start=1):
+        action = dataclasses.replace(action, at=float(t))
+        session, more = advance(session, action)
+        events += more
+    if not session.finished:
+        session, more = advance(session, Quit(at=float(len(actions) + 1)))
+        events += more
+
+    # Exactly one ending, and it is the last event.
+    assert [type(e) for e in events].count(CaseFinished) == 1
+    assert isinstance(events[-1], CaseFinished)
+    # Stages open in the case's order, each closed once before the next opens.
+    opened = [e.stage_id for e in events if isinstance(e, StageOpened)]
+    closed = [e.stage_id for e in events if isinstance(e, StageClosed)]
+    assert opened == [s.id for s in case.stages][: len(opened)]
+    assert closed == opened
+    for stage, progress in zip(case.stages, session.progress):
+        assert progress.attempts <= stage.attempts
+        assert set(progress.found) <= set(stage.expected_ids)
+    summary = events[-1].summary
+    assert 0.0 <= summary.score <= 1.0
+    assert all(0.0 <= s.score <= 1.0 for s in summary.stages)
+    # Only an answer can earn credit, and a credited concept is never credited twice in a stage.
+    for stage in case.stages:
+        credited = [
+            c.concept_id for e in events if isinstance(e, AnswerGraded) and e.stage_id == stage.id for c in e.newly_found
+        ]
+        assert len(credited) == len(set(credited))
+
