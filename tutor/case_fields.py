@@ -67,6 +67,9 @@ class FieldReader:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
+        # "concept:<id>" / "discriminator:<id>" defined in this file but unusable: their
+        # problems are reported once, where they are defined, not again at every use.
+        self.broken: set[str] = set()
 
     def problem(self, where: Node | int, message: str) -> None:
         line = where if isinstance(where, int) else line_of(where)

@@ -103,54 +103,52 @@ def read_limited(path: Path) -> bytes:
 def load_shared(dialogues_dir: str | Path) -> SharedDefinitions:
     """The shared lexicon and discriminators of a dialogues folder (either file may be absent)."""
     folder = Path(dialogues_dir)
-    problems: list[Problem] = []
-    concepts: dict[str, Concept] = {}
-    discriminators: dict[str, Discriminator] = {}
-
-    lexicon_path = folder / LEXICON_FILE
-    if lexicon_path.is_file():
-        try:
-            concepts = _read_shared_file(lexicon_path, "concepts", LEXICON_KEYS, {})[0]
-        except CaseError as error:
-            problems.extend(error.problems)
-
-    discriminators_path = folder / DISCRIMINATORS_FILE
-    if discriminators_path.is_file():
-        try:
-            discriminators = _read_shared_file(
-                discriminators_path, "discriminators", SHARED_DISCRIMINATOR_KEYS, concepts
-            )[1]
-        except CaseError as error:
-            problems.extend(error.problems)
-
+    lexicon = _SharedFile(folder / LEXICON_FILE, "concepts")
+    if lexicon.path.is_file():
+        lexicon.read(LEXICON_KEYS)
+    discriminators = _SharedFile(folder / DISCRIMINATORS_FILE, "discriminators", lexicon)
+    if discriminators.path.is_file():
+        discriminators.read(SHARED_DISCRIMINATOR_KEYS)
+    problems = lexicon.reader.problems + discriminators.reader.problems
     if problems:
         raise CaseError(sorted(problems))
-    return SharedDefinitions(frozen_mapping(concepts), frozen_mapping(discriminators))
+    return SharedDefinitions(frozen_mapping(lexicon.concepts), frozen_mapping(discriminators.discriminators))
 
 
-def _read_shared_file(path: Path, section: str, keys: tuple[str, ...], known_concepts: Mapping[str, Concept]):
-    shown = str(path)
-    root = compose_tree(read_limited(path), shown)
-    reader = FieldReader(shown)
-    what = f"the shared {section} file"
-    if root is None:
-        raise CaseError.single(shown, 1, f"the file has only comments; it needs `format: 1` and `{section}:`")
-    fields = reader.fields(root, what, keys, {"format": "the format version, `format: 1`",
-                                              section: f"the shared {section}"})
-    concepts: dict[str, Concept] = {}
-    discriminators: dict[str, Discriminator] = {}
-    if fields is not None:
+class _SharedFile:
+    def __init__(self, path: Path, section: str, lexicon: "_SharedFile | None" = None):
+        self.path = path
+        self.section = section
+        self.reader = FieldReader(str(path))
+        if lexicon is not None:  # concepts broken in the lexicon are reported there, not again here
+            self.reader.broken |= {k for k in lexicon.reader.broken if k.startswith("concept:")}
+        self.lexicon_concepts = lexicon.concepts if lexicon is not None else {}
+        self.concepts: dict[str, Concept] = {}
+        self.discriminators: dict[str, Discriminator] = {}
+
+    def read(self, keys: tuple[str, ...]) -> None:
+        reader, section = self.reader, self.section
+        try:
+            root = compose_tree(read_limited(self.path), reader.path)
+        except CaseError as error:
+            reader.problems.extend(error.problems)
+            return
+        if root is None:
+            reader.problem(1, f"the file has only comments; it needs `format: 1` and `{section}:`")
+            return
+        what = f"the shared {section} file"
+        fields = reader.fields(root, what, keys, {"format": "the format version, `format: 1`",
+                                                  section: f"the shared {section}"})
+        if fields is None:
+            return
         _check_format(reader, fields.get("format"), what)
         if section == "concepts" and section in fields:
-            concepts = _read_concepts(reader, fields["concepts"], "the shared lexicon")
+            self.concepts = _read_concepts(reader, fields["concepts"], "the shared lexicon")
         if section == "discriminators" and section in fields:
-            discriminators = _read_discriminators(
-                reader, fields["discriminators"], known_concepts, "the shared discriminators",
+            self.discriminators = _read_discriminators(
+                reader, fields["discriminators"], self.lexicon_concepts, "the shared discriminators",
                 where_to_define=f"in {LEXICON_FILE}",
             )
-    if reader.problems:
-        raise CaseError(sorted(reader.problems))
-    return concepts, discriminators
 
 
 # -- a case file ----------------------------------------------------------------
@@ -193,11 +191,11 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
         concept_id = reader.identifier(key_node, "concept", where)
         what = f"concept `{key}`"
         fields = reader.fields(value_node, what, CONCEPT_KEYS, CONCEPT_REQUIRED)
-        if concept_id is None or fields is None:
-            continue
-        label = reader.text(fields.get("label"), "label", what)
-        synonyms = reader.texts(fields.get("synonyms"), "synonyms", what)
-        if label is None:
+        label = reader.text(fields.get("label"), "label", what) if fields is not None else None
+        synonyms = reader.texts(fields.get("synonyms"), "synonyms", what) if fields is not None else ()
+        if concept_id is None or label is None:
+            # Known but unusable: uses of it are not reported again as undefined.
+            reader.broken.add(f"concept:{key}")
             continue
         concepts[concept_id] = Concept(
             id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}"
@@ -214,6 +212,7 @@ def _read_discriminators(
         what = f"discriminator `{key}`"
         fields = reader.fields(value_node, what, DISCRIMINATOR_KEYS, DISCRIMINATOR_REQUIRED)
         if disc_id is None or fields is None:
+            reader.broken.add(f"discriminator:{key}")
             continue
         between = _read_between(reader, fields.get("between"), what, concepts, where_to_define)
         why = reader.text(fields.get("why_confused"), "why_confused", what)
@@ -223,6 +222,7 @@ def _read_discriminators(
             reader.problem(key_node, f"{what} has neither `why_confused` nor `points`; "
                                      "say how to tell the two apart")
         if between is None:
+            reader.broken.add(f"discriminator:{key}")
             continue
         discriminators[disc_id] = Discriminator(
             id=disc_id, between=between, why_confused=why or "", points=points, trap=trap,
@@ -261,20 +261,23 @@ def _concept_ref(reader, node, concepts: Mapping[str, Concept], where: str, wher
     concept_id = node.value.strip()
     if concept_id in concepts:
         return concept_id
-    hint = _concept_suggestion(concept_id, concepts)
+    if f"concept:{concept_id}" in reader.broken:
+        return None  # its definition's problems are reported where it is defined
+    broken = [key.split(":", 1)[1] for key in reader.broken if key.startswith("concept:")]
+    hint = _concept_suggestion(concept_id, concepts, broken)
     fix = f" If not, define it {where_to_define}" if hint else f"; define it {where_to_define}"
     reader.problem(node, f"{where} names concept `{concept_id}`, which is not defined{hint}{fix}")
     return None
 
 
-def _concept_suggestion(word: str, concepts: Mapping[str, Concept]) -> str:
+def _concept_suggestion(word: str, concepts: Mapping[str, Concept], broken_ids: list[str]) -> str:
     # Authors sometimes write a label or a synonym where the id belongs.
     folded = " ".join(word.casefold().split())
     for concept in concepts.values():
         terms = (concept.label, *concept.synonyms)
         if any(" ".join(t.casefold().split()) == folded for t in terms):
             return f"; did you mean `{concept.id}` (whose label is {quoted(concept.label)})?"
-    return suggestion(word, concepts)
+    return suggestion(word, [*concepts, *broken_ids])
 
 
 class _CaseBuilder:
@@ -374,7 +377,9 @@ class _CaseBuilder:
         expect = self._expectations(fields.get("expect"), what)
         misconceptions = self._misconceptions(fields.get("misconceptions"), what, expect)
         pass_count = self._pass_count(fields.get("pass"), what, expect, _item_count(fields.get("expect")))
-        examples = self._examples(fields.get("examples"), what, expect, misconceptions)
+        complete = len(expect) == _item_count(fields.get("expect")) and len(misconceptions) == _item_count(
+            fields.get("misconceptions"))
+        examples = self._examples(fields.get("examples"), what, expect, misconceptions, complete)
         if None in (stage_id, ask, explain) or not expect:
             return None
         return Stage(
@@ -470,6 +475,8 @@ class _CaseBuilder:
         if disc_id is None:
             return None
         disc = self.discriminators.get(disc_id)
+        if disc is None and f"discriminator:{disc_id}" in reader.broken:
+            return None
         if disc is None:
             hint = suggestion(disc_id, self.discriminators)
             fix = (f"define it under `discriminators:` in this file or in the shared {DISCRIMINATORS_FILE}")
@@ -508,7 +515,9 @@ class _CaseBuilder:
             return default
         return count
 
-    def _examples(self, node, what: str, expect, misconceptions) -> tuple[Example, ...]:
+    def _examples(self, node, what: str, expect, misconceptions, complete: bool) -> tuple[Example, ...]:
+        """The stage's examples; `complete` is False when some of its concepts did not resolve,
+        and then an example naming one of those is not blamed for it."""
         reader = self.reader
         gradeable = {e.concept for e in expect} | {m.concept for m in misconceptions}
         examples = []
@@ -528,12 +537,14 @@ class _CaseBuilder:
                 if concept_id is None:
                     ok = False
                 elif concept_id not in gradeable:
+                    ok = False
+                    if not complete:
+                        continue
                     reader.problem(
                         match_node,
                         f"the example expects `{concept_id}`, but {what} neither expects it nor lists it "
                         "as a misconception, so no answer can match it here",
                     )
-                    ok = False
                 else:
                     matches.append(concept_id)
             if ok and "matches" in fields:

@@ -170,6 +170,15 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
     def at_problem(message: str) -> Problem:
         return Problem(path, problem_line, message)
 
+    if "end of stream" not in problem:
+        quote_line = _runaway_quote(encoded, problem_line)
+        if quote_line is not None:
+            return Problem(
+                path, quote_line,
+                f"a quoted text starts here and runs on to line {problem_line}, where the YAML breaks; "
+                "is its closing quote missing?",
+            )
+
     if "mapping values are not allowed" in problem:
         return at_problem(
             "a ': ' (colon and space) inside a value; put the whole text in quotes, "
@@ -224,6 +233,24 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
         return at_problem("a line starting with '%' or '---' where a value was expected; put the text in quotes")
     detail = "; ".join(part for part in (context, problem) if part)
     return at_problem(f"this is not valid YAML ({detail or 'syntax error'}); check quotes and indentation")
+
+
+def _runaway_quote(encoded: bytes, problem_line: int) -> int | None:
+    """The line of a quoted text that only ends on (or just before) the broken line, if any.
+
+    An unclosed quote swallows the lines after it up to the next quote character,
+    so YAML complains far below the real mistake.
+    """
+    start = None
+    try:
+        for token in yaml.scan(encoded, Loader=SAFE_LOADER):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                first, last = token.start_mark.line + 1, token.end_mark.line + 1
+                if first < last and last >= problem_line - 1:
+                    start = first
+    except yaml.YAMLError:
+        pass
+    return start
 
 
 def _char_at(text: str, mark) -> str:
