@@ -105,10 +105,10 @@ def test_negation_has_scope(index, answer, expected):
         ("non traumatic", {"no-trauma": "+"}),
         ("trauma was denied", {"no-trauma": "+"}),
         ("無外傷", {"no-trauma": "+"}),
-        ("trauma", {"no-trauma": "-"}),
+        ("trauma", {}),
         ("there was a fall", {}),
         ("no sciatic nerve edema", {"no-sn-edema": "+", "sn-edema": "-"}),
-        ("sciatic nerve edema", {"sn-edema": "+", "no-sn-edema": "-"}),
+        ("sciatic nerve edema", {"sn-edema": "+"}),
     ],
 )
 def test_absence_concepts(index, answer, expected):
@@ -154,7 +154,7 @@ def test_evidence_quotes_the_learner(index):
 def test_typo_tolerance_grows_with_length():
     assert allowed_edits("ifi") == 0
     assert allowed_edits("edema") == 1
-    assert allowed_edits("ischiofemoral") == 3
+    assert allowed_edits("ischiofemoral") == 2
 
 
 def test_long_answers_are_cut_and_said_so(index):
@@ -183,3 +183,13 @@ def test_huge_and_control_character_answers(index):
     assert index.find("\x00\x07\x1b[31mIFI\x1b[0m").asserted() == {"ifi"}
     assert index.find("").mentions == ()
     assert index.find("é" * 100_000).mentions == ()
+
+
+@pytest.mark.parametrize(
+    "typed, concept",
+    [("osteoporosis", "Osteonecrosis of the femoral head"), ("tendinitis", "tendinosis"),
+     ("hypertrophy", "hypotrophy"), ("abduction", "adduction")],
+)
+def test_near_words_with_other_meanings_stay_apart(typed, concept):
+    index = ConceptIndex([Concept("x", concept)])
+    assert index.find(typed).mentions == ()

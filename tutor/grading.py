@@ -83,9 +83,15 @@ class CaseGrader:
         if isinstance(stage, str):
             stage = self.case.stage(stage)
         analysis = self.index.find(answer)
-        asserted = analysis.asserted()
-        denied = analysis.denied_only()
         expected = stage.expected_ids
+        in_stage = set(expected) | set(stage.misconception_ids)
+        # A shorter mention swallowed by a concept this stage does not ask about still counts:
+        # in a reporting stage, "hamstring tendon tear?" does report on the hamstring tendons.
+        mentions = analysis.mentions + tuple(
+            m for m, outer in analysis.shadowed if m.concept in in_stage and outer not in in_stage
+        )
+        asserted = {m.concept for m in mentions if not m.negated}
+        denied = {m.concept for m in mentions if m.negated} - asserted
         matched = tuple(c for c in expected if c in asserted)
         total = sum(e.weight for e in stage.expect)
         got = sum(e.weight for e in stage.expect if e.concept in asserted)
@@ -98,6 +104,6 @@ class CaseGrader:
             negated=tuple(c for c in stage_concepts if c in denied),
             missing=tuple(c for c in expected if c not in asserted),
             credit=round(got / total, 4) if total > 0 else 0.0,
-            mentions=analysis.mentions,
+            mentions=mentions,
             truncated=analysis.truncated,
         )

@@ -25,12 +25,14 @@ CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a conce
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
     rf"""
-    (?P<cjk>[{_CJK_RANGES}])
+    (?P<shorthand>\+ve\b|-ve\b|w/o\b|w/(?![a-z]/)|y/o\b|(?<![\w)])\+(?=[^\W\d_]))
+    | (?P<cjk>[{_CJK_RANGES}])
     | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
     | (?P<num>\d+(?:[.,]\d+)?)
     | (?P<hard>[.;:!?。；：！？\n]|\.\.\.)
-    | (?P<comma>[,，()\[\]（）{{}}"“”])
-    | (?P<list>[、/+&＋／])
+    | (?P<comma>[,，()\[\]（）{{}}"“”–—]|(?<=\s)-(?=\s))
+    | (?P<list>[、/／])
+    | (?P<plus>[+&＋])
     | (?P<symbol><=|>=|[<>≤≥])
     """,
     re.VERBOSE,
@@ -64,8 +66,10 @@ _phrases(
     "cannot exclude", "can not exclude", "cannot rule out", "can not rule out",
     "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
     "not excluded", "not ruled out", "not be excluded", "not be ruled out",
-    "r / o", "rule out", "rule out of", "to exclude", "exclude", "ruling out",
+    "does not exclude", "doe not exclude", "do not exclude", "did not exclude", "does not rule out",
+    "doe not rule out", "do not rule out", "did not rule out", "r / o", "rule out", "rule out of", "to exclude", "exclude", "ruling out",
 )
+_phrases("unlikely", "less likely", "less probable", "improbable")
 _phrases(NEG_MARK, "ruled out", "excluded", "excluding", "was excluded", "were excluded")
 _phrases("lt", "less than", "smaller than", "narrower than", "lower than", "shorter than",
          "under", "below", "<", "≤", "< =")
@@ -91,6 +95,20 @@ for _zh, _rep in {
 _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
 
 
+# Clinical shorthand typed with symbols, and everyday words for the same thing.
+_SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old",
+              "+": "positive"}
+_SAME_WORD = {
+    "hurt": "pain", "hurts": "pain", "hurting": "pain", "painful": "pain", "ache": "pain",
+    "aches": "pain", "aching": "pain", "sore": "pain", "pains": "pain",
+    "pos": "positive", "neg": "negative",
+    # Chart shorthand residents type.
+    "hx": "history", "sx": "symptom", "dx": "diagnosis", "ddx": "differential", "tx": "treatment",
+    "fx": "fracture", "pt": "patient", "yo": "year old", "yr": "year", "yrs": "year",
+}
+_SAME_CJK = {"痛": "pain", "疼": "pain"}
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     norm: str  # what comparisons use
@@ -98,6 +116,7 @@ class Token:
     start: int
     end: int
     kind: str
+    unstemmed: str = ""  # the norm before plural/-ed/-ing folding, for typo look-ups
 
     @property
     def is_separator(self) -> bool:
@@ -166,7 +185,16 @@ def _raw_tokens(text: str) -> list[Token]:
                 if part == "cannot":
                     tokens += [Token("can", raw, start, end, WORD), Token("not", raw, start, end, WORD)]
                 elif part:
-                    tokens.append(Token(_spelling(part), raw, start, end, WORD))
+                    part = _spelling(part)
+                    for same in _SAME_WORD.get(part, part).split():
+                        tokens.append(Token(same, raw, start, end, WORD))
+        elif kind == "shorthand":
+            for part in _SHORTHAND[raw.casefold()].split():
+                tokens.append(Token(part, raw, start, end, WORD))
+        elif kind == "plus":
+            tokens.append(Token("and", raw, start, end, WORD))
+        elif kind == "cjk" and raw in _SAME_CJK:
+            tokens.append(Token(_SAME_CJK[raw], raw, start, end, WORD))
         elif kind == "symbol":
             tokens.append(Token(raw, raw, start, end, WORD))
         elif kind == "num":
@@ -201,6 +229,8 @@ def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
     tokens = _rewrite_phrases(_raw_tokens(text))
     return [
-        Token(_stem(t.norm), t.raw, t.start, t.end, t.kind) if t.kind == WORD and not t.norm.startswith("\x00") else t
+        Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
+        if t.kind == WORD and not t.norm.startswith("\x00")
+        else t
         for t in tokens
     ]
