@@ -60,10 +60,10 @@ _PUMPS = {
         "and who the patient is.",
     ),
     "findings": (
-        "Go through the images in order - bone, joint, muscles, tendons, the spaces between "
-        "them - and name what looks abnormal.",
-        "What else do you see? Go through the images once more in order: bone, joint, "
-        "muscles, tendons, the spaces between them.",
+        "Go through the images in order - bone and marrow, the joint, muscles and tendons, "
+        "nerves, the soft tissues between them - and name what looks abnormal.",
+        "What else do you see? Go through the images once more in order: bone and marrow, "
+        "the joint, muscles and tendons, nerves, the soft tissues between them.",
     ),
     "differential": (
         "Which diagnoses would you consider? Start with the common ones, then the ones "
