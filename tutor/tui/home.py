@@ -92,6 +92,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("down", "move(1)", "Next", show=False),
         Binding("up", "move(-1)", "Previous", show=False),
+        # Before the filter's own Enter, so the footer names what Enter does here.
+        Binding("enter", "open_highlighted", "Open case", priority=True),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("f1", "help", "Help"),
     ]
@@ -105,7 +107,7 @@ class HomeScreen(Screen):
         self.load_problem: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("tutor · hip imaging cases"), id="home-title")
+        yield Static(Content("tutor · hip imaging cases"), id="home-title", classes="screen-title")
         yield Input(placeholder="Type to filter cases: a word, a tag, a diagnosis…", id="filter", compact=True)
         yield HorizontalScroll(id="tag-chips", can_focus=False)
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
@@ -227,10 +229,12 @@ class HomeScreen(Screen):
             detail.update("")
             return
         e = row.entry
-        parts = [e.summary or e.title]
+        lines = [one_line(e.summary or e.title, 300)]
         if e.tags:
-            parts.append("tags: " + ", ".join(e.tags))
-        detail.update(plain(" · ".join(parts), 400))
+            lines.append("Tags: " + one_line(", ".join(e.tags), 300))
+        if getattr(e, "problems", ()):
+            lines = [f"This case file has {len(e.problems)} problem(s); Enter shows them."]
+        detail.update(plain("\n".join(lines)))
 
     def show_status(self) -> None:
         status = self.query_one("#home-status", Static)
@@ -294,6 +298,13 @@ class HomeScreen(Screen):
         from tutor.tui.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+    def action_open_highlighted(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()  # Enter on a tag chip switches it
+        else:
+            self.open_highlighted()
 
     def open_highlighted(self) -> None:
         case_id = self.highlighted_case_id()

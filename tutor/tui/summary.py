@@ -35,7 +35,8 @@ def concept_list(title: str, labels, mark: str, style: str) -> Content:
     for i, label in enumerate(labels):
         if i:
             parts.append("   ")
-        parts.append((f"{mark} {one_line(label, 120)}", style))
+        # A no-break space keeps each mark on the line of its label when the list wraps.
+        parts.append((f"{mark}\u00a0{one_line(label, 120)}", style))
     return Content.assemble(*parts)
 
 

@@ -56,11 +56,9 @@ def as_markdown(text: str) -> str:
 class TutorSays(Markdown):
     """A turn of the tutor: Markdown, drawn by the kind of event that produced it."""
 
-    DEFAULT_CLASSES = "tutor-says"
-
     def __init__(self, text: str, kind: str = "", line_breaks: bool = False):
         text = printable(text)
-        super().__init__(as_markdown(text) if line_breaks else text, open_links=False, classes=kind)
+        super().__init__(as_markdown(text) if line_breaks else text, open_links=False, classes=f"tutor-says {kind}")
 
 
 class LearnerSaid(Static):
