@@ -25,10 +25,11 @@ from tutor.loading import (
     Problem,
     SharedDefinitions,
     load_case_file,
-    load_shared,
+    read_shared,
     report_problems,
 )
 from tutor.model import Case
+from tutor.problems import in_file_order
 from tutor.text_safety import one_line
 
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
@@ -126,18 +127,22 @@ def check_paths(paths: list[str]) -> CheckReport:
                 continue
             seen.add(key)
             _check_case(case_path, shared, report)
-    report.problems.sort()
+    report.problems = in_file_order(report.problems)
     return report
 
 
 def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
+    if target.check_shared:
+        shared, problems = read_shared(target.shared_folder)
+        report.problems.extend(_shown(problems))
+        return shared
     try:
-        if target.check_shared:
-            return load_shared(target.shared_folder)
         return shared_definitions(target.shared_folder)
-    except CaseError as error:
-        report.problems.extend(_shown(error.problems))
-        return SharedDefinitions()
+    except CaseError:
+        # The shipped shared files are broken: say so once, and check the cases with what is usable.
+        shared, problems = read_shared(target.shared_folder)
+        report.problems.extend(_shown(problems))
+        return shared
 
 
 def _shown(problems: Iterable[Problem]) -> list[Problem]:

@@ -26,12 +26,12 @@ from tutor.model import (
     Stage,
     frozen_mapping,
 )
-from tutor.problems import CaseError, Problem, report_problems
+from tutor.problems import CaseError, Problem, in_file_order, report_problems
 from tutor.safe_yaml import MAX_FILE_BYTES, compose_tree
 
 __all__ = [
     "CaseError", "Problem", "SharedDefinitions", "load_case_file", "load_case_bytes",
-    "load_shared", "report_problems", "LEXICON_FILE", "DISCRIMINATORS_FILE",
+    "load_shared", "read_shared", "report_problems", "LEXICON_FILE", "DISCRIMINATORS_FILE",
 ]
 
 FORMAT_VERSION = 1
@@ -77,6 +77,8 @@ class SharedDefinitions:
 
     concepts: Mapping[str, Concept] = field(default_factory=frozen_mapping)
     discriminators: Mapping[str, Discriminator] = field(default_factory=frozen_mapping)
+    # Ids defined in the shared files whose definitions have problems (see FieldReader.broken).
+    broken: frozenset[str] = frozenset()
 
 
 NO_SHARED = SharedDefinitions()
@@ -102,6 +104,14 @@ def read_limited(path: Path) -> bytes:
 
 def load_shared(dialogues_dir: str | Path) -> SharedDefinitions:
     """The shared lexicon and discriminators of a dialogues folder (either file may be absent)."""
+    shared, problems = read_shared(dialogues_dir)
+    if problems:
+        raise CaseError(problems)
+    return shared
+
+
+def read_shared(dialogues_dir: str | Path) -> tuple[SharedDefinitions, list[Problem]]:
+    """What can be used of the shared files, and their problems (for the checker, which goes on)."""
     folder = Path(dialogues_dir)
     lexicon = _SharedFile(folder / LEXICON_FILE, "concepts")
     if lexicon.path.is_file():
@@ -109,10 +119,12 @@ def load_shared(dialogues_dir: str | Path) -> SharedDefinitions:
     discriminators = _SharedFile(folder / DISCRIMINATORS_FILE, "discriminators", lexicon)
     if discriminators.path.is_file():
         discriminators.read(SHARED_DISCRIMINATOR_KEYS)
-    problems = lexicon.reader.problems + discriminators.reader.problems
-    if problems:
-        raise CaseError(sorted(problems))
-    return SharedDefinitions(frozen_mapping(lexicon.concepts), frozen_mapping(discriminators.discriminators))
+    problems = in_file_order(lexicon.reader.problems + discriminators.reader.problems)
+    shared = SharedDefinitions(
+        frozen_mapping(lexicon.concepts), frozen_mapping(discriminators.discriminators),
+        frozenset(lexicon.reader.broken | discriminators.reader.broken),
+    )
+    return shared, problems
 
 
 class _SharedFile:
@@ -169,7 +181,10 @@ def load_case_bytes(data: bytes, path: str, shared: SharedDefinitions | None = N
     builder = _CaseBuilder(path, shared)
     case = builder.build(root)
     if builder.reader.problems or case is None:
-        raise CaseError(sorted(builder.reader.problems) or [Problem(path, 1, "not a valid case")])
+        # With no problem of its own, a case fails only through broken shared definitions.
+        fallback = Problem(path, 1, "this case uses shared definitions that have problems (reported there)"
+                           if shared.broken else "not a valid case")
+        raise CaseError(in_file_order(builder.reader.problems) or [fallback])
     return case
 
 
@@ -285,6 +300,7 @@ class _CaseBuilder:
         self.path = path
         self.shared = shared
         self.reader = FieldReader(path)
+        self.reader.broken |= shared.broken
         self.concepts: dict[str, Concept] = dict(shared.concepts)
         self.discriminators: dict[str, Discriminator] = dict(shared.discriminators)
 

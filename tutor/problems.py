@@ -16,7 +16,7 @@ from tutor.text_safety import one_line
 EXIT_PROBLEMS = 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     path: str
     line: int  # 1-based; problems about a whole file (empty, missing) are on line 1
@@ -24,6 +24,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    """By file, then line; problems on one line keep the order they were found in."""
+    return sorted(problems, key=lambda p: (p.path, p.line))
 
 
 class CaseError(Exception):

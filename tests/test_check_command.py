@@ -1,0 +1,188 @@
+"""`tutor check`: what an author sees when checking the library or their own files."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tutor.cli import main
+from tutor.library import list_cases, load_case
+
+CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: checked-case
+    title: A case to check
+    source: Invented for the checker tests
+    concepts:
+      no-trauma:
+        label: No history of trauma
+        synonyms: [atraumatic, non-traumatic]
+      hip-oa:
+        label: Hip osteoarthritis
+        synonyms: [hip OA]
+    stages:
+      - id: history
+        ask: What matters?
+        expect: [no-trauma]
+        misconceptions: [hip-oa]
+        explain: There was no trauma.
+        examples:
+          - {answer: "atraumatic onset", matches: [no-trauma]}
+          - {answer: "probably hip OA", matches: [hip-oa]}
+          - {answer: "nothing of note", matches: []}
+    """
+)
+
+
+def check(capsys, *paths: str) -> tuple[int, list[str], str]:
+    status = main(["check", *paths])
+    out, err = capsys.readouterr()
+    return status, err.splitlines(), out.strip()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_with(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_the_shipped_library_is_clean(capsys):
+    entries = list_cases()
+    cases = [load_case(e.id) for e in entries]
+    stages = sum(len(c.stages) for c in cases)
+    examples = sum(len(s.examples) for c in cases for s in c.stages)
+    status, err, out = check(capsys)
+    assert err == []
+    assert out == f"{len(cases)} cases, {stages} stages, {examples} examples: all good"
+    assert status == 0
+
+
+def test_a_good_file_passes_with_its_examples_run(tmp_path, capsys):
+    path = write(tmp_path, "good.yaml", CASE)
+    status, err, out = check(capsys, str(path))
+    assert (status, err, out) == (0, [], "1 case, 1 stage, 3 examples: all good")
+
+
+def test_examples_that_do_not_match_are_reported_at_their_line(tmp_path, capsys):
+    text = CASE.replace('"nothing of note", matches: []', '"non-traumatic, it began slowly", matches: []').replace(
+        '"atraumatic onset", matches: [no-trauma]', '"the weather was fine", matches: [no-trauma]')
+    path = write(tmp_path, "examples.yaml", text)
+    status, err, out = check(capsys, str(path))
+    assert err == [
+        f"{path}:{line_with(text, 'the weather')}: example answer 'the weather was fine' should match "
+        "[no-trauma] but matched [] (missing no-trauma)",
+        f"{path}:{line_with(text, 'non-traumatic, it')}: example answer 'non-traumatic, it began slowly' "
+        "should match [] but matched [no-trauma] (unexpected no-trauma)",
+    ]
+    assert out == "1 case, 1 stage, 3 examples: 2 problems in 1 file"
+    assert status == 2
+
+
+def test_broken_files_get_file_line_messages_and_exit_2(tmp_path, capsys):
+    empty = write(tmp_path, "empty.yaml", "")
+    typo = write(tmp_path, "typo.yaml", CASE.replace("stages:", "stags:"))
+    status, err, out = check(capsys, str(empty), str(typo), str(tmp_path / "missing.yaml"))
+    assert err == [
+        f"{empty}:1: the file is empty; a case file starts with `format: 1`",
+        f"{tmp_path / 'missing.yaml'}:1: no such file",
+        f"{typo}:{line_with(CASE, 'stages:')}: unknown key `stags` in the case; did you mean `stages`?",
+    ]
+    assert out == "0 cases, 0 stages, 0 examples: 3 problems in 3 files"
+    assert status == 2
+
+
+def test_paths_are_shown_as_the_author_typed_them(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "drafts/bad.yaml", "format: 1\nid: Bad\n")
+    monkeypatch.chdir(tmp_path)
+    status, err, _ = check(capsys, "drafts")
+    assert status == 2
+    assert all(line.startswith("drafts/bad.yaml:") for line in err)
+    assert (
+        "drafts/bad.yaml:2: case id 'Bad' in the case may use only lowercase letters, digits and '-', "
+        "starting with a letter or digit (for example `bad`)"
+    ) in err
+
+
+def test_two_files_with_one_case_id(tmp_path, capsys):
+    first = write(tmp_path, "a.yaml", CASE)
+    second = write(tmp_path, "b.yaml", CASE)
+    status, err, _ = check(capsys, str(tmp_path))
+    assert err == [f"{second}:1: case id `checked-case` is also used by {first}; each case needs its own id"]
+    assert status == 2
+
+
+def test_a_dialogues_folder_is_checked_with_its_own_shared_files(tmp_path, capsys):
+    folder = tmp_path / "dialogues"
+    write(folder, "lexicon.yaml", "format: 1\nconcepts:\n  hip-oa:\n    label: Hip osteoarthritis\n"
+                                  "  no-trauma:\n    lable: No trauma\n")
+    write(folder, "discriminators.yaml", "format: 1\ndiscriminators: {}\n")
+    uses_shared = CASE.replace(
+        "concepts:\n  no-trauma:\n    label: No history of trauma\n    synonyms: [atraumatic, non-traumatic]\n"
+        "  hip-oa:\n    label: Hip osteoarthritis\n    synonyms: [hip OA]\n", "")
+    write(folder, "cases/shared-user.yaml", uses_shared)
+    status, err, out = check(capsys, str(folder))
+    # The lexicon's problem is reported once, where it is; the case's uses of `no-trauma` are not blamed.
+    assert err == [
+        f"{folder / 'cases' / 'shared-user.yaml'}:1: this case uses shared definitions that have problems "
+        "(reported there)",
+        f"{folder / 'lexicon.yaml'}:6: unknown key `lable` in concept `no-trauma`; did you mean `label`?",
+    ]
+    assert status == 2
+
+
+def test_a_grader_failure_is_a_problem_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import tutor.grading
+
+    def broken_grade(self, stage, answer):
+        raise RuntimeError("index went missing")
+
+    monkeypatch.setattr(tutor.grading.CaseGrader, "grade", broken_grade)
+    path = write(tmp_path, "case.yaml", CASE)
+    status, err, _ = check(capsys, str(path))
+    assert err[0] == (
+        f"{path}:{line_with(CASE, 'atraumatic onset')}: example answer 'atraumatic onset' could not be graded "
+        "(RuntimeError: index went missing)"
+    )
+    assert status == 2
+
+
+def alias_bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_hostile_files_from_the_command_line_never_show_a_traceback(tmp_path):
+    files = {
+        "bomb.yaml": alias_bomb().encode(),
+        "deep.yaml": b"a: " + b"[" * 200_000 + b"]" * 200_000,
+        "binary.yaml": bytes(range(256)),
+        "python.yaml": b"format: 1\nid: !!python/object/apply:os.system [touch pwned]\n",
+        "escape.yaml": b"format: 1\nid: \"\\e[31mred\"\ntitle: [\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "check", *files], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == sorted(files)
+    assert all(re.match(r"[a-z]+\.yaml:\d+: \S", line) for line in lines), lines
+    assert not (tmp_path / "pwned").exists()
+    assert result.stdout.strip() == "0 cases, 0 stages, 0 examples: 5 problems in 5 files"
