@@ -193,3 +193,36 @@ def test_huge_and_control_character_answers(index):
 def test_near_words_with_other_meanings_stay_apart(typed, concept):
     index = ConceptIndex([Concept("x", concept)])
     assert index.find(typed).mentions == ()
+
+
+def test_measurements_state_what_their_threshold_means():
+    from tutor.model import Measure
+
+    index = ConceptIndex([
+        Concept("narrow-ifs", "Narrow ischiofemoral space", ("narrow IFS",),
+                measure=Measure(of=("IFS", "ischiofemoral space"), unit="mm", below=17)),
+        Concept("retraction-over-2cm", "Tendon retraction over 2 cm",
+                measure=Measure(of=("retraction", "retracted", "回縮"), unit="cm", above=2)),
+        Concept("ifs", "Ischiofemoral space", ("IFS",)),
+    ])
+    assert said(index, "IFS 7 mm") == {"narrow-ifs": "+"}
+    assert said(index, "IFS measures 11.5mm") == {"narrow-ifs": "+"}
+    assert said(index, "ischiofemoral space < 17 mm") == {"narrow-ifs": "+"}
+    assert said(index, "IFS 25 mm") == {"narrow-ifs": "-"}
+    assert said(index, "IFS") == {"ifs": "+"}
+    assert said(index, "tendons retracted 5 cm") == {"retraction-over-2cm": "+"}
+    assert said(index, "retraction of 15 mm") == {"retraction-over-2cm": "-"}
+    assert said(index, "retraction >2cm") == {"retraction-over-2cm": "+"}
+    assert said(index, "肌腱回縮5公分") == {"retraction-over-2cm": "+"}
+
+
+def test_a_denial_reaches_along_a_list_but_not_past_it(index):
+    assert said(index, "denies trauma, PHT or DGS") == {"no-trauma": "+", "pht": "-", "dgs": "-"}
+    assert said(index, "no PHT, DGS likely") == {"pht": "-", "dgs": "+"}
+    assert said(index, "無外傷,IFI") == {"no-trauma": "+", "ifi": "+"}
+
+
+def test_words_typed_together_do_not_blur_abbreviations(index):
+    assert said(index, "narrowed QFS") == {"qfs-narrow": "+"}
+    assert "ifs-narrow" not in said(index, "narrowedQFS")
+    assert said(index, "narrow QF") == {}

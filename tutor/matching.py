@@ -28,7 +28,7 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tutor.model import Concept
+from tutor.model import Concept, Measure
 from tutor.tokens import (
     CJK,
     COMMA,
@@ -107,6 +107,7 @@ class Term:
     words: tuple[TermWord, ...]
     denial_core: bool  # the core of an absence concept: it is asserted when this is denied
     ordered: bool  # Chinese terms match in order, character by character
+    measure: Measure | None = None  # names what is measured; a number must follow
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -157,6 +158,7 @@ class _Placement:
     covered: frozenset[int]
     score: float
     inner_cue: int | None = None  # "QF not edematous": a denial between the term's words
+    contradicts: bool = False  # a measurement on the wrong side of the threshold
 
 
 def allowed_edits(word: str) -> int:
@@ -260,8 +262,10 @@ class ConceptIndex:
                 and token.norm.isalpha()
                 and tokens[nxt].norm.isalpha()
             ):
+                # A slip is only forgiven when neither half is a short word or abbreviation.
+                loose = len(token.norm) >= 5 and len(tokens[nxt].norm) >= 5
                 for known, similarity in self._similar_words(token.norm + tokens[nxt].norm):
-                    if len(known) >= 8:
+                    if len(known) >= 8 and (loose or similarity == 100.0):
                         hits.setdefault(known, []).append(_Hit(i, nxt, similarity))
         return hits
 
@@ -356,21 +360,27 @@ class ConceptIndex:
             candidates.update(t for t, _ in self._by_word.get(known, ()))
         placements: list[_Placement] = []
         for t_index in sorted(candidates):
-            placements.extend(self._place(self.terms[t_index], tokens, segment, hits))
+            term = self.terms[t_index]
+            for placement in self._place(term, tokens, segment, hits):
+                if term.measure is not None:
+                    placement = _with_measurement(placement, tokens, segment)
+                if placement is not None:
+                    placements.append(placement)
         kept, shadowed = _keep_outermost(placements)
         covered_all = [p.covered for p in kept]
+        list_commas = _list_commas(tokens, covered_all)
 
         def mention(p: _Placement) -> Mention | None:
             if p.inner_cue is not None:
                 denied, cue = True, p.inner_cue
             else:
-                denied, cue = negation_of(tokens, p.first, p.last, covered_all)
+                denied, cue = negation_of(tokens, p.first, p.last, covered_all, list_commas)
             if p.term.denial_core and not denied:
                 return None  # "trauma" says nothing about "no trauma"
             first = min(p.first, cue) if cue is not None else p.first
             last = max(p.last, cue) if cue is not None else p.last
             start, end = tokens[first].start, tokens[last].end
-            negated = False if p.term.denial_core else denied
+            negated = False if p.term.denial_core else (denied != p.contradicts)
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
                            round(max(0.0, p.score), 1), p.covered)
 
@@ -402,8 +412,28 @@ def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], lis
     return kept, list(shadowed.values())
 
 
-def negation_of(tokens: list[Token], first: int, last: int,
-                mentions: list[frozenset[int]]) -> tuple[bool, int | None]:
+def _list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozenset[int]:
+    """Commas that separate items of an "A, B or C" list, which a denial reaches across."""
+    found = set()
+    for c, token in enumerate(tokens):
+        if token.kind != COMMA or token.raw != ",":
+            continue
+        j, has_connector, only_items = c + 1, False, True
+        while j < len(tokens) and not tokens[j].is_separator:
+            norm = tokens[j].norm
+            if norm in ("or", "nor"):
+                has_connector = True
+            elif norm not in STOPWORDS and not any(j in m for m in mentions):
+                only_items = False
+                break
+            j += 1
+        if has_connector and only_items:
+            found.add(c)
+    return frozenset(found)
+
+
+def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
+                list_commas: frozenset[int] = frozenset()) -> tuple[bool, int | None]:
     """Whether the words first..last are denied, and where the cue stands."""
     reach = 0.0
     # A cue reaches across another mention only through a list: "no trauma or fever",
@@ -411,6 +441,9 @@ def negation_of(tokens: list[Token], first: int, last: int,
     joined = False
     for i in range(first - 1, -1, -1):
         token = tokens[i]
+        if i in list_commas:
+            joined = True
+            continue
         if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
             break
         if token.norm in NEG_BEFORE:
@@ -447,6 +480,53 @@ def negation_of(tokens: list[Token], first: int, last: int,
     return False, None
 
 
+_UNITS = {"mm": "mm", "millimet": "mm", "millimeter": "mm", "cm": "cm", "centimet": "cm",
+          "centimeter": "cm", "毫米": "mm", "公釐": "mm", "公分": "cm", "厘米": "cm"}
+_TO_MM = {"mm": 1.0, "cm": 10.0}
+
+
+def _with_measurement(p: _Placement, tokens: list[Token], segment: list[int]) -> _Placement | None:
+    """A measured thing and the number after it ("IFS 7 mm", "retracted 5 cm"), judged."""
+    measure = p.term.measure
+    i, skipped = p.last + 1, 0
+    while i < len(tokens) and segment[i] == segment[p.last] and tokens[i].kind != NUM and skipped < 3:
+        if tokens[i].norm in ("lt", "gt"):
+            break
+        i, skipped = i + 1, skipped + 1
+    comparator = None
+    if i < len(tokens) and tokens[i].norm in ("lt", "gt"):
+        comparator, i = tokens[i].norm, i + 1
+    if i >= len(tokens) or tokens[i].kind != NUM or segment[i] != segment[p.last]:
+        return None
+    try:
+        value = float(tokens[i].norm)
+    except ValueError:
+        return None
+    last, unit = i, measure.unit
+    if i + 1 < len(tokens):
+        one = tokens[i + 1].norm
+        two = one + tokens[i + 2].norm if i + 2 < len(tokens) else ""
+        if one in _UNITS:
+            last, unit = i + 1, _UNITS[one]
+        elif two in _UNITS:
+            last, unit = i + 2, _UNITS[two]
+    value = value * _TO_MM.get(unit, 1.0) / _TO_MM.get(measure.unit, 1.0)
+    below, above = measure.below, measure.above
+    if comparator is None:
+        holds = (below is None or value < below) and (above is None or value > above)
+        contradicts = not holds
+    elif comparator == "lt":
+        holds = below is not None and value <= below and above is None
+        contradicts = above is not None and value <= above
+    else:
+        holds = above is not None and value >= above and below is None
+        contradicts = below is not None and value >= below
+    if not holds and not contradicts:
+        return None  # "IFS under 20 mm" says neither
+    covered = p.covered | frozenset(range(p.last + 1, last + 1))
+    return _Placement(p.term, p.first, last, covered, p.score, p.inner_cue, contradicts)
+
+
 def _inherited_denials(terms: list[Term]) -> list[Term]:
     """An absence concept whose core is another concept's term denies all of that concept's terms.
 
@@ -454,21 +534,26 @@ def _inherited_denials(terms: list[Term]) -> list[Term]:
     concept qf-edema, so "no QF oedema" states the absence too, without the author
     repeating every synonym with "no" in front.
     """
-    words_of = lambda t: tuple(w.norm for w in t.words)  # noqa: E731
+    words = [tuple(w.norm for w in t.words) for t in terms]
     by_words: dict[tuple[str, ...], set[str]] = {}
-    for term in terms:
+    by_concept: dict[str, list[int]] = {}
+    for k, term in enumerate(terms):
         if not term.denial_core:
-            by_words.setdefault(words_of(term), set()).add(term.concept)
-    present = {(t.concept, words_of(t)) for t in terms if t.denial_core}
+            by_words.setdefault(words[k], set()).add(term.concept)
+            by_concept.setdefault(term.concept, []).append(k)
+    present = {(t.concept, words[k]) for k, t in enumerate(terms) if t.denial_core}
     added: list[Term] = []
-    for core in [t for t in terms if t.denial_core]:
-        for positive in by_words.get(words_of(core), ()):
+    for c, core in enumerate(terms):
+        if not core.denial_core:
+            continue
+        for positive in by_words.get(words[c], ()):
             if positive == core.concept:
                 continue
-            for term in terms:
-                key = (core.concept, words_of(term))
-                if term.concept == positive and not term.denial_core and key not in present:
+            for k in by_concept[positive]:
+                key = (core.concept, words[k])
+                if key not in present:
                     present.add(key)
+                    term = terms[k]
                     added.append(Term(core.concept, term.text, term.words, True, term.ordered))
     return added
 
@@ -476,6 +561,12 @@ def _inherited_denials(terms: list[Term]) -> list[Term]:
 def _terms_of(concept: Concept) -> list[Term]:
     absence = is_absence_concept(concept)
     terms: list[Term] = []
+    if concept.measure is not None:
+        for text in concept.measure.of:
+            words = [_term_word(t) for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
+            if words:
+                ordered = any(not w.norm.isascii() for w in words)
+                terms.append(Term(concept.id, text, tuple(words), False, ordered, concept.measure))
     seen: set[tuple[str, ...]] = set()
     for text in (concept.label, *concept.synonyms):
         for words, denial_core in _term_variants(text, absence):
@@ -499,6 +590,17 @@ def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]
             variants.append((core, True))
     else:
         variants.append((words, False))
+    # "weight bearing" may be typed "weightbearing": each adjacent pair, joined.
+    base = variants[0] if variants else None
+    if base is not None and 2 <= len(base[0]) <= 4:
+        ws = base[0]
+        for k in range(len(ws) - 1):
+            a, b = ws[k], ws[k + 1]
+            if (not a.optional and not b.optional and a.norm.isascii() and b.norm.isascii()
+                    and a.norm.isalpha() and b.norm.isalpha() and len(a.norm) >= 4 <= len(b.norm)
+                    and len(a.norm) + len(b.norm) >= 8):
+                merged = TermWord(a.norm + b.norm, a.raw + b.raw, False, False, a.norm + (b.unstemmed or b.norm))
+                variants.append((ws[:k] + [merged] + ws[k + 2:], base[1]))
     # "ischio-femoral" written with a hyphen may be typed as one word.
     if "-" in text and len(tokens) > 1:
         joined = [_term_word(t) for t in tokenize(prepare(text.replace("-", "")))

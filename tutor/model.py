@@ -19,6 +19,16 @@ def frozen_mapping(items: Mapping | None = None) -> Mapping:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """Extension: a concept a measurement states, e.g. the IFS under 17 mm is a narrow IFS."""
+
+    of: tuple[str, ...]  # what is measured, as learners name it: "IFS", "ischiofemoral space"
+    unit: str  # "mm" or "cm"
+    below: float | None = None  # the value must be under this...
+    above: float | None = None  # ...or over this
+
+
+@dataclass(frozen=True)
 class Concept:
     """Something a learner may say: a finding, a diagnosis, a feature of the history."""
 
@@ -26,6 +36,7 @@ class Concept:
     label: str
     synonyms: tuple[str, ...] = ()
     origin: str = ""  # "file:line" where it was defined, for messages
+    measure: Measure | None = None
 
 
 @dataclass(frozen=True)

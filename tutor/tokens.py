@@ -25,7 +25,7 @@ CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a conce
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
     rf"""
-    (?P<shorthand>\+ve\b|-ve\b|w/o\b|w/(?![a-z]/)|y/o\b|(?<![\w)])\+(?=[^\W\d_]))
+    (?P<shorthand>\+ve\b|-ve\b|w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|(?<![\w)])\+(?=[^\W\d_]))
     | (?P<cjk>[{_CJK_RANGES}])
     | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
     | (?P<num>\d+(?:[.,]\d+)?)
@@ -96,7 +96,7 @@ _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
 
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
-_SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old",
+_SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up",
               "+": "positive"}
 _SAME_WORD = {
     "hurt": "pain", "hurts": "pain", "hurting": "pain", "painful": "pain", "ache": "pain",
