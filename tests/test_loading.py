@@ -721,3 +721,40 @@ def mutated_case(draw) -> bytes:
 @given(mutated_case())
 def test_mutations_of_a_valid_case_only_raise_case_error(data):
     only_case_errors(data)
+
+
+# -- extension: measured concepts ----------------------------------------------------------
+
+
+def test_a_measured_concept_reads_its_threshold(tmp_path):
+    text = CASE.replace(
+        "  hamstring-tendinopathy:\n",
+        "  narrow-ifs:\n    label: Narrow ischiofemoral space\n"
+        "    measure: {of: [IFS, ischiofemoral space], unit: mm, below: 17}\n  hamstring-tendinopathy:\n",
+    )
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    measure = load_case_file(path).concepts["narrow-ifs"].measure
+    assert (measure.of, measure.unit, measure.below, measure.above) == (
+        ("IFS", "ischiofemoral space"), "mm", 17.0, None)
+
+
+@pytest.mark.parametrize(
+    "measure, message",
+    [
+        ("{of: [IFS], unit: inch, below: 17}", "`unit` in `measure` of concept `narrow-ifs` must be one of mm, cm, "
+                                               "got 'inch'"),
+        ("{of: [IFS], unit: mm}", "`measure` of concept `narrow-ifs` needs `below:` or `above:` (the threshold "
+                                  "the measurement must pass)"),
+        ("{of: [IFS], unit: mm, above: 20, below: 10}", "`measure` of concept `narrow-ifs` asks for a value above "
+                                                        "20 and below 10, which no measurement can be"),
+        ("{of: [], unit: mm, below: 17}", "`of` in `measure` of concept `narrow-ifs` is empty; name what is "
+                                          "measured, e.g. `[IFS]`"),
+    ],
+)
+def test_a_measure_that_cannot_work_is_reported(tmp_path, measure, message):
+    text = CASE.replace(
+        "  hamstring-tendinopathy:\n",
+        f"  narrow-ifs:\n    label: Narrow IFS\n    measure: {measure}\n  hamstring-tendinopathy:\n",
+    )
+    expect_one(text, tmp_path, "measure:", message)

@@ -22,6 +22,7 @@ from tutor.model import (
     Discriminator,
     Example,
     Expectation,
+    Measure,
     Misconception,
     Stage,
     frozen_mapping,
@@ -50,7 +51,13 @@ CASE_REQUIRED = {
     "source": "where the clinical facts come from",
     "stages": "the list of stages, played in order",
 }
-CONCEPT_KEYS = ("label", "synonyms")
+CONCEPT_KEYS = ("label", "synonyms", "measure")
+MEASURE_KEYS = ("of", "unit", "below", "above")
+MEASURE_REQUIRED = {
+    "of": "what is measured, as learners name it, e.g. `of: [IFS, ischiofemoral space]`",
+    "unit": "`mm` or `cm`",
+}
+MEASURE_UNITS = ("mm", "cm")
 CONCEPT_REQUIRED = {"label": "the name shown to the learner, also matched like a synonym"}
 DISCRIMINATOR_KEYS = ("between", "why_confused", "points", "trap")
 DISCRIMINATOR_REQUIRED = {"between": "the two concept ids it tells apart, e.g. `between: [a, b]`"}
@@ -208,14 +215,48 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
         fields = reader.fields(value_node, what, CONCEPT_KEYS, CONCEPT_REQUIRED)
         label = reader.text(fields.get("label"), "label", what) if fields is not None else None
         synonyms = reader.texts(fields.get("synonyms"), "synonyms", what) if fields is not None else ()
+        measure = None
+        if fields is not None and "measure" in fields:
+            measure = _read_measure(reader, fields["measure"], what)
+            if measure is None:
+                label = None
         if concept_id is None or label is None:
             # Known but unusable: uses of it are not reported again as undefined.
             reader.broken.add(f"concept:{key}")
             continue
         concepts[concept_id] = Concept(
-            id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}"
+            id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}",
+            measure=measure,
         )
     return concepts
+
+
+def _read_measure(reader: FieldReader, node: Node, concept: str) -> Measure | None:
+    """Extension: the concept is also stated by a measurement past a threshold ("IFS 11 mm")."""
+    what = f"`measure` of {concept}"
+    fields = reader.fields(node, what, MEASURE_KEYS, MEASURE_REQUIRED)
+    if fields is None:
+        return None
+    of = reader.texts(fields.get("of"), "of", what)
+    unit = reader.text(fields.get("unit"), "unit", what)
+    if unit is not None and unit not in MEASURE_UNITS:
+        reader.problem(fields["unit"], f"`unit` in {what} must be one of {', '.join(MEASURE_UNITS)}, "
+                                       f"got {quoted(unit)}")
+        unit = None
+    if "of" in fields and not of:
+        reader.problem(fields["of"], f"`of` in {what} is empty; name what is measured, e.g. `[IFS]`")
+    below = reader.positive_number(fields.get("below"), "below", what)
+    above = reader.positive_number(fields.get("above"), "above", what)
+    if "below" not in fields and "above" not in fields:
+        reader.problem(node, f"{what} needs `below:` or `above:` (the threshold the measurement must pass)")
+        return None
+    if below is not None and above is not None and above >= below:
+        reader.problem(node, f"{what} asks for a value above {above:g} and below {below:g}, which no "
+                             "measurement can be")
+        return None
+    if not of or unit is None or (below is None and above is None):
+        return None
+    return Measure(of=of, unit=unit, below=below, above=above)
 
 
 def _read_discriminators(
