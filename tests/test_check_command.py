@@ -186,3 +186,16 @@ def test_hostile_files_from_the_command_line_never_show_a_traceback(tmp_path):
     assert all(re.match(r"[a-z]+\.yaml:\d+: \S", line) for line in lines), lines
     assert not (tmp_path / "pwned").exists()
     assert result.stdout.strip() == "0 cases, 0 stages, 0 examples: 5 problems in 5 files"
+
+
+def test_one_term_in_two_concepts_is_reported_where_the_second_is_defined(tmp_path, capsys):
+    # Terms compare as the matcher reads them: case and plurals folded.
+    text = CASE.replace("synonyms: [atraumatic, non-traumatic]", "synonyms: [atraumatic, HIP OSTEOARTHRITIS]")
+    path = write(tmp_path, "case.yaml", text)
+    status, err, out = check(capsys, str(path))
+    assert err == [
+        f"{path}:{line_with(text, '  no-trauma:')}: concept `no-trauma` has the term 'HIP OSTEOARTHRITIS', which "
+        f"concept `hip-oa` ({path}:{line_with(text, '  hip-oa:')}) also has; the tutor cannot tell which one a "
+        "learner means by it, so keep it in one of them"
+    ]
+    assert status == 2

@@ -42,6 +42,7 @@ class CheckReport:
     examples: int = 0
     problems: list[Problem] = field(default_factory=list)
     case_ids: dict[str, str] = field(default_factory=dict)  # id -> the file that defines it
+    reported_terms: set[tuple] = field(default_factory=set)  # (term, concept, concept) already reported
 
     def summary(self) -> str:
         counts = (
@@ -135,6 +136,7 @@ def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
     if target.check_shared:
         shared, problems = read_shared(target.shared_folder)
         report.problems.extend(_shown(problems))
+        report.problems.extend(_term_collisions(shared.concepts.values(), report))
         return shared
     try:
         return shared_definitions(target.shared_folder)
@@ -164,6 +166,7 @@ def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> N
             shown, 1, f"case id `{case.id}` is also used by {first}; each case needs its own id",
         ))
     report.problems.extend(_example_problems(case, shown, report))
+    report.problems.extend(_term_collisions(case.concepts.values(), report, involving=shown))
 
 
 def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Problem]:
@@ -193,6 +196,52 @@ def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Probl
                     f"but matched {_ids(matched)}{_difference(example.matches, found)}",
                 ))
     return problems
+
+
+def _term_key(text: str) -> tuple[str, ...]:
+    """A term as the matcher compares it: case, plurals, spelling and hyphens folded."""
+    from tutor.tokens import CJK, NUM, WORD, prepare, tokenize
+
+    return tuple(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK))
+
+
+def _term_collisions(concepts, report: CheckReport, involving: str | None = None) -> list[Problem]:
+    """Two concepts with one term between them: the matcher cannot tell which the learner meant.
+
+    With `involving` (a case file), only collisions that involve a concept defined in that file.
+    """
+    owner: dict[tuple[str, ...], str] = {}
+    by_id = {c.id: c for c in concepts}
+    problems = []
+    for concept in concepts:
+        for term in (concept.label, *concept.synonyms):
+            key = _term_key(term)
+            other = owner.setdefault(key, concept.id) if key else concept.id
+            if other == concept.id:
+                continue
+            if involving is not None and involving not in (
+                _origin(concept.origin)[0], _origin(by_id[other].origin)[0]
+            ):
+                continue
+            pair = (key, *sorted((other, concept.id)))
+            if pair in report.reported_terms:
+                continue
+            report.reported_terms.add(pair)
+            path, line = _origin(concept.origin)
+            other_path, other_line = _origin(by_id[other].origin)
+            problems.append(Problem(
+                path, line,
+                f"concept `{concept.id}` has the term {_quote(term)}, which concept `{other}` "
+                f"({other_path}:{other_line}) also has; the tutor cannot tell which one a learner means "
+                "by it, so keep it in one of them",
+            ))
+    return problems
+
+
+def _origin(origin: str) -> tuple[str, int]:
+    """A concept's "file:line" origin, the file shown as the author would type it."""
+    path, _, line = origin.rpartition(":")
+    return (shown_path(Path(path)) if path else "?"), (int(line) if line.isdigit() else 1)
 
 
 def _quote(text: str) -> str:
