@@ -205,10 +205,11 @@ def test_measurements_state_what_their_threshold_means():
                 measure=Measure(of=("retraction", "retracted", "回縮"), unit="cm", above=2)),
         Concept("ifs", "Ischiofemoral space", ("IFS",)),
     ])
-    assert said(index, "IFS 7 mm") == {"narrow-ifs": "+"}
-    assert said(index, "IFS measures 11.5mm") == {"narrow-ifs": "+"}
-    assert said(index, "ischiofemoral space < 17 mm") == {"narrow-ifs": "+"}
-    assert said(index, "IFS 25 mm") == {"narrow-ifs": "-"}
+    # The measurement adds to naming the space; it does not replace it.
+    assert said(index, "IFS 7 mm") == {"narrow-ifs": "+", "ifs": "+"}
+    assert said(index, "IFS measures 11.5mm") == {"narrow-ifs": "+", "ifs": "+"}
+    assert said(index, "ischiofemoral space < 17 mm") == {"narrow-ifs": "+", "ifs": "+"}
+    assert said(index, "IFS 25 mm") == {"narrow-ifs": "-", "ifs": "+"}
     assert said(index, "IFS") == {"ifs": "+"}
     assert said(index, "tendons retracted 5 cm") == {"retraction-over-2cm": "+"}
     assert said(index, "retraction of 15 mm") == {"retraction-over-2cm": "-"}
@@ -226,3 +227,23 @@ def test_words_typed_together_do_not_blur_abbreviations(index):
     assert said(index, "narrowed QFS") == {"qfs-narrow": "+"}
     assert "ifs-narrow" not in said(index, "narrowedQFS")
     assert said(index, "narrow QF") == {}
+
+
+def test_chinese_terms_with_repeated_characters():
+    index = ConceptIndex([Concept("apo", "Apophyseal avulsion", ("坐骨骨突撕脫",)),
+                          Concept("ifi", "Ischiofemoral impingement", ("坐骨股骨夾擠",))])
+    assert said(index, "坐骨骨突撕脫合併坐骨股骨夾擠") == {"apo": "+", "ifi": "+"}
+    assert said(index, "坐骨撕脫骨突") == {}
+
+
+def test_a_measurement_adds_to_what_it_measures():
+    from tutor.model import Measure
+
+    index = ConceptIndex([
+        Concept("retraction", "Tendon retraction", ("retracted tendons", "retraction")),
+        Concept("over-2cm", "Retraction over 2 cm", measure=Measure(of=("retraction", "retracted", "回縮"),
+                                                                      unit="cm", above=2)),
+    ])
+    assert said(index, "retracted tendons 5 cm") == {"retraction": "+", "over-2cm": "+"}
+    assert said(index, "retraction 5 cm") == {"retraction": "+", "over-2cm": "+"}
+    assert said(index, "回縮超過2公分") == {"over-2cm": "+"}

@@ -285,6 +285,8 @@ class ConceptIndex:
             if not found:
                 return []
             options.append(found)
+        if term.ordered:
+            return self._place_in_sequence(term, tokens, options)
         anchor = min(range(len(options)), key=lambda k: len(options[k]))
         placements: list[_Placement] = []
         for start in options[anchor]:
@@ -310,6 +312,30 @@ class ConceptIndex:
                 used |= set(range(best[1].first, best[1].last + 1))
             else:
                 placement = self._judge(term, tokens, chosen, used)  # type: ignore[arg-type]
+                if placement is not None:
+                    placements.append(placement)
+        return placements
+
+    def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]]) -> list[_Placement]:
+        """Chinese terms: the characters in order, side by side (stopwords such as 的 between)."""
+        at = [{h.first: h for h in found} for found in options]
+        placements = []
+        for start in options[0]:
+            chosen, position = [start], start.last
+            for k in range(1, len(options)):
+                position += 1
+                while position < len(tokens) and tokens[position].norm in STOPWORDS and position not in at[k]:
+                    position += 1
+                hit = at[k].get(position)
+                if hit is None:
+                    break
+                chosen.append(hit)
+                position = hit.last
+            else:
+                covered = set()
+                for hit in chosen:
+                    covered.update(range(hit.first, hit.last + 1))
+                placement = self._judge(term, tokens, chosen, covered)
                 if placement is not None:
                     placements.append(placement)
         return placements
@@ -401,6 +427,8 @@ def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], lis
     for p in placements:
         outer = None
         for q in kept:
+            if q.term.measure is not None and q.term.concept != p.term.concept:
+                continue  # "retraction 5 cm" states the retraction and its size
             same = q.term.concept == p.term.concept
             if (same and p.covered & q.covered) or (p.covered <= q.covered and len(q.covered) > len(p.covered)):
                 outer = q
@@ -512,6 +540,7 @@ def _with_measurement(p: _Placement, tokens: list[Token], segment: list[int]) ->
             last, unit = i + 2, _UNITS[two]
     value = value * _TO_MM.get(unit, 1.0) / _TO_MM.get(measure.unit, 1.0)
     below, above = measure.below, measure.above
+    number = i - (1 if comparator else 0)
     if comparator is None:
         holds = (below is None or value < below) and (above is None or value > above)
         contradicts = not holds
@@ -523,7 +552,7 @@ def _with_measurement(p: _Placement, tokens: list[Token], segment: list[int]) ->
         contradicts = below is not None and value >= below
     if not holds and not contradicts:
         return None  # "IFS under 20 mm" says neither
-    covered = p.covered | frozenset(range(p.last + 1, last + 1))
+    covered = p.covered | frozenset(range(number, last + 1))
     return _Placement(p.term, p.first, last, covered, p.score, p.inner_cue, contradicts)
 
 

@@ -89,7 +89,8 @@ for _zh, _rep in {
     "但是": "but", "可是": "but", "而是": "but", "可能": "likely", "較可能": "likely",
     "考慮": "likely", "考虑": "likely", "懷疑": "likely", "疑似": "likely", "符合": "consistent",
     "沒": "no", "没": "no", "無": "no", "无": "no", "非": "not", "未": "no", "但": "but",
-    "卻": "but", "或": "or", "和": "and", "及": "and", "與": "and", "与": "and", "的": "of",
+    "卻": "but", "超過": "gt", "大於": "gt", "多於": "gt", "高於": "gt", "小於": "lt", "少於": "lt",
+    "低於": "lt", "不到": "lt", "或": "or", "和": "and", "及": "and", "與": "and", "与": "and", "的": "of",
 }.items():
     _PHRASES[tuple(_zh)] = _rep
 _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
