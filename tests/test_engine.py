@@ -419,3 +419,18 @@ def test_any_sequence_of_actions_keeps_the_rules(actions):
         ]
         assert len(credited) == len(set(credited))
 
+
+
+def test_naming_a_later_stage_answer_early_is_held_not_dismissed():
+    from tutor.engine import AnswerGraded, Answer, Skip, advance, open_case
+    from tutor.grading import CaseGrader
+    from tutor.library import load_case
+
+    case = load_case("ifi-classic")
+    session, _ = open_case(case, CaseGrader(case), at=0.0)
+    while session.current_stage.kind != "differential":
+        session, _ = advance(session, Skip(at=1.0))
+    session, events = advance(session, Answer("IFI", at=2.0))
+    graded = next(e for e in events if isinstance(e, AnswerGraded))
+    assert graded.later_labels == ("Ischiofemoral impingement",)
+    assert graded.unexpected_labels == ()

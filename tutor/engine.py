@@ -119,6 +119,7 @@ class AnswerGraded:
     denied_evidence: tuple[str, ...] = ()  # the learner's denying words, same order
     misconceptions: tuple[str, ...] = ()  # ids; each also gets a MisconceptionMet
     unexpected_labels: tuple[str, ...] = ()  # known concepts asserted that this stage does not ask for
+    later_labels: tuple[str, ...] = ()  # of those, the ones a later stage of the case asks for
     truncated: bool = False  # the grader read only the beginning of a very long answer
     kind: str | None = None
     at: float = 0.0
@@ -524,6 +525,10 @@ def _read_grade(
     for m in asserted:
         if m.concept not in stage_concepts and m.concept not in unexpected:
             unexpected.append(m.concept)
+    # Naming the diagnosis while the differential is asked for is early, not wrong.
+    later_ids = {c for later in case.stages[case.stages.index(stage) + 1 :] for c in later.expected_ids}
+    later = [c for c in unexpected if c in later_ids]
+    unexpected = [c for c in unexpected if c not in later_ids]
 
     met_ids = set(grade.misconceptions)
     met = [
@@ -551,6 +556,7 @@ def _read_grade(
         denied_evidence=tuple(denied_words.get(c, "") for c in denied),
         misconceptions=tuple(m.concept_id for m in met),
         unexpected_labels=tuple(case.label(c) for c in unexpected),
+        later_labels=tuple(case.label(c) for c in later),
         truncated=bool(getattr(grade, "truncated", False)),
         kind=stage.kind,
         at=at,

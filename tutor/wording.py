@@ -300,6 +300,8 @@ def _answer_graded(event) -> str:
             lines.append(f"You wrote “{one_line(words, 80)}”. Are you sure? That one deserves a second look.")
         else:
             lines.append("You ruled something out that deserves a second look.")
+    if getattr(event, "later_labels", ()):
+        lines.append(f"{_join(event.later_labels)}: hold that thought, it comes up later in this case.")
     if event.unexpected_labels:
         lines.append(
             f"I also recognised {_join(event.unexpected_labels)}, "
@@ -414,7 +416,7 @@ def _stage_closed(event) -> str:
     head = " ".join(p for p in (openers.get(event.outcome, ""), score) if p)
     parts = [head]
     if event.missed_labels and event.outcome != "revealed":
-        lead = "Also worth naming" if event.outcome == "passed" else "Not named"
+        lead = "For full marks, also name" if event.outcome == "passed" else "Not named"
         parts.append(f"{lead}: {'; '.join(_safe_line(x) for x in event.missed_labels)}.")
     parts.append(f"Model answer: {_safe(event.explain)}")
     return "\n\n".join(parts)
