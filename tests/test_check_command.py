@@ -199,3 +199,22 @@ def test_one_term_in_two_concepts_is_reported_where_the_second_is_defined(tmp_pa
         "learner means by it, so keep it in one of them"
     ]
     assert status == 2
+
+
+def test_a_case_file_named_alone_uses_the_lexicon_of_its_own_dialogues_folder(tmp_path, capsys):
+    folder = tmp_path / "dialogues"
+    write(folder, "lexicon.yaml", "format: 1\nconcepts:\n  local-only:\n    label: Only in this lexicon\n")
+    case = write(folder, "cases/uses-local.yaml", CASE.replace("expect: [no-trauma]", "expect: [no-trauma, local-only]"))
+    status, err, out = check(capsys, str(case))
+    assert (status, err, out) == (0, [], "1 case, 1 stage, 3 examples: all good")
+
+
+def test_a_yaml_file_that_is_not_a_case_gets_one_line_not_a_flood(tmp_path, capsys):
+    other = write(tmp_path, "settings.yaml", "# some other tool's file\ntheme: dark\nwidth: 80\n")
+    write(tmp_path, ".hidden/ignored.yaml", "not: a case\n")
+    status, err, out = check(capsys, str(tmp_path))
+    assert err == [
+        f"{other}:2: this does not look like a case file: it has none of the case keys (format, id, title, "
+        "source, stages, ...); its keys are 'theme', 'width'"
+    ]
+    assert status == 2

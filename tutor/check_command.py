@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tutor.library import CASE_SUFFIXES, CASES_FOLDER, dialogues_dir, shared_definitions, shown_path
+from tutor.library import CASE_SUFFIXES, dialogues_dir, shared_definitions, shown_path
 from tutor.loading import (
     DISCRIMINATORS_FILE,
     LEXICON_FILE,
@@ -75,17 +75,37 @@ def _is_dialogues_folder(folder: Path) -> bool:
     return any((folder / name).is_file() for name in SHARED_FILES)
 
 
+def _dialogues_folder_of(case_file: Path) -> Path | None:
+    """The dialogues folder a case file belongs to: its own folder or the one above (`cases/`)."""
+    for folder in (case_file.parent, case_file.parent.parent):
+        if _is_dialogues_folder(folder):
+            return folder
+    return None
+
+
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+    """YAML files under a folder, leaving out hidden folders such as .git or .venv."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.suffix in CASE_SUFFIXES and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def _targets(paths: list[str]) -> list[_Target]:
-    shipped = _Target(dialogues_dir())
-    if not paths:
-        shipped.check_shared = True
-        shipped.cases = _yaml_files(shipped.shared_folder / CASES_FOLDER)
-        return [shipped]
-    targets = {}
+    """Group the files to check by the shared files they are checked against.
+
+    A case is checked against the lexicon and discriminators of the dialogues
+    folder it sits in, else against the shipped ones; a shared file named on
+    the command line or met in a folder is checked itself.
+    """
+    # Paths are shown as the author typed them; the shipped folder relative to here when inside it.
+    shipped = Path(shown_path(dialogues_dir()))
+    files: list[Path] = []
+    for ref in paths or [str(shipped)]:
+        path = Path(ref).expanduser()
+        files.extend(_yaml_files(path) if path.is_dir() else [path])
+    targets: dict[str, _Target] = {}
 
     def target_for(folder: Path) -> _Target:
         key = str(folder.resolve())
@@ -93,25 +113,13 @@ def _targets(paths: list[str]) -> list[_Target]:
             targets[key] = _Target(folder)
         return targets[key]
 
-    for ref in paths:
-        path = Path(ref).expanduser()
-        if path.is_dir():
-            if _is_dialogues_folder(path):
-                target = target_for(path)
-                target.check_shared = True
-                target.cases.extend(p for p in _yaml_files(path) if not _is_shared_file(p, path))
-            else:
-                target_for(shipped.shared_folder).cases.extend(_yaml_files(path))
-        elif path.is_file() and path.name in SHARED_FILES:
+    for path in files:
+        if path.name in SHARED_FILES and path.is_file():
             target_for(path.parent).check_shared = True
         else:
             # Missing or unreadable files are reported by the loader like any other problem.
-            target_for(shipped.shared_folder).cases.append(path)
+            target_for(_dialogues_folder_of(path) or shipped).cases.append(path)
     return list(targets.values())
-
-
-def _is_shared_file(path: Path, folder: Path) -> bool:
-    return path.parent == folder and path.name in SHARED_FILES
 
 
 # -- checking --------------------------------------------------------------------
@@ -135,7 +143,7 @@ def check_paths(paths: list[str]) -> CheckReport:
 def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
     if target.check_shared:
         shared, problems = read_shared(target.shared_folder)
-        report.problems.extend(_shown(problems))
+        report.problems.extend(problems)
         report.problems.extend(_term_collisions(shared.concepts.values(), report))
         return shared
     try:
@@ -143,16 +151,12 @@ def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
     except CaseError:
         # The shipped shared files are broken: say so once, and check the cases with what is usable.
         shared, problems = read_shared(target.shared_folder)
-        report.problems.extend(_shown(problems))
+        report.problems.extend(problems)
         return shared
 
 
-def _shown(problems: Iterable[Problem]) -> list[Problem]:
-    return [Problem(shown_path(Path(p.path)), p.line, p.message) for p in problems]
-
-
 def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> None:
-    shown = shown_path(path)
+    shown = str(path)
     try:
         case = load_case_file(Path(shown), shared)
     except CaseError as error:
@@ -239,9 +243,9 @@ def _term_collisions(concepts, report: CheckReport, involving: str | None = None
 
 
 def _origin(origin: str) -> tuple[str, int]:
-    """A concept's "file:line" origin, the file shown as the author would type it."""
+    """A concept's "file:line" origin, split."""
     path, _, line = origin.rpartition(":")
-    return (shown_path(Path(path)) if path else "?"), (int(line) if line.isdigit() else 1)
+    return (path or "?"), (int(line) if line.isdigit() else 1)
 
 
 def _quote(text: str) -> str:

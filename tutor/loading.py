@@ -358,6 +358,14 @@ class _CaseBuilder:
                 f"but this file holds {describe(root)}",
             )
             return None
+        keys = [k.value for k, _ in root.value if isinstance(k, ScalarNode)]
+        if keys and not set(keys) & set(CASE_KEYS):
+            reader.problem(
+                root,
+                "this does not look like a case file: it has none of the case keys "
+                f"({', '.join(CASE_REQUIRED)}, ...); its keys are {', '.join(quoted(k, 30) for k in keys[:6])}",
+            )
+            return None
         fields = reader.fields(root, "the case", CASE_KEYS, CASE_REQUIRED)
         if fields is None:
             return None
