@@ -284,8 +284,15 @@ def test_wrong_values_are_named_with_their_line(tmp_path, old, new, message):
 def test_a_text_with_colon_inside_brackets_is_a_mapping_and_says_to_quote_it(tmp_path):
     text = CASE.replace("synonyms: [atraumatic]", "synonyms: [atraumatic, trauma: none]")
     expect_one(text, tmp_path, "trauma: none",
-               "`synonyms` in concept `no-trauma` must be text, got a mapping (`key: value` pairs) "
-               "(text that contains ': ' or starts with '? ' must be in quotes)")
+               "each item of `synonyms` in concept `no-trauma` must be text, got a mapping (`key: value` pairs, "
+               "starting with 'trauma') (text that contains ': ' or starts with '? ' must be in quotes)")
+
+
+def test_a_hash_that_swallowed_a_required_text_is_explained(tmp_path):
+    text = CASE.replace("ask: What is the diagnosis?", "ask: #1 question")
+    expect_one(text, tmp_path, "ask: #1 question",
+               "`ask` in stage `diagnosis` is empty; it needs the question the tutor asks (a ' #' starts a comment, "
+               "so the text after it was ignored; put the text in quotes)")
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,9 @@ def quoted(value: str, limit: int = 60) -> str:
 def describe(node: Node) -> str:
     """What a node is, for 'got ...' in messages."""
     if isinstance(node, MappingNode):
-        return "a mapping (`key: value` pairs)"
+        first = node.value[0][0] if node.value else None
+        start = f", starting with {quoted(first.value, 30)}" if isinstance(first, ScalarNode) else ""
+        return f"a mapping (`key: value` pairs{start})"
     if isinstance(node, SequenceNode):
         return "a list"
     if is_null(node):
@@ -64,8 +66,9 @@ def suggested_id(text: str) -> str:
 
 
 class FieldReader:
-    def __init__(self, path: str):
+    def __init__(self, path: str, text: str = ""):
         self.path = path
+        self.lines = text.splitlines()  # the source, to explain values YAML read as empty
         self.problems: list[Problem] = []
         # "concept:<id>" / "discriminator:<id>" defined in this file but unusable: their
         # problems are reported once, where they are defined, not again at every use.
@@ -134,25 +137,36 @@ class FieldReader:
             if key not in found:
                 self.problem(node, f"{what} is missing `{key}` ({meaning})")
             elif is_null(found[key]):
-                self.problem(found[key], f"`{key}` in {what} is empty; it needs {meaning}")
+                self.problem(found[key], f"`{key}` in {what} is empty; it needs {meaning}"
+                                         f"{self.comment_hint(found[key])}")
                 del found[key]
         return found
 
+    def comment_hint(self, node: Node) -> str:
+        """Why a value that looks written came out empty: a '#' after a space starts a comment."""
+        index = node.start_mark.line
+        line = self.lines[index] if 0 <= index < len(self.lines) else ""
+        if " #" in line[node.start_mark.column - 1:]:
+            return " (a ' #' starts a comment, so the text after it was ignored; put the text in quotes)"
+        return ""
+
     # -- scalars --------------------------------------------------------------
 
-    def text(self, node: Node | None, key: str, what: str) -> str | None:
+    def text(self, node: Node | None, key: str, what: str, item: bool = False) -> str | None:
         """Stripped text, or None when absent or empty; numbers and true/false read as written."""
         if is_null(node):
             return None
+        name = f"each item of `{key}`" if item else f"`{key}`"
         if not isinstance(node, ScalarNode):
             hint = ""
             if isinstance(node, MappingNode):
                 hint = " (text that contains ': ' or starts with '? ' must be in quotes)"
-            self.problem(node, f"`{key}` in {what} must be text, got {describe(node)}{hint}")
+            self.problem(node, f"{name} in {what} must be text, got {describe(node)}{hint}")
             return None
         value = node.value.strip()
         if not value:
-            self.problem(node, f"`{key}` in {what} is empty; write the text or remove the key")
+            self.problem(node, f"{'an item of `' + key + '`' if item else name} in {what} is empty; "
+                               "write the text or remove it")
             return None
         return value
 
@@ -237,7 +251,7 @@ class FieldReader:
             if is_null(item):
                 self.problem(item, f"an item of `{key}` in {what} is empty; remove the empty '- ' or write it")
                 continue
-            value = self.text(item, key, what)
+            value = self.text(item, key, what, item=True)
             if value is not None:
                 values.append(value)
         return tuple(values)

@@ -185,7 +185,7 @@ def load_case_bytes(data: bytes, path: str, shared: SharedDefinitions | None = N
     root = compose_tree(data, path)
     if root is None:
         raise CaseError.single(path, 1, "the file has only comments; a case file starts with `format: 1`")
-    builder = _CaseBuilder(path, shared)
+    builder = _CaseBuilder(path, shared, data.decode("utf-8-sig", "replace"))
     case = builder.build(root)
     if builder.reader.problems or case is None:
         # With no problem of its own, a case fails only through broken shared definitions.
@@ -337,10 +337,10 @@ def _concept_suggestion(word: str, concepts: Mapping[str, Concept], broken_ids: 
 
 
 class _CaseBuilder:
-    def __init__(self, path: str, shared: SharedDefinitions):
+    def __init__(self, path: str, shared: SharedDefinitions, text: str = ""):
         self.path = path
         self.shared = shared
-        self.reader = FieldReader(path)
+        self.reader = FieldReader(path, text)
         self.reader.broken |= shared.broken
         self.concepts: dict[str, Concept] = dict(shared.concepts)
         self.discriminators: dict[str, Discriminator] = dict(shared.discriminators)
