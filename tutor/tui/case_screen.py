@@ -34,8 +34,9 @@ class CaseScreen(Screen):
         Binding("f3", "skip", "Skip"),
         Binding("f4", "stop", "Stop case"),
         Binding("f1", "help", "Help"),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+        # Priority: the answer line would otherwise take PgUp/PgDn to scroll itself.
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, priority=True),
+        Binding("pagedown", "scroll_transcript(1)", "Read on", priority=True),
     ]
 
     def __init__(self, case: Case):

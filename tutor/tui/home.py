@@ -318,8 +318,12 @@ class HomeScreen(Screen):
             case = self.app.services.load_case(ref)
         except Exception as error:
             problems = getattr(error, "problems", None) or (error,)
-            message = "\n".join(one_line(str(p), 300) for p in problems[:5])
-            self.app.notify(message, title="This case cannot be opened", severity="error", markup=False, timeout=10)
+            lines = [one_line(str(p), 300) for p in problems[:5]]
+            if len(problems) > 5:
+                lines.append(f"… and {len(problems) - 5} more")
+            # On the screen until the learner moves on, and as a toast for whoever looks away.
+            self.query_one("#home-status", Static).update(plain("This case cannot be opened:\n" + "\n".join(lines[:2])))
+            self.app.notify("\n".join(lines), title="This case cannot be opened", severity="error", markup=False, timeout=10)
             return
         from tutor.tui.case_screen import CaseScreen
 

@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from rich.markdown import Markdown as RichMarkdown
+from textual.widgets import Static
 
 from tutor import wording
 from tutor.text_safety import one_line, printable
@@ -53,12 +54,31 @@ def as_markdown(text: str) -> str:
     return "\n".join(out)
 
 
-class TutorSays(Markdown):
-    """A turn of the tutor: Markdown, drawn by the kind of event that produced it."""
+def headings_as_bold(text: str) -> str:
+    """A transcript turn is not a document: its headings read as bold lines, coloured by the widget."""
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            title = stripped.lstrip("#").strip()
+            line = f"**{title}**" if title else ""
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class TutorSays(Static):
+    """A turn of the tutor: its Markdown drawn in one widget, styled by the kind of event.
+
+    One Static holding a Rich Markdown renderable, rather than Textual's
+    Markdown widget (a widget per block), keeps Enter-to-feedback within a
+    frame or two: the transcript grows by a handful of widgets per answer.
+    Links are not followed and nothing in the text is interpreted as markup.
+    """
 
     def __init__(self, text: str, kind: str = "", line_breaks: bool = False):
         text = printable(text)
-        super().__init__(as_markdown(text) if line_breaks else text, open_links=False, classes=f"tutor-says {kind}")
+        self.source = headings_as_bold(as_markdown(text) if line_breaks else text)
+        super().__init__(RichMarkdown(self.source, hyperlinks=False), classes=f"tutor-says {kind}")
 
 
 class LearnerSaid(Static):
@@ -174,7 +194,17 @@ class Transcript(VerticalScroll):
         if not widgets:
             return
         await self.mount_all(widgets)
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self._bring_into_view, widgets[0])
+
+    def _bring_into_view(self, first: Widget) -> None:
+        # A turn taller than the view (a model answer, then the next stage's
+        # images) is shown from its start, so the learner reads it top down;
+        # a short one simply keeps the bottom of the dialogue in sight.
+        new_height = self.virtual_size.height - first.virtual_region.y
+        if first.is_mounted and new_height > self.scrollable_content_region.height:
+            self.scroll_to_widget(first, top=True, animate=False)
+        else:
+            self.scroll_end(animate=False)
 
 
 class Note(Static):
