@@ -379,7 +379,7 @@ def test_a_concept_cannot_be_both_expected_and_a_misconception(tmp_path):
     "old, new, needle, message",
     [
         ("ask: What is the diagnosis?", "ask: Diagnosis: what is it?", "ask: Diagnosis:",
-         "a ': ' (colon and space) inside a value; put the whole text in quotes, for example  "
+         "a ': ' (colon and space) inside a value; put the whole text in quotes, for example "
          "ask: \"Which is it: A or B?\""),
         ("synonyms: [atraumatic]", "synonyms: [atraumatic", "synonyms: [atraumatic",
          None),  # checked below: the list is reported as not closed
@@ -392,7 +392,7 @@ def test_a_concept_cannot_be_both_expected_and_a_misconception(tmp_path):
         ("title: Buttock pain in a runner", "title: @runner", "title: @runner",
          "a value cannot start with '@'; put the text in quotes"),
         ("summary: Chronic posterior hip pain", "summary: Chronic\n  posterior: hip", "posterior: hip",
-         "a ': ' (colon and space) inside a value; put the whole text in quotes, for example  "
+         "a ': ' (colon and space) inside a value; put the whole text in quotes, for example "
          "ask: \"Which is it: A or B?\""),
         ("source: Invented for the loader tests", "source: Invented\n---\nid: two", "---",
          "a second YAML document starts here ('---'); put one case in each file"),
@@ -628,13 +628,13 @@ def test_shared_lexicon_must_have_its_section(tmp_path):
 # -- output ------------------------------------------------------------------------------
 
 
-def test_report_problems_prints_each_problem_without_terminal_escapes():
+def test_report_problems_shows_escape_characters_instead_of_sending_them():
     import io
 
     out = io.StringIO()
     status = report_problems(CaseError([Problem("x.yaml", 3, "bad key `\x1b[31mred\x1b[0m`")]), out)
     assert status == 2
-    assert out.getvalue() == "x.yaml:3: bad key `red`\n"
+    assert out.getvalue() == "x.yaml:3: bad key `\\x1b[31mred\\x1b[0m`\n"
 
 
 # -- no file crashes the loader ------------------------------------------------------------
@@ -765,3 +765,11 @@ def test_a_measure_that_cannot_work_is_reported(tmp_path, measure, message):
         f"  narrow-ifs:\n    label: Narrow IFS\n    measure: {measure}\n  hamstring-tendinopathy:\n",
     )
     expect_one(text, tmp_path, "measure:", message)
+
+
+def test_problems_never_carry_terminal_escapes_whoever_prints_them(tmp_path):
+    text = CASE.replace("- id: diagnosis", '- id: "\\e]0;owned\\a\\e[2J"')
+    problems = problems_of(text, tmp_path)
+    assert problems and not any("\x1b" in p or "\x07" in p for p in problems)
+    # Shown as escapes, so the author can see what is in the file.
+    assert any("stage `\\x1b]0;owned\\x07\\x1b[2J`" in p for p in problems), problems

@@ -13,8 +13,7 @@ from typing import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.problems import Problem
-from tutor.text_safety import one_line
+from tutor.problems import Problem, visible
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _INTEGER = re.compile(r"[-+]?[0-9]+\Z")
@@ -40,8 +39,14 @@ def suggestion(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean `{close}`?" if close else ""
 
 
+def short(value: str, limit: int = 60) -> str:
+    """A value from the file for a message: on one line, cut short, control characters visible."""
+    shown = visible(" ".join(value.split()))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def quoted(value: str, limit: int = 60) -> str:
-    return "'" + one_line(value, limit) + "'"
+    return "'" + short(value, limit) + "'"
 
 
 def describe(node: Node) -> str:
@@ -98,7 +103,7 @@ class FieldReader:
             if key in seen:
                 self.problem(
                     key_node,
-                    f"duplicate key `{one_line(key, 60)}` in {what} (first on line {line_of(seen[key])}); "
+                    f"duplicate key `{short(key)}` in {what} (first on line {line_of(seen[key])}); "
                     "YAML would silently keep only the last one, so remove or rename one of them",
                 )
                 continue
@@ -128,7 +133,7 @@ class FieldReader:
                 near = closest(key, known)
                 misspelt.add(near or "")
                 hint = f"; did you mean `{near}`?" if near else f" (known keys: {', '.join(known)})"
-                self.problem(key_node, f"unknown key `{one_line(key, 60)}` in {what}{hint}")
+                self.problem(key_node, f"unknown key `{short(key)}` in {what}{hint}")
                 continue
             found[key] = value_node
         for key, meaning in required.items():

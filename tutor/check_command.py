@@ -28,9 +28,9 @@ from tutor.loading import (
     read_shared,
     report_problems,
 )
+from tutor.case_fields import quoted
 from tutor.model import Case
 from tutor.problems import in_file_order
-from tutor.text_safety import one_line
 
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
 
@@ -249,7 +249,7 @@ def _origin(origin: str) -> tuple[str, int]:
 
 
 def _quote(text: str) -> str:
-    return "'" + one_line(text, 80) + "'"
+    return quoted(text, 80)
 
 
 def _ids(ids: Iterable[str]) -> str:

@@ -8,10 +8,10 @@ them all in one pass instead of one per run. Commands print them with
 from __future__ import annotations
 
 import sys
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, TextIO
 
-from tutor.text_safety import one_line
 
 EXIT_PROBLEMS = 2
 
@@ -22,8 +22,29 @@ class Problem:
     line: int  # 1-based; problems about a whole file (empty, missing) are on line 1
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote the file (keys, ids, values) and the path may be anyone's file name:
+        # whoever prints a problem, the terminal must only ever see plain text.
+        object.__setattr__(self, "path", visible(str(self.path)))
+        object.__setattr__(self, "message", visible(self.message))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+def visible(text: str) -> str:
+    """One line of plain text: control and format characters shown as escapes (\\x1b), not obeyed.
+
+    Escapes rather than removal, so an author sees what is really in the file.
+    """
+    out = []
+    for char in text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "):
+        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200c\u200d":
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
@@ -51,6 +72,6 @@ def report_problems(error: CaseError, stream: TextIO | None = None) -> int:
     """
     stream = stream if stream is not None else sys.stderr
     for problem in error.problems:
-        stream.write(one_line(str(problem), 2000) + "\n")
+        stream.write(str(problem) + "\n")  # already plain: see Problem.__post_init__
     stream.flush()
     return EXIT_PROBLEMS

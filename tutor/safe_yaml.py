@@ -182,7 +182,7 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
     if "mapping values are not allowed" in problem:
         return at_problem(
             "a ': ' (colon and space) inside a value; put the whole text in quotes, "
-            "for example  ask: \"Which is it: A or B?\""
+            "for example ask: \"Which is it: A or B?\""
         )
     if "tab character" in problem:
         return at_problem("a tab character; YAML indents with spaces only, so replace the tab with spaces")
