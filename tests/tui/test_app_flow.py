@@ -147,3 +147,22 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             assert "New here?" not in shown_text(app)
 
     run(scenario)
+
+
+def test_a_list_of_credits_is_followed_by_the_tutors_next_remark_on_its_own():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 50)) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 2, "the library")
+            await pilot.press(*"long stride", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+            await pilot.press(*"atraumatic, long strides, IFI", "enter")
+            await wait_until(pilot, lambda: app.screen.query(LearnerSaid), "the answer")
+            lines = shown_text(app).splitlines()
+            credit = next(i for i, line in enumerate(lines) if "• No history of trauma" in line)
+            remark = next(i for i, line in enumerate(lines) if "Ischiofemoral impingement:" in line)
+            assert remark > credit
+            # Flush with the tutor's other lines, not indented as part of the last bullet.
+            assert lines[remark].index("Ischiofemoral") < lines[credit].index("No history")
+
+    run(scenario)

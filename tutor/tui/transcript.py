@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from rich.markdown import Markdown as RichMarkdown
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from tutor import wording
@@ -47,7 +49,12 @@ def as_markdown(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     for line, following in zip(lines, lines[1:] + [""]):
+        bullet = line.lstrip().startswith(("- ", "* "))
         starts_block = following.lstrip().startswith(("- ", "* ", "#")) or not following.strip()
+        if bullet and not starts_block:
+            # A plain line after a list would be read as part of its last item.
+            out += [line, ""]
+            continue
         if line.strip() and not line.lstrip().startswith("#") and not starts_block:
             line += "\\"  # a Markdown hard break
         out.append(line)
@@ -128,18 +135,29 @@ class ContrastView(Vertical):
             with Vertical(classes="contrast-side -expected"):
                 yield Static(Content("Compare with"), classes="contrast-head")
                 yield Static(plain(c.other_label, 200), classes="contrast-name")
+        rows: list[tuple[str, str, str]] = []
         if c.why_confused:
-            yield Static(_keyed("Why confused", c.why_confused), classes="contrast-row")
-        if c.points:
-            yield Static(Content("Tell apart"), classes="contrast-key")
-            for point in c.points:
-                yield Static(Content.assemble("• ", plain(point, 600)), classes="contrast-point")
+            rows.append(("Why confused", "", c.why_confused))
+        for i, point in enumerate(c.points):
+            rows.append(("Tell apart" if i == 0 else "", "•", point))
+        if rows:
+            yield Static(_rows(rows), classes="contrast-row")
         if c.trap:
-            yield Static(_keyed("Trap", c.trap), classes="contrast-row -trap")
+            yield Static(_rows([("Trap", "", c.trap)]), classes="contrast-row -trap")
 
 
-def _keyed(key: str, text: str) -> Content:
-    return Content.assemble((key + "  ", "bold"), plain(text, 600))
+KEY_WIDTH = len("Why confused")
+
+
+def _rows(rows: list[tuple[str, str, str]]) -> Table:
+    """Key, bullet, text: a grid, so a wrapped line hangs under its own text, not under the key."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=KEY_WIDTH, no_wrap=True, style="bold")
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
+    for key, bullet, text in rows:
+        grid.add_row(Text(key), Text(bullet), Text(one_line(text, 600)))
+    return grid
 
 
 def misconception_lead(event) -> str:
