@@ -247,3 +247,11 @@ def test_a_measurement_adds_to_what_it_measures():
     assert said(index, "retracted tendons 5 cm") == {"retraction": "+", "over-2cm": "+"}
     assert said(index, "retraction 5 cm") == {"retraction": "+", "over-2cm": "+"}
     assert said(index, "回縮超過2公分") == {"over-2cm": "+"}
+
+
+def test_a_capitalised_abbreviation_is_not_a_plural():
+    index = ConceptIndex([Concept("bme", "Bone marrow edema", ("BME",)),
+                          Concept("bmes", "Bone marrow edema syndrome", ("BMES",))])
+    assert said(index, "femoral head BMES") == {"bmes": "+"}
+    assert said(index, "femoral head BME") == {"bme": "+"}
+    assert said(index, "edema of the bone marrow") == {"bme": "+"}

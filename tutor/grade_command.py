@@ -12,8 +12,9 @@ import json
 import sys
 from dataclasses import dataclass
 
-from tutor.loading import CaseError
 from tutor.model import Case
+from tutor.problems import CaseError, report_problems
+from tutor.text_safety import one_line
 
 USAGE_ERROR = 2
 
@@ -26,7 +27,7 @@ class _Request:
 
 def _print_problems(lines: list[str]) -> int:
     for line in lines:
-        print(line, file=sys.stderr)
+        print(one_line(line, 2000), file=sys.stderr)
     return USAGE_ERROR
 
 
@@ -86,7 +87,7 @@ def run(args) -> int:
     try:
         case = load_case(args.case)
     except CaseError as error:
-        return _print_problems([str(p) for p in error.problems])
+        return report_problems(error)
 
     if args.batch is not None:
         requests, problems = _read_batch(args.batch, case)

@@ -229,9 +229,10 @@ def _rewrite_phrases(tokens: list[Token]) -> list[Token]:
 def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
     tokens = _rewrite_phrases(_raw_tokens(text))
+    # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
-        if t.kind == WORD and not t.norm.startswith("\x00")
+        if t.kind == WORD and not t.norm.startswith("\x00") and not (t.raw.isupper() and len(t.raw) <= 5)
         else t
         for t in tokens
     ]
