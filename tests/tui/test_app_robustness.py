@@ -110,3 +110,30 @@ def test_a_records_opener_that_raises_is_survived():
             await wait_until(pilot, lambda: app.screen.summary is not None, "the end of the case")
 
     run(scenario)
+
+
+def test_a_bug_inside_the_app_ends_it_with_one_line_and_a_crash_log(tmp_path, capfd):
+    import pytest
+
+    from tutor.tui.app import TutorApp
+
+    class BuggyApp(TutorApp):
+        def on_mount(self) -> None:
+            self.call_later(self.fail)
+
+        def fail(self) -> None:
+            raise ValueError("a simulated bug")
+
+    app = BuggyApp(build_test_app().services)
+
+    async def scenario():
+        async with app.run_test() as pilot:
+            await wait_until(pilot, lambda: app.return_code == 1, "the app to give up")
+
+    with pytest.raises(ValueError):
+        run(scenario)
+    assert app.crash_log is not None and app.crash_log.parent == tmp_path / "data"
+    assert "ValueError: a simulated bug" in app.crash_log.read_text(encoding="utf-8")
+    said = " ".join(capfd.readouterr().err.split())  # what the terminal shows once the app has closed
+    assert "tutor: something went wrong inside the app (ValueError: a simulated bug)" in said
+    assert "Traceback" not in said and "simulated bug" in app.crash_log.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from tutor.model import Case
 
+STYLES = Path(__file__).resolve().parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -60,8 +61,10 @@ class Services:
 
 class TutorApp(App[int]):
     TITLE = "tutor"
-    # Every screen's styles load with the app: Textual does not load a default screen's own CSS_PATH.
-    CSS_PATH = ["app.tcss", "home.tcss", "case.tcss", "summary.tcss"]
+    # Every screen's styles load with the app: Textual does not load a default
+    # screen's own CSS_PATH. Absolute, since Textual reads relative paths from
+    # the module of whichever subclass is running.
+    CSS_PATH = [STYLES / name for name in ("app.tcss", "home.tcss", "case.tcss", "summary.tcss")]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+t", "toggle_theme", "Light/dark", priority=True),
