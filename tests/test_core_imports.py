@@ -15,7 +15,9 @@ UI_LIBRARIES = ("textual", "prompt_toolkit")
 CORE_MODULES = [
     "tutor.model", "tutor.loading", "tutor.library", "tutor.matching", "tutor.grading", "tutor.engine",
     "tutor.wording", "tutor.records", "tutor.locations", "tutor.cli", "tutor.grade_command",
-    "tutor.check_command", "tutor.list_command",
+    "tutor.check_command", "tutor.list_command", "tutor.tokens", "tutor.terms", "tutor.negation",
+    "tutor.measurement", "tutor.evaluation", "tutor.text_safety", "tutor.problems", "tutor.safe_yaml",
+    "tutor.case_fields",
 ]
 
 REPORT_UI_IMPORTS = (

@@ -1,0 +1,67 @@
+"""Numbers that state a finding: "IFS 7 mm" is a narrow ischiofemoral space.
+
+A concept with a `measure` (an extension of the case format) names what is
+measured and a threshold; the matcher finds the name, and `read_after` reads
+the number that follows it, in millimetres or centimetres (公分, 毫米 too),
+with "<", ">", "less than", 超過 and the like before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.model import Measure
+from tutor.tokens import NUM, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    first: int  # token positions of the number (with its comparator) and its unit
+    last: int
+    contradicts: bool  # the value is on the wrong side of the threshold
+
+
+_UNITS = {"mm": "mm", "millimet": "mm", "millimeter": "mm", "cm": "cm", "centimet": "cm",
+          "centimeter": "cm", "毫米": "mm", "公釐": "mm", "公分": "cm", "厘米": "cm"}
+_TO_MM = {"mm": 1.0, "cm": 10.0}
+
+
+def read_after(measure: Measure, tokens: list[Token], segment: list[int], after: int) -> Reading | None:
+    """The number that follows the measured thing ending at token `after`, judged; None if none."""
+    i, skipped = after + 1, 0
+    while i < len(tokens) and segment[i] == segment[after] and tokens[i].kind != NUM and skipped < 3:
+        if tokens[i].norm in ("lt", "gt"):
+            break
+        i, skipped = i + 1, skipped + 1
+    comparator = None
+    if i < len(tokens) and tokens[i].norm in ("lt", "gt"):
+        comparator, i = tokens[i].norm, i + 1
+    if i >= len(tokens) or tokens[i].kind != NUM or segment[i] != segment[after]:
+        return None
+    try:
+        value = float(tokens[i].norm)
+    except ValueError:
+        return None
+    last, unit = i, measure.unit
+    if i + 1 < len(tokens):
+        one = tokens[i + 1].norm
+        two = one + tokens[i + 2].norm if i + 2 < len(tokens) else ""
+        if one in _UNITS:
+            last, unit = i + 1, _UNITS[one]
+        elif two in _UNITS:
+            last, unit = i + 2, _UNITS[two]
+    value = value * _TO_MM.get(unit, 1.0) / _TO_MM.get(measure.unit, 1.0)
+    below, above = measure.below, measure.above
+    number = i - (1 if comparator else 0)
+    if comparator is None:
+        holds = (below is None or value < below) and (above is None or value > above)
+        contradicts = not holds
+    elif comparator == "lt":
+        holds = below is not None and value <= below and above is None
+        contradicts = above is not None and value <= above
+    else:
+        holds = above is not None and value >= above and below is None
+        contradicts = below is not None and value >= below
+    if not holds and not contradicts:
+        return None  # "IFS under 20 mm" says neither
+    return Reading(number, last, contradicts)

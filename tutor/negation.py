@@ -1,0 +1,111 @@
+"""Whether a mention is asserted or denied, decided from the words around it.
+
+Cue words before a mention deny it ("no", "without", 沒有, "ruled out"), as do
+some after it ("trauma denied", "IFI is unlikely", "QF not seen"). A cue
+reaches forward within its clause, for a few words, along a list ("no trauma
+or fever", "denies trauma, fever or steroid use", "沒有IFI、PHT"), and stops at
+words that turn the sentence ("but", "likely", "r/o", "cannot exclude").
+"""
+
+from __future__ import annotations
+
+from tutor.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LIST, NEG_MARK, WORD, Token
+
+STOPWORDS = frozenset(
+    "a an the of in at on to with and or for from by as is are was were be been being "
+    "its it this that these those there which very some any also of".split()
+) | frozenset({"of", "and", "or"})
+# Cues that deny what follows them ("no", "without") or what precedes them ("absent").
+NEG_BEFORE = frozenset(
+    {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
+     "none", "negative", "absent", "unlikely", NEG_MARK}
+)
+NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", NEG_MARK})
+# Words that may stand between a mention and a cue after it: "trauma is denied".
+_LINKING = frozenset(
+    {"is", "are", "was", "were", "be", "been", "has", "have", "had", "also", "clearly", "do", "doe",
+     "did",
+     "definitely", "entirely", "completely", "probably", "likely", "seem", "seen", "felt",
+     "test", "sign", "maneuver", "finding", "feature"}
+)
+# Words that end the reach of a cue before them: "no trauma but long-stride pain".
+_SCOPE_ENDS = frozenset(
+    {"but", "however", "although", "though", "yet", "except", "whereas", "while", "which",
+     "who", "apart", "aside", "besides", "instead", "rather", "likely", "probably", "possibly",
+     "favor", "favored", "suggest", "suggestive", "consistent", "compatible", "represent",
+     "more", "most", "then", "so", "because", "since", "due", "show", "reveal", "demonstrate",
+     "report", "complain", "present", "worse", "better", "aggravat", "reliev", "positive",
+     "consider", "think", "suspect", "favour", CONSIDER_MARK}
+)
+# "no A or B" denies both; "no A and B" is read as denying A only, the way
+# learners write "no trauma and pain on long strides".
+_CONNECTORS = frozenset({"or", "nor", "/"})
+_SCOPE_REACH = 5.0  # content words a cue before a mention reaches across
+
+
+def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozenset[int]:
+    """Commas that separate items of an "A, B or C" list, which a denial reaches across."""
+    found = set()
+    for c, token in enumerate(tokens):
+        if token.kind != COMMA or token.raw != ",":
+            continue
+        j, has_connector, only_items = c + 1, False, True
+        while j < len(tokens) and not tokens[j].is_separator:
+            norm = tokens[j].norm
+            if norm in ("or", "nor"):
+                has_connector = True
+            elif norm not in STOPWORDS and not any(j in m for m in mentions):
+                only_items = False
+                break
+            j += 1
+        if has_connector and only_items:
+            found.add(c)
+    return frozenset(found)
+
+
+def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
+                list_commas: frozenset[int] = frozenset()) -> tuple[bool, int | None]:
+    """Whether the words first..last are denied, and where the cue stands."""
+    reach = 0.0
+    # A cue reaches across another mention only through a list: "no trauma or fever",
+    # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
+    joined = False
+    for i in range(first - 1, -1, -1):
+        token = tokens[i]
+        if i in list_commas:
+            joined = True
+            continue
+        if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
+            break
+        if token.norm in NEG_BEFORE:
+            return True, i
+        if token.kind == LIST or token.norm in _CONNECTORS:
+            joined = True
+            continue
+        if any(i in c for c in mentions) and i not in range(first, last + 1):
+            if not joined:
+                break
+            if i - 1 < 0 or not any(i - 1 in c for c in mentions):
+                joined = False
+            continue
+        if token.norm in STOPWORDS:
+            continue
+        reach += 0.4 if token.kind == CJK else 1.0
+        if reach > _SCOPE_REACH:
+            break
+    i = last + 1
+    while i < len(tokens) and tokens[i].kind in (WORD, CJK) and (
+        tokens[i].norm in _LINKING or tokens[i].norm in STOPWORDS
+    ):
+        i += 1
+    if i < len(tokens):
+        token = tokens[i]
+        if token.norm in NEG_AFTER:
+            return True, i
+        if token.norm in ("not", "no"):
+            j = i + 1
+            while j < len(tokens) and tokens[j].norm in STOPWORDS:
+                j += 1
+            if j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST) or not any(j in c for c in mentions):
+                return True, i
+    return False, None

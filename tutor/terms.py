@@ -1,0 +1,143 @@
+"""Concept labels and synonyms, made into terms the matcher looks for.
+
+A term is a concept's label or synonym as tokens, plus the variants learners
+type: the hyphenated word written together ("ischiofemoral"), two words run
+together ("weightbearing"). An absence concept ("No history of trauma") gives
+its core ("history of trauma") as a term that is asserted when denied, and
+inherits the terms of the concept it denies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.model import Concept, Measure
+from tutor.negation import NEG_BEFORE, STOPWORDS
+from tutor.tokens import CJK, COMMA, HARD, NUM, WORD, Token, prepare, tokenize
+
+# Short words that are also abbreviations compare case-sensitively ("US" is not "us").
+_COMMON_SHORT_WORDS = STOPWORDS | frozenset(
+    "am do go he if me my no so up us we all can has may not one our out per who any pet hip "
+    "met arm leg ad".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TermWord:
+    norm: str
+    raw: str
+    optional: bool  # a stopword: may be absent from the answer
+    case_sensitive: bool
+    unstemmed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    concept: str
+    text: str  # as the author wrote it
+    words: tuple[TermWord, ...]
+    denial_core: bool  # the core of an absence concept: it is asserted when this is denied
+    ordered: bool  # Chinese terms match in order, character by character
+    measure: Measure | None = None  # names what is measured; a number must follow
+
+    @property
+    def required(self) -> tuple[int, ...]:
+        return tuple(i for i, w in enumerate(self.words) if not w.optional)
+
+
+def is_absence_concept(concept: Concept) -> bool:
+    words = [t.norm for t in tokenize(prepare(concept.label)) if t.kind not in (COMMA, HARD)]
+    return bool(words) and words[0] in NEG_BEFORE
+
+
+def inherited_denials(terms: list[Term]) -> list[Term]:
+    """An absence concept whose core is another concept's term denies all of that concept's terms.
+
+    "No quadratus femoris edema" has the core "quadratus femoris edema", a term of the
+    concept qf-edema, so "no QF oedema" states the absence too, without the author
+    repeating every synonym with "no" in front.
+    """
+    words = [tuple(w.norm for w in t.words) for t in terms]
+    by_words: dict[tuple[str, ...], set[str]] = {}
+    by_concept: dict[str, list[int]] = {}
+    for k, term in enumerate(terms):
+        if not term.denial_core:
+            by_words.setdefault(words[k], set()).add(term.concept)
+            by_concept.setdefault(term.concept, []).append(k)
+    present = {(t.concept, words[k]) for k, t in enumerate(terms) if t.denial_core}
+    added: list[Term] = []
+    for c, core in enumerate(terms):
+        if not core.denial_core:
+            continue
+        for positive in by_words.get(words[c], ()):
+            if positive == core.concept:
+                continue
+            for k in by_concept[positive]:
+                key = (core.concept, words[k])
+                if key not in present:
+                    present.add(key)
+                    term = terms[k]
+                    added.append(Term(core.concept, term.text, term.words, True, term.ordered))
+    return added
+
+
+def terms_of(concept: Concept) -> list[Term]:
+    absence = is_absence_concept(concept)
+    terms: list[Term] = []
+    if concept.measure is not None:
+        for text in concept.measure.of:
+            words = [_term_word(t) for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
+            if words:
+                ordered = any(not w.norm.isascii() for w in words)
+                terms.append(Term(concept.id, text, tuple(words), False, ordered, concept.measure))
+    seen: set[tuple[str, ...]] = set()
+    for text in (concept.label, *concept.synonyms):
+        for words, denial_core in _term_variants(text, absence):
+            key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
+            if words and key not in seen:
+                seen.add(key)
+                ordered = any(not w.norm.isascii() for w in words)
+                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered))
+    return terms
+
+
+def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]]:
+    tokens = [t for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
+    words = [_term_word(t) for t in tokens]
+    variants: list[tuple[list[TermWord], bool]] = []
+    if absence and words and words[0].norm in NEG_BEFORE:
+        core = words[1:]
+        while core and core[0].norm in NEG_BEFORE | STOPWORDS:
+            core = core[1:]
+        if core:
+            variants.append((core, True))
+    else:
+        variants.append((words, False))
+    # "weight bearing" may be typed "weightbearing": each adjacent pair, joined.
+    base = variants[0] if variants else None
+    if base is not None and 2 <= len(base[0]) <= 4:
+        ws = base[0]
+        for k in range(len(ws) - 1):
+            a, b = ws[k], ws[k + 1]
+            if (not a.optional and not b.optional and a.norm.isascii() and b.norm.isascii()
+                    and a.norm.isalpha() and b.norm.isalpha() and len(a.norm) >= 4 <= len(b.norm)
+                    and len(a.norm) + len(b.norm) >= 8):
+                merged = TermWord(a.norm + b.norm, a.raw + b.raw, False, False, a.norm + (b.unstemmed or b.norm))
+                variants.append((ws[:k] + [merged] + ws[k + 2:], base[1]))
+    # "ischio-femoral" written with a hyphen may be typed as one word.
+    if "-" in text and len(tokens) > 1:
+        joined = [_term_word(t) for t in tokenize(prepare(text.replace("-", "")))
+                  if t.kind in (WORD, NUM, CJK)]
+        if joined != words:
+            variants += [(v, core) for v, core in _term_variants(text.replace("-", ""), absence)]
+    return variants
+
+
+def _term_word(token: Token) -> TermWord:
+    raw = token.raw
+    case_sensitive = (
+        raw.isascii() and raw.isalpha() and raw.isupper() and len(raw) <= 4
+        and token.norm in _COMMON_SHORT_WORDS
+    )
+    optional = token.norm in STOPWORDS and not case_sensitive
+    return TermWord(token.norm, raw, optional, case_sensitive, token.unstemmed)
