@@ -3,6 +3,7 @@ confusions met with what tells them apart, the hints and the time."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -28,16 +29,19 @@ def score_line(summary) -> Content:
     )
 
 
-def concept_list(title: str, labels, mark: str, style: str) -> Content:
-    parts: list = [(f"{title}: ", "bold")]
+def concept_list(title: str, labels, mark: str, mark_style: str) -> Table:
+    """A titled list, one concept a line; a long label wraps under itself, not under the mark."""
+    grid = Table.grid(padding=(0, 1))
+    grid.title = f"{title} ({len(labels)})"
+    grid.title_justify = "left"
+    grid.title_style = "bold"
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1)
     if not labels:
-        parts.append(("none", "$text-muted"))
-    for i, label in enumerate(labels):
-        if i:
-            parts.append("   ")
-        # A no-break space keeps each mark on the line of its label when the list wraps.
-        parts.append((f"{mark}\u00a0{one_line(label, 120)}", style))
-    return Content.assemble(*parts)
+        grid.add_row(Text("-", style="dim"), Text("none", style="dim"))
+    for label in labels:
+        grid.add_row(Text(mark, style=mark_style), Text(one_line(label, 200)))
+    return grid
 
 
 class SummaryScreen(Screen):
@@ -54,14 +58,19 @@ class SummaryScreen(Screen):
         self.summary = summary
         self.contrasts = tuple(contrasts)
 
+    def theme_colour(self, name: str, fallback: str) -> str:
+        """A colour of the current theme for Rich text (which cannot read Textual's $variables)."""
+        return self.app.theme_variables.get(name, fallback)
+
     def compose(self) -> ComposeResult:
         s = self.summary
         yield Static(Content.assemble("Summary · ", plain(s.title, 200)), classes="screen-title")
         with VerticalScroll(id="summary-body"):
             yield Static(score_line(s), id="score-line")
             yield DataTable(id="stage-scores", cursor_type="none", show_cursor=False, zebra_stripes=True)
-            yield Static(concept_list("Found", s.found_labels, "✓", "$text-success"), id="found-list", classes="concepts")
-            yield Static(concept_list("Missed", s.missed_labels, "✗", "$text-error"), id="missed-list", classes="concepts")
+            with Horizontal(id="found-and-missed"):
+                yield Static(concept_list("Found", s.found_labels, "✓", self.theme_colour("text-success", "green")), id="found-list", classes="concepts")
+                yield Static(concept_list("Missed", s.missed_labels, "✗", self.theme_colour("text-error", "red")), id="missed-list", classes="concepts")
             unreached = sum(1 for stage in s.stages if stage.outcome is None)
             if unreached:
                 yield Static(
@@ -69,7 +78,7 @@ class SummaryScreen(Screen):
                     classes="concepts -muted",
                 )
             if s.misconception_labels:
-                yield Static(concept_list("Confusions met", s.misconception_labels, "!", "$text-warning"), classes="concepts")
+                yield Static(concept_list("Confusions met", s.misconception_labels, "!", self.theme_colour("text-warning", "yellow")), classes="concepts")
                 for contrast in self.contrasts:
                     yield ContrastView(contrast)
             with Horizontal(id="summary-actions"):
