@@ -434,3 +434,35 @@ def test_naming_a_later_stage_answer_early_is_held_not_dismissed():
     graded = next(e for e in events if isinstance(e, AnswerGraded))
     assert graded.later_labels == ("Ischiofemoral impingement",)
     assert graded.unexpected_labels == ()
+
+
+def test_a_drill_ends_when_time_runs_out_and_late_answers_are_not_graded():
+    from tutor.engine import Answer, CaseFinished, StageClosed, Tick, TimeUp, advance, open_case
+    from tutor.grading import CaseGrader
+    from tutor.library import load_case
+
+    case = load_case("ifi-classic")
+    session, opened = open_case(case, CaseGrader(case), at=100.0, time_limit=60)
+    assert opened[0].time_limit == 60
+    session, events = advance(session, Answer("no trauma, pain with long strides", at=130.0))
+    assert session.remaining(130.0) == 30.0
+    session, events = advance(session, Tick(at=150.0))
+    assert events == () and not session.finished
+    session, events = advance(session, Answer("quadratus femoris edema, narrow IFS", at=170.0))
+    assert isinstance(events[0], TimeUp) and events[0].limit == 60
+    closed = [e for e in events if isinstance(e, StageClosed)]
+    assert [c.outcome for c in closed] == ["time"] and closed[0].found == ()
+    summary = next(e for e in events if isinstance(e, CaseFinished)).summary
+    assert summary.seconds == 60 and summary.time_limit == 60
+    assert session.finished and advance(session, Tick(at=200.0)) == (session, ())
+
+
+def test_an_untimed_case_never_runs_out():
+    from tutor.engine import Tick, advance, open_case
+    from tutor.grading import CaseGrader
+    from tutor.library import load_case
+
+    case = load_case("ifi-classic")
+    session, _ = open_case(case, CaseGrader(case), at=0.0)
+    session, events = advance(session, Tick(at=10**9))
+    assert events == () and session.remaining(5.0) is None

@@ -365,3 +365,18 @@ def test_the_line_repl_leaves_cleanly_on_ctrl_c(tmp_path, monkeypatch):
     text = screen.getvalue()
     assert "Stopped here." in text
     assert text.rstrip().splitlines()[-1].startswith("Score: ")
+
+
+def test_a_scripted_drill_reports_its_limit_and_ends_on_time():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-m", "tutor", "play", "ifi-classic", "--time-limit", "600"],
+        input="no trauma, pain with long strides\n/quit\n", capture_output=True, text=True, cwd=root, timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Drill: you have 10 min 00 s for the whole case." in run.stdout
+    assert "of 10 min 00 s (drill)." in run.stdout

@@ -13,6 +13,16 @@ import sys
 from tutor import __version__
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError("a time limit is between 1 second and 24 hours")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
@@ -25,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     play = commands.add_parser("play", help="play a case (app in a terminal, plain text from a pipe)")
     play.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
     play.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
+    play.add_argument("--drill", action="store_true",
+                      help="timed drill: the case ends when its time_limit (default 10 min) runs out")
+    play.add_argument("--time-limit", type=_seconds, metavar="SECONDS", help="a drill with this many seconds")
 
     grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
     grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")

@@ -37,7 +37,8 @@ HINT_PENALTY = 0.1
 
 # Stage outcomes (StageClosed.outcome, StageSummary.outcome).
 PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT = "passed", "exhausted", "skipped", "revealed", "quit"
-OUTCOMES = (PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT)
+TIMED_OUT = "time"  # a drill's clock ran out during the stage
+OUTCOMES = (PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT, TIMED_OUT)
 
 
 class Grader(Protocol):
@@ -68,7 +69,14 @@ class Quit:
     at: float = 0.0
 
 
-Input = Answer | AskHint | Skip | Quit
+@dataclass(frozen=True)
+class Tick:
+    """The clock moved: in a drill, a front end sends this so time can run out between answers."""
+
+    at: float = 0.0
+
+
+Input = Answer | AskHint | Skip | Quit | Tick
 
 
 # --- Events: what the tutor says back --------------------------------------
@@ -83,6 +91,7 @@ class CaseOpened:
     intro: str | None
     stages: tuple[tuple[str, str | None], ...]  # (stage_id, kind), in play order
     at: float = 0.0
+    time_limit: float | None = None  # seconds, in a drill
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,15 @@ class Summary:
     missed_labels: tuple[str, ...] = ()
     misconception_labels: tuple[str, ...] = ()
     finished: bool = True
+    time_limit: float | None = None  # seconds, in a drill
+
+
+@dataclass(frozen=True)
+class TimeUp:
+    """A drill's time limit was reached; the case ends here."""
+
+    limit: float
+    at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -243,7 +261,7 @@ class CaseFinished:
 
 Event = (
     CaseOpened | StageOpened | AnswerGraded | MisconceptionMet | Nudge | NotRecognised
-    | HintGiven | StageClosed | CaseFinished
+    | HintGiven | StageClosed | TimeUp | CaseFinished
 )
 
 
@@ -271,6 +289,15 @@ class Session:
     started_at: float
     ended_at: float | None = None
     last_at: float = 0.0
+    deadline: float | None = None  # in a drill: when time runs out
+
+    @property
+    def time_limit(self) -> float | None:
+        return None if self.deadline is None else self.deadline - self.started_at
+
+    def remaining(self, at: float) -> float | None:
+        """Seconds left in a drill at time `at`; None when untimed."""
+        return None if self.deadline is None else max(0.0, self.deadline - at)
 
     @property
     def finished(self) -> bool:
@@ -296,7 +323,10 @@ class Session:
 # --- Transitions -----------------------------------------------------------
 
 
-def open_case(case: Case, grader: Grader, at: float = 0.0) -> tuple[Session, tuple[Event, ...]]:
+def open_case(
+    case: Case, grader: Grader, at: float = 0.0, time_limit: float | None = None
+) -> tuple[Session, tuple[Event, ...]]:
+    """Start a case; with `time_limit` (seconds) it is a drill that ends when time runs out."""
     session = Session(
         case=case,
         grader=grader,
@@ -304,6 +334,7 @@ def open_case(case: Case, grader: Grader, at: float = 0.0) -> tuple[Session, tup
         progress=tuple(StageProgress() for _ in case.stages),
         started_at=at,
         last_at=at,
+        deadline=at + time_limit if time_limit and time_limit > 0 else None,
     )
     opened = CaseOpened(
         case_id=case.id,
@@ -311,6 +342,7 @@ def open_case(case: Case, grader: Grader, at: float = 0.0) -> tuple[Session, tup
         intro=case.intro,
         stages=tuple((s.id, s.kind) for s in case.stages),
         at=at,
+        time_limit=session.time_limit,
     )
     session, more = _enter_stage(session, 0, at)
     return session, (opened, *more)
@@ -324,9 +356,15 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
     progress = session.current_progress
     assert stage is not None and progress is not None
     at = action.at
+    if session.deadline is not None and at >= session.deadline:
+        # Whatever came after the bell is not graded.
+        return _time_up(session)
     session = replace(session, last_at=max(session.last_at, at))
 
     match action:
+        case Tick():
+            return session, ()
+
         case Answer(text=text) if not text.strip():
             return session, (
                 NotRecognised(
@@ -427,6 +465,14 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
 
 
 # --- The pieces advance() is made of ----------------------------------------
+
+
+def _time_up(session: Session) -> tuple[Session, tuple[Event, ...]]:
+    at = session.deadline
+    session = replace(session, last_at=at)
+    session, closed = _close_stage(session, TIMED_OUT, at)
+    session, finished = _finish(session, at)
+    return session, (TimeUp(limit=session.time_limit, at=at), *closed, *finished)
 
 
 def _with_progress(session: Session, progress: StageProgress) -> Session:
@@ -687,6 +733,7 @@ def _summary(session: Session) -> Summary:
         missed_labels=tuple(label(c) for c in missed),
         misconception_labels=tuple(label(c) for c in misconceptions),
         finished=session.finished,
+        time_limit=session.time_limit,
     )
 
 

@@ -21,7 +21,7 @@ import time
 from typing import Callable, Iterable, TextIO
 
 from tutor import wording
-from tutor.engine import Answer, AskHint, Event, Input, Quit, Session, Skip, advance, open_case
+from tutor.engine import Answer, AskHint, Event, Input, Quit, Session, Skip, Tick, advance, open_case
 from tutor.model import Case
 from tutor.text_safety import one_line, printable
 
@@ -60,7 +60,8 @@ def unknown_command_text(line: str) -> str:
 class Play:
     """One case being played: the engine session, the clock, and the records."""
 
-    def __init__(self, case: Case, records=None, clock: Callable[[], float] = time.time, grader=None):
+    def __init__(self, case: Case, records=None, clock: Callable[[], float] = time.time, grader=None,
+                 time_limit: float | None = None):
         if grader is None:
             from tutor.grading import CaseGrader
 
@@ -69,7 +70,7 @@ class Play:
         self.records = records
         self.clock = clock
         self.session: Session
-        self.session, self.opening = open_case(case, grader, at=clock())
+        self.session, self.opening = open_case(case, grader, at=clock(), time_limit=time_limit)
         self._save(self.opening)
 
     @property
@@ -92,6 +93,13 @@ class Play:
 
     def quit(self) -> tuple[Event, ...]:
         return self.step(Quit(at=self.clock()))
+
+    def tick(self) -> tuple[Event, ...]:
+        """Let a drill's clock run out between answers."""
+        return self.step(Tick(at=self.clock()))
+
+    def remaining(self) -> float | None:
+        return self.session.remaining(self.clock())
 
     def line(self, line: str) -> tuple[tuple[Event, ...], str | None]:
         """One line typed by the learner: the events it caused, or a message that is not an event."""
@@ -139,6 +147,18 @@ def _app_runner() -> Callable[[Case], object] | None:
     return getattr(importlib.import_module("tutor.tui.launch"), "run_case", None)
 
 
+DEFAULT_DRILL_SECONDS = 600
+
+
+def time_limit_of(args, case: Case) -> float | None:
+    """Seconds for a drill (--drill: the case's own time_limit, else 10 minutes; --time-limit wins)."""
+    if getattr(args, "time_limit", None):
+        return float(args.time_limit)
+    if getattr(args, "drill", False):
+        return float(case.time_limit or DEFAULT_DRILL_SECONDS)
+    return None
+
+
 def _run(args) -> int:
     from tutor.library import load_case
     from tutor.problems import CaseError, report_problems
@@ -154,7 +174,7 @@ def _run(args) -> int:
             if stream is not None and hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
         with Records.open() as records:
-            play = Play(case, records)
+            play = Play(case, records, time_limit=time_limit_of(args, case))
             lines = iter(sys.stdin.readline, "") if sys.stdin is not None else ()
             play_script(play, lines, sys.stdout)
         return 0
@@ -162,10 +182,11 @@ def _run(args) -> int:
     if not args.plain:
         run_case = _app_runner()
         if run_case is not None:
-            return int(run_case(case) or 0)
+            limit = time_limit_of(args, case)
+            return int((run_case(case, time_limit=limit) if limit else run_case(case)) or 0)
     from tutor import repl
 
-    return repl.run(case)
+    return repl.run(case, time_limit=time_limit_of(args, case))
 
 
 def run(args) -> int:

@@ -53,10 +53,12 @@ def _toolbar(play: Play) -> str:
     stage, progress = session.current_stage, session.current_progress
     if stage is None or progress is None:
         return ""
+    remaining = play.remaining()
+    clock = f" · {wording.clock(remaining)} left" if remaining is not None else ""
     return (
         f" Stage {session.stage_index + 1}/{len(play.case.stages)} {wording.kind_name(stage.kind)}"
         f" · try {min(progress.attempts + 1, stage.attempts)} of {stage.attempts}"
-        f" · hints {progress.hints_used} · /hint /skip /quit /help"
+        f" · hints {progress.hints_used}{clock} · /hint /skip /quit /help"
     )
 
 
@@ -65,17 +67,18 @@ def _prompt(play: Play) -> str:
     return f"{(stage.kind or 'answer') if stage else 'answer'}> "
 
 
-def run(case: Case, records=None, input=None, output=None) -> int:
+def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None) -> int:
     from tutor.records import Records
 
     own_records = records is None
     if own_records:
         records = Records.open()
     try:
-        play = Play(case, records)
+        play = Play(case, records, time_limit=time_limit)
         prompt = PromptSession(
             history=_history(),
             bottom_toolbar=lambda: _toolbar(play),
+            refresh_interval=1.0 if time_limit else 0,  # a drill's countdown ticks in the toolbar
             reserve_space_for_menu=0,  # nothing completes here, so no blank rows for a menu
             input=input,
             output=output,

@@ -98,6 +98,7 @@ OUTCOME_NAMES = {
     "skipped": "skipped",
     "revealed": "answer shown",
     "quit": "stopped",
+    "time": "out of time",
     None: "not reached",
 }
 
@@ -272,6 +273,8 @@ def _aligned(rows: list[list[str]]) -> list[str]:
 
 def _case_opened(event) -> str:
     parts = [f"# {_safe_line(event.title)}"]
+    if getattr(event, "time_limit", None):
+        parts.append(f"Drill: you have {duration(event.time_limit)} for the whole case.")
     if event.intro:
         parts.append(_safe(event.intro))
     return "\n\n".join(parts)
@@ -412,6 +415,7 @@ def _stage_closed(event) -> str:
         "skipped": "Skipped.",
         "revealed": "",
         "quit": "Stopped here.",
+        "time": "Time ran out during this stage.",
     }
     head = " ".join(p for p in (openers.get(event.outcome, ""), score) if p)
     parts = [head]
@@ -435,6 +439,7 @@ _RENDERERS: dict[str, Callable[[object], str]] = {
     "NotRecognised": _not_recognised,
     "HintGiven": _hint_given,
     "StageClosed": _stage_closed,
+    "TimeUp": lambda event: f"Time is up: the drill's {duration(event.limit)} have run out. The case ends here.",
     "CaseFinished": _case_finished,
 }
 
@@ -464,7 +469,8 @@ def render_summary(summary: Summary, width: int | None = DEFAULT_WIDTH) -> str:
     unreached = sum(1 for s in summary.stages if s.outcome is None)
     if unreached:
         lines.append(f"Not reached: {_number(unreached)} stage{'s' if unreached != 1 else ''} (scored 0).")
-    lines.append(f"Hints used: {summary.hints_used}. Time: {duration(summary.seconds)}.")
+    limit = f" of {duration(summary.time_limit)} (drill)" if getattr(summary, "time_limit", None) else ""
+    lines.append(f"Hints used: {summary.hints_used}. Time: {duration(summary.seconds)}{limit}.")
     lines.append(f"Score: {percent(summary.score)}")
     return wrap("\n".join(lines), width)
 
@@ -485,6 +491,12 @@ def duration(seconds: float) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def clock(seconds: float) -> str:
+    """A countdown as m:ss."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
 
 
 def wrap(text: str, width: int | None) -> str:
