@@ -143,7 +143,7 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
             await wait_until(pilot, lambda: len(table_rows(app)[0]) == 5, "the score columns")
             row = next(r for r in table_rows(app) if r[0] == "Buttock pain on long strides")
-            assert row[3] == "0% · just now"
+            assert row[3] == "0% now"
             assert "New here?" not in shown_text(app)
 
     run(scenario)
@@ -164,5 +164,32 @@ def test_a_list_of_credits_is_followed_by_the_tutors_next_remark_on_its_own():
             assert remark > credit
             # Flush with the tutor's other lines, not indented as part of the last bullet.
             assert lines[remark].index("Ischiofemoral") < lines[credit].index("No history")
+
+    run(scenario)
+
+
+def test_the_library_shows_the_last_score_and_what_is_due_for_review():
+    from tui_pilot_steps import DAY, FIXED_NOW
+
+    from tutor.library import load_case
+    from tutor.play_command import Play
+    from tutor.records import Records
+
+    # Three days ago the learner finished the warm-up case with a poor score: a day's wait is over.
+    with Records.open() as records:
+        play = Play(load_case("quiet-hip"), records, clock=lambda: FIXED_NOW - 3 * DAY)
+        play.skip()
+        assert play.finished
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: table_rows(app) and len(table_rows(app)[0]) == 5, "the score columns")
+            rows = {r[0]: r for r in table_rows(app)}
+            assert rows["A short warm-up case"][3:] == ["0% 3d ago", "due"]
+            assert rows["Buttock pain on long strides"][3:] == ["", ""]
+            text = shown_text(app)
+            assert "2 cases · 1 due for review" in text
+            assert "New here?" not in text
 
     run(scenario)

@@ -53,15 +53,15 @@ def matches(row: LibraryRow, query: str, tags: frozenset[str]) -> bool:
 
 
 def ago(seconds: float) -> str:
-    """How long ago, in the largest unit that fits: "just now", "5 min ago", "3 d ago"."""
+    """How long ago, short enough for a table cell: "now", "5m ago", "3h ago", "12d ago"."""
     seconds = max(0.0, seconds)
     if seconds < 60:
-        return "just now"
+        return "now"
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return f"{int(seconds // 60)}m ago"
     if seconds < DAY:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // DAY)} d ago"
+        return f"{int(seconds // 3600)}h ago"
+    return f"{int(seconds // DAY)}d ago"
 
 
 def difficulty_marks(level: int | None) -> str:
@@ -180,7 +180,7 @@ class HomeScreen(Screen):
                 if row.last_score is not None:
                     last = percent(row.last_score)
                     if row.last_at is not None:
-                        last += f" · {ago(now - row.last_at)}"
+                        last += f" {ago(now - row.last_at)}"
                 cells += [Text(last), Text("due" if row.due else "", style="bold")]
             table.add_row(*cells, key=e.id)
         if keep is not None:
@@ -197,11 +197,11 @@ class HomeScreen(Screen):
         fixed = [("Level", 5)]
         if self.has_records:
             # Last score and when, and the review flag, mean nothing before the first finished case.
-            fixed += [("Last", 15), ("Review", 6)]
+            fixed += [("Last", 12), ("Due", 3)]
         width = (table.size.width or self.app.size.width) - 2  # the vertical scrollbar
         padding = 2 * table.cell_padding * (2 + len(fixed))
         rest = max(24, width - padding - sum(w for _, w in fixed))
-        title = max(16, rest * 3 // 5)
+        title = max(16, rest * 7 // 10)  # the title says most; the tags are repeated below the table
         table.add_column("Case", width=title, key="title")
         table.add_column("Tags", width=max(8, rest - title), key="tags")
         for label, w in fixed:
