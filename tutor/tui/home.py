@@ -108,7 +108,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("tutor · hip imaging cases"), id="home-title", classes="screen-title")
-        yield Input(placeholder="Type to filter cases: a word, a tag, a diagnosis…", id="filter", compact=True)
+        yield Input(placeholder="Type to filter: a word of a title, a summary or a tag…", id="filter", compact=True)
         yield HorizontalScroll(id="tag-chips", can_focus=False)
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
         yield table
