@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+
 from tutor.model import Case
+
+NO_TERMINAL = (
+    "tutor: the case library app needs a terminal (Textual draws on standard error and reads standard input).\n"
+    "  tutor list         the cases, as text\n"
+    "  tutor play CASE    play a case; answers are read line by line when input is a pipe"
+)
 
 
 def run(args=None) -> int:
     """The app on the shipped library, until the learner leaves it."""
+    if not _in_a_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
     from tutor.tui.app import build_app
 
     return _run_app(build_app())
@@ -14,9 +25,17 @@ def run(args=None) -> int:
 
 def run_case(case: Case) -> int:
     """The app opened straight on one case; its library is still a key away."""
+    if not _in_a_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
     from tutor.tui.app import build_app
 
     return _run_app(build_app(start_case=case))
+
+
+def _in_a_terminal() -> bool:
+    streams = (sys.stdin, sys.__stderr__)
+    return all(stream is not None and stream.isatty() for stream in streams)
 
 
 def _run_app(app) -> int:
