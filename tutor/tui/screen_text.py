@@ -3,11 +3,11 @@
 Everything shown passes through `printable` (no control characters or escape
 sequences) and is handed to Textual as plain `Content` or `rich.text.Text`,
 never parsed as markup, so "[b]" in an answer stays two brackets and a b.
+Notifications that quote such text are sent with markup=False for the same reason.
 """
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual.content import Content
 
@@ -24,7 +24,3 @@ def cell(text: str | None, limit: int = 200, style: str = "") -> Text:
     """A DataTable cell: DataTable reads a bare str as markup, a Text never."""
     return Text(one_line(text or "", limit), style=style)
 
-
-def markup_safe(text: str | None, limit: int = 200) -> str:
-    """Outside text for the few places that only take a markup string (notifications)."""
-    return escape(one_line(text or "", limit))
