@@ -329,7 +329,8 @@ def _credit_line(credit) -> str:
     return text
 
 
-def _misconception_met(event) -> str:
+def misconception_lead(event) -> str:
+    """The reply to a misconception without its contrast, for front ends that draw the contrast themselves."""
     label = _safe_line(event.label)
     contrast = event.contrast
     if event.again:
@@ -338,16 +339,18 @@ def _misconception_met(event) -> str:
         if contrast is not None:
             return f"{label} again? Look back at how it differs from {_safe_line(contrast.other_label)}."
         return f"{label} again? It still does not fit this case."
-    parts: list[str] = []
     if event.feedback:
-        parts.append(f"{label}? {_safe(event.feedback)}")
-    elif contrast is not None:
-        parts.append(f"{label}? A common confusion here. Compare:")
-    else:
-        parts.append(f"{label}? That does not fit this case.")
+        return f"{label}? {_safe(event.feedback)}"
     if contrast is not None:
-        parts.append(render_contrast(contrast))
-    return "\n\n".join(parts)
+        return f"{label}? A common confusion here. Compare:"
+    return f"{label}? That does not fit this case."
+
+
+def _misconception_met(event) -> str:
+    lead = misconception_lead(event)
+    if event.contrast is not None and not event.again:
+        return lead + "\n\n" + render_contrast(event.contrast)
+    return lead
 
 
 def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> str:

@@ -71,10 +71,12 @@ class TutorApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None):
+    def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None,
+                 time_limit: float | None = None):
         super().__init__()
         self.services = services
         self.start_case = start_case
+        self.start_time_limit = time_limit
         self.theme = theme or DARK_THEME
         self.crash_log: Path | None = None
         self._records_opened = False
@@ -89,7 +91,7 @@ class TutorApp(App[int]):
         if self.start_case is not None:
             from tutor.tui.case_screen import CaseScreen
 
-            self.push_screen(CaseScreen(self.start_case))
+            self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit))
 
     @property
     def records(self):
@@ -158,6 +160,7 @@ def build_app(
     load_case: Callable[[str], Case] | None = None,
     open_records: Callable[[Callable[[str], None]], Any] | None = None,
     make_grader: Callable[[Case], Any] | None = None,
+    time_limit: float | None = None,
 ) -> TutorApp:
     """The app, with the shipped library and real records unless told otherwise."""
     services = Services()
@@ -171,4 +174,4 @@ def build_app(
         services.open_records = open_records
     if make_grader is not None:
         services.make_grader = make_grader
-    return TutorApp(services, start_case=start_case, theme=theme)
+    return TutorApp(services, start_case=start_case, theme=theme, time_limit=time_limit)

@@ -38,9 +38,10 @@ class CaseScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Read on", priority=True),
     ]
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, time_limit: float | None = None):
         super().__init__()
         self.case = case
+        self.time_limit = time_limit  # seconds, in a timed drill
         self.play: Play | None = None
         self.contrasts: dict[str, object] = {}  # misconception id -> Contrast, for the summary
         self.summary = None
@@ -48,6 +49,8 @@ class CaseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.case.title, 200), classes="screen-title", id="case-title")
+        if self.time_limit:
+            yield Static("", classes="drill-clock", id="drill-clock")
         yield StageStepper(id="stepper")
         yield FoundSoFar(id="found")
         yield Transcript(id="transcript")
@@ -58,7 +61,8 @@ class CaseScreen(Screen):
         app = self.app
         try:
             grader = app.services.make_grader(self.case)
-            self.play = Play(self.case, records=app.records, clock=app.now, grader=grader)
+            self.play = Play(self.case, records=app.records, clock=app.now, grader=grader,
+                             time_limit=self.time_limit)
         except Exception as error:
             await self.transcript.add([Note(f"This case cannot be played: {type(error).__name__}: {error}")])
             self.input.disabled = True
@@ -67,6 +71,26 @@ class CaseScreen(Screen):
         self.query_one("#found", FoundSoFar).reset()
         await self.show(self.play.opening)
         await self.transcript.add([Note(wording.START_NOTE)])
+        if self.time_limit:
+            self.show_clock()
+            self.set_interval(1.0, self.tick)
+
+    def show_clock(self) -> None:
+        remaining = self.play.remaining() if self.play is not None else None
+        if remaining is None:
+            return
+        clock = self.query_one("#drill-clock", Static)
+        clock.update(f"Drill · {wording.clock(remaining)} left" if not self.play.finished else "Drill · time's up")
+        clock.set_class(remaining <= 60, "-last-minute")
+
+    async def tick(self) -> None:
+        """Once a second in a drill: the countdown, and the bell when time runs out between answers."""
+        if self.play is None or self.summary is not None:
+            return
+        self.show_clock()
+        if not self.busy and self.play.remaining() == 0:
+            await self.step(lambda play: play.tick())
+            self.show_clock()
 
     @property
     def transcript(self) -> Transcript:

@@ -17,7 +17,8 @@ Keys:
   F4      stop the case    F1  this help
   ↑ ↓     earlier answers  PgUp PgDn  scroll the dialogue
   Ctrl+T  light or dark    Ctrl+Q  leave the tutor
-In the library: type to filter, Tab to the tag chips, Enter to open a case."""
+In the library: type to filter, Tab to the tag chips, Enter to open a case,
+F5 to open it as a timed drill."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -94,6 +94,7 @@ class HomeScreen(Screen):
         Binding("up", "move(-1)", "Previous", show=False),
         # Before the filter's own Enter, so the footer names what Enter does here.
         Binding("enter", "open_highlighted", "Open case", priority=True),
+        Binding("f5", "drill_highlighted", "Timed drill"),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("f1", "help", "Help"),
     ]
@@ -311,7 +312,12 @@ class HomeScreen(Screen):
         if case_id is not None:
             self.open_case(case_id)
 
-    def open_case(self, case_id: str) -> None:
+    def action_drill_highlighted(self) -> None:
+        case_id = self.highlighted_case_id()
+        if case_id is not None:
+            self.open_case(case_id, drill=True)
+
+    def open_case(self, case_id: str, drill: bool = False) -> None:
         row = next((r for r in self.rows if r.case_id == case_id), None)
         ref = str(row.entry.path) if row is not None and getattr(row.entry, "path", None) else case_id
         try:
@@ -325,6 +331,8 @@ class HomeScreen(Screen):
             self.query_one("#home-status", Static).update(plain("This case cannot be opened:\n" + "\n".join(lines[:2])))
             self.app.notify("\n".join(lines), title="This case cannot be opened", severity="error", markup=False, timeout=10)
             return
+        from tutor.play_command import DEFAULT_DRILL_SECONDS
         from tutor.tui.case_screen import CaseScreen
 
-        self.app.push_screen(CaseScreen(case))
+        limit = float(case.time_limit or DEFAULT_DRILL_SECONDS) if drill else None
+        self.app.push_screen(CaseScreen(case, time_limit=limit))

@@ -14,6 +14,7 @@ OUTCOME_MARKS = {
     "revealed": ("○", "$text-warning"),
     "skipped": ("»", "$text-warning"),
     "quit": ("■", "$text-muted"),
+    "time": ("⏱", "$text-error"),
 }
 
 
@@ -43,7 +44,7 @@ class StageStepper(Static):
 
     def close_stage(self, stage_id: str, outcome: str) -> None:
         self.outcomes[stage_id] = outcome
-        if outcome == "quit":
+        if outcome in ("quit", "time"):
             self.current = None
         self.refresh_steps()
 

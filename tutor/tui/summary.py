@@ -107,7 +107,7 @@ class SummaryScreen(Screen):
     def action_retry(self) -> None:
         from tutor.tui.case_screen import CaseScreen
 
-        self.app.switch_screen(CaseScreen(self.case))
+        self.app.switch_screen(CaseScreen(self.case, time_limit=getattr(self.summary, "time_limit", None)))
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:

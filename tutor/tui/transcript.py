@@ -33,6 +33,7 @@ EVENT_CLASSES = {
     "NotRecognised": "-not-recognised",
     "HintGiven": "-hint",
     "StageClosed": "-closed",
+    "TimeUp": "-closed",
 }
 
 # Events whose text wording builds line by line; the others carry the author's
@@ -160,17 +161,6 @@ def _rows(rows: list[tuple[str, str, str]]) -> Table:
     return grid
 
 
-def misconception_lead(event) -> str:
-    """wording's reply to a misconception, without the text-mode contrast table the TUI draws itself."""
-    text = wording.render_event(event, width=None)
-    if event.contrast is not None and not event.again and "\n\n" in text:
-        # wording puts the contrast table last, after a blank line, at its own width.
-        lead, table = text.rsplit("\n\n", 1)
-        if table.split() == wording.render_contrast(event.contrast).split():
-            return lead
-    return text
-
-
 def widgets_for(events) -> list[Widget]:
     """The transcript widgets for one batch of engine events (answers are added by the caller)."""
     shown: list[Widget] = []
@@ -179,7 +169,7 @@ def widgets_for(events) -> list[Widget]:
         if name == "CaseFinished":
             continue  # the summary has a screen of its own
         if name == "MisconceptionMet":
-            shown.append(TutorSays(misconception_lead(event), EVENT_CLASSES[name]))
+            shown.append(TutorSays(wording.misconception_lead(event), EVENT_CLASSES[name]))
             if event.contrast is not None and not event.again:
                 shown.append(ContrastView(event.contrast))
             continue
