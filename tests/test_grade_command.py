@@ -92,3 +92,10 @@ def test_grade_and_help_do_not_import_textual():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
+
+
+def test_escape_and_bidi_characters_in_an_answer_never_reach_the_terminal_raw():
+    run = tutor("grade", "ifi-classic", "--stage", "history", "--answer", "no trauma \x1b[31m\u202e\u0085")
+    assert run.returncode == 0, run.stderr
+    assert not any(ch in run.stdout for ch in "\x1b\u202e\u0085")
+    assert json.loads(run.stdout)["answer"] == "no trauma \x1b[31m\u202e\u0085"  # as given, escaped in JSON

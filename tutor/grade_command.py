@@ -9,6 +9,7 @@ half an answer.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 
@@ -23,6 +24,15 @@ USAGE_ERROR = 2
 class _Request:
     stage: str
     answer: str
+
+
+_INVISIBLE = re.compile(r"[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def _json_line(data: dict) -> str:
+    """One JSON object; C1 controls and bidi/format characters are escaped, not sent raw to a terminal."""
+    text = json.dumps(data, ensure_ascii=False)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _print_problems(lines: list[str]) -> int:
@@ -105,6 +115,6 @@ def run(args) -> int:
     out = sys.stdout
     for request in requests:
         grade = grader.grade(request.stage, request.answer)
-        out.write(json.dumps(grade.to_json(), ensure_ascii=False) + "\n")
+        out.write(_json_line(grade.to_json()) + "\n")
     out.flush()
     return 0
