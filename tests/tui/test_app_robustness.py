@@ -137,3 +137,25 @@ def test_a_bug_inside_the_app_ends_it_with_one_line_and_a_crash_log(tmp_path, ca
     said = " ".join(capfd.readouterr().err.split())  # what the terminal shows once the app has closed
     assert "tutor: something went wrong inside the app (ValueError: a simulated bug)" in said
     assert "Traceback" not in said and "simulated bug" in app.crash_log.read_text(encoding="utf-8")
+
+
+def test_two_files_with_the_same_case_id_are_both_listed_and_each_opens_its_own(tmp_path, monkeypatch):
+    # An author copies a case to rework it and has not changed its id yet.
+    library = tmp_path / "dialogues"
+    shutil.copytree(LIBRARY, library)
+    original = (library / "cases" / "quiet-hip.yaml").read_text(encoding="utf-8")
+    (library / "cases" / "quiet-hip-draft.yaml").write_text(
+        original.replace("title: A short warm-up case", "title: A draft of the warm-up"), encoding="utf-8"
+    )
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(library))
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 3, "the library with both copies")
+            assert screen_name(app) == "HomeScreen"
+            await pilot.press(*"draft", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the draft")
+            assert app.screen.case.title == "A draft of the warm-up"
+
+    run(scenario)

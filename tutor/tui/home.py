@@ -39,6 +39,12 @@ class LibraryRow:
     def case_id(self) -> str:
         return self.entry.id
 
+    @property
+    def key(self) -> str:
+        """The row's key in the table: its file, since two files may carry one id (a copy being reworked)."""
+        path = getattr(self.entry, "path", None)
+        return str(path) if path else self.entry.id
+
     def haystack(self) -> str:
         e = self.entry
         return " ".join([e.id, e.title or "", e.summary or "", *e.tags]).casefold()
@@ -166,7 +172,7 @@ class HomeScreen(Screen):
         query = self.query_one("#filter", Input).value
         self.shown = [row for row in self.rows if matches(row, query, self.chosen_tags)]
         table = self.query_one("#library", DataTable)
-        keep = self.highlighted_case_id()
+        keep = self.highlighted_key()
         self._set_columns(table)
         now = self.app.now()
         for row in self.shown:
@@ -183,10 +189,10 @@ class HomeScreen(Screen):
                     if row.last_at is not None:
                         last += f" {ago(now - row.last_at)}"
                 cells += [Text(last), Text("due" if row.due else "", style="bold")]
-            table.add_row(*cells, key=e.id)
+            table.add_row(*cells, key=row.key)
         if keep is not None:
             for index, row in enumerate(self.shown):
-                if row.case_id == keep:
+                if row.key == keep:
                     table.move_cursor(row=index, animate=False)
                     break
         self.show_detail()
@@ -219,9 +225,9 @@ class HomeScreen(Screen):
         index = table.cursor_row
         return self.shown[index] if 0 <= index < len(self.shown) else None
 
-    def highlighted_case_id(self) -> str | None:
+    def highlighted_key(self) -> str | None:
         row = self.highlighted_row()
-        return row.case_id if row else None
+        return row.key if row else None
 
     def show_detail(self) -> None:
         row = self.highlighted_row()
@@ -308,18 +314,18 @@ class HomeScreen(Screen):
             self.open_highlighted()
 
     def open_highlighted(self) -> None:
-        case_id = self.highlighted_case_id()
-        if case_id is not None:
-            self.open_case(case_id)
+        key = self.highlighted_key()
+        if key is not None:
+            self.open_case(key)
 
     def action_drill_highlighted(self) -> None:
-        case_id = self.highlighted_case_id()
-        if case_id is not None:
-            self.open_case(case_id, drill=True)
+        key = self.highlighted_key()
+        if key is not None:
+            self.open_case(key, drill=True)
 
-    def open_case(self, case_id: str, drill: bool = False) -> None:
-        row = next((r for r in self.rows if r.case_id == case_id), None)
-        ref = str(row.entry.path) if row is not None and getattr(row.entry, "path", None) else case_id
+    def open_case(self, key: str, drill: bool = False) -> None:
+        row = next((r for r in self.rows if r.key == key), None)
+        ref = str(row.entry.path) if row is not None and getattr(row.entry, "path", None) else key
         try:
             case = self.app.services.load_case(ref)
         except Exception as error:
