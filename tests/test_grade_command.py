@@ -99,3 +99,15 @@ def test_escape_and_bidi_characters_in_an_answer_never_reach_the_terminal_raw():
     assert run.returncode == 0, run.stderr
     assert not any(ch in run.stdout for ch in "\x1b\u202e\u0085")
     assert json.loads(run.stdout)["answer"] == "no trauma \x1b[31m\u202e\u0085"  # as given, escaped in JSON
+
+
+def test_a_lone_surrogate_escape_in_a_batch_answer_is_graded_not_a_traceback(tmp_path):
+    # "\ud800" is valid JSON; the answer it gives cannot be written out as UTF-8 unless escaped again.
+    batch = tmp_path / "answers.jsonl"
+    batch.write_text('{"stage": "history", "answer": "no trauma \\ud800"}\n', encoding="utf-8")
+    run = tutor("grade", "ifi-classic", "--batch", str(batch))
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    result = json.loads(run.stdout)
+    assert result["answer"] == "no trauma \ud800"  # as given, escaped in JSON
+    assert "no-trauma" in result["matched"]

@@ -26,11 +26,12 @@ class _Request:
     answer: str
 
 
-_INVISIBLE = re.compile(r"[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# Lone surrogates ("\ud800" in a batch line is valid JSON) are escaped too: they cannot be written as UTF-8.
+_INVISIBLE = re.compile(r"[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
 
 
 def _json_line(data: dict) -> str:
-    """One JSON object; C1 controls and bidi/format characters are escaped, not sent raw to a terminal."""
+    """One JSON object; C1 controls, bidi/format characters and lone surrogates are escaped, never sent raw."""
     text = json.dumps(data, ensure_ascii=False)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
