@@ -111,3 +111,14 @@ def test_a_lone_surrogate_escape_in_a_batch_answer_is_graded_not_a_traceback(tmp
     result = json.loads(run.stdout)
     assert result["answer"] == "no trauma \ud800"  # as given, escaped in JSON
     assert "no-trauma" in result["matched"]
+
+
+def test_a_batch_line_nested_too_deeply_is_a_problem_with_its_line(tmp_path):
+    batch = tmp_path / "deep.jsonl"
+    batch.write_text('{"stage": "history", "answer": "no trauma"}\n' + "[" * 100_000 + "]" * 100_000 + "\n",
+                     encoding="utf-8")
+    run = tutor("grade", "ifi-classic", "--batch", str(batch))
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith(f"{batch}:2: ")
+    assert run.stdout == ""

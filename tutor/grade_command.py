@@ -69,6 +69,10 @@ def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
         except json.JSONDecodeError as error:
             problems.append(f"{path}:{number}: not a JSON object: {error.msg}")
             continue
+        except RecursionError:  # the decoder recurses once per level of [ or {
+            problems.append(f"{path}:{number}: not a JSON object like {{\"stage\": ..., \"answer\": ...}}: "
+                            "it is nested too deeply to read")
+            continue
         if not isinstance(item, dict):
             problems.append(f'{path}:{number}: expected a JSON object like {{"stage": ..., "answer": ...}}')
             continue
