@@ -122,3 +122,12 @@ def test_a_batch_line_nested_too_deeply_is_a_problem_with_its_line(tmp_path):
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith(f"{batch}:2: ")
     assert run.stdout == ""
+
+
+def test_a_batch_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # Windows Notepad saves "UTF-8" with a BOM in front of the first line.
+    batch = tmp_path / "answers.jsonl"
+    batch.write_bytes('{"stage": "history", "answer": "no trauma"}\r\n'.encode("utf-8-sig"))
+    run = tutor("grade", "ifi-classic", "--batch", str(batch))
+    assert run.returncode == 0, run.stderr
+    assert "no-trauma" in json.loads(run.stdout)["matched"]

@@ -52,10 +52,12 @@ def _stage_problem(case: Case, stage_id: object) -> str | None:
 def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
     try:
         if path == "-":
-            lines = sys.stdin.read().splitlines()
+            text = sys.stdin.read()
         else:
             with open(path, encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
+                text = handle.read()
+        # Windows editors save UTF-8 with a byte order mark, which JSON does not allow.
+        lines = text.removeprefix("\ufeff").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         return [], [f"{path}:0: cannot read the batch file: {reason}"]
