@@ -80,3 +80,22 @@ def test_case_text_in_the_table_is_made_safe():
     text = table(rows)
     assert "\x1b" not in text and "\x07" not in text
     assert "Hip pain" in text
+
+
+def test_json_escapes_c1_and_bidi_characters_a_case_title_carries(tmp_path, monkeypatch):
+    # YAML's double quotes can spell any character: "\x9b" is the one-byte CSI, "\u202e" reverses text.
+    library = tmp_path / "dialogues"
+    (library / "cases").mkdir(parents=True)
+    (library / "cases" / "odd.yaml").write_text(
+        'format: 1\nid: odd\ntitle: "Hip \\x9b31m pain \\u202e niap"\ntags: ["a\\x85b"]\nsource: a test\n'
+        "stages:\n  - id: history\n    ask: Any injury?\n    expect: [no-trauma]\n    explain: None.\n"
+        "concepts:\n  no-trauma: {label: No history of trauma}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(library))
+    result = tutor("list", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not any(ch in result.stdout for ch in "\x9b\u202e\x85")
+    [case] = json.loads(result.stdout)
+    assert case["title"] == "Hip \x9b31m pain \u202e niap"  # as written, escaped in the JSON
+    assert case["tags"] == ["a\x85b"]

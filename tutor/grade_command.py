@@ -9,13 +9,12 @@ half an answer.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass
 
 from tutor.model import Case
 from tutor.problems import CaseError, report_problems
-from tutor.text_safety import one_line
+from tutor.text_safety import one_line, terminal_json
 
 USAGE_ERROR = 2
 
@@ -24,16 +23,6 @@ USAGE_ERROR = 2
 class _Request:
     stage: str
     answer: str
-
-
-# Lone surrogates ("\ud800" in a batch line is valid JSON) are escaped too: they cannot be written as UTF-8.
-_INVISIBLE = re.compile(r"[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
-
-
-def _json_line(data: dict) -> str:
-    """One JSON object; C1 controls, bidi/format characters and lone surrogates are escaped, never sent raw."""
-    text = json.dumps(data, ensure_ascii=False)
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _print_problems(lines: list[str]) -> int:
@@ -122,6 +111,6 @@ def run(args) -> int:
     out = sys.stdout
     for request in requests:
         grade = grader.grade(request.stage, request.answer)
-        out.write(_json_line(grade.to_json()) + "\n")
+        out.write(terminal_json(grade.to_json()) + "\n")
     out.flush()
     return 0

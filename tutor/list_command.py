@@ -6,11 +6,10 @@ table; columns are measured in terminal cells so Chinese titles line up.
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 
-from tutor.text_safety import one_line
+from tutor.text_safety import one_line, terminal_json
 
 COLUMNS = ("id", "title", "tags", "difficulty", "path")
 TITLE_LIMIT = 60
@@ -60,7 +59,7 @@ def run(args) -> int:
 
     rows = [_row(entry) for entry in list_cases()]
     if getattr(args, "json", False):
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(terminal_json(rows, indent=2))
     elif rows:
         print(table(rows))
     else:

@@ -7,6 +7,7 @@ can move the cursor, retitle the window or hide text.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -46,3 +47,14 @@ def one_line(text: str, limit: int = 200) -> str:
     """Printable text folded onto one line and cut to `limit` characters, for echoes and lists."""
     flat = " ".join(printable(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# JSON escapes only C0 controls; these it would write raw: DEL, C1 controls (U+009B is a
+# one-byte CSI), bidi and other format characters, and lone surrogates, which UTF-8 cannot hold.
+_RAW_IN_JSON = re.compile(r"[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
+
+
+def terminal_json(data, indent: int | None = None) -> str:
+    """JSON for stdout: readable non-ASCII text, but nothing a terminal would obey, all as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
