@@ -255,3 +255,33 @@ def test_a_capitalised_abbreviation_is_not_a_plural():
     assert said(index, "femoral head BMES") == {"bmes": "+"}
     assert said(index, "femoral head BME") == {"bme": "+"}
     assert said(index, "edema of the bone marrow") == {"bme": "+"}
+
+
+def test_a_word_the_terms_know_is_not_read_as_a_typo_of_another():
+    index = ConceptIndex([Concept("sciatica", "Sciatica"), Concept("sn-edema", "Sciatic nerve edema")])
+    assert said(index, "sciatic nerve ok") == {}
+    assert said(index, "sciatica") == {"sciatica": "+"}
+    assert said(index, "sciatca") == {"sciatica": "+"}
+
+
+def test_ranking_and_ruling_out_keep_a_diagnosis_in_play_without_choosing_it(index):
+    from tutor.matching import ConceptIndex as Index
+
+    analysis = Index(CONCEPTS).find("IFI > PHT; r/o DGS; favour IFI over septic arthritis; doubt piriformis syndrome")
+    stance = {m.concept: ("considered" if m.considered else "-" if m.negated else "+") for m in analysis.mentions}
+    assert stance == {"ifi": "+", "pht": "considered", "dgs": "considered", "septic": "considered",
+                      "piriformis": "-"}
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("dont need hamstring tendinosis", {"pht": "-"}),
+        ("avoid US", {"us": "-"}),
+        ("不需要US", {"us": "-"}),
+        ("piriformis syndrome? no", {"piriformis": "-"}),
+        ("DGS (-)", {"dgs": "-"}),
+    ],
+)
+def test_everyday_ways_of_saying_no(index, answer, expected):
+    assert said(index, answer) == expected

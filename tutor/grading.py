@@ -24,6 +24,9 @@ class Grade:
     credit: float  # weighted share of expected concepts matched, 0..1
     mentions: tuple[Mention, ...]  # every known concept named, in or out of the stage
     truncated: bool = False
+    # Of matched and misconceptions, those only kept in play ("r/o AVN", "TOH > AVN"):
+    # a differential lists them, but a learner who rules one out has not chosen it.
+    considered: tuple[str, ...] = ()
 
     def evidence(self, concept_id: str) -> Mention | None:
         """The best asserted mention of a concept, if any."""
@@ -55,6 +58,7 @@ class Grade:
             "negated": list(self.negated),
             "missing": list(self.missing),
             "credit": self.credit,
+            "considered": list(self.considered),
             "evidence": {
                 **words(self.matched, False), **words(self.misconceptions, False),
                 **words(self.negated, True),
@@ -92,6 +96,7 @@ class CaseGrader:
         )
         asserted = {m.concept for m in mentions if not m.negated}
         denied = {m.concept for m in mentions if m.negated} - asserted
+        chosen = {m.concept for m in mentions if not m.negated and not m.considered}
         matched = tuple(c for c in expected if c in asserted)
         total = sum(e.weight for e in stage.expect)
         got = sum(e.weight for e in stage.expect if e.concept in asserted)
@@ -106,4 +111,5 @@ class CaseGrader:
             credit=round(got / total, 4) if total > 0 else 0.0,
             mentions=mentions,
             truncated=analysis.truncated,
+            considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
         )

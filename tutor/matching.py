@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from tutor.measurement import read_after
 from tutor.model import Concept
-from tutor.negation import NEG_BEFORE, STOPWORDS, list_commas, negation_of
+from tutor.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
 from tutor.terms import Term, inherited_denials, is_absence_concept, terms_of
 from tutor.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize
 
@@ -59,6 +59,7 @@ class Mention:
     term: str
     score: float
     covered: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
+    considered: bool = False  # kept in play, not chosen: "r/o X", "cannot exclude X", "TOH > X"
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,10 @@ class ConceptIndex:
         found: list[tuple[str, float]] = []
         if word in self._by_word:
             found.append((word, 100.0))
-        if len(word) >= 4 and word.isascii() and word.isalpha():
+        # A word the terms use as it stands is that word, not a slip for its neighbour:
+        # "sciatic" is not a typo of "sciatica".
+        exact = word in self._by_word or word in self._spelled_as
+        if not exact and len(word) >= 4 and word.isascii() and word.isalpha():
             for spelled, distance, _ in process.extract(
                 word, self._fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=3, limit=None
             ):
@@ -325,17 +329,19 @@ class ConceptIndex:
 
         def mention(p: _Placement) -> Mention | None:
             if p.inner_cue is not None:
-                denied, cue = True, p.inner_cue
+                stance = Stance(denied=True, cue=p.inner_cue)
             else:
-                denied, cue = negation_of(tokens, p.first, p.last, covered_all, commas)
-            if p.term.denial_core and not denied:
+                stance = negation_of(tokens, p.first, p.last, covered_all, commas)
+            if p.term.denial_core and not stance.denied:
                 return None  # "trauma" says nothing about "no trauma"
+            cue = stance.cue
             first = min(p.first, cue) if cue is not None else p.first
             last = max(p.last, cue) if cue is not None else p.last
             start, end = tokens[first].start, tokens[last].end
-            negated = False if p.term.denial_core else (denied != p.contradicts)
+            negated = False if p.term.denial_core else (stance.denied != p.contradicts)
+            considered = stance.considered and not p.term.denial_core
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
-                           round(max(0.0, p.score), 1), p.covered)
+                           round(max(0.0, p.score), 1), p.covered, considered)
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))

@@ -9,6 +9,8 @@ words that turn the sentence ("but", "likely", "r/o", "cannot exclude").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tutor.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LIST, NEG_MARK, WORD, Token
 
 STOPWORDS = frozenset(
@@ -18,9 +20,10 @@ STOPWORDS = frozenset(
 # Cues that deny what follows them ("no", "without") or what precedes them ("absent").
 NEG_BEFORE = frozenset(
     {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
-     "none", "negative", "absent", "unlikely", NEG_MARK}
+     "none", "negative", "absent", "unlikely", "doubt", "avoid", "unnecessary", NEG_MARK}
 )
-NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", NEG_MARK})
+NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", "doubtful",
+                       "unnecessary", "avoid", NEG_MARK})
 # Words that may stand between a mention and a cue after it: "trauma is denied".
 _LINKING = frozenset(
     {"is", "are", "was", "were", "be", "been", "has", "have", "had", "also", "clearly", "do", "doe",
@@ -63,9 +66,24 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
     return frozenset(found)
 
 
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """How the learner holds a mention: denied, kept in play ("r/o X", "TOH > AVN"), or asserted."""
+
+    denied: bool = False
+    considered: bool = False
+    cue: int | None = None  # where the deciding word stands, for the evidence
+
+
+ASSERTED = Stance()
+# Words that keep what follows in play without committing to it.
+_CONSIDER_BEFORE = frozenset({CONSIDER_MARK, "differential"})
+_RANKED_BELOW = "gt"  # "TOH > AVN", "favour TOH over AVN": AVN is ranked lower, not chosen
+
+
 def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
-                list_commas: frozenset[int] = frozenset()) -> tuple[bool, int | None]:
-    """Whether the words first..last are denied, and where the cue stands."""
+                list_commas: frozenset[int] = frozenset()) -> Stance:
+    """Whether the words first..last are denied or only kept in play, and where the cue stands."""
     reach = 0.0
     # A cue reaches across another mention only through a list: "no trauma or fever",
     # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
@@ -75,10 +93,12 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         if i in list_commas:
             joined = True
             continue
+        if token.norm in _CONSIDER_BEFORE or (token.norm == _RANKED_BELOW and reach == 0):
+            return Stance(considered=True, cue=i)
         if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
             break
         if token.norm in NEG_BEFORE:
-            return True, i
+            return Stance(denied=True, cue=i)
         if token.kind == LIST or token.norm in _CONNECTORS:
             joined = True
             continue
@@ -101,11 +121,16 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     if i < len(tokens):
         token = tokens[i]
         if token.norm in NEG_AFTER:
-            return True, i
+            return Stance(denied=True, cue=i)
+        if token.norm == CONSIDER_MARK:
+            return Stance(considered=True, cue=i)  # "AVN r/o"
+        nxt = i + 1
+        if token.raw == "?" and nxt < len(tokens) and tokens[nxt].norm in ("no", "not", "none", "negative"):
+            return Stance(denied=True, cue=nxt)  # "pain sitting? no"
         if token.norm in ("not", "no"):
             j = i + 1
             while j < len(tokens) and tokens[j].norm in STOPWORDS:
                 j += 1
             if j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST) or not any(j in c for c in mentions):
-                return True, i
-    return False, None
+                return Stance(denied=True, cue=i)
+    return ASSERTED

@@ -25,7 +25,7 @@ CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a conce
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
     rf"""
-    (?P<shorthand>\+ve\b|-ve\b|w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|(?<![\w)])\+(?=[^\W\d_]))
+    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|(?<![\w)])\+(?=[^\W\d_]))
     | (?P<cjk>[{_CJK_RANGES}])
     | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
     | (?P<num>\d+(?:[.,]\d+)?)
@@ -88,6 +88,7 @@ for _zh, _rep in {
     "不是": "not", "否認": "deny", "否认": "deny", "不太可能": "unlikely", "可能性低": "unlikely",
     "但是": "but", "可是": "but", "而是": "but", "可能": "likely", "較可能": "likely",
     "考慮": "likely", "考虑": "likely", "懷疑": "likely", "疑似": "likely", "符合": "consistent",
+    "不需要": "no", "不需": "no", "不用": "no", "不必": "no", "無需": "no", "无需": "no", "毋需": "no",
     "沒": "no", "没": "no", "無": "no", "无": "no", "非": "not", "未": "no", "但": "but",
     "卻": "but", "超過": "gt", "大於": "gt", "多於": "gt", "高於": "gt", "小於": "lt", "少於": "lt",
     "低於": "lt", "不到": "lt", "或": "or", "和": "and", "及": "and", "與": "and", "与": "and", "的": "of",
@@ -97,7 +98,7 @@ _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
 
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
-_SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up",
+_SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
               "+": "positive"}
 _SAME_WORD = {
     "hurt": "pain", "hurts": "pain", "hurting": "pain", "painful": "pain", "ache": "pain",
@@ -106,6 +107,12 @@ _SAME_WORD = {
     # Chart shorthand residents type.
     "hx": "history", "sx": "symptom", "dx": "diagnosis", "ddx": "differential", "tx": "treatment",
     "fx": "fracture", "pt": "patient", "yo": "year old", "yr": "year", "yrs": "year",
+    "n": "nerve", "xr": "x ray", "wb": "weight bearing", "nwb": "non weight bearing", "nl": "normal",
+    "ls": "lumbar",
+    # Contractions typed without the apostrophe.
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "wasnt": "was not",
+    "arent": "are not", "werent": "were not", "cant": "can not", "wont": "will not",
+    "havent": "have not", "hasnt": "has not", "shouldnt": "should not", "neednt": "need not",
 }
 _SAME_CJK = {"痛": "pain", "疼": "pain"}
 
@@ -232,7 +239,8 @@ def tokenize(text: str) -> list[Token]:
     # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
-        if t.kind == WORD and not t.norm.startswith("\x00") and not (t.raw.isupper() and len(t.raw) <= 5)
+        if t.kind == WORD and not t.norm.startswith("\x00")
+        and not (t.raw.isupper() and len(t.raw) <= 5 and t.norm == t.raw.casefold())
         else t
         for t in tokens
     ]
