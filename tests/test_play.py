@@ -367,6 +367,39 @@ def test_the_line_repl_leaves_cleanly_on_ctrl_c(tmp_path, monkeypatch):
     assert text.rstrip().splitlines()[-1].startswith("Score: ")
 
 
+def test_the_line_repl_takes_bytes_that_are_not_utf8_as_an_answer(tmp_path, monkeypatch, capfd):
+    # A terminal set to Latin-1 sends "é" as one byte; prompt_toolkit passes it on as a lone surrogate.
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+    from tutor.records import Records
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+
+    async def no_wait(text) -> None:
+        pass
+
+    # After an error, prompt_toolkit waits for Enter on the real terminal, which a test does not have.
+    monkeypatch.setattr("prompt_toolkit.application.application._do_wait_for_enter", no_wait)
+    case = load(first_case())
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_bytes(b"no trauma, caf\xe9\r")
+        keys.close()  # then the end of input, which leaves as Ctrl-D does
+        assert repl.run(case, input=keys, output=PlainTextOutput(screen)) == 0
+    text = screen.getvalue()
+    printed = capfd.readouterr()
+    assert "Unhandled exception" not in printed.out + printed.err + text
+    assert "Credited: No history of trauma" in text
+    assert text.rstrip().splitlines()[-1].startswith("Score: ")
+    assert "caf\ufffd" in (tmp_path / "data" / "answer-history").read_text(encoding="utf-8")
+    with Records.open(tmp_path / "data" / "records.sqlite3") as records:
+        assert case.id in records.last_results()  # the answer and the finish were recorded
+
+
 def test_a_scripted_drill_reports_its_limit_and_ends_on_time():
     import subprocess
     import sys

@@ -17,8 +17,16 @@ from prompt_toolkit.shortcuts import print_formatted_text
 from tutor import locations, wording
 from tutor.model import Case
 from tutor.play_command import Play
+from tutor.text_safety import printable
 
 MAX_WIDTH = 100
+
+
+class _AnswerHistory(FileHistory):
+    """FileHistory that can store any line: bytes that were not UTF-8 reach it as lone surrogates."""
+
+    def store_string(self, string: str) -> None:
+        super().store_string(printable(string))
 
 
 def _history() -> History:
@@ -27,7 +35,7 @@ def _history() -> History:
         path = locations.history_file()
         with open(path, "ab"):
             pass
-        return FileHistory(str(path))
+        return _AnswerHistory(str(path))
     except OSError:
         return InMemoryHistory()
 

@@ -34,11 +34,16 @@ def _is_unsafe(char: str) -> bool:
     return category == "Cf" and char not in "\u200d\u200c"
 
 
+# Lone surrogates stand for bytes that were not UTF-8 (prompt_toolkit and argv decode with
+# surrogateescape); no stream or database can take them as text.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def printable(text: str) -> str:
-    """The text with escape sequences and control characters removed."""
+    """The text with escape sequences and control characters removed, undecodable bytes as U+FFFD."""
     if not text:
         return ""
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _ESCAPE_SEQUENCE.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in text if not _is_unsafe(ch))
 
