@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,18 @@ def test_a_batch_file_saved_with_a_byte_order_mark_is_read(tmp_path):
     run = tutor("grade", "ifi-classic", "--batch", str(batch))
     assert run.returncode == 0, run.stderr
     assert "no-trauma" in json.loads(run.stdout)["matched"]
+
+
+def test_json_stays_valid_when_stdout_cannot_encode_the_answer(tmp_path):
+    # A Windows pipe writes cp1252 (and a Latin-1 locale latin-1): Chinese and emoji have no byte there.
+    env = dict(os.environ, PYTHONIOENCODING="cp1252")
+    answer = "坐骨股骨夾擠, no trauma 😀"
+    run = subprocess.run(
+        [sys.executable, "-m", "tutor", "grade", "ifi-classic", "--stage", "history", "--answer", answer],
+        capture_output=True, cwd=ROOT, env=env, timeout=60,
+    )
+    assert run.returncode == 0, run.stderr.decode("cp1252", "replace")
+    assert b"Traceback" not in run.stderr
+    result = json.loads(run.stdout.decode("cp1252"))
+    assert result["answer"] == answer
+    assert "no-trauma" in result["matched"]

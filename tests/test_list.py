@@ -99,3 +99,24 @@ def test_json_escapes_c1_and_bidi_characters_a_case_title_carries(tmp_path, monk
     [case] = json.loads(result.stdout)
     assert case["title"] == "Hip \x9b31m pain \u202e niap"  # as written, escaped in the JSON
     assert case["tags"] == ["a\x85b"]
+
+
+def test_the_table_is_written_when_stdout_cannot_encode_a_title(tmp_path, monkeypatch):
+    # A Windows pipe writes cp1252: a Chinese title has no byte there, and must not end in a traceback.
+    library = tmp_path / "dialogues"
+    (library / "cases").mkdir(parents=True)
+    (library / "cases" / "zh.yaml").write_text(
+        "format: 1\nid: zh\ntitle: 坐骨股骨夾擠\nsource: a test\n"
+        "stages:\n  - id: history\n    ask: Any injury?\n    expect: [no-trauma]\n    explain: None.\n"
+        "concepts:\n  no-trauma: {label: No history of trauma}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(library))
+    monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
+    result = tutor("list", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.split("\n")[1].split()[0] == "zh"
+    result = tutor("list", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["title"] == "坐骨股骨夾擠"

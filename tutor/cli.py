@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from tutor import __version__
+from tutor.text_safety import speaks_utf8
 
 
 def _seconds(text: str) -> float:
@@ -65,6 +66,9 @@ COMMAND_MODULES = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure") and not speaks_utf8(sys.stdout):
+        # A Windows pipe (cp1252) has no byte for a Chinese title: write \u escapes, not a traceback.
+        sys.stdout.reconfigure(errors="backslashreplace")
     module = importlib.import_module(COMMAND_MODULES[args.command])
     try:
         return int(module.run(args) or 0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tutor.model import Case
 from tutor.problems import CaseError, report_problems
-from tutor.text_safety import one_line, terminal_json
+from tutor.text_safety import one_line, speaks_utf8, terminal_json
 
 USAGE_ERROR = 2
 
@@ -109,8 +109,9 @@ def run(args) -> int:
 
     grader = CaseGrader(case)
     out = sys.stdout
+    ascii_only = not speaks_utf8(out)
     for request in requests:
         grade = grader.grade(request.stage, request.answer)
-        out.write(terminal_json(grade.to_json()) + "\n")
+        out.write(terminal_json(grade.to_json(), ascii_only=ascii_only) + "\n")
     out.flush()
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from tutor.text_safety import one_line, terminal_json
+from tutor.text_safety import one_line, speaks_utf8, terminal_json
 
 COLUMNS = ("id", "title", "tags", "difficulty", "path")
 TITLE_LIMIT = 60
@@ -59,7 +59,7 @@ def run(args) -> int:
 
     rows = [_row(entry) for entry in list_cases()]
     if getattr(args, "json", False):
-        print(terminal_json(rows, indent=2))
+        print(terminal_json(rows, indent=2, ascii_only=not speaks_utf8(sys.stdout)))
     elif rows:
         print(table(rows))
     else:

@@ -7,6 +7,7 @@ can move the cursor, retitle the window or hide text.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import unicodedata
@@ -59,7 +60,18 @@ def one_line(text: str, limit: int = 200) -> str:
 _RAW_IN_JSON = re.compile(r"[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
 
 
-def terminal_json(data, indent: int | None = None) -> str:
-    """JSON for stdout: readable non-ASCII text, but nothing a terminal would obey, all as \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
+def terminal_json(data, indent: int | None = None, ascii_only: bool = False) -> str:
+    """JSON for stdout: readable non-ASCII text, but nothing a terminal would obey, all as \\u escapes.
+
+    `ascii_only` escapes all non-ASCII text, for a stream that cannot encode it (see `speaks_utf8`).
+    """
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent)
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def speaks_utf8(stream) -> bool:
+    """Whether a text stream can write any character: a Windows pipe (cp1252) or a Latin-1 locale cannot."""
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
