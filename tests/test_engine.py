@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tutor import wording
 from tutor.engine import (
     HINT_PENALTY,
+    MISCONCEPTION_PENALTY,
     Answer,
     AnswerGraded,
     AskHint,
@@ -358,8 +359,10 @@ def test_a_full_case_summary_adds_up_stages_hints_and_misconceptions(case, grade
     )
     summary = of(CaseFinished, events)[0].summary
     assert [s.outcome for s in summary.stages] == ["passed", "passed"]
-    assert [round(s.score, 4) for s in summary.stages] == [round(1 - HINT_PENALTY, 4), 1.0]
-    assert summary.score == pytest.approx((1 - HINT_PENALTY + 1.0) / 2)
+    # The first stage lost a hint's worth and a confusion's worth (hip OA, committed to).
+    first = 1 - HINT_PENALTY - MISCONCEPTION_PENALTY
+    assert [round(s.score, 4) for s in summary.stages] == [round(first, 4), 1.0]
+    assert summary.score == pytest.approx((first + 1.0) / 2)
     assert summary.hints_used == 1
     assert summary.misconceptions == ("hip-oa",)
     assert summary.misconception_labels == ("Hip osteoarthritis",)
@@ -466,3 +469,59 @@ def test_an_untimed_case_never_runs_out():
     session, _ = open_case(case, CaseGrader(case), at=0.0)
     session, events = advance(session, Tick(at=10**9))
     assert events == () and session.remaining(5.0) is None
+
+
+def _shipped(case_id):
+    from tutor.grading import CaseGrader
+    from tutor.library import load_case
+
+    case = load_case(case_id)
+    return case, CaseGrader(case)
+
+
+def _to_stage(session, kind):
+    from tutor.engine import Skip, advance
+
+    while session.current_stage.kind != kind:
+        session, _ = advance(session, Skip(at=1.0))
+    return session
+
+
+def test_i_dont_know_points_to_hint_and_costs_no_try():
+    from tutor.engine import Answer, NotRecognised, advance, open_case
+
+    case, grader = _shipped("ifi-classic")
+    session, _ = open_case(case, grader, at=0.0)
+    for text in ("idk", "I don't know", "不知道", "?"):
+        session, events = advance(session, Answer(text, at=1.0))
+        (reply,) = events
+        assert isinstance(reply, NotRecognised) and reply.gave_up and not reply.counted
+    assert session.current_progress.attempts == 0
+    assert "/hint" in wording.render_event(reply)
+
+
+def test_a_diagnosis_kept_in_play_gets_the_contrast_without_the_penalty():
+    from tutor.engine import Answer, CaseFinished, MisconceptionMet, Quit, advance, open_case
+
+    case, grader = _shipped("toh-man-vs-onfh")
+    session = _to_stage(open_case(case, grader, at=0.0)[0], "diagnosis")
+    session, events = advance(session, Answer("TOH > AVN", at=2.0))
+    (met,) = [e for e in events if isinstance(e, MisconceptionMet)]
+    assert met.kept_open and met.contrast is not None
+    assert wording.misconception_lead(met).startswith("You kept Osteonecrosis of the femoral head on the list")
+    summary = next(e for e in advance(session, Quit(at=3.0))[1] if isinstance(e, CaseFinished)).summary
+    assert summary.misconceptions == ()
+
+
+def test_naming_every_diagnosis_costs_what_each_wrong_one_is_worth():
+    from tutor.engine import Answer, StageClosed, advance, open_case
+
+    case, grader = _shipped("ifi-classic")
+    session = _to_stage(open_case(case, grader, at=0.0)[0], "diagnosis")
+    stage = session.current_stage
+    session, events = advance(session, Answer("FAI, hip OA, IFI with narrow IFS and QF edema", at=2.0))
+    closed = next(e for e in events if isinstance(e, StageClosed))
+    confusions = len({"fai", "hip-oa"} & set(stage.misconception_ids))
+    assert confusions == 2
+    assert closed.credit == 1.0
+    assert closed.score == pytest.approx(1.0 - MISCONCEPTION_PENALTY * confusions)

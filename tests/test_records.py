@@ -8,7 +8,7 @@ import pytest
 
 from test_engine import build_case
 from tutor import locations
-from tutor.engine import Answer, AskHint, Quit, Skip, advance, open_case
+from tutor.engine import HINT_PENALTY, MISCONCEPTION_PENALTY, Answer, AskHint, Quit, Skip, advance, open_case
 from tutor.grading import CaseGrader
 from tutor.records import DAY, GOOD_SCORE, Records, review_interval
 
@@ -75,9 +75,11 @@ def test_a_played_case_leaves_answers_hints_stage_results_and_a_score(records, c
     ]
     (session_row,) = rows(path, "SELECT case_id, started_at, finished_at, score, hints_used, seconds FROM sessions")
     assert session_row[:3] == ("engine-test", NOW, NOW + 50)
-    assert session_row[3] == pytest.approx((0.9 + 0.0) / 2)
+    # History: full credit less one hint and one confusion (hip OA); the skipped diagnosis: 0.
+    history_score = 1.0 - HINT_PENALTY - MISCONCEPTION_PENALTY
+    assert session_row[3] == pytest.approx((history_score + 0.0) / 2)
     assert session_row[4:] == (1, 50.0)
-    assert records.last_results() == {"engine-test": (pytest.approx(0.45), NOW + 50)}
+    assert records.last_results() == {"engine-test": (pytest.approx(history_score / 2), NOW + 50)}
 
 
 def test_an_empty_answer_is_not_recorded_as_an_attempt(records, case):

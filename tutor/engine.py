@@ -12,7 +12,11 @@ Scoring, kept simple on purpose so a learner can check it by hand:
 
 - A stage's credit is the weighted share of its expected concepts found,
   accumulated over all answers in that stage.
-- A stage's score is `max(0, credit - HINT_PENALTY * hints_used)`; the final
+- A stage's score is `max(0, credit - HINT_PENALTY * hints_used -
+  MISCONCEPTION_PENALTY * confusions)`, where confusions counts the distinct
+  misconceptions the learner committed to in that stage (naming every
+  diagnosis in the hope one is right costs something; "r/o AVN" or "TOH > AVN"
+  keeps AVN in play and costs nothing); the final
   rung of the hint ladder (the answer itself) counts as a hint too.
 - The case score is the plain mean of the stage scores over every stage of the
   case; a stage never reached (after /quit) scores 0.
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from tutor.grading import Grade
 
 HINT_PENALTY = 0.1
+MISCONCEPTION_PENALTY = 0.1
 
 # Stage outcomes (StageClosed.outcome, StageSummary.outcome).
 PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT = "passed", "exhausted", "skipped", "revealed", "quit"
@@ -153,6 +158,7 @@ class MisconceptionMet:
     contrast: Contrast | None
     again: bool = False  # met before in this stage
     at: float = 0.0
+    kept_open: bool = False  # only kept in play ("r/o AVN"): shown the contrast, not counted against
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,8 @@ class NotRecognised:
     stage_id: str = ""
     credit: float = 0.0  # the stage's accumulated credit, unchanged
     at: float = 0.0
+    gave_up: bool = False  # "I don't know": pointed to /hint, costs no attempt
+    truncated: bool = False  # a very long answer, read only in part
 
 
 @dataclass(frozen=True)
@@ -365,12 +373,13 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
         case Tick():
             return session, ()
 
-        case Answer(text=text) if not text.strip():
+        case Answer(text=text) if not text.strip() or wording.is_giving_up(text):
             return session, (
                 NotRecognised(
                     answer=text,
                     suggestion=wording.rephrase_suggestion(stage.kind),
                     counted=False,
+                    gave_up=bool(text.strip()),
                     attempt=progress.attempts,
                     attempts_allowed=stage.attempts,
                     kind=stage.kind,
@@ -397,6 +406,7 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
                         stage_id=stage.id,
                         credit=_credit(stage, progress.found),
                         at=at,
+                        truncated=bool(getattr(grade, "truncated", False)),
                     )
                 ]
                 if attempt >= stage.attempts:
@@ -410,7 +420,9 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
                 found=progress.found + tuple(c.concept_id for c in graded.newly_found),
                 attempts=attempt,
                 misconceptions=progress.misconceptions
-                + tuple(m.concept_id for m in met if m.concept_id not in progress.misconceptions),
+                + tuple(
+                    m.concept_id for m in met if m.concept_id not in progress.misconceptions and not m.kept_open
+                ),
             )
             session = _with_progress(session, progress)
             graded = replace(graded, credit=_credit(stage, progress.found))
@@ -506,7 +518,7 @@ def _close_stage(session: Session, outcome: str, at: float) -> tuple[Session, tu
     progress = session.current_progress
     assert stage is not None and progress is not None
     credit = _credit(stage, progress.found)
-    score = _stage_score(credit, progress.hints_used)
+    score = _stage_score(credit, progress.hints_used, len(progress.misconceptions))
     progress = replace(progress, outcome=outcome, score=score, closed_at=at)
     session = _with_progress(session, progress)
     missed = _missing(stage, progress.found)
@@ -569,7 +581,7 @@ def _read_grade(
     stage_concepts = set(stage.expected_ids) | set(stage.misconception_ids)
     unexpected: list[str] = []
     for m in asserted:
-        if m.concept not in stage_concepts and m.concept not in unexpected:
+        if m.concept not in stage_concepts and m.concept not in unexpected and not is_absence(case, m.concept):
             unexpected.append(m.concept)
     # Naming the diagnosis while the differential is asked for is early, not wrong.
     later_ids = {c for later in case.stages[case.stages.index(stage) + 1 :] for c in later.expected_ids}
@@ -577,6 +589,7 @@ def _read_grade(
     unexpected = [c for c in unexpected if c not in later_ids]
 
     met_ids = set(grade.misconceptions)
+    kept_open = set(getattr(grade, "considered", ()))
     met = [
         MisconceptionMet(
             concept_id=mis.concept,
@@ -585,6 +598,7 @@ def _read_grade(
             contrast=_contrast(case, stage, mis),
             again=mis.concept in progress.misconceptions,
             at=at,
+            kept_open=mis.concept in kept_open,
         )
         for mis in stage.misconceptions
         if mis.concept in met_ids
@@ -681,8 +695,16 @@ def _credit(stage: Stage, found: tuple[str, ...]) -> float:
     return sum(e.weight for e in stage.expect if e.concept in found) / total
 
 
-def _stage_score(credit: float, hints_used: int) -> float:
-    return max(0.0, credit - HINT_PENALTY * hints_used)
+def is_absence(case: Case, concept_id: str) -> bool:
+    """A concept that states an absence ("No fracture"): a normal finding, never noise to flag."""
+    from tutor.terms import is_absence_concept
+
+    concept = case.concepts.get(concept_id)
+    return concept is not None and is_absence_concept(concept)
+
+
+def _stage_score(credit: float, hints_used: int, confusions: int = 0) -> float:
+    return max(0.0, credit - HINT_PENALTY * hints_used - MISCONCEPTION_PENALTY * confusions)
 
 
 def _summary(session: Session) -> Summary:
@@ -696,7 +718,7 @@ def _summary(session: Session) -> Summary:
         missed = _missing(stage, progress.found) if progress.outcome is not None else ()
         credit = _credit(stage, progress.found)
         score = progress.score if progress.outcome is not None else (
-            _stage_score(credit, progress.hints_used) if reached else 0.0
+            _stage_score(credit, progress.hints_used, len(progress.misconceptions)) if reached else 0.0
         )
         stages.append(
             StageSummary(

@@ -93,7 +93,7 @@ _SUGGESTIONS = {
 _GENERAL_SUGGESTION = "Try a shorter answer: one idea per phrase, separated by commas."
 
 OUTCOME_NAMES = {
-    "passed": "complete",
+    "passed": "passed",
     "exhausted": "out of tries",
     "skipped": "skipped",
     "revealed": "answer shown",
@@ -126,6 +126,20 @@ def pump(kind: str | None, found_any: bool) -> str:
     """The general first hint: an open question, kind-aware, that names nothing."""
     first, later = _PUMPS.get(kind or "", _GENERAL_PUMP)
     return later if found_any else first
+
+
+# Answers that say "I don't know" rather than guess: pointed to /hint, never charged a try.
+_GIVING_UP = frozenset({
+    "idk", "i dont know", "i don't know", "dont know", "don't know", "dunno", "no idea", "not sure",
+    "im not sure", "i'm not sure", "unsure", "no clue", "pass", "hint", "help", "?", "??", "???",
+    "不知道", "不確定", "不清楚", "不會", "不懂",
+})
+
+
+def is_giving_up(text: str) -> bool:
+    """Whether an answer only says the learner does not know."""
+    words = " ".join(printable(text).casefold().replace("’", "'").strip(" .!。!~…").split())
+    return words in _GIVING_UP
 
 
 def rephrase_suggestion(kind: str | None) -> str:
@@ -304,11 +318,11 @@ def _answer_graded(event) -> str:
         else:
             lines.append("You ruled something out that deserves a second look.")
     if getattr(event, "later_labels", ()):
-        lines.append(f"{_join(event.later_labels)}: hold that thought, it comes up later in this case.")
+        # Neutral on purpose: confirming that it "comes up later" would give the diagnosis away.
+        lines.append(f"Noted: {_join(event.later_labels)}. Not scored in this question.")
     if event.unexpected_labels:
         lines.append(
-            f"I also recognised {_join(event.unexpected_labels)}, "
-            "but that is not what this question is asking for."
+            f"Noted: {_join(event.unexpected_labels)}. Not scored in this question."
         )
     if not lines and not event.misconceptions:
         lines.append("Nothing in that answer adds to what this question asks for.")
@@ -333,6 +347,13 @@ def misconception_lead(event) -> str:
     """The reply to a misconception without its contrast, for front ends that draw the contrast themselves."""
     label = _safe_line(event.label)
     contrast = event.contrast
+    if getattr(event, "kept_open", False):
+        # "r/o AVN", "TOH > AVN": the learner did not choose it, so no "You said".
+        if event.feedback:
+            return f"You kept {label} on the list. {_safe(event.feedback)}"
+        if contrast is not None:
+            return f"You kept {label} on the list. Here is how to tell the two apart:"
+        return f"You kept {label} on the list; it does not fit this case."
     if event.again:
         if event.feedback:
             return f"{label} again? {_safe(event.feedback)}"
@@ -388,6 +409,9 @@ def _nudge(event) -> str:
 
 
 def _not_recognised(event) -> str:
+    if getattr(event, "gave_up", False):
+        return ("No shame in that. /hint gives a nudge (it costs a little of this stage's score), "
+                "/skip shows the model answer. That did not use a try.")
     if not event.counted:
         return f"I didn't catch an answer there. {event.suggestion}"
     thing = _THING.get(event.kind or "", "finding")
@@ -397,6 +421,8 @@ def _not_recognised(event) -> str:
         text += " One try left."
     elif left > 1:
         text += f" {_number(left).capitalize()} tries left."
+    if getattr(event, "truncated", False):
+        text += "\n(That was a very long answer; I read only the beginning.)"
     return text
 
 
