@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import subprocess
@@ -207,6 +209,22 @@ def test_a_case_file_named_alone_uses_the_lexicon_of_its_own_dialogues_folder(tm
     case = write(folder, "cases/uses-local.yaml", CASE.replace("expect: [no-trauma]", "expect: [no-trauma, local-only]"))
     status, err, out = check(capsys, str(case))
     assert (status, err, out) == (0, [], "1 case, 1 stage, 3 examples: all good")
+
+
+def test_a_case_that_checks_clean_in_its_own_dialogues_folder_also_grades_and_plays(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "dialogues"
+    write(folder, "lexicon.yaml", "format: 1\nconcepts:\n  local-only:\n    label: Only in this lexicon\n")
+    case = write(folder, "cases/uses-local.yaml", CASE.replace("expect: [no-trauma]", "expect: [no-trauma, local-only]"))
+    assert check(capsys, str(case))[0] == 0
+    status = main(["grade", str(case), "--stage", "history", "--answer", "atraumatic, only in this lexicon"])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert json.loads(out)["matched"] == ["no-trauma", "local-only"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("atraumatic, only in this lexicon\n"))
+    status = main(["play", str(case)])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert "That completes this stage." in out and out.rstrip().endswith("Score: 100%")
 
 
 def test_a_yaml_file_that_is_not_a_case_gets_one_line_not_a_flood(tmp_path, capsys):

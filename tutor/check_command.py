@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tutor.library import CASE_SUFFIXES, dialogues_dir, shared_definitions, shown_path
+from tutor.library import CASE_SUFFIXES, dialogues_dir, dialogues_folder_of, shared_definitions, shown_path
 from tutor.loading import (
     DISCRIMINATORS_FILE,
     LEXICON_FILE,
@@ -71,18 +71,6 @@ class _Target:
     check_shared: bool = False
 
 
-def _is_dialogues_folder(folder: Path) -> bool:
-    return any((folder / name).is_file() for name in SHARED_FILES)
-
-
-def _dialogues_folder_of(case_file: Path) -> Path | None:
-    """The dialogues folder a case file belongs to: its own folder or the one above (`cases/`)."""
-    for folder in (case_file.parent, case_file.parent.parent):
-        if _is_dialogues_folder(folder):
-            return folder
-    return None
-
-
 def _yaml_files(folder: Path) -> list[Path]:
     """YAML files under a folder, leaving out hidden folders such as .git or .venv."""
     return sorted(
@@ -118,7 +106,7 @@ def _targets(paths: list[str]) -> list[_Target]:
             target_for(path.parent).check_shared = True
         else:
             # Missing or unreadable files are reported by the loader like any other problem.
-            target_for(_dialogues_folder_of(path) or shipped).cases.append(path)
+            target_for(dialogues_folder_of(path) or shipped).cases.append(path)
     return list(targets.values())
 
 

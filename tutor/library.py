@@ -173,8 +173,21 @@ def resolve_case_path(ref: str) -> Path:
     )
 
 
+def dialogues_folder_of(case_file: Path) -> Path | None:
+    """The dialogues folder a case file belongs to: its own folder or the one above (`cases/`),
+    whichever holds a lexicon or discriminators file."""
+    for folder in (case_file.parent, case_file.parent.parent):
+        if any((folder / name).is_file() for name in (LEXICON_FILE, DISCRIMINATORS_FILE)):
+            return folder
+    return None
+
+
 def load_case(ref: str) -> Case:
-    """A case by id (shipped library) or by path, merged with the shared lexicon."""
+    """A case by id (shipped library) or by path, merged with the shared lexicon.
+
+    A file in a dialogues folder of its own (a draft library) uses that folder's
+    shared files, as `tutor check` does, so a case the checker passes also plays.
+    """
     path = resolve_case_path(ref)
-    shared = shared_definitions()
+    shared = shared_definitions(dialogues_folder_of(path))
     return _cached_case(path, shared)
