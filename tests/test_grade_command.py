@@ -147,3 +147,11 @@ def test_json_stays_valid_when_stdout_cannot_encode_the_answer(tmp_path):
     result = json.loads(run.stdout.decode("cp1252"))
     assert result["answer"] == answer
     assert "no-trauma" in result["matched"]
+
+
+def test_a_batch_file_that_cannot_be_read_is_reported_at_its_first_line(tmp_path):
+    missing = tmp_path / "no-such-answers.jsonl"
+    run = tutor("grade", "ifi-classic", "--batch", str(missing))
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"{missing}:1: cannot read the batch file")  # file:line, lines count from 1
+    assert "Traceback" not in run.stderr

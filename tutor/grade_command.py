@@ -49,7 +49,7 @@ def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
         lines = text.removeprefix("\ufeff").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        return [], [f"{path}:0: cannot read the batch file: {reason}"]
+        return [], [f"{path}:1: cannot read the batch file: {reason}"]
     requests: list[_Request] = []
     problems: list[str] = []
     for number, line in enumerate(lines, start=1):
