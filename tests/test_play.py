@@ -400,6 +400,39 @@ def test_the_line_repl_takes_bytes_that_are_not_utf8_as_an_answer(tmp_path, monk
         assert case.id in records.last_results()  # the answer and the finish were recorded
 
 
+def test_the_line_repl_in_a_narrow_terminal_keeps_the_contrast_in_two_columns(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "60")  # what the terminal reports
+    case = load("ifi-classic")
+    stage = next(s for s in case.stages if any(m.discriminator for m in s.misconceptions))
+    wrong = next(m for m in stage.misconceptions if m.discriminator and not m.feedback)
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        for _ in range(case.stages.index(stage)):
+            keys.send_text("/skip\r")
+        keys.send_text(case.label(wrong.concept) + "\r")
+        keys.send_bytes(b"\x04")
+        assert repl.run(case, input=keys, output=PlainTextOutput(screen)) == 0
+    lines = screen.getvalue().replace("\r", "").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  You said"))
+    end = lines.index("", start)
+    contrast = lines[start:end]
+    assert len(contrast) > 4
+    assert all(len(line) <= 59 for line in contrast), contrast
+    # Each row's text hangs in its own column, never back under the keys.
+    text_column = contrast[0].index(case.label(wrong.concept))
+    for line in contrast:
+        key = line[:text_column].strip()
+        assert key in ("", "You said", "Compare with", "Why confused", "Tell apart", "Trap"), line
+
+
 def test_a_scripted_drill_reports_its_limit_and_ends_on_time():
     import subprocess
     import sys

@@ -188,11 +188,14 @@ def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
     long lines are folded. With width=None the author's Markdown is left as
     written, for a front end that renders Markdown itself.
     """
-    renderer = _RENDERERS.get(type(event).__name__)
+    name = type(event).__name__
+    renderer = _RENDERERS.get(name)
     if renderer is None:
         return ""
     if width:
         event = _for_terminal(event)
+    if name in _LAID_OUT:
+        return wrap(renderer(event, width), width)
     return wrap(renderer(event), width)
 
 
@@ -367,10 +370,10 @@ def misconception_lead(event) -> str:
     return f"{label}? That does not fit this case."
 
 
-def _misconception_met(event) -> str:
+def _misconception_met(event, width: int | None = DEFAULT_WIDTH) -> str:
     lead = misconception_lead(event)
     if event.contrast is not None and not event.again:
-        return lead + "\n\n" + render_contrast(event.contrast)
+        return lead + "\n\n" + render_contrast(event.contrast, width)
     return lead
 
 
@@ -387,7 +390,8 @@ def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> st
     if contrast.trap:
         rows.append(("Trap", [_safe_line(contrast.trap)]))
     key_width = max(len(key) for key, _ in rows) + 3
-    text_width = max(30, (width or 10_000) - key_width - 2)
+    # Down to the line REPL's narrowest (40 columns), rows fit the width, so `wrap` leaves them whole.
+    text_width = max(20, (width or 10_000) - key_width - 2)
     out: list[str] = []
     for key, items in rows:
         first = True
@@ -459,7 +463,10 @@ def _case_finished(event) -> str:
     return render_summary(event.summary, width=None)
 
 
-_RENDERERS: dict[str, Callable[[object], str]] = {
+# Renderers that lay out columns for the width they are given, rather than leave folding to `wrap`.
+_LAID_OUT = {"MisconceptionMet"}
+
+_RENDERERS: dict[str, Callable[..., str]] = {
     "CaseOpened": _case_opened,
     "StageOpened": _stage_opened,
     "AnswerGraded": _answer_graded,
