@@ -433,6 +433,31 @@ def test_the_line_repl_in_a_narrow_terminal_keeps_the_contrast_in_two_columns(tm
         assert key in ("", "You said", "Compare with", "Why confused", "Tell apart", "Trap"), line
 
 
+def test_the_line_repl_in_a_narrow_terminal_keeps_each_table_value_with_its_column(tmp_path, monkeypatch):
+    # ifi-classic shows its measurements as a table: | | right | left |, one row per space measured.
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "70")  # narrower than the table
+    case = load("ifi-classic")
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text("/skip\r")  # on to the images
+        keys.send_bytes(b"\x04")
+        assert repl.run(case, input=keys, output=PlainTextOutput(screen)) == 0
+    lines = screen.getvalue().replace("\r", "").splitlines()
+    assert all(len(line) <= 69 for line in lines if " mm" in line)
+    text = " ".join(" ".join(lines).split())
+    # Which side a value belongs to stays readable: right 11 mm, left 22 mm.
+    assert "right 11 mm" in text and "left 22 mm" in text
+    assert "right 5 mm" in text and "left 13 mm" in text
+
+
 def test_a_scripted_drill_reports_its_limit_and_ends_on_time():
     import subprocess
     import sys

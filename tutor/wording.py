@@ -193,7 +193,7 @@ def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
     if renderer is None:
         return ""
     if width:
-        event = _for_terminal(event)
+        event = _for_terminal(event, width)
     if name in _LAID_OUT:
         return wrap(renderer(event, width), width)
     return wrap(renderer(event), width)
@@ -213,18 +213,18 @@ def echo(answer: str) -> str:
 _AUTHOR_FIELDS = ("intro", "present", "ask", "explain", "feedback", "text")
 
 
-def _for_terminal(event):
+def _for_terminal(event, width: int | None = None):
     if not dataclasses.is_dataclass(event):
         return event
     changes = {
-        name: plain_markdown(value)
+        name: plain_markdown(value, width)
         for name in _AUTHOR_FIELDS
         if isinstance(value := getattr(event, name, None), str)
     }
     credits = getattr(event, "newly_found", None)
     if credits:
         changes["newly_found"] = tuple(
-            dataclasses.replace(c, feedback=plain_markdown(c.feedback)) if c.feedback else c for c in credits
+            dataclasses.replace(c, feedback=plain_markdown(c.feedback, width)) if c.feedback else c for c in credits
         )
     return dataclasses.replace(event, **changes) if changes else event
 
@@ -234,25 +234,28 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
-def plain_markdown(text: str) -> str:
+def plain_markdown(text: str, width: int | None = None) -> str:
     """An author's Markdown as plain text for a terminal.
 
     Lines an author broke inside a paragraph or a list item are joined (`wrap`
-    folds them again at the terminal's width), tables become aligned columns,
-    and bold markers are dropped. Headings and list markers stay.
+    folds them again at the terminal's width), tables become aligned columns
+    (one item per row when they are wider than `width`), and bold markers are
+    dropped. Headings and list markers stay.
     """
     out: list[str] = []
     current: str | None = None
     table: list[list[str]] = []
+    has_header = False  # the table's first row stands above a |---| rule
 
     def flush() -> None:
-        nonlocal current
+        nonlocal current, has_header
         if current is not None:
             out.append(current)
             current = None
         if table:
-            out.extend(_aligned(table))
+            out.extend(_aligned(table, width, has_header))
             table.clear()
+            has_header = False
 
     for line in text.split("\n"):
         stripped = line.strip()
@@ -262,6 +265,8 @@ def plain_markdown(text: str) -> str:
                 current = None
             if not _TABLE_RULE.match(stripped):
                 table.append([cell.strip() for cell in stripped.strip("|").split("|")])
+            elif len(table) == 1:
+                has_header = True
         elif not stripped:
             flush()
             if out and out[-1] != "":
@@ -280,12 +285,20 @@ def plain_markdown(text: str) -> str:
     return _EMPHASIS.sub(r"\2", "\n".join(out))
 
 
-def _aligned(rows: list[list[str]]) -> list[str]:
+def _aligned(rows: list[list[str]], width: int | None = None, has_header: bool = False) -> list[str]:
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(columns)]
-    # Wide tables keep their rows whole: a terminal folds them less badly than textwrap would.
-    return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
+    if not width or sum(widths) + 2 * (columns - 1) <= width:
+        return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
+    # Too wide for the terminal: folded columns would lose which value sits under which
+    # heading (right or left), so each row becomes an item that names its headings.
+    header, body = (rows[0], rows[1:]) if has_header else ([""] * columns, rows)
+    items = []
+    for row in body:
+        values = "; ".join(" ".join(p for p in (header[i], row[i]) if p) for i in range(1, columns) if row[i])
+        items.append("- " + ": ".join(p for p in (row[0], values) if p))
+    return items
 
 
 def _case_opened(event) -> str:
