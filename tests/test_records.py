@@ -110,7 +110,7 @@ def test_review_intervals_grow_with_each_good_finish_in_a_row():
 
 
 def test_a_weak_finish_is_due_again_after_a_day(records, case):
-    play_and_save(records, case, [Quit(at=NOW + 1)])
+    play_and_save(records, case, [Skip(at=NOW + 1), Quit(at=NOW + 1)])
     assert records.last_results()["engine-test"][0] < GOOD_SCORE
     assert records.due_for_review(NOW + 1 + DAY - 60) == set()
     assert records.due_for_review(NOW + 1 + DAY) == {"engine-test"}
@@ -189,3 +189,18 @@ def test_a_data_dir_that_cannot_be_created_turns_records_off(tmp_path, monkeypat
     warnings = []
     records = Records.open(warn=warnings.append)
     assert not records.enabled and len(warnings) == 1
+
+
+def test_opening_a_case_and_leaving_at_once_is_no_result(records, case):
+    play_and_save(records, case, [Answer("hip OA", at=NOW + 5), Quit(at=NOW + 6)])
+    assert rows(records.path, "SELECT answer FROM attempts") == [("hip OA",)]  # kept all the same
+    assert records.last_results() == {}
+    assert records.due_for_review(NOW + 400 * DAY) == set()
+
+
+def test_two_plays_started_in_the_same_instant_stay_two_sessions(records, case):
+    play_and_save(records, case, [Answer("atraumatic, worse with long strides, IFI", at=NOW + 1),
+                                  Answer("IFI", at=NOW + 2)], at=NOW)
+    play_and_save(records, case, [Quit(at=NOW + 3)], at=NOW)
+    assert rows(records.path, "SELECT COUNT(*) FROM sessions") == [(2,)]
+    assert records.last_results()["engine-test"][0] == pytest.approx(1.0)

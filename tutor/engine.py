@@ -298,6 +298,9 @@ class Session:
     ended_at: float | None = None
     last_at: float = 0.0
     deadline: float | None = None  # in a drill: when time runs out
+    # Which play this is, carried through every step: two plays of one case may start in
+    # the same instant (a quick retry), and records must not merge them.
+    token: object = field(default_factory=object, compare=False, repr=False)
 
     @property
     def time_limit(self) -> float | None:

@@ -16,7 +16,9 @@ by hand. For each case, look at its finished sessions, newest last:
 - the review interval is 1 day with no streak, then 7, 14, 28 ... days
   (doubling per finish in the streak, at most 60 days);
 - the case is due once its interval has passed since its last finish.
-A case never finished is not "due": it has not been learned yet.
+A case never finished is not "due": it has not been learned yet. A session
+stopped before any stage was worked through (every stage quit or unreached)
+is kept, but it is no finish: opening a case and leaving is not a 0% result.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ class Records:
             self._give_up(error)
 
     def _session_row(self, session) -> int:
-        key = (session.case.id, session.started_at)
+        key = getattr(session, "token", None) or (session.case.id, session.started_at)
         row = self._session_rows.get(key)
         if row is None:
             cursor = self._db.execute(
@@ -258,7 +260,9 @@ class Records:
         try:
             return self._db.execute(
                 "SELECT case_id, COALESCE(score, 0), finished_at FROM sessions"
-                " WHERE finished_at IS NOT NULL ORDER BY finished_at, id"
+                " WHERE finished_at IS NOT NULL AND EXISTS (SELECT 1 FROM stage_results r"
+                " WHERE r.session_id = sessions.id AND r.outcome != 'quit')"
+                " ORDER BY finished_at, id"
             ).fetchall()
         except sqlite3.Error as error:
             self._give_up(error)

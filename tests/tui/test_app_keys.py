@@ -128,3 +128,18 @@ def test_every_screen_fits_80_by_24():
             assert "r Retry case" in shown_text(app) and "h Home" in shown_text(app)
 
     run(scenario)
+
+
+def test_a_pasted_paragraph_is_one_answer():
+    from textual import events
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 40)) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            screen.input.post_message(events.Paste("Long stride pain.\n\nNo trauma.\n  Worse walking fast.\n"))
+            await wait_until(pilot, lambda: screen.input.value, "the pasted text")
+            assert screen.input.value == "Long stride pain. No trauma. Worse walking fast."
+
+    run(scenario)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
 
@@ -20,6 +21,18 @@ class AnswerInput(Input):
         self.history = history if history is not None else []
         self._position: int | None = None  # index into history while browsing it
         self._draft = ""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A pasted paragraph is one answer: Input would keep only its first line.
+        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        if text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        event.prevent_default()  # Input's own handler would paste the first line again
+        event.stop()
 
     def remember(self, text: str) -> None:
         if text.strip() and (not self.history or self.history[-1] != text):

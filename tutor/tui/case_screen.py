@@ -69,8 +69,8 @@ class CaseScreen(Screen):
             return
         self.query_one("#stepper", StageStepper).set_stages((s.id, s.kind) for s in self.case.stages)
         self.query_one("#found", FoundSoFar).reset()
-        await self.show(self.play.opening)
-        await self.transcript.add([Note(wording.START_NOTE)])
+        # One batch, so the case opens at the top of its vignette rather than at the note.
+        await self.show(self.play.opening, notes=[Note(wording.START_NOTE)])
         if self.time_limit:
             self.show_clock()
             self.set_interval(1.0, self.tick)
@@ -102,12 +102,13 @@ class CaseScreen(Screen):
 
     # --- Drawing events ---
 
-    async def show(self, events, answer: str | None = None) -> None:
+    async def show(self, events, answer: str | None = None, notes=()) -> None:
         stepper = self.query_one("#stepper", StageStepper)
         found = self.query_one("#found", FoundSoFar)
         turn = learner_turn(answer, events) if answer is not None else None
         widgets = [turn] if turn is not None else []
         widgets += widgets_for(events)
+        widgets += list(notes)
         for event in events:
             name = type(event).__name__
             if name == "StageOpened":

@@ -173,13 +173,13 @@ class HomeScreen(Screen):
         self.shown = [row for row in self.rows if matches(row, query, self.chosen_tags)]
         table = self.query_one("#library", DataTable)
         keep = self.highlighted_key()
-        self._set_columns(table)
+        with_tags = self._set_columns(table)
         now = self.app.now()
         for row in self.shown:
             e = row.entry
             cells = [
                 cell(e.title, 120),
-                cell(", ".join(e.tags), 120, style="italic"),
+                *([cell(", ".join(e.tags), 120, style="italic")] if with_tags else []),
                 Text(difficulty_marks(e.difficulty)),
             ]
             if self.has_records:
@@ -198,8 +198,11 @@ class HomeScreen(Screen):
         self.show_detail()
         self.show_status()
 
-    def _set_columns(self, table: DataTable) -> None:
-        """Columns sized to the screen: the fixed ones first, the title and tags share the rest."""
+    def _set_columns(self, table: DataTable) -> bool:
+        """Columns sized to the screen: the fixed ones first, the title and tags share the rest.
+
+        On a narrow screen the tags column goes (they are shown under the table for the
+        highlighted case) so the titles can be read. Returns whether it is there."""
         table.clear(columns=True)
         fixed = [("Level", 5)]
         if self.has_records:
@@ -208,11 +211,14 @@ class HomeScreen(Screen):
         width = (table.size.width or self.app.size.width) - 2  # the vertical scrollbar
         padding = 2 * table.cell_padding * (2 + len(fixed))
         rest = max(24, width - padding - sum(w for _, w in fixed))
-        title = max(16, rest * 7 // 10)  # the title says most; the tags are repeated below the table
+        with_tags = rest >= 72
+        title = max(16, rest * 7 // 10) if with_tags else rest
         table.add_column("Case", width=title, key="title")
-        table.add_column("Tags", width=max(8, rest - title), key="tags")
+        if with_tags:
+            table.add_column("Tags", width=max(8, rest - title - 2 * table.cell_padding), key="tags")
         for label, w in fixed:
             table.add_column(label, width=w, key=label.lower())
+        return with_tags
 
     def on_resize(self) -> None:
         if self.rows:

@@ -31,7 +31,7 @@ def score_line(summary) -> Content:
 
 def concept_list(title: str, labels, mark: str, mark_style: str) -> Table:
     """A titled list, one concept a line; a long label wraps under itself, not under the mark."""
-    grid = Table.grid(padding=(0, 1))
+    grid = Table.grid(padding=(0, 1), expand=True)  # the title spans the column, never wraps
     grid.title = f"{title} ({len(labels)})"
     grid.title_justify = "left"
     grid.title_style = "bold"
