@@ -155,3 +155,13 @@ def test_a_batch_file_that_cannot_be_read_is_reported_at_its_first_line(tmp_path
     assert run.returncode == 2
     assert run.stderr.startswith(f"{missing}:1: cannot read the batch file")  # file:line, lines count from 1
     assert "Traceback" not in run.stderr
+
+
+def test_words_that_earn_an_expected_concept_are_not_also_a_wrong_answer():
+    run = tutor("grade", "apophyseal-avulsion-ifs", "--stage", "management", "--answer",
+                "physio; surgical excision of the fragment if conservative fails")
+    result = json.loads(run.stdout)
+    assert "surgery-if-refractory" in result["matched"]
+    assert result["misconceptions"] == []
+    run = tutor("grade", "apophyseal-avulsion-ifs", "--stage", "management", "--answer", "surgical excision now")
+    assert json.loads(run.stdout)["misconceptions"] == ["surgical-intervention"]

@@ -105,7 +105,9 @@ class CaseGrader:
             stage_id=stage.id,
             answer=answer,
             matched=matched,
-            misconceptions=tuple(c for c in stage.misconception_ids if c in asserted),
+            misconceptions=tuple(
+                c for c in stage.misconception_ids if c in asserted and not _spoken_for(c, mentions, set(matched))
+            ),
             negated=tuple(c for c in stage_concepts if c in denied),
             missing=tuple(c for c in expected if c not in asserted),
             credit=round(got / total, 4) if total > 0 else 0.0,
@@ -113,3 +115,14 @@ class CaseGrader:
             truncated=analysis.truncated,
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
         )
+
+
+def _spoken_for(concept_id: str, mentions: tuple[Mention, ...], matched: set[str]) -> bool:
+    """Whether every mention of a wrong answer shares its words with an expected concept found.
+
+    "surgical excision if conservative care fails" earns the expected "surgery only if
+    refractory"; the words "surgical excision" in it are not also a vote for surgery.
+    """
+    earned = [m.covered for m in mentions if m.concept in matched and not m.negated]
+    own = [m.covered for m in mentions if m.concept == concept_id and not m.negated]
+    return bool(own) and all(any(c & e for e in earned) for c in own)
