@@ -247,3 +247,9 @@ def test_for_a_terminal_the_authors_markdown_becomes_plain_text():
     ]
     # A front end that renders Markdown gets the author's text untouched.
     assert present in wording.render_event(event, width=None)
+
+
+def test_chinese_wraps_at_the_edge_of_the_terminal_not_past_it():
+    text = wording.wrap("Credited: avulsion (you wrote “近端膕旁肌撕脫近端膕旁肌撕脫”). Correct, a cannot-miss cause.", 30)
+    assert all(wording.cells(line) <= 30 for line in text.splitlines())
+    assert "cannot-miss" in text  # English words are not split

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import textwrap
+import unicodedata
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from tutor.text_safety import one_line, printable
@@ -548,23 +549,45 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def cells(text: str) -> int:
+    """Terminal columns a text takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def wrap(text: str, width: int | None) -> str:
-    """Hard-wrap long lines for a terminal, keeping bullets and indentation hanging."""
+    """Hard-wrap long lines for a terminal, keeping bullets and indentation hanging.
+
+    Widths are counted in terminal cells, so a line of Chinese wraps where it
+    reaches the edge, between characters, rather than spilling over it.
+    """
     if not width:
         return text
     out: list[str] = []
     for line in text.split("\n"):
-        if len(line) <= width or line.lstrip().startswith("#"):
+        if cells(line) <= width or line.lstrip().startswith("#"):
             out.append(line)
             continue
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         hang = indent + (2 if stripped[:2] in ("- ", "* ", "• ") else 0)
-        out += textwrap.wrap(
-            line, width, subsequent_indent=" " * hang, drop_whitespace=True,
-            break_long_words=False, break_on_hyphens=False,
-        ) or [""]
+        out += _wrap_cells(line, width, " " * hang)
     return "\n".join(out)
+
+
+def _wrap_cells(line: str, width: int, hang: str) -> list[str]:
+    # Pieces to break between: words with their following space, and single wide characters.
+    pieces = re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+", line)
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and cells((current + piece).rstrip()) > width:
+            lines.append(current.rstrip())
+            current = hang + piece.lstrip()
+        else:
+            current += piece
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines or [""]
 
 
 def _safe(text: str | None) -> str:
