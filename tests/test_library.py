@@ -187,3 +187,14 @@ def test_every_shipped_case_loads_by_its_id():
         assert entry.problems == (), [str(p) for p in entry.problems]
         case = load_case(entry.id)
         assert (case.id, case.title) == (entry.id, entry.title)
+
+
+def test_the_start_of_an_id_is_enough_for_a_suggestion():
+    import pytest
+
+    from tutor.library import load_case
+    from tutor.problems import CaseError
+
+    with pytest.raises(CaseError) as caught:
+        load_case("ifi")
+    assert "did you mean `ifi-classic`?" in str(caught.value.problems[0])

@@ -168,8 +168,14 @@ def resolve_case_path(ref: str) -> Path:
     if Path(ref).is_file():
         return Path(ref)
     known = ", ".join(sorted(ids)) or f"none (no case files in {shown_path(folder / CASES_FOLDER)})"
+    hint = suggestion(ref, ids)
+    if not hint:
+        # "ifi" for "ifi-classic": the start of an id is what people remember.
+        starting = sorted(i for i in ids if i.startswith(ref.casefold()) or ref.casefold() in i.split("-"))
+        if len(starting) == 1:
+            hint = f"; did you mean `{starting[0]}`?"
     raise CaseError.single(
-        ref, 1, f"no case with id `{ref}` and no such file{suggestion(ref, ids)}; known cases: {known}"
+        ref, 1, f"no case with id `{ref}` and no such file{hint}; known cases: {known}"
     )
 
 
