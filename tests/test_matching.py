@@ -285,3 +285,10 @@ def test_ranking_and_ruling_out_keep_a_diagnosis_in_play_without_choosing_it(ind
 )
 def test_everyday_ways_of_saying_no(index, answer, expected):
     assert said(index, answer) == expected
+
+
+def test_an_adjective_of_one_structure_is_not_hung_on_the_next():
+    index = ConceptIndex([Concept("pir", "Piriformis hypertrophy", ("enlarged piriformis",)),
+                          Concept("sn", "Sciatic nerve edema", ("sciatic nerve hyperintensity",))])
+    assert said(index, "R sciatic nerve hyperintense and enlarged distal to piriformis") == {"sn": "+"}
+    assert said(index, "enlarged R piriformis") == {"pir": "+"}

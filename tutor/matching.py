@@ -44,6 +44,9 @@ _OPPOSITE_PREFIXES = (
     ("sub", "supra"), ("pre", "post"), ("ante", "retro"), ("endo", "exo"), ("add", "abd"),
     ("hetero", "homo"), ("mono", "poly"), ("uni", "bi"), ("in", "ex"),
 )
+# Words that start a new phrase: in "nerve enlarged distal to the piriformis", "enlarged"
+# is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
+_PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
 # Endings that name different processes: tendinitis is not tendinosis.
 _OPPOSITE_SUFFIXES = (("itis", "osis"), ("ectomy", "otomy"), ("osis", "oma"), ("itis", "oma"),
                       ("trophy", "plasia"), ("penia", "sis"))
@@ -281,7 +284,7 @@ class ConceptIndex:
             if i in covered:
                 continue
             norm = tokens[i].norm
-            if norm == CONSIDER_MARK or (norm in NEG_BEFORE and inner_cue is not None):
+            if norm == CONSIDER_MARK or (norm in NEG_BEFORE and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
             if norm in NEG_BEFORE:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema

@@ -157,6 +157,10 @@ def _stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if word.endswith("ity") and len(word) > 8:
+        return word[:-3]  # "hyperintensity" meets "hyperintense" at "hyperintens"
+    if word.endswith("se") and len(word) > 7:
+        return word[:-1]
     if word.endswith("ing") and len(word) > 6:
         word = word[:-3]
     elif word.endswith("ed") and len(word) > 5:
