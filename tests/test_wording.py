@@ -253,3 +253,11 @@ def test_chinese_wraps_at_the_edge_of_the_terminal_not_past_it():
     text = wording.wrap("Credited: avulsion (you wrote “近端膕旁肌撕脫近端膕旁肌撕脫”). Correct, a cannot-miss cause.", 30)
     assert all(wording.cells(line) <= 30 for line in text.splitlines())
     assert "cannot-miss" in text  # English words are not split
+
+
+def test_a_table_that_opens_the_presentation_keeps_its_headings_over_their_columns():
+    present = "| | right | left |\n| --- | --- | --- |\n| ischiofemoral space | 11 mm | 22 mm |"
+    event = StageOpened(0, 1, "findings", "findings", present, "Findings?")
+    heading, row = wording.render_event(event, width=80).splitlines()[2:4]
+    assert heading.index("right") == row.index("11 mm")
+    assert heading.index("left") == row.index("22 mm")

@@ -590,8 +590,12 @@ def _wrap_cells(line: str, width: int, hang: str) -> list[str]:
     return lines or [""]
 
 
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+
+
 def _safe(text: str | None) -> str:
-    return printable(text or "").strip()
+    # Blank lines go, but not the first line's indentation: a table's heading row starts with it.
+    return _LEADING_BLANK_LINES.sub("", printable(text or "")).rstrip()
 
 
 def _safe_line(text: str | None) -> str:
