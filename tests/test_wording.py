@@ -261,3 +261,15 @@ def test_a_table_that_opens_the_presentation_keeps_its_headings_over_their_colum
     heading, row = wording.render_event(event, width=80).splitlines()[2:4]
     assert heading.index("right") == row.index("11 mm")
     assert heading.index("left") == row.index("22 mm")
+
+
+def test_a_table_with_chinese_cells_lines_up_in_terminal_cells():
+    present = "| | 右 | 左 |\n| --- | --- | --- |\n| 坐骨股骨間隙 | 11 mm | 22 mm |\n| quadratus femoris space | 5 mm | 13 mm |"
+    event = StageOpened(0, 1, "findings", "findings", present, "Findings?")
+    rows = wording.render_event(event, width=80).splitlines()[2:5]
+    # Each column starts in the same terminal cell on every row.
+    starts = [
+        {wording.cells(row[: row.index(value)]) for row, value in zip(rows, values)}
+        for values in (("右", "11 mm", "5 mm"), ("左", "22 mm", "13 mm"))
+    ]
+    assert starts == [{25}, {32}], rows

@@ -289,9 +289,11 @@ def plain_markdown(text: str, width: int | None = None) -> str:
 def _aligned(rows: list[list[str]], width: int | None = None, has_header: bool = False) -> list[str]:
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(columns)]
+    # Measured in terminal cells: a Chinese character takes two.
+    widths = [max(cells(r[i]) for r in rows) for i in range(columns)]
     if not width or sum(widths) + 2 * (columns - 1) <= width:
-        return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
+        return ["  ".join(cell + " " * (widths[i] - cells(cell)) for i, cell in enumerate(r)).rstrip()
+                for r in rows]
     # Too wide for the terminal: folded columns would lose which value sits under which
     # heading (right or left), so each row becomes an item that names its headings.
     header, body = (rows[0], rows[1:]) if has_header else ([""] * columns, rows)
