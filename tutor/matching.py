@@ -78,9 +78,6 @@ class Analysis:
     def asserted(self) -> set[str]:
         return {m.concept for m in self.mentions if not m.negated}
 
-    def denied_only(self) -> set[str]:
-        return {m.concept for m in self.mentions if m.negated} - self.asserted()
-
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
@@ -303,8 +300,10 @@ class ConceptIndex:
     # -- answers -----------------------------------------------------------
 
     def find(self, text: str) -> Analysis:
-        prepared = prepare(text)
-        truncated = len(prepared) > MAX_ANSWER_CHARS
+        # Cleaning a pasted novel whole would be the slow part; what is read is cut anyway.
+        raw_limit = 4 * MAX_ANSWER_CHARS
+        prepared = prepare(text[:raw_limit])
+        truncated = len(prepared) > MAX_ANSWER_CHARS or len(text) > raw_limit
         if truncated:
             prepared = prepared[:MAX_ANSWER_CHARS]
         tokens = tokenize(prepared)

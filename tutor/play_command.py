@@ -40,7 +40,7 @@ COMMANDS = {
 
 def clean_answer(line: str) -> str:
     """An answer as the engine sees it: no control characters or escapes, not absurdly long."""
-    return printable(line)[:ANSWER_LIMIT].strip()
+    return printable(line[: 2 * ANSWER_LIMIT])[:ANSWER_LIMIT].strip()
 
 
 def command_of(line: str) -> str | None:
