@@ -471,3 +471,21 @@ def test_a_scripted_drill_reports_its_limit_and_ends_on_time():
     assert run.returncode == 0, run.stderr
     assert "Drill: you have 10 min 00 s for the whole case." in run.stdout
     assert "of 10 min 00 s (drill)." in run.stdout
+
+
+def test_a_repl_drill_rings_the_bell_while_the_learner_is_still_typing(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text("no trauma")  # typed, but Enter never comes
+        assert repl.run(load(first_case()), input=keys, output=PlainTextOutput(screen), time_limit=1) == 0
+    text = screen.getvalue()
+    assert "Time is up" in text
+    assert text.rstrip().splitlines()[-1].startswith("Score: ")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.shortcuts import print_formatted_text
@@ -75,6 +76,25 @@ def _prompt(play: Play) -> str:
     return f"{(stage.kind or 'answer') if stage else 'answer'}> "
 
 
+class _TimeUp(Exception):
+    """A drill's time ran out while the learner was typing."""
+
+
+def _ring_at_deadline(play: Play) -> None:
+    # Called inside the running prompt: end it when the drill's time is up, so the
+    # bell rings on time rather than at the next Enter.
+    remaining = play.remaining()
+    if remaining is None:
+        return
+    app = get_app()
+
+    def ring() -> None:
+        if app.is_running and not app.future.done():
+            app.exit(exception=_TimeUp())
+
+    app.loop.call_later(remaining + 0.05, ring)
+
+
 def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None) -> int:
     from tutor.records import Records
 
@@ -95,9 +115,12 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
         _show(wording.START_NOTE, output)
         while not play.finished:
             try:
-                line = prompt.prompt(_prompt(play))
+                line = prompt.prompt(_prompt(play), pre_run=lambda: _ring_at_deadline(play))
             except (KeyboardInterrupt, EOFError):
                 _show(wording.render_events(play.quit(), _width()), output)
+                break
+            except _TimeUp:
+                _show(wording.render_events(play.tick(), _width()), output)
                 break
             events, message = play.line(line)
             _show(message if message is not None else wording.render_events(events, _width()), output)
