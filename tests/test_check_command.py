@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 import textwrap
+
+import pytest
 from pathlib import Path
 
 from tutor.cli import main
@@ -236,3 +238,21 @@ def test_a_yaml_file_that_is_not_a_case_gets_one_line_not_a_flood(tmp_path, caps
         "source, stages, ...); its keys are 'theme', 'width'"
     ]
     assert status == 2
+
+
+def test_text_cut_short_by_a_hash_is_reported(tmp_path):
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[2] / "shared" / "examples" / "format-example.yaml"
+    if not example.exists():
+        pytest.skip("../shared/examples is not beside the repo")
+    text = example.read_text(encoding="utf-8").replace(
+        "explain: The model answer, shown when the stage ends.", "explain: The pain is grade #2 worse at night."
+    )
+    case = tmp_path / "hash.yaml"
+    case.write_text(text, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "tutor", "check", str(case)], capture_output=True, text=True)
+    assert run.returncode == 2
+    line = next(n for n, l in enumerate(text.splitlines(), start=1) if "grade #2" in l)
+    assert f"{case}:{line}: the text 'The pain is grade' stops before '#2 worse at night.'" in run.stderr

@@ -12,6 +12,7 @@ stdout. Exit status 0 when everything is clean, 2 otherwise.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +160,46 @@ def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> N
         ))
     report.problems.extend(_example_problems(case, shown, report))
     report.problems.extend(_term_collisions(case.concepts.values(), report, involving=shown))
+    report.problems.extend(_text_cut_by_hash(path, shown))
+
+
+_CUT_BY_HASH = re.compile(r"\s#\S")
+
+
+def _text_cut_by_hash(path: Path, shown: str) -> list[Problem]:
+    """Unquoted text followed by " #2"-style words: YAML took the rest of the line as a comment.
+
+    A comment meant as one reads "  # words"; "grade #2 worse" is text the author lost.
+    """
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from tutor.safe_yaml import compose_tree
+
+    try:
+        data = path.read_bytes()
+        root = compose_tree(data, shown)
+    except (OSError, CaseError):
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    problems: list[Problem] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            stack += [value for _, value in node.value]
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+        elif isinstance(node, ScalarNode) and not node.style and " " in node.value:
+            line = node.end_mark.line
+            if node.start_mark.line == line and line < len(lines):
+                rest = lines[line][node.end_mark.column:]
+                if _CUT_BY_HASH.match(rest):
+                    problems.append(Problem(
+                        shown, line + 1,
+                        f"the text {_quote(node.value)} stops before '{rest.strip()[:20].strip()}': YAML reads"
+                        " ' #' as the start of a comment; put the whole text in quotes to keep it",
+                    ))
+    return problems
 
 
 def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Problem]:
