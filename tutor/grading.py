@@ -7,7 +7,7 @@ adds answers up across attempts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tutor.matching import Analysis, ConceptIndex, Mention
 from tutor.model import Case, Stage
@@ -27,6 +27,8 @@ class Grade:
     # Of matched and misconceptions, those only kept in play ("r/o AVN", "TOH > AVN"):
     # a differential lists them, but a learner who rules one out has not chosen it.
     considered: tuple[str, ...] = ()
+    # Of matched, the `either_way` concepts this answer reported as absent ("no effusion").
+    reported_absent: tuple[str, ...] = ()
 
     def evidence(self, concept_id: str) -> Mention | None:
         """The best asserted mention of a concept, if any."""
@@ -68,6 +70,8 @@ class Grade:
                 - set(self.matched) - set(self.misconceptions) - set(self.negated)
             ),
         }
+        if self.reported_absent:
+            data["reported_absent"] = list(self.reported_absent)
         if self.truncated:
             data["truncated"] = True
         return data
@@ -94,6 +98,15 @@ class CaseGrader:
         mentions = analysis.mentions + tuple(
             m for m, outer in analysis.shadowed if m.concept in in_stage and outer not in in_stage
         )
+        # A concept to comment on is reported by stating it absent as much as present.
+        either_way = set(stage.either_way_ids)
+        reported_absent = tuple(c for c in stage.either_way_ids if any(
+            m.concept == c and m.negated for m in mentions
+        ) and not any(m.concept == c and not m.negated for m in mentions))
+        if either_way:
+            mentions = tuple(
+                replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
+            )
         asserted = {m.concept for m in mentions if not m.negated}
         denied = {m.concept for m in mentions if m.negated} - asserted
         chosen = {m.concept for m in mentions if not m.negated and not m.considered}
@@ -114,6 +127,7 @@ class CaseGrader:
             mentions=mentions,
             truncated=analysis.truncated,
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
+            reported_absent=reported_absent,
         )
 
 

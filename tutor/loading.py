@@ -71,7 +71,7 @@ STAGE_REQUIRED = {
     "expect": "the concepts an expert answer contains",
     "explain": "the model answer shown when the stage ends",
 }
-EXPECT_KEYS = ("concept", "required", "weight", "feedback")
+EXPECT_KEYS = ("concept", "required", "weight", "feedback", "either_way")
 MISCONCEPTION_KEYS = ("concept", "feedback", "discriminator")
 EXAMPLE_KEYS = ("answer", "matches")
 LEXICON_KEYS = ("format", "concepts")
@@ -484,10 +484,11 @@ class _CaseBuilder:
                 required = reader.flag(fields.get("required"), "required", where)
                 weight = reader.positive_number(fields.get("weight"), "weight", where)
                 feedback = reader.text(fields.get("feedback"), "feedback", where)
+                either_way = reader.flag(fields.get("either_way"), "either_way", where)
                 id_node = fields["concept"]
             else:
                 concept_id = self._concept(item, where)
-                required, weight, feedback, id_node = None, None, None, item
+                required, weight, feedback, either_way, id_node = None, None, None, None, item
             if concept_id is None:
                 continue
             if concept_id in seen:
@@ -496,7 +497,7 @@ class _CaseBuilder:
             seen[concept_id] = line_of(id_node)
             expectations.append(Expectation(
                 concept=concept_id, weight=weight if weight is not None else 1.0,
-                required=bool(required), feedback=feedback,
+                required=bool(required), feedback=feedback, either_way=bool(either_way),
             ))
         return tuple(expectations)
 

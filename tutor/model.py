@@ -57,6 +57,9 @@ class Expectation:
     weight: float = 1.0
     required: bool = False
     feedback: str | None = None
+    # Extension: the concept is something to comment on, so stating it absent ("no hip
+    # joint effusion", "IFS 22 mm" against a narrow-IFS threshold) earns it too.
+    either_way: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,10 @@ class Stage:
     @property
     def required_ids(self) -> tuple[str, ...]:
         return tuple(e.concept for e in self.expect if e.required)
+
+    @property
+    def either_way_ids(self) -> tuple[str, ...]:
+        return tuple(e.concept for e in self.expect if e.either_way)
 
     @property
     def misconception_ids(self) -> tuple[str, ...]:
