@@ -1,9 +1,9 @@
 """`tutor grade`: grade answers without playing, one JSON object per answer.
 
 Every problem (no such case, an invalid case, an unknown stage, a bad batch
-line) is reported as `where:line: message` on stderr with exit status 2, and
-a batch is checked whole before anything is graded, so a script never gets
-half an answer.
+line) is reported as `where:line: message` on stderr with exit status 2. In a
+batch the good lines are still graded, one JSON object each in input order, so
+one typo in a long file costs one line, not the whole run.
 """
 
 from __future__ import annotations
@@ -95,10 +95,9 @@ def run(args) -> int:
     except CaseError as error:
         return report_problems(error)
 
+    problems: list[str] = []
     if args.batch is not None:
         requests, problems = _read_batch(args.batch, case)
-        if problems:
-            return _print_problems(problems)
     else:
         problem = _stage_problem(case, args.stage)
         if problem:
@@ -114,4 +113,4 @@ def run(args) -> int:
         grade = grader.grade(request.stage, request.answer)
         out.write(terminal_json(grade.to_json(), ascii_only=ascii_only) + "\n")
     out.flush()
-    return 0
+    return _print_problems(problems) if problems else 0
