@@ -1,0 +1,105 @@
+"""The cases added for issue 9, played end to end through a pipe as a learner would.
+
+Each script answers every stage, sends an empty line to move on from a passed stage (the
+format page: a passed stage stays open until the learner moves on), and checks what a
+learner must meet on the way: the shared discriminator a stage reaches, the report
+anchors of a report stage, and the summary with its score.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+
+
+def play(case_id: str, lines: list[str], tmp_path: Path) -> str:
+    env = {
+        "TUTOR_DATA_DIR": str(tmp_path / "data"),
+        "TUTOR_CONFIG_DIR": str(tmp_path / "config"),
+        "PYTHONPATH": str(REPO),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "play", case_id],
+        input="".join(line + "\n" for line in lines).encode(),
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        timeout=TIMEOUT,
+    )
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + result.stderr.decode("utf-8", "replace")
+    assert "\x1b" not in out
+    return out
+
+
+def summary_score(out: str) -> int:
+    last = out.rstrip("\n").splitlines()[-1]
+    assert last.startswith("Score: ") and last.endswith("%"), last
+    return int(last.removeprefix("Score: ").removesuffix("%"))
+
+
+def flat(out: str) -> str:
+    return " ".join(out.split())
+
+
+# ---------------------------------------------------------------- hamstring-tendinopathy-bursitis
+
+TENDINOPATHY_STRONG = [
+    "chronic sitting pain at the ischial tuberosity in a runner, no trauma, no radiating pain",
+    "",
+    "positive active knee flexion test: pain and weakness at 30 degrees; tender ischial tuberosity;"
+    " negative IFI test, long strides painless, piriformis tests negative, no medial tenderness",
+    "",
+    "thickened hamstring tendon, fluid in the ischial bursa, ischial marrow edema, pertendinitis,"
+    " hamstrings intact, IFS 23 mm",
+    "",
+    "both: tendinopathy with bursitis; isolated bursitis is uncommon; any visible fluid in the bursa is abnormal",
+    "",
+    "chronic proximal hamstring tendinopathy with ischial bursitis and enthesopathy",
+    "",
+    "conservative: rest, activity modification, NSAIDs, physiotherapy, US-guided injection into the ischial bursa;"
+    " surgery only as a last resort",
+    "",
+]
+
+
+def test_hamstring_tendinopathy_case_plays_to_the_end_with_full_marks(tmp_path):
+    out = play("hamstring-tendinopathy-bursitis", TENDINOPATHY_STRONG, tmp_path)
+    assert out.count("That completes this stage.") == 6
+    assert "## Summary: " in out
+    assert summary_score(out) == 100
+
+
+def test_hamstring_tendinopathy_case_shows_the_bursitis_mimic_pair_for_bursitis_alone(tmp_path):
+    lines = ["/skip", "/skip", "/skip", "ischial bursitis", "both", ""]
+    out = play("hamstring-tendinopathy-bursitis", lines, tmp_path)
+    text = flat(out)
+    # The shared discriminator bursitis-vs-hamstring (seed 000, mimic pair 3) reaches the learner.
+    assert "Compare with" in out and "Tell apart" in out
+    assert "Most patients have both; report both." in text
+    assert "A normal ischial bursa holds no fluid that MRI can see" in text
+    assert "That completes this stage." in out
+    assert summary_score(out) < 100
+
+
+def test_hamstring_tendinopathy_case_teaches_the_knee_flexion_tests(tmp_path):
+    out = play("hamstring-tendinopathy-bursitis", ["/skip", "/hint", "/hint", "/skip"], tmp_path)
+    text = flat(out)
+    assert "Hint 2: Which test was done seated, from two different knee angles?" in text
+    # The model answer names the 30 and 90 degree tests and the other tests of seed 002.
+    for phrase in ("from 30°", "from 90°", "IFI test", "long-stride walking test", "piriformis tests"):
+        assert phrase in text
+
+
+def test_hamstring_tendinopathy_case_reads_a_wrongly_positive_test_as_a_misreading(tmp_path):
+    out = play("hamstring-tendinopathy-bursitis", ["/skip", "positive long stride walking test"], tmp_path)
+    assert "He walked with long strides in comfort." in flat(out)
