@@ -1,7 +1,8 @@
 """Where the tutor keeps a learner's things on disk.
 
 platformdirs picks the usual place for each system; TUTOR_DATA_DIR and
-TUTOR_CONFIG_DIR override it, so tests and portable installs never touch the
+TUTOR_CONFIG_DIR override it, and TUTOR_DB names the records file itself (a
+shared file for a class, a copy to look at), so tests and portable installs never touch the
 developer's own records. Folders are created on first use, not on import.
 """
 
@@ -33,6 +34,10 @@ def config_dir() -> Path:
 
 
 def records_file() -> Path:
+    """The learner's records: TUTOR_DB if set, else records.sqlite3 in the data folder."""
+    named = os.environ.get("TUTOR_DB", "").strip()
+    if named:
+        return Path(named).expanduser()
     return data_dir() / "records.sqlite3"
 
 

@@ -1,44 +1,76 @@
 """A learner's records: every answer, hint and stage result, kept in SQLite.
 
-The front end calls `records.save(session, events)` after each step of the
-engine; each call is one transaction, committed before the tutor says
-anything back. With WAL and synchronous=FULL a killed process loses nothing
-already answered.
+The file is `records.sqlite3` in the data folder (tutor.locations), or the file
+TUTOR_DB names. Front ends see the records only through `RecordStore`, a small
+interface a server database for a class could implement as well.
 
-Records are a help, never a hazard: if the database is corrupt, locked by
-another process, or its folder cannot be written, the tutor warns once on
-stderr and goes on playing without records.
+Writing. A front end calls `save(session, events)` after each step of the engine;
+each call is one transaction (WAL, synchronous=FULL), committed before the tutor
+says anything back, so a killed process loses nothing already answered. When the
+file is busy (another tutor is writing) a save waits up to `timeout` seconds for
+its turn; if the turn does not come, or the disk is full, the step is kept in
+memory, retried at the next save with everything queued before it, and once more
+with patience when the records are closed. The learner is warned when that
+starts, again every WARN_AGAIN seconds while it lasts, and when the records are
+back; the summary of a session not yet on disk says so (`note_for`).
 
-Spaced review (`due_for_review`), a Leitner-style rule simple enough to check
-by hand. For each case, look at its finished sessions, newest last:
-- the streak is how many of the latest finishes in a row scored at least
-  GOOD_SCORE (0.8);
-- the review interval is 1 day with no streak, then 7, 14, 28 ... days
-  (doubling per finish in the streak, at most 60 days);
-- the case is due once its interval has passed since its last finish.
-A case never finished is not "due": it has not been learned yet. A session
-stopped before any stage was worked through (every stage quit or unreached)
-is kept, but it is no finish: opening a case and leaving is not a 0% result.
+Opening. The schema is versioned (PRAGMA user_version). Version 1 is the schema
+of the first release (tests/fixtures/records-v1.sqlite3 is such a file); older
+files are migrated forward in one transaction. A file this tutor cannot trust is
+refused with a one-line message and never written to: one from a newer tutor,
+one that is empty (0 bytes) or not SQLite, a damaged one, one whose tables are
+not the ones it knows. Play goes on without records.
+
+Reading. `history()` returns typed rows (tutor.history); a row with a value of
+the wrong type (text in a number column) is skipped with a warning.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
-from tutor import locations
+from tutor import locations, review
+from tutor.engine import (
+    AnswerGraded,
+    CaseFinished,
+    HintGiven,
+    MisconceptionMet,
+    NotRecognised,
+    StageClosed,
+    StageOpened,
+)
+from tutor.history import (
+    QUIT,
+    History,
+    SessionRecord,
+    answer_from_row,
+    hint_from_row,
+    session_from_row,
+    stage_from_row,
+)
 
-GOOD_SCORE = 0.8
+GOOD_SCORE = review.GOOD_SCORE
 DAY = 24 * 60 * 60
-FIRST_GOOD_INTERVAL = 7 * DAY
-MAX_INTERVAL = 60 * DAY
 ANSWER_LIMIT = 20_000  # characters of an answer kept; the rest of a pasted novel is not a record
-BUSY_TIMEOUT = 2.0  # seconds to wait for another tutor writing the same records
+BUSY_TIMEOUT = 5.0  # seconds a save waits for another tutor writing the same records
+CLOSE_PATIENCE = 30.0  # seconds closing waits to write what is still queued
+WARN_AGAIN = 30.0  # seconds between warnings while records wait
+FRONT_ENDS = ("app", "repl", "script")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+LOW_DISK = 1 << 20  # bytes free under which an I/O error is taken for a full disk
 
-_SCHEMA = """
+SCHEMA_VERSION = 2
+
+# Version 1, exactly as the first release wrote it.
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sessions (
     id INTEGER PRIMARY KEY,
     case_id TEXT NOT NULL,
@@ -74,7 +106,7 @@ CREATE TABLE IF NOT EXISTS stage_results (
     session_id INTEGER NOT NULL REFERENCES sessions (id),
     stage_id TEXT NOT NULL,
     kind TEXT,
-    outcome TEXT NOT NULL,       -- passed | exhausted | skipped | revealed | quit
+    outcome TEXT NOT NULL,       -- passed | exhausted | skipped | revealed | quit | time
     score REAL NOT NULL,
     credit REAL NOT NULL,
     attempts INTEGER NOT NULL,
@@ -85,7 +117,62 @@ CREATE TABLE IF NOT EXISTS stage_results (
     PRIMARY KEY (session_id, stage_id)
 );
 """
-SCHEMA_VERSION = 1
+
+# Version 2: the front end and drill of each play, when a stage opened, which pair an
+# answer confused, and the spaced-review cards (tutor.review).
+_SCHEMA_V2 = """
+ALTER TABLE sessions ADD COLUMN front_end TEXT;   -- app | repl | script
+ALTER TABLE sessions ADD COLUMN time_limit REAL;  -- seconds, in a drill
+ALTER TABLE sessions ADD COLUMN drill TEXT;       -- the drill this play was part of
+ALTER TABLE stage_results ADD COLUMN opened_at REAL;
+ALTER TABLE attempts ADD COLUMN confusions TEXT;  -- JSON [[misconception, expected concept], ...]
+CREATE INDEX IF NOT EXISTS attempts_by_session ON attempts (session_id);
+CREATE INDEX IF NOT EXISTS hints_by_session ON hints (session_id);
+CREATE TABLE IF NOT EXISTS review_cards (
+    key TEXT PRIMARY KEY,        -- case:ID | concept:ID | pair:WRONG|EXPECTED
+    kind TEXT NOT NULL,          -- case | concept | pair
+    subject TEXT NOT NULL,
+    cases TEXT NOT NULL,         -- JSON list of the case ids it makes due
+    card TEXT NOT NULL,          -- an fsrs.Card as JSON
+    due_at REAL NOT NULL,
+    reviews INTEGER NOT NULL,
+    lapses INTEGER NOT NULL,
+    last_rating INTEGER,
+    updated_at REAL NOT NULL
+);
+"""
+
+# The columns each version's reader needs; a file without them is refused, not guessed at.
+_COLUMNS = {
+    "sessions": "id, case_id, title, started_at, finished_at, score, hints_used, seconds, front_end, time_limit, drill",
+    "attempts": "session_id, stage_id, attempt, answer, recognised, credit, found, misconceptions, at, confusions",
+    "hints": "session_id, stage_id, level, reveals_answer, at",
+    "stage_results": "session_id, stage_id, kind, outcome, score, credit, attempts, hints_used, found, missed,"
+    " closed_at, opened_at",
+    "review_cards": "key, kind, subject, cases, card, due_at, reviews, lapses, last_rating, updated_at",
+}
+
+
+class RecordStore(Protocol):
+    """What the rest of the tutor asks of the learner's records."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def save(self, session, events: Iterable[object], *, drill: str | None = None) -> None: ...
+
+    def history(self, *, since: float | None = None, case_id: str | None = None,
+                answers: bool = True) -> History: ...
+
+    def cards(self) -> list[review.CardRecord]: ...
+
+    def note_for(self, session) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+class Refused(Exception):
+    """The records file cannot be trusted; it is left exactly as it is."""
 
 
 def _warn_on_stderr(message: str) -> None:
@@ -95,22 +182,65 @@ def _warn_on_stderr(message: str) -> None:
         pass
 
 
-def review_interval(streak: int) -> float:
-    """Seconds to wait after a finish before the case is due again."""
-    if streak <= 0:
-        return DAY
-    return min(MAX_INTERVAL, FIRST_GOOD_INTERVAL * 2 ** (streak - 1))
+@dataclass
+class _Step:
+    session: object
+    events: tuple
+    drill: str | None
+    queued_at: float = 0.0  # monotonic seconds
+
+
+def describe(error: BaseException, path: Path | None = None) -> str:
+    """An error of the records in the learner's words."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or getattr(error, "errno", None) == 28:
+        return "the disk is full"
+    if name.startswith("SQLITE_IOERR") and path is not None:
+        try:
+            if shutil.disk_usage(path.parent).free < LOW_DISK:
+                return "the disk is full"
+        except OSError:
+            pass
+    return text
+
+
+def is_transient(error: BaseException) -> bool:
+    """A lock, a full disk, a passing I/O fault: worth trying again. Damage and refusals are not."""
+    if isinstance(error, Refused):
+        return False
+    if isinstance(error, OSError):
+        return getattr(error, "errno", None) == 28
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name:
+        return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_PROTOCOL",
+                                "SQLITE_NOMEM", "SQLITE_INTERRUPT"))
+    text = str(error)
+    return "locked" in text or "busy" in text or "disk is full" in text
 
 
 class Records:
-    """The learner's records; every method is safe to call when records are off."""
+    """The learner's records in an SQLite file; every method is safe to call whatever the file does."""
 
-    def __init__(self, connection: sqlite3.Connection | None, path: Path | None, warn: Callable[[str], None]):
-        self._db = connection
+    def __init__(self, path: Path | None, warn: Callable[[str], None] = _warn_on_stderr,
+                 timeout: float = BUSY_TIMEOUT, front_end: str | None = None,
+                 monotonic: Callable[[], float] = time.monotonic, patience: float = CLOSE_PATIENCE):
         self.path = path
+        self._patience = patience
+        self.front_end = front_end
+        self._db: sqlite3.Connection | None = None
         self._warn = warn
-        self._warned = False
-        self._session_rows: dict[tuple[str, float], int] = {}
+        self._timeout = timeout
+        self._monotonic = monotonic
+        self._refused: str | None = None
+        self._pending: list[_Step] = []
+        self._waiting_since: float | None = None  # monotonic time records started waiting
+        self._last_warning: float | None = None
+        self._waiting_reason = ""
+        self._session_rows: dict[object, int] = {}
+        self._opened: dict[tuple[object, str], float] = {}
+        self._skipped_warned: dict[str, int] = {}
+        self.waits: list[float] = []  # seconds from each save to its commit, for the benchmark
 
     @classmethod
     def open(
@@ -118,41 +248,62 @@ class Records:
         path: str | Path | None = None,
         warn: Callable[[str], None] = _warn_on_stderr,
         timeout: float = BUSY_TIMEOUT,
+        front_end: str | None = None,
+        patience: float = CLOSE_PATIENCE,
     ) -> Records:
-        records = cls(None, None, warn)
+        """The records at `path` (default: TUTOR_DB, or records.sqlite3 in the data folder).
+
+        `timeout`: seconds a save waits for its turn; `patience`: seconds closing waits to write
+        what is still queued; `front_end`: app, repl or script, kept with each play."""
+        if front_end is not None and front_end not in FRONT_ENDS:
+            raise ValueError(f"not a front end: {front_end!r}")
+        records = cls(None, warn, timeout, front_end, patience=patience)
         try:
-            path = Path(path) if path is not None else locations.records_file()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            records.path = path
-            db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-            try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
-                db.execute("PRAGMA foreign_keys=ON")
-                if db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                    db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-                # Reading every table now finds a damaged file before the first answer, not during play.
-                for table in ("sessions", "attempts", "hints", "stage_results"):
-                    db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
-            except BaseException:
-                db.close()
-                raise
-            records._db = db
-        except (sqlite3.Error, OSError) as error:
-            records._give_up(error)
+            records.path = Path(path) if path is not None else locations.records_file()
+        except (OSError, RuntimeError, ValueError) as error:
+            records._refuse(f"the data folder cannot be used: {error}")
+            return records
+        try:
+            records._connect()
+        except (Refused, sqlite3.Error, OSError) as error:
+            if is_transient(error):
+                records._start_waiting(error)
+            else:
+                records._refuse(str(error) if isinstance(error, Refused) else describe(error, records.path))
         return records
+
+    # --- State ---
 
     @property
     def enabled(self) -> bool:
-        return self._db is not None
+        """Records are being kept (perhaps late, while the file is busy)."""
+        return self._refused is None
+
+    @property
+    def waiting(self) -> int:
+        """Steps not yet on disk."""
+        return len(self._pending)
+
+    def note_for(self, session) -> str | None:
+        """A line for the summary when this session is not (yet) in the records."""
+        if self._refused is not None:
+            return f"This session was not recorded: {self._refused}."
+        key = _key(session)
+        if any(_key(step.session) == key for step in self._pending):
+            return (f"This session is not recorded yet ({self._waiting_reason}); "
+                    "the tutor keeps trying until you leave.")
+        return None
 
     def close(self) -> None:
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-            self._db = None
+        if self._pending and self._refused is None:
+            self._flush(patience=self._patience)
+            if self._pending:
+                lost = sum(1 for step in self._pending for e in step.events
+                           if isinstance(e, (AnswerGraded, NotRecognised)))
+                self._warn_now(f"learner records could not be written ({self._waiting_reason}): "
+                               f"{lost} answer(s) of this run are not in your records")
+                self._pending.clear()
+        self._disconnect()
 
     def __enter__(self) -> Records:
         return self
@@ -160,117 +311,473 @@ class Records:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # --- Opening ---
+
+    def _connect(self) -> None:
+        path = self.path
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(path):
+            _check_file(path)
+        else:
+            _create(path)
+        db = sqlite3.connect(path, timeout=self._timeout, isolation_level=None)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            _check_version(version)
+            # Damage in the file's schema or first pages shows here, before anything is written to it.
+            tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if version == 0 and tables:
+                raise Refused(f"{path} has tables but no schema version: it was not written by the tutor")
+            if version >= 1:
+                for table in ("sessions", "attempts", "hints", "stage_results"):
+                    db.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+            # Only now, knowing the file is ours, is anything written to it.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            if version < SCHEMA_VERSION:
+                _migrate(db)
+            # Reading every table now finds a damaged file before the first answer, not during play.
+            for table, columns in _COLUMNS.items():
+                try:
+                    db.execute(f"SELECT {columns} FROM {table} LIMIT 1").fetchall()
+                except sqlite3.OperationalError as error:
+                    if "no such" in str(error):
+                        raise Refused(f"{path} has tables this tutor does not know ({error})") from None
+                    raise
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+
+    def _disconnect(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+
+    def _refuse(self, reason: str) -> None:
+        self._disconnect()
+        self._pending.clear()
+        if self._refused is None:
+            self._refused = reason
+            self._warn(f"learner records are off: {reason}; play goes on without them")
+
     # --- Writing ---
 
-    def save(self, session, events: Iterable[object]) -> None:
-        """Write what one engine step produced, in one transaction."""
-        if self._db is None:
+    def save(self, session, events: Iterable[object], *, drill: str | None = None) -> None:
+        """Write what one engine step produced, in one transaction (or queue it while the file is busy)."""
+        if self._refused is not None:
             return
-        events = tuple(events)
-        if not events:
+        kept = tuple(e for e in events if isinstance(e, _RECORDED))
+        if not kept:
             return
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._session_row(session)
-                for event in events:
-                    self._write(row, event)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            self._give_up(error)
+        self._pending.append(_Step(session, kept, drill, self._monotonic()))
+        self._flush(patience=0.0)
 
-    def _session_row(self, session) -> int:
-        key = getattr(session, "token", None) or (session.case.id, session.started_at)
+    def _flush(self, patience: float) -> bool:
+        """Write every queued step in one transaction; retry with backoff for up to `patience` seconds."""
+        give_up_at = self._monotonic() + patience
+        pause = 0.05
+        while self._pending and self._refused is None:
+            steps = list(self._pending)
+            try:
+                if self._db is None:
+                    self._connect()
+                self._write_pending()
+                done = self._monotonic()
+                self.waits.extend(done - step.queued_at for step in steps)
+            except (Refused, sqlite3.Error, OSError) as error:
+                if not is_transient(error):
+                    self._refuse(str(error) if isinstance(error, Refused) else describe(error, self.path))
+                    return False
+                if self._monotonic() + pause > give_up_at:
+                    self._start_waiting(error)
+                    return False
+                time.sleep(pause)
+                pause = min(2 * pause, 1.0)
+                continue
+            if self._waiting_since is not None:
+                self._waiting_since = None
+                self._warn_now("learner records are written again: nothing was lost")
+            return True
+        return not self._pending
+
+    def _start_waiting(self, error: BaseException) -> None:
+        self._waiting_reason = describe(error, self.path)
+        now = self._monotonic()
+        if self._waiting_since is None:
+            self._waiting_since = now
+            self._warn_now(f"learner records are waiting ({self._waiting_reason}"
+                           f"{f', {self.path}' if self.path else ''}): your answers are kept and written "
+                           "as soon as the file is free")
+        elif self._last_warning is None or now - self._last_warning >= WARN_AGAIN:
+            self._warn_now(f"learner records are still waiting ({self._waiting_reason}): "
+                           f"{self.waiting} step(s) not yet written")
+
+    def _warn_now(self, message: str) -> None:
+        self._last_warning = self._monotonic()
+        self._warn(message)
+
+    def _write_pending(self) -> None:
+        db = self._db
+        assert db is not None
+        new_keys: list[object] = []
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for step in self._pending:
+                row = self._session_row(step, new_keys)
+                events = step.events
+                for index, event in enumerate(events):
+                    self._write(step, row, event, events[index + 1:])
+            db.execute("COMMIT")
+        except BaseException:
+            for key in new_keys:
+                self._session_rows.pop(key, None)
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise
+        self._pending.clear()
+
+    def _session_row(self, step: _Step, new_keys: list[object]) -> int:
+        session = step.session
+        key = _key(session)
         row = self._session_rows.get(key)
         if row is None:
             cursor = self._db.execute(
-                "INSERT INTO sessions (case_id, title, started_at) VALUES (?, ?, ?)",
-                (session.case.id, session.case.title, session.started_at),
+                "INSERT INTO sessions (case_id, title, started_at, front_end, time_limit, drill)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session.case.id, session.case.title, session.started_at, self.front_end,
+                 getattr(session, "time_limit", None), step.drill),
             )
             row = self._session_rows[key] = cursor.lastrowid
+            new_keys.append(key)
         return row
 
-    def _write(self, row: int, event: object) -> None:
-        name = type(event).__name__
+    def _write(self, step: _Step, row: int, event: object, after: tuple) -> None:
         db = self._db
-        if name == "AnswerGraded":
+        key = _key(step.session)
+        if isinstance(event, StageOpened):
+            self._opened[(key, event.stage_id)] = event.at
+        elif isinstance(event, AnswerGraded):
+            confusions = []
+            for met in after:
+                if not isinstance(met, MisconceptionMet):
+                    break
+                if met.contrast is not None and not met.kept_open:
+                    confusions.append([met.concept_id, met.contrast.other_id])
             db.execute(
                 "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
-                " misconceptions, at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
                 (
                     row, event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], event.credit,
                     json.dumps([c.concept_id for c in event.newly_found]),
-                    json.dumps(list(event.misconceptions)), event.at,
+                    json.dumps(list(event.misconceptions)), event.at, json.dumps(confusions),
                 ),
             )
-        elif name == "NotRecognised" and event.counted:
+        elif isinstance(event, NotRecognised) and event.counted:
             db.execute(
                 "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
-                " misconceptions, at) VALUES (?, ?, ?, ?, 0, ?, '[]', '[]', ?)",
+                " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 0, ?, '[]', '[]', ?, '[]')",
                 (row, event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], event.credit, event.at),
             )
-        elif name == "HintGiven":
+        elif isinstance(event, HintGiven):
             db.execute(
                 "INSERT INTO hints (session_id, stage_id, level, reveals_answer, at) VALUES (?, ?, ?, ?, ?)",
                 (row, event.stage_id, event.level, int(event.reveals_answer), event.at),
             )
-        elif name == "StageClosed":
+        elif isinstance(event, StageClosed):
             db.execute(
                 "INSERT OR REPLACE INTO stage_results (session_id, stage_id, kind, outcome, score, credit,"
-                " attempts, hints_used, found, missed, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " attempts, hints_used, found, missed, closed_at, opened_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     row, event.stage_id, event.kind, event.outcome, event.score, event.credit,
                     event.attempts, event.hints_used, json.dumps(list(event.found)),
-                    json.dumps(list(event.missed)), event.at,
+                    json.dumps(list(event.missed)), event.at, self._opened.pop((key, event.stage_id), None),
                 ),
             )
-        elif name == "CaseFinished":
+        elif isinstance(event, CaseFinished):
             summary = event.summary
             db.execute(
                 "UPDATE sessions SET finished_at = ?, score = ?, hints_used = ?, seconds = ? WHERE id = ?",
                 (event.at, summary.score, summary.hints_used, summary.seconds, row),
             )
+            try:
+                outcome = _outcome_of_session(db, row, step.session.case.id, event.at, summary.score,
+                                              summary.hints_used, summary.seconds, getattr(summary, "time_limit", None))
+            except (TypeError, ValueError):
+                outcome = None  # rows edited by another program: the result is kept, its review is not
+            if outcome is not None:
+                _review(db, outcome)
 
     # --- Reading ---
 
+    def history(self, *, since: float | None = None, case_id: str | None = None, answers: bool = True) -> History:
+        """Everything kept (sessions started at or after `since`, of one case), bad rows left out."""
+        history = History()
+        db = self._reader()
+        if db is None:
+            return history
+        where, params = [], []
+        if since is not None:
+            where.append("started_at >= ?")
+            params.append(since)
+        if case_id is not None:
+            where.append("case_id = ?")
+            params.append(case_id)
+        chosen = f" WHERE {' AND '.join(where)}" if where else ""
+        of_chosen = f" WHERE session_id IN (SELECT id FROM sessions{chosen})" if where else ""
+        tables = [("sessions", session_from_row, history.sessions, chosen, " ORDER BY id"),
+                  ("stage_results", stage_from_row, history.stages, of_chosen, " ORDER BY closed_at, session_id"),
+                  ("hints", hint_from_row, history.hints, of_chosen, " ORDER BY id")]
+        if answers:
+            tables.append(("attempts", answer_from_row, history.answers, of_chosen, " ORDER BY id"))
+        try:
+            for table, read, into, filter_sql, order in tables:
+                skipped = 0
+                for raw in db.execute(f"SELECT {_COLUMNS[table]} FROM {table}{filter_sql}{order}", params):
+                    row = read(raw)
+                    if row is None:
+                        skipped += 1
+                    else:
+                        into.append(row)
+                if skipped:
+                    history.skipped[table] = skipped
+        except sqlite3.Error as error:
+            self._read_failed(error)
+            return History()
+        self._warn_skipped(history.skipped)
+        return history
+
+    def cards(self) -> list[review.CardRecord]:
+        db = self._reader()
+        if db is None:
+            return []
+        cards, skipped = [], 0
+        try:
+            for row in db.execute(f"SELECT {_COLUMNS['review_cards']} FROM review_cards ORDER BY key"):
+                card = _card_from_row(row)
+                if card is None:
+                    skipped += 1
+                else:
+                    cards.append(card)
+        except sqlite3.Error as error:
+            self._read_failed(error)
+            return []
+        if skipped:
+            self._warn_skipped({"review_cards": skipped})
+        return cards
+
     def last_results(self) -> dict[str, tuple[float, float]]:
-        """{case_id: (score, finished_at)} of each case's latest finish."""
+        """{case_id: (score, finished_at)} of each case's latest result."""
         results: dict[str, tuple[float, float]] = {}
-        for case_id, score, finished_at in self._finishes():
-            results[case_id] = (score, finished_at)
+        for session in self.history(answers=False).results():
+            results[session.case_id] = (session.score, session.finished_at)
         return results
 
     def due_for_review(self, now: float) -> set[str]:
-        """Cases whose review interval (see the module notes) has passed since their last finish."""
-        streaks: dict[str, int] = {}
-        last: dict[str, float] = {}
-        for case_id, score, finished_at in self._finishes():
-            streaks[case_id] = streaks.get(case_id, 0) + 1 if score >= GOOD_SCORE else 0
-            last[case_id] = finished_at
-        return {c for c, at in last.items() if now - at >= review_interval(streaks[c])}
+        """Cases the spaced review (tutor.review) says are due at `now`."""
+        return {due.case_id for due in review.due_cases(self.cards(), now)}
 
-    def _finishes(self) -> list[tuple[str, float, float]]:
+    def _reader(self) -> sqlite3.Connection | None:
+        if self._refused is not None:
+            return None
         if self._db is None:
-            return []
-        try:
-            return self._db.execute(
-                "SELECT case_id, COALESCE(score, 0), finished_at FROM sessions"
-                " WHERE finished_at IS NOT NULL AND EXISTS (SELECT 1 FROM stage_results r"
-                " WHERE r.session_id = sessions.id AND r.outcome != 'quit')"
-                " ORDER BY finished_at, id"
-            ).fetchall()
-        except sqlite3.Error as error:
-            self._give_up(error)
-            return []
+            try:
+                self._connect()
+            except (Refused, sqlite3.Error, OSError) as error:
+                if not is_transient(error):
+                    self._refuse(str(error) if isinstance(error, Refused) else describe(error, self.path))
+                return None
+        return self._db
 
-    def _give_up(self, error: Exception) -> None:
-        self.close()
-        if not self._warned:
-            self._warned = True
-            where = f" ({self.path})" if self.path else ""
-            self._warn(f"learner records are off for now{where}: {error}")
+    def _read_failed(self, error: sqlite3.Error) -> None:
+        if not is_transient(error):
+            self._refuse(describe(error, self.path))
+        else:
+            self._warn_now(f"learner records could not be read just now ({describe(error, self.path)})")
+
+    def _warn_skipped(self, skipped: dict[str, int]) -> None:
+        fresh = {t: n for t, n in skipped.items() if self._skipped_warned.get(t) != n}
+        if fresh:
+            self._skipped_warned.update(fresh)
+            where = ", ".join(f"{n} in {t}" for t, n in sorted(fresh.items()))
+            self._warn(f"some rows of your records hold values of the wrong type and were left out ({where})"
+                       f"{f' in {self.path}' if self.path else ''}")
+
+
+_RECORDED = (StageOpened, AnswerGraded, MisconceptionMet, NotRecognised, HintGiven, StageClosed, CaseFinished)
+
+
+def _key(session) -> object:
+    return getattr(session, "token", None) or (session.case.id, session.started_at)
+
+
+def _check_file(path: Path) -> None:
+    if not path.is_file():
+        raise Refused(f"{path} is not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise Refused(f"{path} is empty (0 bytes), not a records file; move it away to start new records")
+    with path.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise Refused(f"{path} is not a records file (not an SQLite database)")
+
+
+def _check_version(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise Refused(f"the records file is from a newer tutor (schema version {version}; this tutor reads up to "
+                      f"{SCHEMA_VERSION}); update the tutor to use it")
+    if version < 0:
+        raise Refused(f"the records file has an unknown schema version ({version})")
+
+
+def _create(path: Path) -> None:
+    """A new records file at the latest schema, put in place in one step: no other tutor sees it half-made."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        db = sqlite3.connect(draft, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(f"BEGIN; {_SCHEMA_V1} {_SCHEMA_V2} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        finally:
+            db.close()
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another tutor made it first: use theirs
+        except OSError:
+            # A file system without hard links: a plain rename, unless someone made one meanwhile.
+            if not path.exists():
+                os.replace(draft, path)
+    finally:
+        for leftover in (draft, draft.with_name(draft.name + "-wal"), draft.with_name(draft.name + "-shm")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring the file to SCHEMA_VERSION in one transaction: all of it or, on any error, none of it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        _check_version(version)
+        if version == 0:
+            tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if tables:
+                raise Refused("the records file has tables but no schema version: it was not written by the tutor")
+            _execute_each(db, _SCHEMA_V1)
+            version = 1
+        if version == 1:
+            _execute_each(db, _SCHEMA_V2)
+            _replay_results_into_cards(db)
+            version = 2
+        db.execute(f"PRAGMA user_version={version}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _execute_each(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it would commit the transaction the migration runs in.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _replay_results_into_cards(db: sqlite3.Connection) -> None:
+    """Existing results, oldest first, reviewed into the scheduler as if each had just been played."""
+    rows = db.execute(
+        "SELECT id, case_id, finished_at, score, hints_used, seconds, time_limit FROM sessions"
+        " WHERE finished_at IS NOT NULL ORDER BY finished_at, id"
+    ).fetchall()
+    for session_id, case_id, finished_at, score, hints, seconds, limit in rows:
+        try:
+            outcome = _outcome_of_session(db, session_id, case_id, finished_at, score, hints, seconds, limit)
+        except (TypeError, ValueError):
+            continue  # a row with bad values is left for history() to skip, not a reason to refuse the file
+        if outcome is not None:
+            _review(db, outcome)
+
+
+def _outcome_of_session(db, session_id, case_id, at, score, hints, seconds, limit) -> review.Outcome | None:
+    """A finished session as the scheduler reads it; None when it is no result (every stage quit)."""
+    found: list[str] = []
+    missed: list[str] = []
+    worked = timed_out = False
+    for outcome, found_json, missed_json in db.execute(
+        "SELECT outcome, found, missed FROM stage_results WHERE session_id = ? ORDER BY closed_at", (session_id,)
+    ):
+        if outcome == QUIT:
+            continue
+        worked = True
+        timed_out = timed_out or outcome == "time"
+        found += json.loads(found_json)
+        missed += json.loads(missed_json)
+    if not worked or score is None:
+        return None
+    confusions: list[tuple[str, str]] = []
+    for (text,) in db.execute("SELECT confusions FROM attempts WHERE session_id = ? ORDER BY id", (session_id,)):
+        for wrong, expected in json.loads(text or "[]"):
+            confusions.append((str(wrong), str(expected)))
+    return review.Outcome(
+        case_id=str(case_id), at=float(at), score=float(score), hints_used=int(hints or 0),
+        seconds=float(seconds or 0), time_limit=float(limit) if limit else None, timed_out=timed_out,
+        found=tuple(map(str, found)), missed=tuple(map(str, missed)), confusions=tuple(confusions),
+    )
+
+
+def _review(db: sqlite3.Connection, outcome: review.Outcome) -> None:
+    known_pairs = [k for (k,) in db.execute("SELECT key FROM review_cards WHERE kind = ?", (review.PAIR,))]
+    for item in review.reviews_of(outcome, known_pairs):
+        row = db.execute("SELECT card, cases, reviews, lapses FROM review_cards WHERE key = ?", (item.key,)).fetchone()
+        if row is None and not item.create:
+            continue
+        if row is None:
+            card, cases, reviews, lapses = review.new_card(_card_id(db), outcome.at), [], 0, 0
+        else:
+            try:
+                card, cases = review.card_from_json(row[0]), list(review.parse_cases(row[1]))
+                reviews, lapses = int(row[2]), int(row[3])
+            except (ValueError, TypeError, KeyError):
+                card, cases, reviews, lapses = review.new_card(_card_id(db), outcome.at), [], 0, 0
+        card = review.review_card(card, item.rating, outcome.at)
+        if item.kind != review.CASE and item.rating == review.Rating.Again and outcome.case_id not in cases:
+            cases.append(outcome.case_id)
+        db.execute(
+            "INSERT OR REPLACE INTO review_cards (key, kind, subject, cases, card, due_at, reviews, lapses,"
+            " last_rating, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (item.key, item.kind, item.subject, json.dumps(cases), review.card_to_json(card), card.due.timestamp(),
+             reviews + 1, lapses + (item.rating == review.Rating.Again), int(item.rating), outcome.at),
+        )
+
+
+def _card_id(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM review_cards").fetchone()[0]) + 1
+
+
+def _card_from_row(row: tuple) -> review.CardRecord | None:
+    try:
+        key, kind, subject, cases, card, _due, reviews, lapses, last_rating, updated_at = row
+        return review.CardRecord(
+            key=str(key), kind=str(kind), subject=str(subject), cases=review.parse_cases(cases),
+            card=review.card_from_json(card), reviews=int(reviews), lapses=int(lapses),
+            last_rating=None if last_rating is None else int(last_rating), updated_at=float(updated_at),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+__all__ = ["Records", "RecordStore", "Refused", "SessionRecord", "SCHEMA_VERSION", "describe"]
