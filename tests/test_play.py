@@ -35,10 +35,10 @@ def tutor_env(data_dir: Path) -> dict:
     return env
 
 
-def play(case_ref, lines, tmp_path, *, raw_input: bytes | None = None) -> subprocess.CompletedProcess:
+def play(case_ref, lines, tmp_path, *, raw_input: bytes | None = None, record: bool = False) -> subprocess.CompletedProcess:
     data = raw_input if raw_input is not None else "".join(line + "\n" for line in lines).encode()
     result = subprocess.run(
-        [sys.executable, "-m", "tutor", "play", str(case_ref)],
+        [sys.executable, "-m", "tutor", "play", str(case_ref), *(["--record"] if record else [])],
         input=data,
         capture_output=True,
         env=tutor_env(tmp_path),
@@ -268,7 +268,7 @@ def test_answers_already_given_survive_a_killed_process(tmp_path):
     """Play part of a case through a pipe, kill -9 the tutor, and find the answers in the records."""
     path = first_case()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tutor", "play", str(path)],
+        [sys.executable, "-m", "tutor", "play", str(path), "--record"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -313,10 +313,25 @@ def test_a_corrupt_records_file_warns_once_and_the_case_still_plays(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "records.sqlite3").write_bytes(b"not sqlite at all " * 100)
-    result = play(first_case(), ["/skip", "/quit"], tmp_path)
+    result = play(first_case(), ["/skip", "/quit"], tmp_path, record=True)
     assert_clean_ending(result)
     warnings = [line for line in result.err.splitlines() if line.strip()]
     assert len(warnings) == 1 and "records are off" in warnings[0]
+    # The summary says the session is not in the records (just above it, so the score stays last).
+    lines = result.out.splitlines()
+    summary = next(i for i, line in enumerate(lines) if line.startswith("## Summary: "))
+    assert lines[summary - 2].startswith("This session was not recorded: ")
+    assert (data / "records.sqlite3").read_bytes() == b"not sqlite at all " * 100
+
+
+def test_a_play_from_a_pipe_is_recorded_only_with_record(tmp_path):
+    records = tmp_path / "data" / "records.sqlite3"
+    assert_clean_ending(play(first_case(), ["no trauma", "/quit"], tmp_path))
+    assert not records.exists()
+    assert_clean_ending(play(first_case(), ["no trauma", "/quit"], tmp_path, record=True))
+    with sqlite3.connect(records) as db:
+        assert db.execute("SELECT front_end FROM sessions").fetchall() == [("script",)]
+        assert db.execute("SELECT answer FROM attempts").fetchall() == [("no trauma",)]
 
 
 # --- The line REPL, driven through prompt_toolkit's pipe input ---------------
@@ -398,6 +413,8 @@ def test_the_line_repl_takes_bytes_that_are_not_utf8_as_an_answer(tmp_path, monk
     with sqlite3.connect(tmp_path / "data" / "records.sqlite3") as db:
         answers = [row[0] for row in db.execute("SELECT answer FROM attempts")]
     assert answers == ["no trauma, caf\ufffd"]  # the answer was recorded, the byte as U+FFFD
+    with sqlite3.connect(tmp_path / "data" / "records.sqlite3") as db:
+        assert db.execute("SELECT front_end FROM sessions").fetchall() == [("repl",)]
 
 
 def test_the_line_repl_in_a_narrow_terminal_keeps_the_contrast_in_two_columns(tmp_path, monkeypatch):

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--drill", action="store_true",
                       help="timed drill: the case ends when its time_limit (default 10 min) runs out")
     play.add_argument("--time-limit", type=_seconds, metavar="SECONDS", help="a drill with this many seconds")
+    play.add_argument("--record", action="store_true",
+                      help="from a pipe, keep this play in your records (the app and --plain always do)")
 
     grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
     grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")

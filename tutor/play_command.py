@@ -4,6 +4,8 @@
   command (/hint, /skip, /quit, /help); the whole dialogue goes to stdout as
   plain text, each answer echoed as "> answer"; the case summary comes last.
   End of input stops the case as /quit would, so the summary is always there.
+  A scripted play is kept in the learner's records only with --record: a
+  script, a test or a demo is not the learner's practice.
 - a terminal with --plain: the prompt_toolkit line REPL (tutor.repl).
 - a terminal otherwise: the Textual app (tutor.tui.launch.run_case), or the
   REPL if the app is not installed.
@@ -120,6 +122,23 @@ class Play:
         if self.records is not None:
             self.records.save(self.session, events)
 
+    def records_note(self) -> str | None:
+        """A line for the summary when this play is not (yet) in the records."""
+        if self.records is None or not hasattr(self.records, "note_for"):
+            return None
+        return self.records.note_for(self.session)
+
+
+def render_with_note(play: Play, events: tuple[Event, ...], width: int | None) -> str:
+    """The events as text; a play that is not in the records says so just before its summary."""
+    note = play.records_note() if play.finished else None
+    if not note:
+        return wording.render_events(events, width)
+    texts = [wording.render_event(e, width) for e in events]
+    at = next((i for i, e in enumerate(events) if type(e).__name__ == "CaseFinished"), len(texts))
+    texts.insert(at, note)
+    return "\n\n".join(t for t in texts if t)
+
 
 def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH) -> None:
     """The whole dialogue as plain text: one input line per answer or command, the summary last."""
@@ -134,10 +153,10 @@ def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None
             break
         line = raw.rstrip("\r\n")
         events, message = play.line(line)
-        body = message if message is not None else wording.render_events(events, width)
+        body = message if message is not None else render_with_note(play, events, width)
         write("\n" + wording.echo(line) + "\n" + body + "\n")
     if not play.finished:
-        write("\n" + wording.render_events(play.quit(), width) + "\n")
+        write("\n" + render_with_note(play, play.quit(), width) + "\n")
 
 
 def _app_runner() -> Callable[[Case], object] | None:
@@ -173,10 +192,14 @@ def _run(args) -> int:
         for stream in (sys.stdin, sys.stdout):
             if stream is not None and hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
-        with Records.open() as records:
+        records = Records.open(front_end="script") if getattr(args, "record", False) else None
+        try:
             play = Play(case, records, time_limit=time_limit_of(args, case))
             lines = iter(sys.stdin.readline, "") if sys.stdin is not None else ()
             play_script(play, lines, sys.stdout)
+        finally:
+            if records is not None:
+                records.close()
         return 0
 
     if not args.plain:

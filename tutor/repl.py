@@ -100,7 +100,7 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
 
     own_records = records is None
     if own_records:
-        records = Records.open()
+        records = Records.open(front_end="repl")
     try:
         play = Play(case, records, time_limit=time_limit)
         prompt = PromptSession(

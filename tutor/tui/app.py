@@ -38,7 +38,7 @@ def _load_case(ref: str) -> Case:
 def _open_records(warn: Callable[[str], None]):
     from tutor.records import Records
 
-    return Records.open(warn=warn)
+    return Records.open(warn=warn, front_end="app")
 
 
 def _make_grader(case: Case):

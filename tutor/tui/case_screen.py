@@ -206,4 +206,5 @@ class CaseScreen(Screen):
             return
         from tutor.tui.summary import SummaryScreen
 
-        self.app.switch_screen(SummaryScreen(self.case, self.summary, tuple(self.contrasts.values())))
+        note = self.play.records_note() if self.play is not None else None
+        self.app.switch_screen(SummaryScreen(self.case, self.summary, tuple(self.contrasts.values()), records_note=note))

@@ -52,11 +52,12 @@ class SummaryScreen(Screen):
         Binding("f1", "help", "Help"),
     ]
 
-    def __init__(self, case: Case, summary, contrasts=()):
+    def __init__(self, case: Case, summary, contrasts=(), records_note: str | None = None):
         super().__init__()
         self.case = case
         self.summary = summary
         self.contrasts = tuple(contrasts)
+        self.records_note = records_note  # why this session is not (yet) in the records
 
     def theme_colour(self, name: str, fallback: str) -> str:
         """A colour of the current theme for Rich text (which cannot read Textual's $variables)."""
@@ -67,6 +68,8 @@ class SummaryScreen(Screen):
         yield Static(Content.assemble("Summary · ", plain(s.title, 200)), classes="screen-title")
         with VerticalScroll(id="summary-body"):
             yield Static(score_line(s), id="score-line")
+            if self.records_note:
+                yield Static(plain(self.records_note, 400), id="records-note", classes="concepts -muted")
             yield DataTable(id="stage-scores", cursor_type="none", show_cursor=False, zebra_stripes=True)
             with Horizontal(id="found-and-missed"):
                 yield Static(concept_list("Found", s.found_labels, "✓", self.theme_colour("text-success", "green")), id="found-list", classes="concepts")
