@@ -519,9 +519,10 @@ def test_naming_every_diagnosis_costs_what_each_wrong_one_is_worth():
     case, grader = _shipped("ifi-classic")
     session = _to_stage(open_case(case, grader, at=0.0)[0], "diagnosis")
     stage = session.current_stage
-    session, events = advance(session, Answer("FAI, hip OA, IFI with narrow IFS and QF edema", at=2.0))
+    session, events = advance(session, Answer(
+        "piriformis syndrome, hip OA, IFI with narrow IFS and QF edema; hamstring tendinopathy can coexist", at=2.0))
     closed = next(e for e in events if isinstance(e, StageClosed))
-    confusions = len({"fai", "hip-oa"} & set(stage.misconception_ids))
+    confusions = len({"piriformis-syndrome", "hip-oa"} & set(stage.misconception_ids))
     assert confusions == 2
     assert closed.credit == 1.0
     assert closed.score == pytest.approx(1.0 - MISCONCEPTION_PENALTY * confusions)
