@@ -45,3 +45,48 @@ def test_dgs_not_piriformis_reaches_the_radiculopathy_contrast_and_ends(tmp_path
     # Naming the piriformis as the cause of the release is answered, not ignored.
     assert "Piriformis tendon release is the operation for piriformis syndrome" in result.flat
     assert set(stage_scores(out).values()) == {"passed"}
+
+
+def test_ifi_valgus_hip_report_reads_measurements_against_thresholds_and_names_the_missing_anchors(tmp_path):
+    lines = [
+        "long stride pain relieved by short steps, positive IFI test",
+        "",
+        "narrow IFS and QFS on the right with QF edema, coxa valga",
+        "",
+        "hamstring tendinopathy, ischial bursitis, DGS",
+        "",
+        "DGS",
+        "IFI with coexisting hamstring tendinopathy from coxa valga",
+        "",
+        "resection of the lesser trochanter",
+        "shorter strides, abductor strengthening, guided injection",
+        "",
+        "IFS 12 mm, QFS 6 mm. QF edema. No hip effusion.",
+        "Sciatic nerve normal. Posterior labrum intact. Thickened hamstring tendon, no hamstring tear.",
+        "",
+    ]
+    result = play("ifi-valgus-hip", lines, tmp_path)
+    out = assert_clean_ending(result)
+    flat = result.flat
+    # Measurements are read against the thresholds, not just spotted.
+    assert "(you wrote “IFS 12 mm”)" in flat and "12 mm is under 17 mm, so narrow" in flat
+    assert "(you wrote “QFS 6 mm”)" in flat and "6 mm is under 8 mm, so narrow" in flat
+    # A stated absence reports the effusion anchor.
+    assert "(you wrote “No hip effusion”)" in flat
+    # The anchor left out is named.
+    report = flat[flat.index("Stage 6 of 6") :]
+    assert "also name:" in report and "No bone marrow edema at the ischial tuberosity" in report
+    # A first-line resection meets its own reply; the coexisting tendinopathy is credited, not penalised.
+    assert "Not first. Partial resection of the lesser trochanter" in flat
+    assert "good that you report both" in flat
+    assert set(stage_scores(out).values()) == {"passed"}
+
+
+def test_ifi_valgus_hip_report_does_not_read_a_wide_space_as_narrow(tmp_path):
+    lines = ["/skip"] * 5 + ["IFS 22 mm, QFS 12 mm, no hip effusion", "/skip"]
+    result = play("ifi-valgus-hip", lines, tmp_path)
+    assert_clean_ending(result)
+    report = result.flat[result.flat.index("Stage 6 of 6") :]
+    assert "Narrow ischiofemoral space (you wrote" not in report
+    assert "You wrote “IFS 22 mm”. Are you sure?" in report
+    assert "Hip joint effusion (you wrote “no hip effusion”)" in report
