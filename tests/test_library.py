@@ -192,9 +192,15 @@ def test_every_shipped_case_loads_by_its_id():
 def test_the_start_of_an_id_is_enough_for_a_suggestion():
     import pytest
 
-    from tutor.library import load_case
+    from tutor.library import list_cases, load_case
     from tutor.problems import CaseError
 
     with pytest.raises(CaseError) as caught:
         load_case("ifi")
+    # Every shipped id that starts with "ifi" (or has it as a word) is offered, when there are a few.
+    starting = sorted(e.id for e in list_cases() if e.id.startswith("ifi") or "ifi" in e.id.split("-"))
+    assert "ifi-classic" in starting and len(starting) <= 3
+    assert "did you mean " + " or ".join(f"`{i}`" for i in starting) + "?" in str(caught.value.problems[0])
+    with pytest.raises(CaseError) as caught:
+        load_case("ifi-cl")
     assert "did you mean `ifi-classic`?" in str(caught.value.problems[0])

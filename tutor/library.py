@@ -172,8 +172,9 @@ def resolve_case_path(ref: str) -> Path:
     if not hint:
         # "ifi" for "ifi-classic": the start of an id is what people remember.
         starting = sorted(i for i in ids if i.startswith(ref.casefold()) or ref.casefold() in i.split("-"))
-        if len(starting) == 1:
-            hint = f"; did you mean `{starting[0]}`?"
+        # Several ids can share a start ("ifi-classic", "ifi-valgus-hip"): offer a few, not one at random.
+        if 1 <= len(starting) <= 3:
+            hint = "; did you mean " + " or ".join(f"`{i}`" for i in starting) + "?"
     raise CaseError.single(
         ref, 1, f"no case with id `{ref}` and no such file{hint}; known cases: {known}"
     )
