@@ -103,3 +103,46 @@ def test_hamstring_tendinopathy_case_teaches_the_knee_flexion_tests(tmp_path):
 def test_hamstring_tendinopathy_case_reads_a_wrongly_positive_test_as_a_misreading(tmp_path):
     out = play("hamstring-tendinopathy-bursitis", ["/skip", "positive long stride walking test"], tmp_path)
     assert "He walked with long strides in comfort." in flat(out)
+
+
+# ---------------------------------------------------------------- apophyseal-avulsion-adolescent
+
+AVULSION_STRONG = [
+    "acute injury during sprinting in a skeletally immature sprinter, no prior pain",
+    "",
+    "displaced bone fragment with the hamstring tendons attached to the fragment,"
+    " unfused apophysis on the left, hamstring tendons intact, IFS 14 mm",
+    "",
+    "apophyseal avulsion, avulsion fracture of the ischium, hamstring tendon avulsion;"
+    " depends on skeletal maturity: the apophysis is the weak link",
+    "",
+    "displaced ischial apophyseal avulsion",
+    "",
+    "surgical referral for early repair; if missed, chronic pain and disability, and later IFI",
+    "",
+]
+
+
+def test_adolescent_avulsion_case_plays_to_the_end_with_full_marks(tmp_path):
+    out = play("apophyseal-avulsion-adolescent", AVULSION_STRONG, tmp_path)
+    assert out.count("That completes this stage.") == 5
+    assert summary_score(out) == 100
+
+
+def test_adolescent_avulsion_case_keeps_the_three_failures_apart_by_age(tmp_path):
+    lines = ["/skip", "/skip", "/skip", "avulsion fracture of the ischial tuberosity",
+             "hamstring tendon avulsion", "ischial apophyseal avulsion", ""]
+    out = play("apophyseal-avulsion-adolescent", lines, tmp_path)
+    text = flat(out)
+    # The adult avulsion fracture gets the case's own contrast, the tendon avulsion the shared one.
+    assert "An avulsion fracture of the ischium itself is the rare injury of a skeletally mature patient." in text
+    assert "In a skeletally mature patient the tendons themselves usually tear off" in text
+    assert out.count("Compare with") == 2
+    assert "That completes this stage." in out
+
+
+def test_adolescent_avulsion_case_does_not_penalise_the_seeds_own_name(tmp_path):
+    lines = ["/skip", "/skip", "/skip", "ischial apophyseal avulsion (hamstring avulsion)", ""]
+    out = play("apophyseal-avulsion-adolescent", lines, tmp_path)
+    assert "Compare with" not in out
+    assert "Correct, an acute avulsion of the right ischial apophysis." in flat(out)
