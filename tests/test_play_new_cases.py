@@ -56,7 +56,8 @@ def flat(out: str) -> str:
 TENDINOPATHY_STRONG = [
     "chronic sitting pain at the ischial tuberosity in a runner, no trauma, no radiating pain",
     "",
-    "positive active knee flexion test: pain and weakness at 30 degrees; tender ischial tuberosity;"
+    "positive active knee flexion test: pain and weakness at 30 degrees; tender ischial tuberosity,"
+    " tender lateral to the ischial tuberosity;"
     " negative IFI test, long strides painless, piriformis tests negative, no medial tenderness",
     "",
     "thickened hamstring tendon, fluid in the ischial bursa, ischial marrow edema, pertendinitis,"
