@@ -75,9 +75,11 @@ def passes(stage, found: set[str]) -> bool:
 
 
 def strong_lines(stage) -> tuple[list[str], bool]:
-    """The authors' examples that match something, as answers, until they complete the stage.
+    """The authors' examples that match something, as answers, until they pass the stage.
 
-    Returns the lines and whether, by the examples' own `matches`, they complete it."""
+    A passed stage stays open, so an empty line follows to move on (after a stage that
+    closed because everything was found, the empty line is ignored by the next stage).
+    Returns the lines and whether, by the examples' own `matches`, they pass it."""
     found: set[str] = set()
     lines: list[str] = []
     for example in stage.examples:
@@ -88,7 +90,7 @@ def strong_lines(stage) -> tuple[list[str], bool]:
         lines.append(example.answer)
         found |= set(example.matches) & set(stage.expected_ids)
         if passes(stage, found):
-            return lines, True
+            return lines + [""], True
     return lines + ["/skip"], False
 
 
@@ -109,7 +111,7 @@ def play_strong(path, tmp_path):
         completing += completes
     result = play(path, lines, tmp_path)
     out = assert_clean_ending(result)
-    assert result.out.count("That completes this stage.") == completing
+    assert result.out.count("That completes this stage.") + result.out.count("Stage passed.") == completing
     for stage in case.stages:
         assert f"· {stage_kind_name(stage)}" in result.out
     return case, result, out
@@ -180,9 +182,10 @@ def test_the_format_pages_example_plays(tmp_path):
     result = play(FORMAT_EXAMPLE, ["hamstring tendinosis", "/hint", "/hint", "/hint", "/hint"], tmp_path)
     assert_clean_ending(result)
     assert "Compare with" in result.out and "Both hurt at the ischial tuberosity." in result.flat
-    assert "Hint 2: Think about what makes it worse." in result.out
-    assert "Hint 3: Which muscle lies between the two bones?" in result.out
-    assert "(One more /hint shows the answer.)" in result.out
+    # The author's first hint comes first, and each says what the next costs.
+    assert "Hint 1: Think about what makes it worse." in result.out
+    assert "Hint 2: Which muscle lies between the two bones?" in result.out
+    assert "One more /hint shows the answer, also 10 points." in result.out
     assert "What was still missing:" in result.out
 
 
@@ -214,7 +217,7 @@ def test_no_input_at_all_ends_cleanly_with_a_summary(tmp_path):
 def test_help_and_unknown_commands_do_not_use_up_a_try(tmp_path):
     result = play(first_case(), ["/help", "/frobnicate", "/quit"], tmp_path)
     assert_clean_ending(result)
-    assert "/skip   leave this question" in result.out
+    assert "/skip   give up this question" in result.out
     assert "I don't know the command /frobnicate." in result.out
     assert "Stage score: 0%." in result.out
 
@@ -222,7 +225,7 @@ def test_help_and_unknown_commands_do_not_use_up_a_try(tmp_path):
 def test_an_answer_that_names_nothing_known_is_not_called_correct(tmp_path):
     result = play(first_case(), ["the weather was lovely on tuesday", "/quit"], tmp_path)
     assert_clean_ending(result)
-    assert "I did not recognise" in result.out
+    assert "I couldn't match that to this case's terms" in result.out and "did not use a try" in result.out
     assert "Credited" not in result.out.split("> the weather", 1)[1].split("> /quit", 1)[0]
 
 

@@ -74,7 +74,7 @@ def test_a_played_case_leaves_answers_hints_stage_results_and_a_score(records, c
     assert rows(path, "SELECT stage_id, attempt, answer, recognised, misconceptions, at FROM attempts ORDER BY id") == [
         ("history", 1, "hip OA", 1, '["hip-oa"]', NOW + 10),
         ("history", 2, "atraumatic, worse with long strides, IFI", 1, "[]", NOW + 30),
-        ("diagnosis", 1, "lovely weather", 0, "[]", NOW + 40),
+        ("diagnosis", 0, "lovely weather", 0, "[]", NOW + 40),  # nothing recognised: kept, but no try used
     ]
     found = rows(path, "SELECT found, credit FROM attempts WHERE attempt = 2")[0]
     assert found == ('["no-trauma", "long-stride-pain", "ifi"]', 1.0)
@@ -106,7 +106,11 @@ def test_an_unfinished_session_keeps_its_answers_but_has_no_result(records, case
 
 def test_the_latest_finish_of_each_case_is_its_last_result(records, case):
     play_and_save(records, case, [Quit(at=NOW + 1)], at=NOW)
-    play_and_save(records, case, [Answer("atraumatic, IFI", at=NOW + 90), Answer("IFI", at=NOW + 95)], at=NOW + 80)
+    # The passed history stays open until the learner moves on (an empty line), then the diagnosis.
+    play_and_save(
+        records, case, [Answer("atraumatic, IFI", at=NOW + 90), Answer("", at=NOW + 91), Answer("IFI", at=NOW + 95)],
+        at=NOW + 80,
+    )
     score, finished_at = records.last_results()["engine-test"]
     assert finished_at == NOW + 95
     assert score == pytest.approx((0.75 + 1.0) / 2)

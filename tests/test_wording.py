@@ -141,17 +141,19 @@ def test_every_stage_kind_has_its_own_pump_and_suggestion():
 
 def test_the_nudge_counts_in_words_and_calls_out_essential_ones():
     assert wording.nudge_text("findings", 2, 1, 2, progressed=True) == (
-        "Good so far: two more findings to complete this stage, one of them essential. Two tries left."
+        "Good so far: two more findings to pass this stage, one of them essential. Two tries left."
     )
     assert wording.nudge_text("differential", 1, 1, 1, progressed=False) == (
-        "Not complete yet: one more diagnosis to go, and it is an essential one. "
-        "One try left; /hint if you are stuck."
+        "Not passed yet: one more diagnosis to go, and it is an essential one. "
+        "One try left; /hint (10 points) if you are stuck."
     )
 
 
 def test_the_hint_before_the_answer_warns_that_the_next_one_reveals():
-    text = wording.render_event(HintGiven(level=3, text="Which muscle?", reveals_answer=False, levels=4))
-    assert text.splitlines() == ["Hint 3: Which muscle?", "(One more /hint shows the answer.)"]
+    text = wording.render_event(
+        HintGiven(level=3, text="Which muscle?", reveals_answer=False, levels=4, next_reveals=True)
+    )
+    assert text.splitlines() == ["Hint 3: Which muscle?", "(That cost 10 points. One more /hint shows the answer, also 10 points.)"]
 
 
 def test_a_closed_stage_shows_outcome_score_missed_and_model_answer():

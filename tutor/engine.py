@@ -8,42 +8,60 @@ produced. Nothing here prints, reads a clock, touches a database or a
 terminal; front ends pass the time in (`at`, seconds) and render the events
 with `tutor.wording`. Every transition lives in `advance`.
 
+A stage, from the learner's side:
+
+- Each answer is graded; an answer in which nothing is recognised, an empty
+  one and "I don't know" use no try.
+- Reaching the stage's `pass` rule marks it passed; the tutor says so and the
+  stage stays open for what the learner was about to add. It closes when every
+  expected concept is found, when the learner moves on (`Next`, or an empty
+  answer once passed), when its tries run out, on `Skip`, or on a reveal. A
+  stage that was passed closes as "passed" whichever of these ends it.
+- `Next` before the stage is passed says what is still needed and uses no try.
+
 Scoring, kept simple on purpose so a learner can check it by hand:
 
 - A stage's credit is the weighted share of its expected concepts found,
   accumulated over all answers in that stage.
-- A stage's score is `max(0, credit - HINT_PENALTY * hints_used -
-  MISCONCEPTION_PENALTY * confusions)`, where confusions counts the distinct
-  misconceptions the learner committed to in that stage (naming every
-  diagnosis in the hope one is right costs something; "r/o AVN" or "TOH > AVN"
-  keeps AVN in play and costs nothing); the final
-  rung of the hint ladder (the answer itself) counts as a hint too.
+- A stage's score is `max(0, credit - HINT_PENALTY * hints -
+  MISCONCEPTION_PENALTY * confusions)` (tutor.scoring). `hints` counts the hints
+  taken (the reveal too) and the concepts the learner named only after a
+  contrast card had named them. `confusions` counts the distinct
+  misconceptions the learner committed to in that stage; one only kept in play
+  ("r/o AVN", "TOH > AVN", "IFI but could be AVN") costs nothing.
 - The case score is the plain mean of the stage scores over every stage of the
   case; a stage never reached (after /quit) scores 0.
 
-The hint ladder of a stage: a general pump first ("What else?"), then the
-stage's own hints in order, then the answer: the missing concepts are named
-and the stage closes as "revealed".
+The hint ladder of a stage: the hint the author attached to the most
+important concept still missing (required first, then by weight), else the
+stage's own hints in order, else any other concept's hint; when none is left,
+the answer: the missing concepts are named and the stage closes. A stage with
+no hints at all gives the general pump first, free. After an incomplete
+answer the nudge carries the general pump, free.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tutor import wording
-from tutor.model import Case, Discriminator, Misconception, Stage
+from tutor.model import Case, Discriminator, Expectation, Misconception, Stage
+from tutor.scoring import HINT_PENALTY as HINT_PENALTY  # re-exported: callers read the prices here too
+from tutor.scoring import MISCONCEPTION_PENALTY as MISCONCEPTION_PENALTY
+from tutor.scoring import stage_score
 
 if TYPE_CHECKING:
     from tutor.grading import Grade
-
-HINT_PENALTY = 0.1
-MISCONCEPTION_PENALTY = 0.1
 
 # Stage outcomes (StageClosed.outcome, StageSummary.outcome).
 PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT = "passed", "exhausted", "skipped", "revealed", "quit"
 TIMED_OUT = "time"  # a drill's clock ran out during the stage
 OUTCOMES = (PASSED, EXHAUSTED, SKIPPED, REVEALED, QUIT, TIMED_OUT)
+
+# Why a stage closed (StageClosed.reason): finer than the outcome, for the words said.
+COMPLETE, MOVED_ON = "complete", "moved-on"
 
 
 class Grader(Protocol):
@@ -65,6 +83,13 @@ class AskHint:
 
 
 @dataclass(frozen=True)
+class Next:
+    """The learner moves on (/next, an empty line): from a passed stage; before that, what is still needed."""
+
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
 class Skip:
     at: float = 0.0
 
@@ -81,7 +106,7 @@ class Tick:
     at: float = 0.0
 
 
-Input = Answer | AskHint | Skip | Quit | Tick
+Input = Answer | AskHint | Next | Skip | Quit | Tick
 
 
 # --- Events: what the tutor says back --------------------------------------
@@ -117,6 +142,7 @@ class Credit:
     label: str
     evidence: str  # the learner's own words that earned it
     feedback: str | None  # the author's note for this concept
+    prompted: bool = False  # named only after a contrast card had named it: scored as a hint
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,9 @@ class AnswerGraded:
     truncated: bool = False  # the grader read only the beginning of a very long answer
     kind: str | None = None
     at: float = 0.0
+    passed: bool = False  # the stage is passed after this answer
+    wrong_side: str = ""  # the learner's words naming the other side ("left hip" on a right hip)
+    side: str = ""  # the case's side, when wrong_side is set
 
 
 @dataclass(frozen=True)
@@ -166,9 +195,11 @@ class Nudge:
     remaining: int  # expected concepts not yet found
     required_remaining: int  # of which required
     text: str
-    needed: int = 0  # the fewest more finds that would complete the stage
+    needed: int = 0  # the fewest more finds that would pass the stage (0 once passed)
     attempts_left: int = 0
     at: float = 0.0
+    passed: bool = False  # already passed: what is left only adds to the score
+    pump: str = ""  # the general, free question that invites more ("What else do you see?")
 
 
 @dataclass(frozen=True)
@@ -184,21 +215,50 @@ class NotRecognised:
     at: float = 0.0
     gave_up: bool = False  # "I don't know": pointed to /hint, costs no attempt
     truncated: bool = False  # a very long answer, read only in part
+    unmatched: bool = False  # words were there, but none matched a term the case knows
+    passed: bool = False  # the stage is already passed (an empty line would move on)
 
 
 @dataclass(frozen=True)
 class HintGiven:
-    level: int  # 1 = the general pump, then the stage's hints, the last level reveals
+    level: int  # 1, 2, ...: the hints taken in this stage so far, this one included (0: the free pump)
     text: str
     reveals_answer: bool
-    levels: int = 0  # how many rungs the ladder of this stage has, the reveal included
+    levels: int = 0  # rungs this stage's ladder has, the reveal included
     revealed: tuple[str, ...] = ()  # labels named by the reveal
     stage_id: str = ""
     at: float = 0.0
+    cost: float = HINT_PENALTY  # what this hint took off the stage's score
+    next_reveals: bool = False  # the next /hint shows the answer
+    next_cost: float = HINT_PENALTY  # what the next /hint would cost
+    concept_id: str = ""  # the missing concept this hint points at, if the author tied it to one
+    passed: bool = False  # the stage was already passed
 
-    @property
-    def next_reveals(self) -> bool:
-        return not self.reveals_answer and self.level == self.levels - 1
+
+@dataclass(frozen=True)
+class StagePassed:
+    """The stage's pass rule is met; it stays open for anything else the learner wants to add."""
+
+    stage_id: str
+    kind: str | None
+    score: float  # the stage's score if the learner moved on now
+    credit: float
+    remaining: int  # expected concepts not found yet
+    attempts_left: int
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class NotPassedYet:
+    """The learner asked to move on before the stage is passed: what is still needed (no try used)."""
+
+    stage_id: str
+    kind: str | None
+    needed: int
+    required_remaining: int
+    attempts_left: int
+    text: str
+    at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -216,6 +276,9 @@ class StageClosed:
     attempts: int = 0
     hints_used: int = 0
     at: float = 0.0
+    passed: bool = False  # the pass rule was met before the stage closed
+    reason: str = ""  # why it closed: COMPLETE, MOVED_ON, or the outcome itself
+    prompted: int = 0  # concepts named after a contrast had named them (each scored as a hint)
 
 
 @dataclass(frozen=True)
@@ -233,6 +296,7 @@ class StageSummary:
     hints_used: int
     misconceptions: tuple[str, ...]
     misconception_labels: tuple[str, ...]
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,7 +333,7 @@ class CaseFinished:
 
 Event = (
     CaseOpened | StageOpened | AnswerGraded | MisconceptionMet | Nudge | NotRecognised
-    | HintGiven | StageClosed | TimeUp | CaseFinished
+    | HintGiven | StagePassed | NotPassedYet | StageClosed | TimeUp | CaseFinished
 )
 
 
@@ -282,6 +346,10 @@ class StageProgress:
     attempts: int = 0
     hints_used: int = 0
     misconceptions: tuple[str, ...] = ()  # ids met, first time order
+    passed: bool = False
+    hints_shown: tuple[str, ...] = ()  # rungs given: "stage:N", "concept:ID", "pump"
+    named_by_tutor: tuple[str, ...] = ()  # expected ids a contrast card named before the learner did
+    prompted: tuple[str, ...] = ()  # of those, the ones the learner then named (scored as hints)
     outcome: str | None = None
     score: float = 0.0
     opened_at: float | None = None
@@ -376,99 +444,29 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
         case Tick():
             return session, ()
 
-        case Answer(text=text) if not text.strip() or wording.is_giving_up(text):
-            return session, (
-                NotRecognised(
-                    answer=text,
-                    suggestion=wording.rephrase_suggestion(stage.kind),
-                    counted=False,
-                    gave_up=bool(text.strip()),
-                    attempt=progress.attempts,
-                    attempts_allowed=stage.attempts,
-                    kind=stage.kind,
-                    stage_id=stage.id,
-                    credit=_credit(stage, progress.found),
-                    at=at,
-                ),
-            )
+        case Answer(text=text) if not text.strip():
+            # An empty line moves on from a passed stage; before that it is a slip, ignored.
+            if progress.passed:
+                return _close_and_move_on(session, PASSED, at, reason=MOVED_ON)
+            return session, ()
+
+        case Answer(text=text) if wording.is_giving_up(text):
+            return session, (_not_recognised(stage, progress, text, at, gave_up=True),)
 
         case Answer(text=text):
-            grade = session.grader.grade(stage, text)
-            attempt = progress.attempts + 1
-            if not grade.mentions:
-                progress = replace(progress, attempts=attempt)
-                session = _with_progress(session, progress)
-                events: list[Event] = [
-                    NotRecognised(
-                        answer=text,
-                        suggestion=wording.rephrase_suggestion(stage.kind),
-                        counted=True,
-                        attempt=attempt,
-                        attempts_allowed=stage.attempts,
-                        kind=stage.kind,
-                        stage_id=stage.id,
-                        credit=_credit(stage, progress.found),
-                        at=at,
-                        truncated=bool(getattr(grade, "truncated", False)),
-                    )
-                ]
-                if attempt >= stage.attempts:
-                    session, more = _close_and_move_on(session, EXHAUSTED, at)
-                    events += more
-                return session, tuple(events)
+            return _answer(session, stage, progress, text, at)
 
-            graded, met = _read_grade(session.case, stage, progress, grade, text, attempt, at)
-            progress = replace(
-                progress,
-                found=progress.found + tuple(c.concept_id for c in graded.newly_found),
-                attempts=attempt,
-                misconceptions=progress.misconceptions
-                + tuple(
-                    m.concept_id for m in met if m.concept_id not in progress.misconceptions and not m.kept_open
-                ),
-            )
-            session = _with_progress(session, progress)
-            graded = replace(graded, credit=_credit(stage, progress.found))
-            events = [graded, *met]
-            if _passed(stage, progress.found):
-                session, more = _close_and_move_on(session, PASSED, at)
-                events += more
-            elif attempt >= stage.attempts:
-                session, more = _close_and_move_on(session, EXHAUSTED, at)
-                events += more
-            else:
-                events.append(_nudge(stage, progress, bool(graded.newly_found), at))
-            return session, tuple(events)
+        case Next():
+            if progress.passed:
+                return _close_and_move_on(session, PASSED, at, reason=MOVED_ON)
+            return session, (_not_passed_yet(stage, progress, at),)
 
         case AskHint():
-            level = progress.hints_used + 1
-            levels = len(stage.hints) + 2
-            progress = replace(progress, hints_used=level)
-            session = _with_progress(session, progress)
-            if level < levels:
-                text = (
-                    wording.pump(stage.kind, found_any=bool(progress.found))
-                    if level == 1
-                    else stage.hints[level - 2]
-                )
-                return session, (
-                    HintGiven(level=level, text=text, reveals_answer=False, levels=levels, stage_id=stage.id, at=at),
-                )
-            missing = _missing(stage, progress.found)
-            labels = tuple(session.case.label(c) for c in missing)
-            reveal = HintGiven(
-                level=level,
-                text=wording.reveal_text(stage.kind, labels),
-                reveals_answer=True,
-                levels=levels,
-                revealed=labels,
-                stage_id=stage.id,
-                at=at,
-            )
-            session, more = _close_and_move_on(session, REVEALED, at)
-            return session, (reveal, *more)
+            return _hint(session, stage, progress, at)
 
         case Skip():
+            if progress.passed:
+                return _close_and_move_on(session, PASSED, at, reason=MOVED_ON)
             return _close_and_move_on(session, SKIPPED, at)
 
         case Quit():
@@ -480,6 +478,165 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
 
 
 # --- The pieces advance() is made of ----------------------------------------
+
+
+def _answer(
+    session: Session, stage: Stage, progress: StageProgress, text: str, at: float
+) -> tuple[Session, tuple[Event, ...]]:
+    grade = session.grader.grade(stage, text)
+    if not grade.mentions:
+        # Nothing in it matched a term of this case: the tutor failed to read it as much as the
+        # learner failed to say it, so it uses no try.
+        truncated = bool(getattr(grade, "truncated", False))
+        return session, (_not_recognised(stage, progress, text, at, unmatched=True, truncated=truncated),)
+
+    attempt = progress.attempts + 1
+    graded, met = _read_grade(session.case, stage, progress, grade, text, attempt, at)
+    newly = tuple(c.concept_id for c in graded.newly_found)
+    prompted = tuple(c.concept_id for c in graded.newly_found if c.prompted)
+    named = tuple(
+        m.contrast.other_id
+        for m in met
+        if m.contrast is not None and not m.again
+        and m.contrast.other_id in stage.expected_ids
+        and m.contrast.other_id not in progress.found + newly + progress.named_by_tutor
+    )
+    found = progress.found + newly
+    was_passed = progress.passed
+    progress = replace(
+        progress,
+        found=found,
+        attempts=attempt,
+        misconceptions=progress.misconceptions
+        + tuple(m.concept_id for m in met if m.concept_id not in progress.misconceptions and not m.kept_open),
+        named_by_tutor=progress.named_by_tutor + tuple(dict.fromkeys(named)),
+        prompted=progress.prompted + prompted,
+        passed=was_passed or _passed(stage, found),
+    )
+    session = _with_progress(session, progress)
+    graded = replace(graded, credit=_credit(stage, found), passed=progress.passed)
+    events: list[Event] = [graded, *met]
+    if not _missing(stage, found):
+        session, more = _close_and_move_on(session, PASSED, at, reason=COMPLETE)
+    elif attempt >= stage.attempts:
+        session, more = _close_and_move_on(session, PASSED if progress.passed else EXHAUSTED, at, reason=EXHAUSTED)
+    elif progress.passed and not was_passed:
+        more = (
+            StagePassed(
+                stage_id=stage.id,
+                kind=stage.kind,
+                score=_progress_score(stage, progress),
+                credit=_credit(stage, found),
+                remaining=len(_missing(stage, found)),
+                attempts_left=stage.attempts - attempt,
+                at=at,
+            ),
+        )
+    else:
+        more = (_nudge(stage, progress, bool(newly), at),)
+    return session, (*events, *more)
+
+
+def _not_recognised(
+    stage: Stage, progress: StageProgress, text: str, at: float, *, gave_up: bool = False,
+    unmatched: bool = False, truncated: bool = False,
+) -> NotRecognised:
+    return NotRecognised(
+        answer=text,
+        suggestion=wording.rephrase_suggestion(stage.kind),
+        counted=False,
+        gave_up=gave_up,
+        unmatched=unmatched,
+        attempt=progress.attempts,
+        attempts_allowed=stage.attempts,
+        kind=stage.kind,
+        stage_id=stage.id,
+        credit=_credit(stage, progress.found),
+        at=at,
+        truncated=truncated,
+        passed=progress.passed,
+    )
+
+
+def _not_passed_yet(stage: Stage, progress: StageProgress, at: float) -> NotPassedYet:
+    needed = _needed(stage, progress.found)
+    required_remaining = sum(1 for c in stage.required_ids if c not in progress.found)
+    attempts_left = max(0, stage.attempts - progress.attempts)
+    return NotPassedYet(
+        stage_id=stage.id,
+        kind=stage.kind,
+        needed=needed,
+        required_remaining=required_remaining,
+        attempts_left=attempts_left,
+        text=wording.not_passed_text(stage.kind, needed, required_remaining, attempts_left),
+        at=at,
+    )
+
+
+def _importance(stage: Stage) -> list[Expectation]:
+    """The stage's expected concepts, most important first: required, then heavier, then as written."""
+    order = {e.concept: i for i, e in enumerate(stage.expect)}
+    return sorted(stage.expect, key=lambda e: (not e.required, -e.weight, order[e.concept]))
+
+
+def _hint_rungs(stage: Stage, progress: StageProgress) -> list[tuple[str, str, str]]:
+    """The hints still to give, in the order they will be given: (key, text, concept id)."""
+    missing = [e for e in _importance(stage) if e.concept not in progress.found]
+    concept_hints = [(f"concept:{e.concept}", e.hint or "", e.concept) for e in missing if e.hint]
+    stage_hints = [(f"stage:{i}", text, "") for i, text in enumerate(stage.hints)]
+    # First the hints that point at what matters most among what is missing (the required
+    # ones, else the heaviest), then the stage's own, then the rest.
+    top = {e.concept for e in missing if missing and (e.required, e.weight) == (missing[0].required, missing[0].weight)}
+    first = [r for r in concept_hints if r[2] in top]
+    rungs = first + stage_hints + [r for r in concept_hints if r[2] not in top]
+    return [r for r in rungs if r[0] not in progress.hints_shown]
+
+
+def _hint(
+    session: Session, stage: Stage, progress: StageProgress, at: float
+) -> tuple[Session, tuple[Event, ...]]:
+    rungs = _hint_rungs(stage, progress)
+    has_author_hints = bool(stage.hints) or any(e.hint for e in stage.expect)
+    if not rungs and not has_author_hints and "pump" not in progress.hints_shown:
+        # No hint of the author's: the general question, free, so the only paid rung is the answer.
+        progress = replace(progress, hints_shown=progress.hints_shown + ("pump",))
+        session = _with_progress(session, progress)
+        return session, (
+            HintGiven(
+                level=0, text=wording.pump(stage.kind, found_any=bool(progress.found)), reveals_answer=False,
+                levels=1, stage_id=stage.id, at=at, cost=0.0, next_reveals=True, passed=progress.passed,
+            ),
+        )
+    level = progress.hints_used + 1
+    levels = progress.hints_used + len(rungs) + 1
+    if rungs:
+        key, text, concept_id = rungs[0]
+        progress = replace(progress, hints_used=level, hints_shown=progress.hints_shown + (key,))
+        session = _with_progress(session, progress)
+        return session, (
+            HintGiven(
+                level=level, text=text, reveals_answer=False, levels=levels, stage_id=stage.id, at=at,
+                next_reveals=len(rungs) == 1, concept_id=concept_id, passed=progress.passed,
+            ),
+        )
+    progress = replace(progress, hints_used=level)
+    session = _with_progress(session, progress)
+    missing = _missing(stage, progress.found)
+    labels = tuple(session.case.label(c) for c in missing)
+    reveal = HintGiven(
+        level=level,
+        text=wording.reveal_text(stage.kind, labels),
+        reveals_answer=True,
+        levels=levels,
+        revealed=labels,
+        stage_id=stage.id,
+        at=at,
+        next_cost=0.0,
+        passed=progress.passed,
+    )
+    session, more = _close_and_move_on(session, PASSED if progress.passed else REVEALED, at, reason=REVEALED)
+    return session, (reveal, *more)
+
 
 
 def _time_up(session: Session) -> tuple[Session, tuple[Event, ...]]:
@@ -516,12 +673,14 @@ def _enter_stage(session: Session, index: int, at: float) -> tuple[Session, tupl
     )
 
 
-def _close_stage(session: Session, outcome: str, at: float) -> tuple[Session, tuple[Event, ...]]:
+def _close_stage(
+    session: Session, outcome: str, at: float, reason: str = ""
+) -> tuple[Session, tuple[Event, ...]]:
     stage = session.current_stage
     progress = session.current_progress
     assert stage is not None and progress is not None
     credit = _credit(stage, progress.found)
-    score = _stage_score(credit, progress.hints_used, len(progress.misconceptions))
+    score = _progress_score(stage, progress)
     progress = replace(progress, outcome=outcome, score=score, closed_at=at)
     session = _with_progress(session, progress)
     missed = _missing(stage, progress.found)
@@ -540,14 +699,19 @@ def _close_stage(session: Session, outcome: str, at: float) -> tuple[Session, tu
             missed_labels=tuple(label(c) for c in missed),
             credit=credit,
             attempts=progress.attempts,
-            hints_used=progress.hints_used,
+            hints_used=progress.hints_used + len(progress.prompted),  # a prompted concept counts as a hint
             at=at,
+            passed=progress.passed,
+            reason=reason or outcome,
+            prompted=len(progress.prompted),
         ),
     )
 
 
-def _close_and_move_on(session: Session, outcome: str, at: float) -> tuple[Session, tuple[Event, ...]]:
-    session, closed = _close_stage(session, outcome, at)
+def _close_and_move_on(
+    session: Session, outcome: str, at: float, reason: str = ""
+) -> tuple[Session, tuple[Event, ...]]:
+    session, closed = _close_stage(session, outcome, at, reason)
     session, opened = _enter_stage(session, session.stage_index + 1, at)
     return session, (*closed, *opened)
 
@@ -571,7 +735,7 @@ def _read_grade(
     matched = set(grade.matched)
 
     newly = tuple(
-        Credit(cid, case.label(cid), evidence.get(cid, ""), feedback[cid])
+        Credit(cid, case.label(cid), evidence.get(cid, ""), feedback[cid], prompted=cid in progress.named_by_tutor)
         for cid in stage.expected_ids
         if cid in matched and cid not in progress.found
     )
@@ -606,6 +770,7 @@ def _read_grade(
         for mis in stage.misconceptions
         if mis.concept in met_ids
     ]
+    wrong_side = wrong_side_words(text, case.side) if getattr(case, "side", None) else ""
     graded = AnswerGraded(
         stage_id=stage.id,
         answer=text,
@@ -623,26 +788,43 @@ def _read_grade(
         truncated=bool(getattr(grade, "truncated", False)),
         kind=stage.kind,
         at=at,
+        wrong_side=wrong_side,
+        side=case.side or "" if wrong_side else "",
     )
     return graded, met
 
 
+def case_diagnoses(case: Case, stage: Stage) -> tuple[str, ...]:
+    """What a wrong answer may be set against: this stage's expected concepts and the case's diagnosis."""
+    diagnosis = tuple(c for s in case.stages if s.kind == "diagnosis" for c in s.expected_ids)
+    return tuple(dict.fromkeys(stage.expected_ids + diagnosis))
+
+
 def _contrast(case: Case, stage: Stage, mis: Misconception) -> Contrast | None:
-    """The discriminator that tells this wrong answer from what the stage expects, if one exists."""
-    disc: Discriminator | None = None
-    if mis.discriminator:
-        disc = case.discriminators.get(mis.discriminator)
-    if disc is None:
-        for expected in stage.expected_ids:
-            disc = case.discriminator_between(mis.concept, expected)
-            if disc is not None:
-                break
-    if disc is None:
-        return None
+    """The discriminator that sets this wrong answer against this case's own answer, if one exists.
+
+    A card comparing two things that are both wrong here (IFI against tendinopathy in a
+    hamstring avulsion) teaches nothing about this case, so it is not shown."""
     this = mis.concept
-    others = [c for c in disc.between if c != this]
-    # Prefer the side of the pair that this stage expects: that is the comparison that teaches.
-    other = next((c for c in others if c in stage.expected_ids), others[0] if others else disc.between[-1])
+    allowed = case_diagnoses(case, stage)
+    candidates: list[Discriminator] = []
+    if mis.discriminator and mis.discriminator in case.discriminators:
+        candidates.append(case.discriminators[mis.discriminator])
+    for expected in allowed:
+        found = case.discriminator_between(this, expected)
+        if found is not None:
+            candidates.append(found)
+    disc = other = None
+    for candidate in candidates:
+        if this not in candidate.between:
+            continue
+        # Prefer the side of the pair that this stage expects: that is the comparison that teaches.
+        others = [c for c in candidate.between if c != this and c in allowed]
+        if others:
+            disc, other = candidate, others[0]
+            break
+    if disc is None or other is None:
+        return None
     return Contrast(
         this_id=this,
         this_label=case.label(this),
@@ -659,13 +841,20 @@ def _nudge(stage: Stage, progress: StageProgress, progressed: bool, at: float) -
     required_remaining = sum(1 for c in stage.required_ids if c not in progress.found)
     needed = _needed(stage, progress.found)
     attempts_left = max(0, stage.attempts - progress.attempts)
+    if progress.passed:
+        text = wording.passed_nudge_text(stage.kind, remaining, attempts_left)
+    else:
+        text = wording.nudge_text(stage.kind, needed, required_remaining, attempts_left, progressed)
     return Nudge(
         remaining=remaining,
         required_remaining=required_remaining,
-        text=wording.nudge_text(stage.kind, needed, required_remaining, attempts_left, progressed),
+        text=text,
         needed=needed,
         attempts_left=attempts_left,
         at=at,
+        passed=progress.passed,
+        # The general question, free: after an answer that added nothing, it shows where to look.
+        pump="" if progress.passed or progressed else wording.pump(stage.kind, found_any=bool(progress.found)),
     )
 
 
@@ -706,8 +895,47 @@ def is_absence(case: Case, concept_id: str) -> bool:
     return concept is not None and is_absence_concept(concept)
 
 
-def _stage_score(credit: float, hints_used: int, confusions: int = 0) -> float:
-    return max(0.0, credit - HINT_PENALTY * hints_used - MISCONCEPTION_PENALTY * confusions)
+def _progress_score(stage: Stage, progress: StageProgress) -> float:
+    credit = _credit(stage, progress.found)
+    return stage_score(credit, progress.hints_used + len(progress.prompted), len(progress.misconceptions))
+
+
+_SIDE_WORDS = {"left": "left", "lt": "left", "l": "left", "right": "right", "rt": "right", "r": "right"}
+_CJK_SIDES = {"左": "left", "右": "right"}
+# A side word, then the word it qualifies ("left hip", "R-sided"), or "the left" at a clause's end.
+_SIDE = re.compile(
+    r"(?<![\w/-])(left|right|lt|rt|l|r)[\s-]+(\w[\w-]*)"
+    r"|\bthe\s+(left|right)\b(?!\s*\w)"
+    r"|([左右][\u4e00-\u9fff])",
+    re.IGNORECASE,
+)
+# Words after "right"/"left" that show it is not a side: "the right answer", "right away".
+_NOT_A_SIDE = frozenset({
+    "away", "now", "answer", "diagnosis", "one", "thing", "idea", "here", "there", "after", "before",
+    "so", "and", "or", "but", "to", "is", "i", "in", "on", "at", "of", "the", "a", "an", "off", "over",
+    "out", "untreated", "alone", "behind", "unchanged",
+})
+
+
+def wrong_side_words(text: str, side: str | None) -> str:
+    """The learner's words naming the side opposite the case's ("left hip" on a right hip), if only that.
+
+    An answer that names both sides (comparing them) is not flagged."""
+    if side not in ("left", "right"):
+        return ""
+    said_own, said_other = False, ""
+    for m in _SIDE.finditer(text):
+        if m.group(1):
+            if m.group(2).casefold() in _NOT_A_SIDE:
+                continue
+            named = _SIDE_WORDS[m.group(1).casefold()]
+        else:
+            named = (m.group(3) or "").casefold() or _CJK_SIDES.get((m.group(4) or " ")[0], "")
+        if named == side:
+            said_own = True
+        elif named and not said_other:
+            said_other = " ".join(m.group(0).split())
+    return "" if said_own else said_other
 
 
 def _summary(session: Session) -> Summary:
@@ -721,7 +949,7 @@ def _summary(session: Session) -> Summary:
         missed = _missing(stage, progress.found) if progress.outcome is not None else ()
         credit = _credit(stage, progress.found)
         score = progress.score if progress.outcome is not None else (
-            _stage_score(credit, progress.hints_used, len(progress.misconceptions)) if reached else 0.0
+            _progress_score(stage, progress) if reached else 0.0
         )
         stages.append(
             StageSummary(
@@ -735,14 +963,17 @@ def _summary(session: Session) -> Summary:
                 found_labels=tuple(label(c) for c in found),
                 missed_labels=tuple(label(c) for c in missed),
                 attempts=progress.attempts,
-                hints_used=progress.hints_used,
+                hints_used=progress.hints_used + len(progress.prompted),
                 misconceptions=progress.misconceptions,
                 misconception_labels=tuple(label(c) for c in progress.misconceptions),
+                passed=progress.passed,
             )
         )
-    found = _unique(c for s in stages for c in s.found)
-    missed = _unique(c for s in stages for c in s.missed if c not in found)
+    # One story per concept: a confusion is what to study, so it is not also "found" or
+    # "missed" (a tendinopathy listed in the differential but given as the diagnosis).
     misconceptions = _unique(c for s in stages for c in s.misconceptions)
+    found = _unique(c for s in stages for c in s.found if c not in misconceptions)
+    missed = _unique(c for s in stages for c in s.missed if c not in found and c not in misconceptions)
     end = session.ended_at if session.ended_at is not None else session.last_at
     return Summary(
         case_id=case.id,

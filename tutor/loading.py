@@ -42,8 +42,9 @@ DEFAULT_ATTEMPTS = 3
 
 CASE_KEYS = (
     "format", "id", "title", "summary", "tags", "difficulty", "time_limit", "source",
-    "intro", "concepts", "discriminators", "stages",
+    "intro", "side", "concepts", "discriminators", "stages",
 )
+SIDES = ("left", "right")
 CASE_REQUIRED = {
     "format": "the format version, `format: 1`",
     "id": "the case id, lowercase letters, digits and '-'",
@@ -71,7 +72,7 @@ STAGE_REQUIRED = {
     "expect": "the concepts an expert answer contains",
     "explain": "the model answer shown when the stage ends",
 }
-EXPECT_KEYS = ("concept", "required", "weight", "feedback", "either_way")
+EXPECT_KEYS = ("concept", "required", "weight", "feedback", "either_way", "hint")
 MISCONCEPTION_KEYS = ("concept", "feedback", "discriminator")
 EXAMPLE_KEYS = ("answer", "matches")
 LEXICON_KEYS = ("format", "concepts")
@@ -375,6 +376,7 @@ class _CaseBuilder:
         source = reader.text(fields.get("source"), "source", "the case")
         summary = reader.text(fields.get("summary"), "summary", "the case")
         intro = reader.text(fields.get("intro"), "intro", "the case")
+        side = self._side(fields.get("side"))
         tags = reader.texts(fields.get("tags"), "tags", "the case")
         difficulty = reader.whole_number(fields.get("difficulty"), "difficulty", "the case", 1, 3)
         time_limit = reader.whole_number(fields.get("time_limit"), "time_limit", "the case", 1)
@@ -394,8 +396,18 @@ class _CaseBuilder:
             concepts=frozen_mapping(self.concepts),
             discriminators=frozen_mapping(self.discriminators),
             summary=summary, tags=tags, difficulty=difficulty, time_limit=time_limit,
-            intro=intro, path=self.path,
+            intro=intro, path=self.path, side=side,
         )
+
+    def _side(self, node: Node | None) -> str | None:
+        side = self.reader.text(node, "side", "the case")
+        if side is None:
+            return None
+        if side.strip().casefold() in SIDES:
+            return side.strip().casefold()
+        self.reader.problem(node, f"`side` is {quoted(side)}; write `side: left` or `side: right` "
+                                  "(leave it out when the case is about both sides or neither)")
+        return None
 
     def _stages(self, node: Node) -> tuple[Stage, ...]:
         reader = self.reader
@@ -485,10 +497,11 @@ class _CaseBuilder:
                 weight = reader.positive_number(fields.get("weight"), "weight", where)
                 feedback = reader.text(fields.get("feedback"), "feedback", where)
                 either_way = reader.flag(fields.get("either_way"), "either_way", where)
+                hint = reader.text(fields.get("hint"), "hint", where)
                 id_node = fields["concept"]
             else:
                 concept_id = self._concept(item, where)
-                required, weight, feedback, either_way, id_node = None, None, None, None, item
+                required, weight, feedback, either_way, hint, id_node = None, None, None, None, None, item
             if concept_id is None:
                 continue
             if concept_id in seen:
@@ -497,7 +510,7 @@ class _CaseBuilder:
             seen[concept_id] = line_of(id_node)
             expectations.append(Expectation(
                 concept=concept_id, weight=weight if weight is not None else 1.0,
-                required=bool(required), feedback=feedback, either_way=bool(either_way),
+                required=bool(required), feedback=feedback, either_way=bool(either_way), hint=hint,
             ))
         return tuple(expectations)
 

@@ -60,6 +60,7 @@ class Expectation:
     # Extension: the concept is something to comment on, so stating it absent ("no hip
     # joint effusion", "IFS 22 mm" against a narrow-IFS threshold) earns it too.
     either_way: bool = False
+    hint: str | None = None  # extension: a hint pointing at this concept, given while it is missing
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Case:
     time_limit: int | None = None
     intro: str | None = None  # extension: the vignette shown when the case opens
     path: str = ""
+    side: str | None = None  # extension: "left" or "right", the side the case is about
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:

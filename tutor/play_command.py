@@ -1,9 +1,11 @@
 """`tutor play CASE [--plain]`: play one case.
 
 - stdin not a terminal: scripted play. Each input line is an answer or a
-  command (/hint, /skip, /quit, /help); the whole dialogue goes to stdout as
-  plain text, each answer echoed as "> answer"; the case summary comes last.
-  End of input stops the case as /quit would, so the summary is always there.
+  command (/hint, /next, /skip, /quit, /help); the whole dialogue goes to
+  stdout as plain text, each answer echoed as "> answer"; the case summary
+  comes last. An empty line moves on from a passed stage and is otherwise
+  ignored (nothing is echoed). End of input stops the case as /quit would, so
+  the summary is always there.
   A scripted play is kept in the learner's records only with --record: a
   script, a test or a demo is not the learner's practice.
 - a terminal with --plain: the prompt_toolkit line REPL (tutor.repl).
@@ -23,7 +25,7 @@ import time
 from typing import Callable, Iterable, TextIO
 
 from tutor import wording
-from tutor.engine import Answer, AskHint, Event, Input, Quit, Session, Skip, Tick, advance, open_case
+from tutor.engine import Answer, AskHint, Event, Input, Next, Quit, Session, Skip, Tick, advance, open_case
 from tutor.model import Case
 from tutor.text_safety import one_line, printable
 
@@ -32,6 +34,7 @@ ANSWER_LIMIT = 20_000  # characters of one answer line kept; the grader reads fe
 # What a line beginning with "/" asks for.
 COMMANDS = {
     "/hint": "hint",
+    "/next": "next",
     "/skip": "skip",
     "/quit": "quit",
     "/exit": "quit",
@@ -56,7 +59,7 @@ def command_of(line: str) -> str | None:
 
 def unknown_command_text(line: str) -> str:
     word = one_line(line.strip().split()[0] if line.strip() else line, 40)
-    return f"I don't know the command {word}. Commands: /hint, /skip, /quit, /help."
+    return f"I don't know the command {word}. Commands: /hint, /next, /skip, /quit, /help."
 
 
 class Play:
@@ -90,6 +93,10 @@ class Play:
     def hint(self) -> tuple[Event, ...]:
         return self.step(AskHint(at=self.clock()))
 
+    def next(self) -> tuple[Event, ...]:
+        """Move on from a passed stage; before it is passed, hear what it still needs."""
+        return self.step(Next(at=self.clock()))
+
     def skip(self) -> tuple[Event, ...]:
         return self.step(Skip(at=self.clock()))
 
@@ -112,6 +119,8 @@ class Play:
             return (), unknown_command_text(line)
         if command == "hint":
             return self.hint(), None
+        if command == "next":
+            return self.next(), None
         if command == "skip":
             return self.skip(), None
         if command == "quit":
@@ -147,14 +156,17 @@ def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None
         out.write(text)
         out.flush()
 
-    write(wording.render_events(play.opening, width) + "\n\n" + wording.START_NOTE + "\n")
+    write(wording.render_events(play.opening, width) + "\n\n" + wording.wrap(wording.START_NOTE, width) + "\n")
     for raw in lines:
         if play.finished:
             break
         line = raw.rstrip("\r\n")
         events, message = play.line(line)
+        if not events and message is None:
+            continue  # an empty line before the stage is passed: ignored, as the format page says
         body = message if message is not None else render_with_note(play, events, width)
-        write("\n" + wording.echo(line) + "\n" + body + "\n")
+        echo = wording.echo(line) if line.strip() else ">"
+        write("\n" + echo + "\n" + body + "\n")
     if not play.finished:
         write("\n" + render_with_note(play, play.quit(), width) + "\n")
 

@@ -481,7 +481,8 @@ class Records:
                     json.dumps(list(event.misconceptions)), event.at, json.dumps(confusions),
                 ),
             )
-        elif isinstance(event, NotRecognised) and event.counted:
+        elif isinstance(event, NotRecognised) and (event.counted or event.unmatched):
+            # An answer nothing in which was recognised uses no try, but is kept: it shows what to teach the matcher.
             db.execute(
                 "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
                 " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 0, ?, '[]', '[]', ?, '[]')",

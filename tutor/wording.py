@@ -18,6 +18,7 @@ import textwrap
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from tutor.scoring import HINT_POINTS, MISCONCEPTION_PENALTY, points
 from tutor.text_safety import one_line, printable
 
 if TYPE_CHECKING:
@@ -103,15 +104,25 @@ OUTCOME_NAMES = {
     None: "not reached",
 }
 
-HELP_TEXT = """\
-Type your answer and press Enter. Several ideas in one answer are fine; separate them with commas.
-Commands:
-  /hint   a hint; each one lowers this stage's score a little, and the last one shows the answer
-  /skip   leave this question and see the model answer
-  /quit   stop the case and see your summary
-  /help   this help"""
+HINT_COST = f"{HINT_POINTS} points"  # what a hint takes off a stage's score, as every screen says it
+MOVE_ON = "press Enter on an empty line (or /next) to move on"
 
-START_NOTE = "(Answer in your own words. /hint for a hint, /skip to move on, /quit to stop, /help for help.)"
+HELP_TEXT = f"""\
+Type your answer and press Enter. Several ideas in one answer are fine; separate them with commas.
+When a stage is passed it stays open: add more for a higher score, or {MOVE_ON}.
+An answer the tutor cannot match, an empty line and "I don't know" use no try.
+Commands:
+  /hint   a hint; each costs {HINT_COST} of this stage's score (out of 100), and the last one shows the answer
+  /next   move on from a passed stage (before that: what is still needed)
+  /skip   give up this question and see the model answer
+  /quit   stop the case and see your summary
+  /help   this help
+Naming a wrong diagnosis you commit to costs {points(MISCONCEPTION_PENALTY)} points; one you only keep in play ("r/o X", "A > X") costs nothing."""
+
+START_NOTE = (
+    f"(Answer in your own words. /hint a hint, {HINT_COST} · /next on from a passed stage · "
+    "/skip give up a question · /quit · /help)"
+)
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -153,9 +164,9 @@ def nudge_text(kind: str | None, needed: int, required_remaining: int, attempts_
     noun = singular if needed == 1 else plural
     count = f"{_number(needed)} more {noun}"
     if progressed:
-        sentence = f"Good so far: {count} to complete this stage"
+        sentence = f"Good so far: {count} to pass this stage"
     else:
-        sentence = f"Not complete yet: {count} to go"
+        sentence = f"Not passed yet: {count} to go"
     if required_remaining and needed:
         if required_remaining >= needed:
             sentence += ", and it is an essential one" if needed == 1 else ", all of them essential"
@@ -165,10 +176,34 @@ def nudge_text(kind: str | None, needed: int, required_remaining: int, attempts_
             sentence += f", {_number(required_remaining)} of them essential"
     sentence += "."
     if attempts_left == 1:
-        sentence += " One try left; /hint if you are stuck."
+        sentence += f" One try left; /hint ({HINT_COST}) if you are stuck."
     elif attempts_left > 1:
         sentence += f" {_number(attempts_left).capitalize()} tries left."
     return sentence
+
+
+def not_passed_text(kind: str | None, needed: int, required_remaining: int, attempts_left: int) -> str:
+    """The reply to /next before the stage is passed: what it still needs, and the ways on."""
+    singular, plural = _NOUNS.get(kind or "", ("point", "points"))
+    sentence = f"Not passed yet: {_number(needed)} more {singular if needed == 1 else plural} to pass this stage"
+    if required_remaining and needed:
+        if required_remaining >= needed:
+            sentence += ", and it is an essential one" if needed == 1 else ", all of them essential"
+        elif required_remaining == 1:
+            sentence += ", one of them essential"
+        else:
+            sentence += f", {_number(required_remaining)} of them essential"
+    tries = f" ({_number(attempts_left)} {'try' if attempts_left == 1 else 'tries'} left)" if attempts_left else ""
+    return (sentence + f"{tries}. Answer again, /hint for a hint ({HINT_COST}), "
+            "or /skip to give up and see the model answer.")
+
+
+def passed_nudge_text(kind: str | None, remaining: int, attempts_left: int) -> str:
+    """After an answer to a passed stage that leaves something out: what more would add, and how to move on."""
+    singular, plural = _NOUNS.get(kind or "", ("point", "points"))
+    more = f"{_number(remaining)} more {singular if remaining == 1 else plural}"
+    tries = "one more try" if attempts_left == 1 else f"{_number(attempts_left)} more tries"
+    return f"Still passed; {more} would raise the score ({tries}). Add them, or {MOVE_ON}."
 
 
 def reveal_text(kind: str | None, labels: Iterable[str]) -> str:
@@ -329,6 +364,9 @@ def _answer_graded(event) -> str:
     elif credits:
         lines.append("Credited:")
         lines += [f"- {_credit_line(c)}" for c in credits]
+    if getattr(event, "wrong_side", ""):
+        lines.append(f"Check the side: this case is about the {event.side} side, and you wrote "
+                     f"“{one_line(event.wrong_side, 40)}”.")
     if event.already_found_labels:
         lines.append(f"Already credited: {_join(event.already_found_labels)}.")
     for words in event.denied_evidence:
@@ -357,6 +395,8 @@ def _credit_line(credit) -> str:
     if evidence and evidence.casefold() != label.casefold():
         text += f" (you wrote “{evidence}”)"
     text += "."
+    if getattr(credit, "prompted", False):
+        text += f" (The comparison above named it, so it counts as a hint: {HINT_COST}.)"
     if credit.feedback:
         text += " " + _safe(credit.feedback)
     return text
@@ -425,15 +465,34 @@ def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> st
 
 
 def _nudge(event) -> str:
+    pump = getattr(event, "pump", "")
+    return f"{event.text}\n{pump}" if pump else event.text
+
+
+def _stage_passed(event) -> str:
+    singular, plural = _NOUNS.get(event.kind or "", ("point", "points"))
+    more = f"{_number(event.remaining)} more {singular if event.remaining == 1 else plural}"
+    return (f"Stage passed: {percent(event.score)} so far. Anything to add? {more.capitalize()} would raise "
+            f"the score. Type it, or {MOVE_ON}.")
+
+
+def _not_passed_yet(event) -> str:
     return event.text
 
 
 def _not_recognised(event) -> str:
+    passed = f" The stage is passed: {MOVE_ON}." if getattr(event, "passed", False) else ""
     if getattr(event, "gave_up", False):
-        return ("No shame in that. /hint gives a nudge (it costs a little of this stage's score), "
-                "/skip shows the model answer. That did not use a try.")
+        return (f"No shame in that. /hint gives a hint ({HINT_COST} of this stage's score), "
+                f"/skip shows the model answer. That did not use a try.{passed}")
+    if getattr(event, "unmatched", False):
+        text = (f"I couldn't match that to this case's terms — say it another way, or /hint. "
+                f"That did not use a try. {event.suggestion}{passed}")
+        if getattr(event, "truncated", False):
+            text += "\n(That was a very long answer; I read only the beginning.)"
+        return text
     if not event.counted:
-        return f"I didn't catch an answer there. {event.suggestion}"
+        return f"I didn't catch an answer there. {event.suggestion}{passed}"
     thing = _THING.get(event.kind or "", "finding")
     text = f"I did not recognise a {thing} in that. {event.suggestion}"
     left = event.attempts_allowed - event.attempt
@@ -449,9 +508,16 @@ def _not_recognised(event) -> str:
 def _hint_given(event) -> str:
     if event.reveals_answer:
         return _safe(event.text)
+    if not event.level:
+        text = f"Hint (free): {_safe(event.text)}"
+        if event.next_reveals:
+            text += f"\n(This question has no hints of its own: the next /hint shows the answer, {HINT_COST}.)"
+        return text
     text = f"Hint {event.level}: {_safe(event.text)}"
     if event.next_reveals:
-        text += "\n(One more /hint shows the answer.)"
+        text += f"\n(That cost {HINT_COST}. One more /hint shows the answer, also {HINT_COST}.)"
+    else:
+        text += f"\n(That cost {HINT_COST}; the next /hint costs the same.)"
     return text
 
 
@@ -459,16 +525,22 @@ def _stage_closed(event) -> str:
     hints = f", {event.hints_used} hint{'s' if event.hints_used != 1 else ''} used" if event.hints_used else ""
     score = f"Stage score: {percent(event.score)}{hints}."
     openers = {
-        "passed": "That completes this stage.",
+        "complete": "That completes this stage.",
+        "moved-on": "Stage passed.",
+        "passed": "Stage passed.",
         "exhausted": "That was your last try on this question.",
         "skipped": "Skipped.",
         "revealed": "",
         "quit": "Stopped here.",
         "time": "Time ran out during this stage.",
     }
-    head = " ".join(p for p in (openers.get(event.outcome, ""), score) if p)
+    reason = getattr(event, "reason", "") or event.outcome
+    opener = openers.get(reason, "")
+    if reason == "exhausted" and getattr(event, "passed", False):
+        opener = "That was your last try; the stage is passed."
+    head = " ".join(p for p in (opener, score) if p)
     parts = [head]
-    if event.missed_labels and event.outcome != "revealed":
+    if event.missed_labels and reason != "revealed":
         lead = "For full marks, also name" if event.outcome == "passed" else "Not named"
         parts.append(f"{lead}: {'; '.join(_safe_line(x) for x in event.missed_labels)}.")
     parts.append(f"Model answer: {_safe(event.explain)}")
@@ -490,6 +562,8 @@ _RENDERERS: dict[str, Callable[..., str]] = {
     "Nudge": _nudge,
     "NotRecognised": _not_recognised,
     "HintGiven": _hint_given,
+    "StagePassed": _stage_passed,
+    "NotPassedYet": _not_passed_yet,
     "StageClosed": _stage_closed,
     "TimeUp": lambda event: f"Time is up: the drill's {duration(event.limit)} have run out. The case ends here.",
     "CaseFinished": _case_finished,

@@ -46,13 +46,14 @@ def test_an_empty_answer_and_a_huge_one_are_handled():
             await open_case(pilot, "long stride")
             screen = app.screen
             turns = len(screen.query(TutorSays))
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: len(screen.query(TutorSays)) > turns, "the reply to nothing")
-            assert "I didn't catch an answer there." in shown_text(app)
-            assert not screen.query(LearnerSaid)  # nothing was said, nothing is echoed
+            await pilot.press("enter")  # before the stage is passed, an empty Enter is a slip: ignored
             screen.input.value = "long strides " * 10_000
             await pilot.press("enter")
             await wait_until(pilot, lambda: screen.query(LearnerSaid), "the huge answer")
+            assert len(screen.query(LearnerSaid)) == 1  # nothing was said, nothing is echoed
+            assert "I didn't catch an answer there." not in shown_text(app)
+            assert screen.play.session.current_progress.attempts == 1  # the empty Enter used no try
+            assert len(screen.query(TutorSays)) > turns
             said = screen.query(LearnerSaid).last()
             assert len(said.answer) <= 600
             assert screen_name(app) == "CaseScreen"

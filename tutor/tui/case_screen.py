@@ -23,6 +23,7 @@ from tutor.tui.stepper import FoundSoFar, StageStepper
 from tutor.tui.transcript import Note, Transcript, learner_turn, widgets_for
 
 PLACEHOLDER = "Your answer; Enter to send (F2 hint · F3 skip · F1 help)"
+PASSED_PLACEHOLDER = "Stage passed: add more, or press Enter on an empty line to move on"
 FINISHED_PLACEHOLDER = "Case finished: press Enter for your summary"
 
 
@@ -114,6 +115,10 @@ class CaseScreen(Screen):
             if name == "StageOpened":
                 stepper.open_stage(event.index)
                 found.reset()
+                self.input.placeholder = PLACEHOLDER
+            elif name == "StagePassed":
+                stepper.pass_stage(event.stage_id)
+                self.input.placeholder = PASSED_PLACEHOLDER
             elif name == "AnswerGraded":
                 found.credit(c.label for c in event.newly_found)
             elif name == "MisconceptionMet" and event.contrast is not None:
@@ -149,6 +154,8 @@ class CaseScreen(Screen):
             return
         if command == "hint":
             await self.action_hint()
+        elif command == "next":
+            await self.step(lambda play: play.next())
         elif command == "skip":
             await self.action_skip()
         elif command == "quit":

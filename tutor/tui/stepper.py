@@ -33,6 +33,7 @@ class StageStepper(Static):
         self.stages = tuple(stages)
         self.current: int | None = None
         self.outcomes: dict[str, str] = {}
+        self.passed: set[str] = set()
 
     def set_stages(self, stages) -> None:
         self.stages = tuple(stages)
@@ -40,6 +41,11 @@ class StageStepper(Static):
 
     def open_stage(self, index: int) -> None:
         self.current = index
+        self.refresh_steps()
+
+    def pass_stage(self, stage_id: str) -> None:
+        """The current stage is passed but still open for more."""
+        self.passed.add(stage_id)
         self.refresh_steps()
 
     def close_stage(self, stage_id: str, outcome: str) -> None:
@@ -59,7 +65,8 @@ class StageStepper(Static):
                 mark, style = OUTCOME_MARKS.get(outcome, ("·", "$text-muted"))
                 parts.append((f"{mark} {name}", style))
             elif index == self.current:
-                parts.append((f"▶ {name}", "bold reverse $text-accent"))
+                mark = "✓" if stage_id in self.passed else "▶"
+                parts.append((f"{mark} {name}", "bold reverse $text-accent"))
             else:
                 parts.append((name, "$text-muted"))
         self.update(Content.assemble(*parts))

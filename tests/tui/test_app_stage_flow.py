@@ -1,0 +1,84 @@
+"""At 80x24, the way a learner meets a stage: passed but still open, Enter to move on,
+and the tutor's reply with the next question in sight after every answer."""
+
+from __future__ import annotations
+
+from tui_pilot_steps import build_test_app, run, screen_name, shown_text, table_rows, wait_until
+
+from tutor.tui.case_screen import PASSED_PLACEHOLDER
+from tutor.tui.stepper import StageStepper
+from tutor.tui.transcript import LearnerSaid
+
+SIZE = (80, 24)
+
+
+async def open_long_stride(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: table_rows(app), "the library")
+    await pilot.press(*"long stride", "enter")
+    await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+
+
+async def say(pilot, text: str) -> None:
+    screen = pilot.app.screen
+    count = len(screen.query(LearnerSaid))
+    await pilot.press(*text, "enter")
+    await wait_until(pilot, lambda: len(screen.query(LearnerSaid)) > count, f"the reply to {text!r}")
+
+
+def stepper_text(app) -> str:
+    return str(app.screen.query_one(StageStepper).visual)
+
+
+def test_a_passed_stage_takes_one_more_answer():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            await say(pilot, "atraumatic, worse with long strides")
+            text = shown_text(app)
+            assert "Stage passed" in text and "Anything to add?" in text
+            assert screen.play.session.current_stage.id == "history"
+            assert screen.input.placeholder == PASSED_PLACEHOLDER
+            assert "✓ History" in stepper_text(app)
+            # The answer the learner was about to give still counts in this stage.
+            await say(pilot, "groin pain")
+            await wait_until(pilot, lambda: "What are the key findings?" in shown_text(app), "the findings question")
+            closed = screen.play.session.progress[0]
+            assert closed.outcome == "passed" and closed.score == 1.0
+
+    run(scenario)
+
+
+def test_enter_on_an_empty_answer_moves_on_from_a_passed_stage_and_only_then():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            await pilot.press("enter")  # nothing passed yet: ignored
+            await pilot.pause()
+            assert screen.play.session.current_stage.id == "history"
+            assert screen.play.session.current_progress.attempts == 0
+            await say(pilot, "atraumatic, long strides")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen.play.session.current_stage.id == "findings", "the next stage")
+            await wait_until(pilot, lambda: "What are the key findings?" in shown_text(app), "the findings question")
+            assert "Stage passed. Stage score" in shown_text(app) or screen.play.session.progress[0].outcome == "passed"
+
+    run(scenario)
+
+
+def test_next_before_passing_says_what_is_still_needed():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            await say(pilot, "atraumatic")
+            await pilot.press(*"/next", "enter")
+            await wait_until(pilot, lambda: "Not passed yet" in shown_text(app), "what is still needed")
+            assert screen.play.session.current_stage.id == "history"
+
+    run(scenario)
