@@ -1,10 +1,28 @@
 #!/usr/bin/env python3
-"""Grading quality and speed on the labeled corpus, against two baselines in the same run.
+"""Grading quality and speed, against baselines run in the same process.
 
-    python scripts/bench_grading.py            # the table
-    python scripts/bench_grading.py --mistakes # and every answer the tutor's matcher got wrong
+    python scripts/bench_grading.py              # corpus, new-author, negation (dev), speed
+    python scripts/bench_grading.py --heldout    # and the frozen held-out split (totals only)
+    python scripts/bench_grading.py --mistakes   # and every answer the tutor got wrong
+                                                 # (never those of the held-out split)
+    python scripts/bench_grading.py --only corpus,new-author
 
-Methods:
+Sections:
+  corpus       the labeled corpus (tests/corpus/) graded with the shipped cases as they are.
+  new-author   the same answers, each case stripped the way a new instructor writes it: every
+               concept it uses keeps its label and at most its first two synonyms; no other
+               lexicon concept is loaded. `measure:` thresholds stay (they are not synonyms);
+               word-level data under dialogues/ (shorthand, English-Chinese word pairs) stays.
+  heldout      tests/heldout/: cases and answers the matcher was never tuned on. Only totals
+               are printed; the individual mistakes are never shown.
+  negation     tests/heldout/negation.yaml, the `dev` and `test` splits reported apart, the
+               tutor beside negspacy (NegEx) and medspaCy ConText when installed
+               (`pip install -e '.[bench]'`). spaCy models cannot be downloaded here, so both
+               run on spacy.blank('en') with an EntityRuler that marks the sentence's terms.
+  speed        ms per answer against plain rapidfuzz (budget 6x), and `tutor grade` for one
+               answer as a new process against `python -c "import yaml, rapidfuzz"` (budget 2x).
+
+Grading methods:
   tutor     the tutor's matcher (tutor.grading.CaseGrader)
   exact     exact phrase match: a label or synonym appears as a whole phrase (case-insensitive);
             knows no negation, so every mention counts as asserted
@@ -12,13 +30,13 @@ Methods:
             no negation either
 Figures: micro precision / recall / F1 over (answer, concept, asserted|denied) verdicts restricted
 to each stage's concepts; false positives on answers tagged `trap`; milliseconds per answer
-(mean of 3 passes over the corpus after one warm-up). Then `tutor grade` for one answer, end to end
-as a subprocess (median of 5), against `python -c pass` as the start-up floor.
+(mean of 3 passes over the corpus after one warm-up).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import statistics
 import subprocess
@@ -29,97 +47,309 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 from tutor.evaluation import read_corpus, score  # noqa: E402
 from tutor.grading import CaseGrader  # noqa: E402
 from tutor.library import load_case  # noqa: E402
+from tutor.model import Concept, frozen_mapping  # noqa: E402
 
 FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
+HELDOUT = ROOT / "tests" / "heldout"
+SECTIONS = ("corpus", "new-author", "heldout", "negation", "speed")
+NEW_AUTHOR_SYNONYMS = 2
 
 
-def case_for(ref: str):
+def case_for(ref: str, folder: Path | None = None):
     if ref == "format-example" and FORMAT_EXAMPLE.exists():
         return load_case(str(FORMAT_EXAMPLE))
+    if folder is not None:
+        for path in sorted(folder.glob("*.yaml")):
+            case = load_case(str(path))
+            if case.id == ref:
+                return case
     return load_case(ref)
+
+
+def own_concept_ids(case) -> set[str]:
+    """The concepts a case file defines itself (not those it takes from the shared lexicon)."""
+    path = Path(case.path) if case.path else None
+    if path is None or not path.is_file():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return set((data.get("concepts") or {}).keys())
+
+
+def as_new_author_wrote_it(case):
+    """The case as a new instructor would write it: label plus two synonyms, no shared lexicon."""
+    used = own_concept_ids(case)
+    for stage in case.stages:
+        used |= set(stage.expected_ids) | set(stage.misconception_ids)
+    discriminators = {k: d for k, d in case.discriminators.items() if set(d.between) <= used}
+    concepts = {}
+    for cid in sorted(used):
+        concept = case.concepts.get(cid)
+        if concept is not None:
+            concepts[cid] = Concept(concept.id, concept.label, concept.synonyms[:NEW_AUTHOR_SYNONYMS],
+                                    concept.origin, concept.measure)
+    return dataclasses.replace(case, concepts=frozen_mapping(concepts), discriminators=frozen_mapping(discriminators))
 
 
 def terms_by_concept(case):
     return {cid: [t.casefold() for t in (c.label, *c.synonyms)] for cid, c in case.concepts.items()}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus")
-    parser.add_argument("--mistakes", action="store_true", help="list the tutor matcher's mistakes")
-    args = parser.parse_args()
+class Methods:
+    """The tutor and the two baselines, each built once per case."""
 
-    answers = [a for a in read_corpus(args.corpus) if a.case_ref != "format-example" or FORMAT_EXAMPLE.exists()]
-    cases = {ref: case_for(ref) for ref in sorted({a.case_ref for a in answers})}
-    graders = {ref: CaseGrader(case) for ref, case in cases.items()}
-    terms = {ref: terms_by_concept(case) for ref, case in cases.items()}
-    patterns = {
-        ref: {cid: [re.compile(r"(?<!\w)" + re.escape(t) + r"(?!\w)") for t in ts] for cid, ts in by.items()}
-        for ref, by in terms.items()
-    }
+    def __init__(self, cases: dict):
+        self.cases = cases
+        self.graders = {ref: CaseGrader(case) for ref, case in cases.items()}
+        self.terms = {ref: terms_by_concept(case) for ref, case in cases.items()}
+        self.patterns = {
+            ref: {cid: [re.compile(r"(?<!\w)" + re.escape(t) + r"(?!\w)") for t in ts] for cid, ts in by.items()}
+            for ref, by in self.terms.items()
+        }
+        self.ref_of = {id(case): ref for ref, case in cases.items()}
 
-    def tutor(case, stage, answer):
-        grade = graders[case.id if case.id in graders else "format-example"].grade(stage, answer)
+    def tutor(self, case, stage, answer):
+        grade = self.graders[self.ref_of[id(case)]].grade(stage, answer)
         return {(c, "asserted") for c in grade.matched + grade.misconceptions} | {(c, "denied") for c in grade.negated}
 
-    def exact(case, stage, answer):
-        ref = case.id if case.id in patterns else "format-example"
+    def exact(self, case, stage, answer):
         text = answer.casefold()
-        return {(cid, "asserted") for cid, ps in patterns[ref].items() if any(p.search(text) for p in ps)}
+        return {(cid, "asserted") for cid, ps in self.patterns[self.ref_of[id(case)]].items()
+                if any(p.search(text) for p in ps)}
 
-    def partial(case, stage, answer):
-        ref = case.id if case.id in terms else "format-example"
+    def partial(self, case, stage, answer):
         text = answer.casefold()
         return {
             (cid, "asserted")
-            for cid, ts in terms[ref].items()
+            for cid, ts in self.terms[self.ref_of[id(case)]].items()
             if any(fuzz.partial_ratio(t, text, score_cutoff=85) for t in ts)
         }
 
-    methods = {"tutor": tutor, "exact": exact, "partial": partial}
-    print(f"corpus: {len(answers)} answers over {len(cases)} cases, {sum(a.is_trap for a in answers)} traps")
-    print(f"{'method':8} {'precision':>9} {'recall':>7} {'F1':>6} {'trap FP':>8} {'ms/answer':>10}")
+    def all(self):
+        return {"tutor": self.tutor, "exact": self.exact, "partial": self.partial}
+
+
+def grading_table(title: str, answers, cases, *, timed: bool, mistakes: bool) -> dict:
+    methods = Methods(cases).all()
+    print(f"\n## {title}: {len(answers)} answers over {len(cases)} cases, {sum(a.is_trap for a in answers)} traps")
+    print(f"{'method':8} {'precision':>9} {'recall':>7} {'F1':>6} {'trap FP':>8}" + (f" {'ms/answer':>10}" if timed else ""))
     rows = {}
     for name, predict in methods.items():
         result = score(answers, cases, predict)
-        for item in answers:  # warm-up: caches, lazy imports
-            predict(cases[item.case_ref], cases[item.case_ref].stage(item.stage), item.answer)
-        passes = []
-        for _ in range(3):
-            began = time.perf_counter()
-            for item in answers:
+        ms = 0.0
+        if timed:
+            for item in answers:  # warm-up: caches, lazy imports
                 predict(cases[item.case_ref], cases[item.case_ref].stage(item.stage), item.answer)
-            passes.append((time.perf_counter() - began) * 1000 / max(1, len(answers)))
-        ms = statistics.mean(passes)
+            passes = []
+            for _ in range(3):
+                began = time.perf_counter()
+                for item in answers:
+                    predict(cases[item.case_ref], cases[item.case_ref].stage(item.stage), item.answer)
+                passes.append((time.perf_counter() - began) * 1000 / max(1, len(answers)))
+            ms = statistics.mean(passes)
         rows[name] = (result, ms)
         print(f"{name:8} {result.precision:9.3f} {result.recall:7.3f} {result.f1:6.3f} "
-              f"{result.trap_false_positives:8d} {ms:10.3f}")
-    ratio = rows["tutor"][1] / rows["partial"][1] if rows["partial"][1] else float("inf")
-    print(f"tutor time per answer = {ratio:.2f}x the plain rapidfuzz baseline")
+              f"{result.trap_false_positives:8d}" + (f" {ms:10.3f}" if timed else ""))
+    if mistakes:
+        print(f"\nmistakes of the tutor ({title}):")
+        for line in rows["tutor"][0].mistakes:
+            print("  " + line)
+    return rows
 
-    def run_ms(cmd: list[str]) -> float:
+
+# -- negation -------------------------------------------------------------------------------
+
+
+def read_negation(path: Path) -> list[dict]:
+    """Sentences with the term to judge and whether the sentence denies it.
+
+    Each item: {sentence: ..., term: ... (or terms: [...]), negated: true|false, split: dev|test};
+    `terms` lists several targets of one sentence as {term: ..., negated: ...} pairs.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("sentences") if isinstance(data, dict) else data
+    out = []
+    for item in items or []:
+        sentence = str(item.get("sentence") or item.get("text") or "")
+        split = str(item.get("split") or "dev")
+        targets = item.get("targets") or item.get("terms")
+        if isinstance(targets, list) and targets and isinstance(targets[0], dict):
+            pairs = [(str(t.get("term") or t.get("concept")), bool(t.get("negated"))) for t in targets]
+        elif "term" in item or "concept" in item:
+            pairs = [(str(item.get("term") or item.get("concept")), bool(item.get("negated")))]
+        else:
+            continue
+        for term, negated in pairs:
+            out.append({"sentence": sentence, "term": term, "negated": negated, "split": split})
+    return out
+
+
+def tutor_denies(sentence: str, term: str) -> bool | None:
+    """Whether the tutor reads `term` as denied in `sentence`; None when it does not find the term."""
+    from tutor.matching import ConceptIndex
+
+    index = ConceptIndex([Concept("target", term)])
+    found = [m for m in index.find(sentence).mentions if m.concept == "target"]
+    if not found:
+        return None
+    return all(m.negated for m in found)
+
+
+def _spacy_pipeline(kind: str):
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    if kind == "negspacy":
+        import negspacy.negation  # noqa: F401  registers the "negex" factory
+        from negspacy.termsets import termset
+
+        nlp.add_pipe("negex", config={"neg_termset": termset("en_clinical").get_patterns(),
+                                      "ent_types": ["TARGET"]})
+    else:
+        import medspacy  # noqa: F401  registers "medspacy_context"
+
+        nlp.add_pipe("medspacy_context")
+    return nlp, ruler
+
+
+def library_denier(kind: str):
+    """A function (sentence, term) -> denied?, or None when the library is not installed."""
+    try:
+        nlp, ruler = _spacy_pipeline(kind)
+    except Exception as error:  # noqa: BLE001  not installed, or an incompatible version
+        print(f"  ({kind} not available: {type(error).__name__}: {error})")
+        return None
+    patterns: set[str] = set()
+
+    def denies(sentence: str, term: str) -> bool | None:
+        if term not in patterns:
+            patterns.add(term)
+            ruler.add_patterns([{"label": "TARGET", "pattern": term}])
+        doc = nlp(sentence)
+        ents = [e for e in doc.ents if e.label_ == "TARGET" and e.text.casefold() == term.casefold()]
+        if not ents:
+            return None
+        if kind == "negspacy":
+            return all(e._.negex for e in ents)
+        return all(e._.is_negated for e in ents)
+
+    return denies
+
+
+def cue_anywhere_before(sentence: str, term: str) -> bool | None:
+    at = sentence.casefold().find(term.casefold())
+    if at < 0:
+        return None
+    return bool(re.search(r"\b(no|not|without|denies|denied|negative|absent|free of|unlikely|ruled out|none)\b",
+                          sentence.casefold()[:at]))
+
+
+def negation_table(mistakes: bool) -> None:
+    path = HELDOUT / "negation.yaml"
+    if not path.is_file():
+        print(f"\n## negation: {path.relative_to(ROOT)} not found")
+        return
+    items = read_negation(path)
+    methods = {"tutor": tutor_denies}
+    for kind in ("negspacy", "medspacy"):
+        denier = library_denier(kind)
+        if denier is not None:
+            methods[kind] = denier
+    methods["cue-before"] = cue_anywhere_before
+    for split in ("dev", "test"):
+        chosen = [i for i in items if i["split"] == split]
+        denied = sum(i["negated"] for i in chosen)
+        print(f"\n## negation, {split} split: {len(chosen)} targets, {denied} denied "
+              "(positive class = denied; a term not found counts as not denied)")
+        print(f"{'method':10} {'precision':>9} {'recall':>7} {'F1':>6} {'not found':>10}")
+        for name, denies in methods.items():
+            tp = fp = fn = missing = 0
+            wrong = []
+            for item in chosen:
+                verdict = denies(item["sentence"], item["term"])
+                if verdict is None:
+                    missing += 1
+                said = bool(verdict)
+                tp += said and item["negated"]
+                fp += said and not item["negated"]
+                fn += (not said) and item["negated"]
+                if said != item["negated"]:
+                    wrong.append(f"{item['term']!r} in {item['sentence']!r}: said "
+                                 f"{'denied' if said else 'not denied'}{' (not found)' if verdict is None else ''}")
+            p = tp / (tp + fp) if tp + fp else 1.0
+            r = tp / (tp + fn) if tp + fn else 1.0
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            print(f"{name:10} {p:9.3f} {r:7.3f} {f1:6.3f} {missing:10d}")
+            if mistakes and split == "dev" and name == "tutor":
+                for line in wrong:
+                    print("    " + line)
+
+
+# -- speed ----------------------------------------------------------------------------------
+
+
+def speed_table(rows: dict) -> None:
+    print("\n## speed")
+    if rows:
+        ratio = rows["tutor"][1] / rows["partial"][1] if rows["partial"][1] else float("inf")
+        print(f"tutor time per answer = {ratio:.2f}x the plain rapidfuzz baseline (budget 6x)")
+
+    def run_ms(cmd: list[str], runs: int = 7) -> float:
         times = []
-        for _ in range(5):
+        for _ in range(runs):
             began = time.perf_counter()
             subprocess.run(cmd, capture_output=True, check=False, cwd=ROOT)
             times.append((time.perf_counter() - began) * 1000)
         return statistics.median(times)
 
     floor = run_ms([sys.executable, "-c", "pass"])
-    example = next(iter(cases.values()))
-    one = run_ms([sys.executable, "-m", "tutor", "grade", example.path or example.id, "--stage",
-                  example.stages[0].id, "--answer", "no trauma, ischiofemoral impingement"])
-    print(f"`tutor grade` one answer: {one:.0f} ms (python start-up floor {floor:.0f} ms)")
+    bare = run_ms([sys.executable, "-c", "import yaml, rapidfuzz"])
+    one = run_ms([sys.executable, "-m", "tutor", "grade", "ifi-classic", "--stage", "history",
+                  "--answer", "no trauma, ischiofemoral impingement"])
+    print(f"`tutor grade` one answer: {one:.0f} ms median of 7; `python -c \"import yaml, rapidfuzz\"` "
+          f"{bare:.0f} ms ({one / bare:.2f}x, budget 2x); `python -c pass` {floor:.0f} ms")
 
-    if args.mistakes:
-        print("\nmistakes of the tutor matcher:")
-        for line in rows["tutor"][0].mistakes:
-            print("  " + line)
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus")
+    parser.add_argument("--mistakes", action="store_true",
+                        help="list the tutor's mistakes (corpus, new-author, negation dev split only)")
+    parser.add_argument("--heldout", action="store_true", help="also grade the frozen held-out split (totals only)")
+    parser.add_argument("--only", default="", help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    args = parser.parse_args()
+    sections = set(filter(None, args.only.split(","))) or (set(SECTIONS) - ({"heldout"} - ({"heldout"} if args.heldout else set())))
+    if not args.heldout:
+        sections.discard("heldout")
+
+    answers = [a for a in read_corpus(args.corpus) if a.case_ref != "format-example" or FORMAT_EXAMPLE.exists()]
+    cases = {ref: case_for(ref) for ref in sorted({a.case_ref for a in answers})}
+    rows: dict = {}
+    if "corpus" in sections or "speed" in sections:
+        rows = grading_table("corpus, shipped cases", answers, cases, timed="speed" in sections,
+                             mistakes=args.mistakes and "corpus" in sections)
+    if "new-author" in sections:
+        stripped = {ref: as_new_author_wrote_it(case) for ref, case in cases.items()}
+        grading_table("new-author: shipped cases stripped to label + 2 synonyms", answers, stripped,
+                      timed=False, mistakes=args.mistakes)
+    if "heldout" in sections:
+        held = [a for a in read_corpus(HELDOUT / "answers")] if (HELDOUT / "answers").is_dir() else []
+        if not held:
+            print("\n## held-out: tests/heldout/answers/ has no answers yet")
+        else:
+            held_cases = {ref: case_for(ref, HELDOUT / "cases") for ref in sorted({a.case_ref for a in held})}
+            grading_table("held-out split (totals only)", held, held_cases, timed=False, mistakes=False)
+    if "negation" in sections:
+        negation_table(args.mistakes)
+    if "speed" in sections:
+        speed_table(rows)
     return 0
 
 
