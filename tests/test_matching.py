@@ -292,3 +292,51 @@ def test_an_adjective_of_one_structure_is_not_hung_on_the_next():
                           Concept("sn", "Sciatic nerve edema", ("sciatic nerve hyperintensity",))])
     assert said(index, "R sciatic nerve hyperintense and enlarged distal to piriformis") == {"sn": "+"}
     assert said(index, "enlarged R piriformis") == {"pir": "+"}
+
+
+# -- word-level data (dialogues/words.yaml) shared by every case --------------------------------
+
+WORDS_ONLY = [
+    Concept("narrow-ifs", "Narrow ischiofemoral space"),
+    Concept("qf-edema", "Quadratus femoris edema"),
+    Concept("no-qf-edema", "No quadratus femoris edema", ("normal quadratus femoris",)),
+    Concept("narrow-qfs", "Narrow quadratus femoris space"),
+    Concept("onfh", "Osteonecrosis of the femoral head"),
+]
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("narrow IFS", {"narrow-ifs": "+"}),
+        ("QF oedema", {"qf-edema": "+"}),
+        ("avascular necrosis of the femoral head", {"onfh": "+"}),
+        # A case written only in English credits Chinese made of known words.
+        ("股方肌水腫，坐骨股骨間隙狹窄", {"qf-edema": "+", "narrow-ifs": "+"}),
+        ("無股方肌水腫", {"no-qf-edema": "+", "qf-edema": "-"}),
+        # One abbreviation is one thing: QFS names the space, not the muscle.
+        ("QFS normal", {}),
+        ("narrowed ischiofemoral space w/ QF edema", {"narrow-ifs": "+", "qf-edema": "+"}),
+        ("QFS narrowing causing IFI", {"narrow-qfs": "+"}),
+    ],
+)
+def test_shorthand_and_chinese_words_come_from_shared_data(answer, expected):
+    assert said(ConceptIndex(WORDS_ONLY), answer) == expected
+
+
+def test_a_chinese_term_credits_english_made_of_the_same_words():
+    index = ConceptIndex([Concept("qf-edema", "股方肌水腫")])
+    assert said(index, "quadratus femoris edema") == {"qf-edema": "+"}
+
+
+def test_word_data_file_is_read_as_token_rewrites(tmp_path):
+    from tutor.tokens import read_word_data
+
+    path = tmp_path / "words.yaml"
+    path.write_text("format: 1\nshorthand: {GTPS: greater trochanteric pain syndrome}\n"
+                    "zh: {大轉子: greater trochanter}\ncapitals: {US: ultrasound}\n", encoding="utf-8")
+    data = read_word_data(path)
+    assert data.rewrites[("gtps",)] == ("greater", "trochanteric", "pain", "syndrome")
+    assert data.rewrites[tuple("大轉子")] == ("greater", "trochanter")
+    assert data.capitals == {"US": ("ultrasound",)}
+    assert read_word_data(tmp_path / "missing.yaml").rewrites == {}

@@ -32,8 +32,11 @@ from tutor.loading import (
 from tutor.case_fields import quoted
 from tutor.model import Case
 from tutor.problems import in_file_order
+from tutor.tokens import WORDS_FILE
 
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
+WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
+                 "context": list, "said_last_in_chinese": list}
 
 
 @dataclass
@@ -70,6 +73,7 @@ class _Target:
     shared_folder: Path
     cases: list[Path] = field(default_factory=list)
     check_shared: bool = False
+    word_files: list[Path] = field(default_factory=list)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -103,7 +107,9 @@ def _targets(paths: list[str]) -> list[_Target]:
         return targets[key]
 
     for path in files:
-        if path.name in SHARED_FILES and path.is_file():
+        if path.name == WORDS_FILE and path.is_file():
+            target_for(path.parent).word_files.append(path)
+        elif path.name in SHARED_FILES and path.is_file():
             target_for(path.parent).check_shared = True
         else:
             # Missing or unreadable files are reported by the loader like any other problem.
@@ -118,6 +124,8 @@ def check_paths(paths: list[str]) -> CheckReport:
     report = CheckReport()
     for target in _targets(paths):
         shared = _shared_for(target, report)
+        for words_path in target.word_files:
+            report.problems.extend(_word_file_problems(words_path))
         seen: set[str] = set()
         for case_path in target.cases:
             key = str(case_path.resolve()) if case_path.exists() else str(case_path)
@@ -127,6 +135,32 @@ def check_paths(paths: list[str]) -> CheckReport:
             _check_case(case_path, shared, report)
     report.problems = in_file_order(report.problems)
     return report
+
+
+def _word_file_problems(path: Path) -> list[Problem]:
+    """The word data file (words.yaml): a mapping of known sections, each of the right shape."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(str(path), 1, f"cannot be read: {error}")]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(str(path), (mark.line + 1) if mark else 1, "not valid YAML")]
+    if not isinstance(data, dict):
+        return [Problem(str(path), 1, "word data must be a mapping of sections: " + ", ".join(WORD_SECTIONS))]
+    problems = []
+    for key, value in data.items():
+        if key == "format":
+            continue
+        shape = WORD_SECTIONS.get(key)
+        if shape is None:
+            problems.append(Problem(str(path), 1, f"unknown section `{key}`; known: {', '.join(WORD_SECTIONS)}"))
+        elif value is not None and not isinstance(value, shape):
+            kind = "a mapping of word: meaning" if shape is dict else "a list of words"
+            problems.append(Problem(str(path), 1, f"`{key}` must be {kind}"))
+    return problems
 
 
 def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:

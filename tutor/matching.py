@@ -32,7 +32,7 @@ from tutor.measurement import read_after
 from tutor.model import Concept
 from tutor.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
 from tutor.terms import Term, inherited_denials, is_absence_concept, terms_of
-from tutor.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize
+from tutor.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 
@@ -206,7 +206,7 @@ class ConceptIndex:
     # -- terms -------------------------------------------------------------
 
     def _place(self, term: Term, tokens: list[Token], segment: list[int],
-               hits: dict[str, list[_Hit]]) -> list[_Placement]:
+               hits: dict[str, list[_Hit]], groups: dict[int, frozenset[int]]) -> list[_Placement]:
         required = term.required
         if not required:
             return []
@@ -220,7 +220,7 @@ class ConceptIndex:
                 return []
             options.append(found)
         if term.ordered:
-            return self._place_in_sequence(term, tokens, options)
+            return self._place_in_sequence(term, tokens, options, groups)
         anchor = min(range(len(options)), key=lambda k: len(options[k]))
         placements: list[_Placement] = []
         for start in options[anchor]:
@@ -242,12 +242,13 @@ class ConceptIndex:
                 chosen[k] = best[1]
                 used |= set(range(best[1].first, best[1].last + 1))
             else:
-                placement = self._judge(term, tokens, chosen, used)  # type: ignore[arg-type]
+                placement = self._judge(term, tokens, chosen, used, groups)  # type: ignore[arg-type]
                 if placement is not None:
                     placements.append(placement)
         return placements
 
-    def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]]) -> list[_Placement]:
+    def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]],
+                           groups: dict[int, frozenset[int]]) -> list[_Placement]:
         """Chinese terms: the characters in order, side by side (stopwords such as 的 between)."""
         at = [{h.first: h for h in found} for found in options]
         placements = []
@@ -266,13 +267,20 @@ class ConceptIndex:
                 covered = set()
                 for hit in chosen:
                     covered.update(range(hit.first, hit.last + 1))
-                placement = self._judge(term, tokens, chosen, covered)
+                placement = self._judge(term, tokens, chosen, covered, groups)
                 if placement is not None:
                     placements.append(placement)
         return placements
 
     @staticmethod
-    def _judge(term: Term, tokens: list[Token], chosen: list[_Hit], covered: set[int]) -> _Placement | None:
+    def _judge(term: Term, tokens: list[Token], chosen: list[_Hit], covered: set[int],
+               groups: dict[int, frozenset[int]]) -> _Placement | None:
+        # The words one abbreviation or Chinese word stands for go together: "QFS" is the
+        # quadratus femoris space, so "QFS normal" does not say the quadratus femoris is normal.
+        for i in covered:
+            group = groups.get(i)
+            if group is not None and not group <= covered:
+                return None
         first = min(h.first for h in chosen)
         last = max(h.last for h in chosen)
         extras = 0
@@ -291,8 +299,11 @@ class ConceptIndex:
         allowance = 0 if term.ordered or words == 1 else (1 if words <= 3 else 2)
         if extras > allowance or (last - first + 1) > words + allowance + 3:
             return None
+        if inner_cue is not None and extras:
+            return None  # "IFI rather than piriformis syndrome" is not "IFI syndrome" denied
         in_order = all(a.first < b.first for a, b in zip(chosen, chosen[1:]))
-        if term.ordered and not in_order:
+        if not in_order and (term.ordered or (any(tokens[h.first].kind == CJK for h in chosen)
+                                              and not _said_last_in_chinese(term, chosen))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
         return _Placement(term, first, last, frozenset(covered), score, inner_cue)
@@ -313,6 +324,7 @@ class ConceptIndex:
             if token.is_separator:
                 current += 1
             segment.append(current)
+        groups = _word_groups(tokens)
         hits = self._hits(tokens, segment)
         candidates: set[int] = set()
         for known in hits:
@@ -320,12 +332,13 @@ class ConceptIndex:
         placements: list[_Placement] = []
         for t_index in sorted(candidates):
             term = self.terms[t_index]
-            for placement in self._place(term, tokens, segment, hits):
+            for placement in self._place(term, tokens, segment, hits, groups):
                 if term.measure is not None:
                     placement = _measured(placement, tokens, segment)
                 if placement is not None:
                     placements.append(placement)
         kept, shadowed = _keep_outermost(placements)
+        kept = _drop_patchworks(kept)
         covered_all = [p.covered for p in kept]
         commas = list_commas(tokens, covered_all)
 
@@ -349,6 +362,50 @@ class ConceptIndex:
         mentions.sort(key=lambda m: (m.start, m.concept))
         hidden = [(m, outer) for m, outer in ((mention(p), o) for p, o in shadowed) if m is not None]
         return Analysis(prepared, tuple(mentions), truncated, tuple(hidden))
+
+
+def _said_last_in_chinese(term: Term, chosen: list[_Hit]) -> bool:
+    """Chinese puts "narrow", "normal" after what they describe: 間隙狹窄 is the narrow space."""
+    required = term.required
+    if len(chosen) < 2 or term.words[required[0]].norm not in word_data().said_last_in_chinese:
+        return False
+    rotated = chosen[1:] + chosen[:1]
+    return all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
+
+
+def _word_groups(tokens: list[Token]) -> dict[int, frozenset[int]]:
+    """Positions of words that one typed word stands for ("QFS": quadratus femoris space)."""
+    groups: dict[int, frozenset[int]] = {}
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        while j < len(tokens) and tokens[j].start == tokens[i].start and tokens[j].end == tokens[i].end:
+            j += 1
+        if j - i > 1 and tokens[i].kind in (WORD, CJK):
+            group = frozenset(range(i, j))
+            for k in group:
+                groups[k] = group
+        i = j
+    return groups
+
+
+def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
+    """A placement made only of words that two mentions of other concepts use is neither.
+
+    In "narrowed ischiofemoral space w/ QF edema", "narrowed ... space ... QF" is not a narrow
+    quadratus femoris space: its words belong to the IFS and to the QF edema.
+    """
+    out: list[_Placement] = []
+    for p in sorted(kept, key=lambda p: (-p.score, -len(p.covered), p.first)):
+        others = [q for q in out if q.term.concept != p.term.concept and q.covered & p.covered
+                  and not q.covered <= p.covered]
+        union: set[int] = set()
+        for q in others:
+            union |= q.covered
+        if len(others) >= 2 and p.covered <= union:
+            continue
+        out.append(p)
+    return out
 
 
 def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], list[tuple[_Placement, str]]]:

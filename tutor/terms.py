@@ -88,7 +88,7 @@ def terms_of(concept: Concept) -> list[Term]:
         for text in concept.measure.of:
             words = [_term_word(t) for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
             if words:
-                ordered = any(not w.norm.isascii() for w in words)
+                ordered = not text.isascii()  # Chinese, even when read as English words
                 terms.append(Term(concept.id, text, tuple(words), False, ordered, concept.measure))
     seen: set[tuple[str, ...]] = set()
     for text in (concept.label, *concept.synonyms):
@@ -96,7 +96,7 @@ def terms_of(concept: Concept) -> list[Term]:
             key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
             if words and key not in seen:
                 seen.add(key)
-                ordered = any(not w.norm.isascii() for w in words)
+                ordered = not text.isascii()  # Chinese, even when read as English words
                 terms.append(Term(concept.id, text, tuple(words), denial_core, ordered))
     return terms
 

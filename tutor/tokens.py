@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from tutor.text_safety import printable
 
@@ -237,13 +239,109 @@ def _rewrite_phrases(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# -- word-level data (dialogues/words.yaml) ------------------------------------------------
+
+WORDS_FILE = "words.yaml"
+
+
+def shipped_words_file() -> Path:
+    """The word data the tutor ships: beside the package when installed, else in the repo."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "dialogues" / WORDS_FILE
+    return installed if installed.is_file() else package_dir.parent / "dialogues" / WORDS_FILE
+
+
+@dataclass(frozen=True)
+class WordData:
+    """Shorthand, synonymous words and Chinese-English word pairs, as token rewrites."""
+
+    rewrites: dict[tuple[str, ...], tuple[str, ...]]  # key norms -> the words they stand for
+    capitals: dict[str, tuple[str, ...]]  # only when typed exactly so ("PT", "US")
+    essential: frozenset[str]  # never dropped from a term
+    context: frozenset[str]  # may be dropped from a term when what is left is unambiguous
+    longest: int
+    said_last_in_chinese: frozenset[str] = frozenset()  # 間隙狹窄: "narrow" after the space
+
+
+def _key_norms(text: str) -> tuple[str, ...]:
+    return tuple(t.norm for t in _raw_tokens(prepare(str(text))) if t.kind in (WORD, CJK, NUM))
+
+
+def read_word_data(path: Path) -> WordData:
+    """Word tables from a words.yaml; a missing or unreadable file gives empty tables."""
+    import yaml
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    rewrites: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for section in ("shorthand", "same", "zh"):
+        for key, value in (data.get(section) or {}).items():
+            words, meaning = _key_norms(key), _key_norms(value)
+            if words and meaning and words != meaning:
+                rewrites.setdefault(words, meaning)
+    capitals = {str(k): _key_norms(v) for k, v in (data.get("capitals") or {}).items() if _key_norms(v)}
+
+    def word_set(name: str) -> frozenset[str]:
+        return frozenset(w for item in data.get(name) or () for w in _key_norms(item))
+
+    return WordData(rewrites, capitals, word_set("essential"), word_set("context"),
+                    max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"))
+
+
+@lru_cache(maxsize=1)
+def word_data() -> WordData:
+    return read_word_data(shipped_words_file())
+
+
+_REWRITABLE = (WORD, CJK, NUM)
+
+
+def _rewrite_words(tokens: list[Token]) -> list[Token]:
+    """Shorthand and Chinese words read as the English words they stand for (longest key first)."""
+    data = word_data()
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind not in _REWRITABLE:
+            out.append(token)
+            i += 1
+            continue
+        meaning = data.capitals.get(token.raw) if token.kind == WORD else None
+        size = 1
+        if meaning is None:
+            for size in range(min(data.longest, len(tokens) - i), 0, -1):
+                window = tokens[i : i + size]
+                if any(t.kind not in _REWRITABLE for t in window):
+                    continue
+                meaning = data.rewrites.get(tuple(t.norm for t in window))
+                if meaning is not None:
+                    break
+        if meaning is None:
+            out.append(token)
+            i += 1
+            continue
+        first, last = tokens[i], tokens[i + size - 1]
+        raw = first.raw if size == 1 and first.kind == WORD else ""
+        # Chinese read as English keeps its kind: its words still come in the order written.
+        kind = CJK if first.kind == CJK else WORD
+        out.extend(Token(word, raw, first.start, last.end, kind) for word in meaning)
+        i += size
+    return out
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
-    tokens = _rewrite_phrases(_raw_tokens(text))
+    tokens = _rewrite_phrases(_rewrite_words(_raw_tokens(text)))
     # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
-        if t.kind == WORD and not t.norm.startswith("\x00")
+        if (t.kind == WORD or (t.kind == CJK and t.norm.isascii())) and not t.norm.startswith("\x00")
         and not (t.raw.isupper() and len(t.raw) <= 5 and t.norm == t.raw.casefold())
         else t
         for t in tokens
