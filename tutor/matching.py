@@ -95,6 +95,7 @@ class _Placement:
     score: float
     inner_cue: int | None = None  # "QF not edematous": a denial between the term's words
     contradicts: bool = False  # a measurement on the wrong side of the threshold
+    in_order: bool = True  # the term's words in the order the term has them
 
 
 def allowed_edits(word: str) -> int:
@@ -306,7 +307,7 @@ class ConceptIndex:
                                               and not _said_last_in_chinese(term, chosen))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
-        return _Placement(term, first, last, frozenset(covered), score, inner_cue)
+        return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=in_order)
 
     # -- answers -----------------------------------------------------------
 
@@ -390,7 +391,7 @@ def _word_groups(tokens: list[Token]) -> dict[int, frozenset[int]]:
 
 
 def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
-    """A placement made only of words that two mentions of other concepts use is neither.
+    """A reordered placement made only of words that two mentions of other concepts use is neither.
 
     In "narrowed ischiofemoral space w/ QF edema", "narrowed ... space ... QF" is not a narrow
     quadratus femoris space: its words belong to the IFS and to the QF edema.
@@ -402,7 +403,7 @@ def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
         union: set[int] = set()
         for q in others:
             union |= q.covered
-        if len(others) >= 2 and p.covered <= union:
+        if not p.in_order and len(others) >= 2 and p.covered <= union:
             continue
         out.append(p)
     return out
@@ -438,4 +439,5 @@ def _measured(p: _Placement, tokens: list[Token], segment: list[int]) -> _Placem
     if reading is None:
         return None
     covered = p.covered | frozenset(range(reading.first, reading.last + 1))
-    return _Placement(p.term, p.first, reading.last, covered, p.score, p.inner_cue, reading.contradicts)
+    return _Placement(p.term, p.first, reading.last, covered, p.score, p.inner_cue, reading.contradicts,
+                      p.in_order)
