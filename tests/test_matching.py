@@ -340,3 +340,80 @@ def test_word_data_file_is_read_as_token_rewrites(tmp_path):
     assert data.rewrites[tuple("大轉子")] == ("greater", "trochanter")
     assert data.capitals == {"US": ("ultrasound",)}
     assert read_word_data(tmp_path / "missing.yaml").rewrites == {}
+
+
+# -- the entity without what only restates the setting (issue 8, item 1) ---------------------
+
+SETTING = [
+    Concept("onfh", "Osteonecrosis of the femoral head"),
+    Concept("toh", "Transient osteoporosis of the hip"),
+    Concept("effusion", "Hip joint effusion"),
+    Concept("conservative", "Conservative treatment"),
+    Concept("no-trauma", "No history of trauma"),
+    Concept("pht", "Proximal hamstring tendinopathy"),
+    Concept("qf-edema", "Quadratus femoris edema"),
+    Concept("sn-edema", "Sciatic nerve edema"),
+    Concept("partial", "Partial hamstring tear"),
+    Concept("complete", "Complete hamstring tear"),
+    Concept("lumbar-mri", "Normal lumbar spine MRI"),
+]
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("osteonecrosis", {"onfh": "+"}),
+        ("effusion", {"effusion": "+"}),
+        ("small joint effusion", {"effusion": "+"}),
+        ("conservative tx", {"conservative": "+"}),
+        ("conservative", {"conservative": "+"}),
+        ("no trauma", {"no-trauma": "+"}),
+        ("trauma", {}),
+        ("hamstring tendinopathy", {"pht": "+"}),
+        ("normal lumbar MRI", {"lumbar-mri": "+"}),
+        # Words that tell one concept from another stay required.
+        ("osteoporosis", {}),
+        ("transient osteoporosis", {"toh": "+"}),
+        ("tendinopathy", {}),
+        ("edema", {}),
+        ("tear", {}),
+        ("partial tear", {}),  # "hamstring" is not this case's setting
+    ],
+)
+def test_a_term_is_credited_without_words_that_only_restate_the_setting(answer, expected):
+    assert said(ConceptIndex(SETTING), answer) == expected
+
+
+def test_a_case_setting_word_may_be_left_out():
+    index = ConceptIndex(SETTING, context=["hamstring"])
+    assert said(index, "partial tear") == {"partial": "+"}
+    assert said(index, "tear") == {}
+
+
+def test_an_author_marks_a_word_essential():
+    index = ConceptIndex([Concept("effusion", "Hip joint effusion", essential=("hip",))])
+    assert said(index, "effusion") == {}
+    assert said(index, "hip effusion") == {"effusion": "+"}
+
+
+def test_the_shared_vocabulary_makes_a_short_form_ambiguous():
+    case = [Concept("effusion", "Hip joint effusion")]
+    assert said(ConceptIndex(case), "effusion") == {"effusion": "+"}
+    shared = [Concept("bursa", "Bursal effusion")]
+    assert said(ConceptIndex(case, vocabulary=shared), "effusion") == {}
+    assert said(ConceptIndex(case, vocabulary=shared), "joint effusion") == {"effusion": "+"}
+
+
+def test_essential_words_are_read_from_a_case_file(tmp_path):
+    from tutor.loading import load_case_bytes
+
+    case = load_case_bytes(b"""format: 1
+id: t
+title: T
+source: seeds/000
+concepts:
+  effusion: {label: Hip joint effusion, essential: [hip]}
+stages:
+  - {id: s, ask: What?, expect: [effusion], explain: E}
+""", "t.yaml")
+    assert case.concepts["effusion"].essential == ("hip",)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from tutor.matching import Analysis, ConceptIndex, Mention
-from tutor.model import Case, Stage
+from tutor.model import Case, Concept, Stage
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class CaseGrader:
 
     def __init__(self, case: Case):
         self.case = case
-        self.index = ConceptIndex(case.concepts.values())
+        self.index = ConceptIndex(case.concepts.values(), _shared_vocabulary(), _setting_words(case))
 
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
@@ -129,6 +129,23 @@ class CaseGrader:
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
             reported_absent=reported_absent,
         )
+
+
+def _shared_vocabulary() -> tuple[Concept, ...]:
+    """The shared lexicon's concepts: which short forms of a case's terms are ambiguous depends
+    on them too, even for a case that does not use them (or lives in a folder of its own)."""
+    from tutor.library import shared_definitions  # the loader; grading itself reads no files
+    from tutor.loading import CaseError
+
+    try:
+        return tuple(shared_definitions().concepts.values())
+    except CaseError:
+        return ()
+
+
+def _setting_words(case: Case) -> tuple[str, ...]:
+    """A case's one-word tags name its setting ("hamstring"): words a term may go without."""
+    return tuple(tag for tag in case.tags if tag.isalpha())
 
 
 def _spoken_for(concept_id: str, mentions: tuple[Mention, ...], matched: set[str]) -> bool:

@@ -52,7 +52,7 @@ CASE_REQUIRED = {
     "source": "where the clinical facts come from",
     "stages": "the list of stages, played in order",
 }
-CONCEPT_KEYS = ("label", "synonyms", "measure")
+CONCEPT_KEYS = ("label", "synonyms", "measure", "essential")
 MEASURE_KEYS = ("of", "unit", "below", "above")
 MEASURE_REQUIRED = {
     "of": "what is measured, as learners name it, e.g. `of: [IFS, ischiofemoral space]`",
@@ -216,6 +216,7 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
         fields = reader.fields(value_node, what, CONCEPT_KEYS, CONCEPT_REQUIRED)
         label = reader.text(fields.get("label"), "label", what) if fields is not None else None
         synonyms = reader.texts(fields.get("synonyms"), "synonyms", what) if fields is not None else ()
+        essential = reader.texts(fields.get("essential"), "essential", what) if fields is not None else ()
         measure = None
         if fields is not None and "measure" in fields:
             measure = _read_measure(reader, fields["measure"], what)
@@ -227,7 +228,7 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
             continue
         concepts[concept_id] = Concept(
             id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}",
-            measure=measure,
+            measure=measure, essential=essential,
         )
     return concepts
 

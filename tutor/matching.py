@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 from tutor.measurement import read_after
 from tutor.model import Concept
 from tutor.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
-from tutor.terms import Term, inherited_denials, is_absence_concept, terms_of
+from tutor.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
 from tutor.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
@@ -98,6 +98,10 @@ class _Placement:
     in_order: bool = True  # the term's words in the order the term has them
 
 
+def _norms(text: str) -> str:
+    return " ".join(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, CJK, NUM))
+
+
 def allowed_edits(word: str) -> int:
     """How many typing slips a word of this length may carry and still count."""
     n = len(word)
@@ -127,11 +131,20 @@ def _close_enough(typed: str, known: str, distance: int) -> bool:
 class ConceptIndex:
     """Every term of every concept, arranged so that one answer is cheap to read."""
 
-    def __init__(self, concepts: Iterable[Concept]):
+    def __init__(self, concepts: Iterable[Concept], vocabulary: Iterable[Concept] = (),
+                 context: Iterable[str] = ()):
+        """`vocabulary`: more concepts (the shared lexicon) that decide which short forms are
+        ambiguous, without being found themselves; `context`: the case's setting words."""
+        concepts = list(concepts)
         self.terms: list[Term] = []
         for concept in concepts:
             self.terms.extend(terms_of(concept))
         self.terms.extend(inherited_denials(self.terms))
+        known = {c.id for c in concepts}
+        others = [t for c in vocabulary if c.id not in known for t in terms_of(c)]
+        essential = {c.id: frozenset(_norms(w) for w in c.essential) for c in concepts if c.essential}
+        self.terms.extend(shortened_terms(self.terms, essential, self.terms + others,
+                                          frozenset(_norms(w) for w in context)))
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):
@@ -235,7 +248,9 @@ class ConceptIndex:
                 for hit in found:
                     if segment[hit.first] != segment[start.first] or used & set(range(hit.first, hit.last + 1)):
                         continue
-                    key = (abs(hit.first - start.first), -hit.similarity)
+                    # Words of one abbreviation go together: "QFS" gives quadratus, femoris and space.
+                    apart = not any(hit.first in groups.get(u, ()) for u in used)
+                    key = (apart, abs(hit.first - start.first), -hit.similarity)
                     if best is None or key < best[0]:
                         best = (key, hit)
                 if best is None:

@@ -37,6 +37,9 @@ class Concept:
     synonyms: tuple[str, ...] = ()
     origin: str = ""  # "file:line" where it was defined, for messages
     measure: Measure | None = None
+    # Extension: words a learner must say for this concept, never left out as context
+    # ("hamstring" in "Proximal hamstring tendinopathy").
+    essential: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,8 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
             j = i + 1
             while j < len(tokens) and tokens[j].norm in STOPWORDS:
                 j += 1
-            if j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST) or not any(j in c for c in mentions):
+            # "IFI no FAI": a "no" before a word denies that word, not what came before it.
+            ends = j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST)
+            if ends or (token.norm == "not" and not any(j in c for c in mentions)):
                 return Stance(denied=True, cue=i)
     return ASSERTED

@@ -39,6 +39,7 @@ class Term:
     denial_core: bool  # the core of an absence concept: it is asserted when this is denied
     ordered: bool  # Chinese terms match in order, character by character
     measure: Measure | None = None  # names what is measured; a number must follow
+    shortened: bool = False  # a shorter form without setting words (see shortened_terms)
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -141,3 +142,77 @@ def _term_word(token: Token) -> TermWord:
     )
     optional = token.norm in STOPWORDS and not case_sensitive
     return TermWord(token.norm, raw, optional, case_sensitive, token.unstemmed)
+
+
+# -- terms without the words that only restate the case's setting ---------------------------
+
+_MAX_DROPPABLE = 4  # subsets of at most this many droppable words are tried
+_AMBIGUOUS_WITHIN = 4  # another concept's term of at most this many words can claim a short form
+
+
+def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], vocabulary: list[Term],
+                    context: frozenset[str] = frozenset()) -> list[Term]:
+    """Shorter forms of terms, a teacher's way: the entity without what only restates the setting.
+
+    "osteonecrosis" for "Osteonecrosis of the femoral head", "effusion" for "Hip joint effusion",
+    "conservative" for "Conservative treatment", "no trauma" for "No history of trauma". A word
+    may be left out when it is a setting word (words.yaml `context`, or the case's own one-word
+    tags in `context`), or part of an "of ..." phrase after the entity; never a word that tells
+    concepts apart (words.yaml `essential`, a concept's own `essential:`), and never the entity
+    itself. A short form that another concept's term also contains (within a few words) is
+    ambiguous and is not used: "edema" is the QF's and the sciatic nerve's, so it is neither.
+    """
+    from tutor.tokens import word_data
+
+    data = word_data()
+    setting = (data.context | context) - data.essential
+    claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for term in vocabulary:
+        words = frozenset(term.words[i].norm for i in term.required)
+        if len(words) <= _AMBIGUOUS_WITHIN:
+            for word in words:
+                claims.setdefault(word, []).append((term.concept, words))
+    full = {(t.concept, tuple(t.words[i].norm for i in t.required)) for t in terms}
+    out: list[Term] = []
+    seen: set[tuple[str, tuple[str, ...], bool]] = set()
+    for term in terms:
+        if term.measure is not None or term.ordered or len(term.required) < 2:
+            continue
+        keep_always = essential.get(term.concept, frozenset()) | data.essential
+        norms = [w.norm for w in term.words]
+        of_at = norms.index("of") if "of" in norms else len(norms)
+        before_of = [i for i in term.required if i < of_at]
+        if not before_of:
+            continue
+        # The entity itself is never a setting word, so it always stays; a generic head
+        # ("treatment", "history of") goes when what is left still names something.
+        droppable = [i for i in term.required if norms[i] in setting and norms[i] not in keep_always]
+        tail = [i for i in term.required if i > of_at]
+        if not droppable and not tail:
+            continue
+        options = []
+        for mask in range(1 << min(len(droppable), _MAX_DROPPABLE)):
+            dropped = {droppable[k] for k in range(len(droppable)) if mask >> k & 1}
+            options.append(dropped)
+            if tail and not any(norms[i] in keep_always for i in tail):
+                options.append(dropped | set(tail))
+        for dropped in options:
+            kept = [i for i in term.required if i not in dropped]
+            if not dropped or not kept:
+                continue
+            words = tuple(norms[i] for i in kept)
+            if all(w in setting for w in words) or all(len(w) < 3 or not w.isalpha() for w in words):
+                continue
+            if (term.concept, words) in full or (term.concept, words, term.denial_core) in seen:
+                continue
+            wanted = frozenset(words)
+            own = frozenset(norms[i] for i in term.required)
+            # The same whole phrase in another concept is its twin ("No history of trauma" and
+            # "History of trauma"): that does not make the short form ambiguous.
+            if any(concept != term.concept and wanted <= other and other != own
+                   for concept, other in claims.get(words[0], ())):
+                continue
+            seen.add((term.concept, words, term.denial_core))
+            out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core,
+                            False, shortened=True))
+    return out
