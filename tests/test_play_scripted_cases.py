@@ -90,3 +90,36 @@ def test_ifi_valgus_hip_report_does_not_read_a_wide_space_as_narrow(tmp_path):
     assert "Narrow ischiofemoral space (you wrote" not in report
     assert "You wrote “IFS 22 mm”. Are you sure?" in report
     assert "Hip joint effusion (you wrote “no hip effusion”)" in report
+
+
+def test_toh_recurrent_plays_to_a_report_that_credits_stated_absences(tmp_path):
+    lines = [
+        "previous episode in the right hip, middle-aged man, worse with weight bearing",
+        "",
+        "osteopenia of the femoral head; diffuse marrow edema ending sharply at the intertrochanteric region; no crescent sign",
+        "",
+        "AVN, stress fracture, septic arthritis",
+        "",
+        "AVN",
+        "recurrent transient osteoporosis of the hip, self-limiting",
+        "",
+        "core decompression",
+        "crutches, analgesia, follow-up MRI",
+        "",
+        "Diffuse marrow edema of the femoral head and neck, sharply demarcated at the intertrochanteric region. "
+        "No crescent sign. No fracture line. No effusion.",
+        "Impression: transient osteoporosis. Follow-up MRI.",
+        "",
+    ]
+    result = play("toh-recurrent", lines, tmp_path)
+    out = assert_clean_ending(result)
+    flat = result.flat
+    # Calling it osteonecrosis meets the shared contrast; surgery meets its own reply.
+    assert "Compare with Transient osteoporosis of the hip" in flat
+    assert "spares him an unnecessary intervention" in flat
+    report = flat[flat.index("Stage 6 of 6") :]
+    # In the report, stated absences are findings: no effusion reports the effusion anchor.
+    assert "Hip joint effusion (you wrote “No effusion”)" in report
+    assert "No crescent-shaped subchondral defect (you wrote “No crescent sign”)" in report
+    assert "also name:" in report and "Femoral head contour preserved" in report
+    assert set(stage_scores(out).values()) == {"passed"}
