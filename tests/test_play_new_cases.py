@@ -148,3 +148,66 @@ def test_adolescent_avulsion_case_does_not_penalise_the_seeds_own_name(tmp_path)
     out = play("apophyseal-avulsion-adolescent", lines, tmp_path)
     assert "Compare with" not in out
     assert "Correct, an acute avulsion of the right ischial apophysis." in flat(out)
+
+
+# ---------------------------------------------------------------- qf-edema-not-ifi
+
+QF_REPORT = (
+    "Right IFS 21 mm, QFS 11 mm; left IFS 13 mm, QFS 6 mm; hips in neutral. Right QF edema."
+    " Partial tear of the conjoint tendon, semimembranosus intact. Sciatic nerves normal."
+    " Posterior labrum intact. Ischial marrow normal. No hip joint effusion."
+)
+QF_STRONG = [
+    "hamstring injury six weeks ago, long strides painless, negative IFI test, left hip asymptomatic,"
+    " tender behind the ischial tuberosity, sitting pain",
+    "",
+    "right QF edema, partial tear of the conjoint tendon, SM intact, right IFS 21 mm, QFS 11 mm;"
+    " left IFS 13 mm, QFS 6 mm, normal QF on the left",
+    "",
+    "hamstring injury, radiation, proximal femoral fracture, anatomical variation",
+    "",
+    "not IFI; right partial hamstring tear with secondary QF edema; left asymptomatic narrow IFS",
+    "",
+    "rest, NSAIDs, physiotherapy, conservative; no treatment for the left hip;"
+    " endoscopic repair if conservative treatment fails",
+    "",
+    QF_REPORT,
+    "",
+]
+
+
+def test_qf_edema_case_plays_to_the_end_with_full_marks(tmp_path):
+    out = play("qf-edema-not-ifi", QF_STRONG, tmp_path)
+    assert out.count("That completes this stage.") == 6
+    assert summary_score(out) == 100
+
+
+def test_qf_edema_report_credits_stated_absences_and_names_the_missing_anchor(tmp_path):
+    # Skip to the report; state two anchors as absent and one measurement on the normal side.
+    lines = ["/skip"] * 5 + ["IFS 21 mm on the right; right QF edema; no hip joint effusion; no sciatic nerve edema"]
+    out = play("qf-edema-not-ifi", lines, tmp_path)
+    text = flat(out)
+    assert "Credited:" in out
+    assert "21 mm on the right is above 17 mm (normal); 13 mm on the left is below it (narrow)." in text
+    assert "Yes, the hip joint effusion anchor, stated present or absent." in text
+    assert "sciatic nerve signal normal on both sides." in text
+    # When the stage ends, the anchors not written are named: the other distance, the labrum, the marrow.
+    not_named = flat(out.split("Not named:")[-1].split("Model answer:")[0])
+    for anchor in ("Quadratus femoris space measured in mm", "No posterior labral tear",
+                   "No bone marrow edema at the ischial tuberosity", "Partial proximal hamstring tear"):
+        assert anchor in not_named
+    for reported in ("Ischiofemoral space measured in mm", "Hip joint effusion", "No sciatic nerve edema"):
+        assert reported not in not_named
+
+
+def test_qf_edema_report_wants_the_distance_in_millimetres(tmp_path):
+    out = play("qf-edema-not-ifi", ["/skip"] * 5 + ["narrow IFS on the left, normal on the right"], tmp_path)
+    not_named = flat(out.split("Not named:")[-1].split("Model answer:")[0])
+    assert "Ischiofemoral space measured in mm" in not_named
+
+
+def test_qf_edema_case_answers_ifi_with_the_criteria(tmp_path):
+    out = play("qf-edema-not-ifi", ["/skip"] * 3 + ["left IFI", "not IFI; partial hamstring tear", ""], tmp_path)
+    text = flat(out)
+    assert "A narrow space below 17 mm is not enough on its own." in text
+    assert "Right: neither hip has IFI." in text
