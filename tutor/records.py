@@ -29,15 +29,22 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
 from tutor import locations, review
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 from tutor.engine import (
     AnswerGraded,
     CaseFinished,
@@ -61,6 +68,7 @@ GOOD_SCORE = review.GOOD_SCORE
 DAY = 24 * 60 * 60
 ANSWER_LIMIT = 20_000  # characters of an answer kept; the rest of a pasted novel is not a record
 BUSY_TIMEOUT = 5.0  # seconds a save waits for another tutor writing the same records
+POLL = 0.004  # seconds between tries for the write lock (plus as much again at random)
 CLOSE_PATIENCE = 30.0  # seconds closing waits to write what is still queued
 WARN_AGAIN = 30.0  # seconds between warnings while records wait
 FRONT_ENDS = ("app", "repl", "script")
@@ -321,7 +329,9 @@ class Records:
             _check_file(path)
         else:
             _create(path)
-        db = sqlite3.connect(path, timeout=self._timeout, isolation_level=None)
+        # No busy handler of SQLite's own: it sleeps longer the longer it has waited, so a tutor that
+        # has waited long loses the lock to one that just arrived. `begin_writing` polls evenly instead.
+        db = sqlite3.connect(path, timeout=0, isolation_level=None)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             _check_version(version)
@@ -337,7 +347,7 @@ class Records:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
-                _migrate(db)
+                _migrate(db, self._timeout)
             # Reading every table now finds a damaged file before the first answer, not during play.
             for table, columns in _COLUMNS.items():
                 try:
@@ -380,7 +390,7 @@ class Records:
 
     def _flush(self, patience: float) -> bool:
         """Write every queued step in one transaction; retry with backoff for up to `patience` seconds."""
-        give_up_at = self._monotonic() + patience
+        give_up_at = time.monotonic() + patience
         pause = 0.05
         while self._pending and self._refused is None:
             steps = list(self._pending)
@@ -394,7 +404,7 @@ class Records:
                 if not is_transient(error):
                     self._refuse(str(error) if isinstance(error, Refused) else describe(error, self.path))
                     return False
-                if self._monotonic() + pause > give_up_at:
+                if time.monotonic() + pause > give_up_at:
                     self._start_waiting(error)
                     return False
                 time.sleep(pause)
@@ -426,7 +436,18 @@ class Records:
         db = self._db
         assert db is not None
         new_keys: list[object] = []
-        db.execute("BEGIN IMMEDIATE")
+        turn = WriteTurn(self.path) if self.path is not None else None
+        if turn is not None and not turn.acquire(self._timeout):
+            raise sqlite3.OperationalError("database is locked (another tutor is writing)")
+        try:
+            self._write_pending_in_turn(db, new_keys)
+        finally:
+            if turn is not None:
+                turn.release()
+        self._pending.clear()
+
+    def _write_pending_in_turn(self, db: sqlite3.Connection, new_keys: list[object]) -> None:
+        begin_writing(db, self._timeout)
         try:
             for step in self._pending:
                 row = self._session_row(step, new_keys)
@@ -443,7 +464,6 @@ class Records:
                 except sqlite3.Error:
                     pass
             raise
-        self._pending.clear()
 
     def _session_row(self, step: _Step, new_keys: list[object]) -> int:
         session = step.session
@@ -667,9 +687,82 @@ def _create(path: Path) -> None:
                 pass
 
 
-def _migrate(db: sqlite3.Connection) -> None:
+class WriteTurn:
+    """Tutors sharing one records file wait for their turn to write asleep in the kernel (flock on
+    FILE.lock), woken as soon as the writer before them is done, instead of polling SQLite's lock:
+    with many tutors on few cores, polling takes the processor from the one holding the lock."""
+
+    def __init__(self, path: Path):
+        self._path = path.with_name(path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        if fcntl is None:
+            return True  # no flock here (Windows): SQLite's own lock still keeps writers apart
+        try:
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return True  # a folder where no lock file can be made: SQLite's lock alone
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._fd = fd
+            return True
+        except OSError:
+            pass
+        guard = threading.Lock()
+        woke = threading.Event()
+        state = {"given_up": False, "held": False}
+
+        def wait_for_turn() -> None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
+            else:
+                with guard:
+                    if not state["given_up"]:
+                        state["held"] = True
+                if not state["held"]:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                if not state["held"]:
+                    os.close(fd)
+                woke.set()
+
+        threading.Thread(target=wait_for_turn, name="records-write-turn", daemon=True).start()
+        woke.wait(timeout)
+        with guard:
+            if state["held"]:
+                self._fd = fd
+                return True
+            state["given_up"] = True
+        return False
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+
+
+def begin_writing(db: sqlite3.Connection, timeout: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+    """BEGIN IMMEDIATE, waiting up to `timeout` seconds for another writer, every waiter polling alike."""
+    give_up_at = monotonic() + timeout
+    while True:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_transient(error) or monotonic() >= give_up_at:
+                raise
+        time.sleep(POLL * (1 + random.random()))
+
+
+def _migrate(db: sqlite3.Connection, timeout: float = BUSY_TIMEOUT) -> None:
     """Bring the file to SCHEMA_VERSION in one transaction: all of it or, on any error, none of it."""
-    db.execute("BEGIN IMMEDIATE")
+    begin_writing(db, timeout)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         _check_version(version)
