@@ -24,6 +24,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("a number of cases from 1 to 1000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
@@ -42,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--record", action="store_true",
                       help="from a pipe, keep this play in your records (the app and --plain always do)")
 
+    drill = commands.add_parser("drill", help="timed cases in a row, ending with a table of scores and misses")
+    drill.add_argument("cases", nargs="*", metavar="CASE", help="case ids or files (default: the whole library)")
+    drill.add_argument("--tag", help="only the cases with this tag")
+    drill.add_argument("--due", action="store_true", help="only the cases due for review, weakest first")
+    drill.add_argument("--weakest", action="store_true", help="lowest last score first (never played first of all)")
+    drill.add_argument("--cases", dest="count", type=_count, metavar="N", help="at most N cases")
+    drill.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
+                       help="seconds for each case (default: the case's time_limit, else 10 minutes)")
+    drill.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
+    drill.add_argument("--record", action="store_true", help="from a pipe, keep this drill in your records")
+
     grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
     grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
     grade.add_argument("--stage", help="the stage id the answer is for")
@@ -59,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Which module runs each subcommand; `None` is the app with no command.
 COMMAND_MODULES = {
     "play": "tutor.play_command",
+    "drill": "tutor.drill_command",
     "grade": "tutor.grade_command",
     "list": "tutor.list_command",
     "check": "tutor.check_command",

@@ -66,7 +66,7 @@ class Play:
     """One case being played: the engine session, the clock, and the records."""
 
     def __init__(self, case: Case, records=None, clock: Callable[[], float] = time.time, grader=None,
-                 time_limit: float | None = None):
+                 time_limit: float | None = None, drill: str | None = None):
         if grader is None:
             from tutor.grading import CaseGrader
 
@@ -74,6 +74,7 @@ class Play:
         self.case = case
         self.records = records
         self.clock = clock
+        self.drill = drill  # the id of the drill this play is part of
         self.session: Session
         self.session, self.opening = open_case(case, grader, at=clock(), time_limit=time_limit)
         self._save(self.opening)
@@ -129,7 +130,10 @@ class Play:
 
     def _save(self, events: tuple[Event, ...]) -> None:
         if self.records is not None:
-            self.records.save(self.session, events)
+            if self.drill is not None:
+                self.records.save(self.session, events, drill=self.drill)
+            else:
+                self.records.save(self.session, events)
 
     def records_note(self) -> str | None:
         """A line for the summary when this play is not (yet) in the records."""

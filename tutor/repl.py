@@ -95,14 +95,17 @@ def _ring_at_deadline(play: Play) -> None:
     app.loop.call_later(remaining + 0.05, ring)
 
 
-def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None) -> int:
+def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None, play=None) -> int:
+    """Play `case` (or the `play` already opened, as a drill does) until it ends or the learner leaves."""
     from tutor.records import Records
 
-    own_records = records is None
+    own_records = records is None and play is None
     if own_records:
         records = Records.open(front_end="repl")
     try:
-        play = Play(case, records, time_limit=time_limit)
+        if play is None:
+            play = Play(case, records, time_limit=time_limit)
+        time_limit = play.session.time_limit
         prompt = PromptSession(
             history=_history(),
             bottom_toolbar=lambda: _toolbar(play),

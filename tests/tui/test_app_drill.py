@@ -40,3 +40,40 @@ def test_f5_opens_a_drill_that_ends_when_time_runs_out():
             assert "out of time" in shown_text(app)
 
     run(scenario)
+
+
+def test_f6_drills_every_shown_case_in_a_row_and_ends_with_the_table():
+    async def scenario():
+        clock = Clock()
+        app = build_test_app(clock=clock)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen" and table_rows(app), "the library")
+            cases = len(table_rows(app))
+            assert cases == 2
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: "Drill · case 1 of 2" in shown_text(app), "the first case's countdown")
+            first = app.screen.case.id
+            clock.now += app.screen.time_limit + 1
+            await app.screen.tick()
+            await wait_until(pilot, lambda: "Time is up" in shown_text(app), "the bell")
+            assert "Next case" in shown_text(app)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: "Drill · case 2 of 2" in shown_text(app), "the second case")
+            assert app.screen.case.id != first
+            await pilot.press("f4")  # stop: the drill's table comes next
+            await wait_until(pilot, lambda: screen_name(app) == "DrillSummaryScreen", "the drill's table")
+            text = shown_text(app)
+            assert "Drill · 2 of 2 cases played" in text
+            assert "(time up)" in text and "(stopped)" in text
+            await pilot.press("h")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "back home")
+            # Both plays are in the records as one drill, from the app.
+            import sqlite3
+
+            from tutor import locations
+
+            with sqlite3.connect(locations.records_file()) as db:
+                rows = db.execute("SELECT front_end, drill FROM sessions").fetchall()
+            assert len(rows) == 2 and {r[0] for r in rows} == {"app"} and len({r[1] for r in rows}) == 1
+
+    run(scenario)

@@ -72,8 +72,9 @@ class TutorApp(App[int]):
     ]
 
     def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None,
-                 time_limit: float | None = None):
+                 time_limit: float | None = None, drill=None):
         super().__init__()
+        self.start_drill = drill
         self.services = services
         self.start_case = start_case
         self.start_time_limit = time_limit
@@ -88,10 +89,20 @@ class TutorApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self.start_case is not None:
+        if self.start_drill is not None:
+            self.begin_drill(self.start_drill)
+        elif self.start_case is not None:
             from tutor.tui.case_screen import CaseScreen
 
             self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit))
+
+    def begin_drill(self, drill) -> None:
+        """Open the first case of a drill; each case hands over to the next (CaseScreen.next_in_drill)."""
+        from tutor.tui.case_screen import CaseScreen
+
+        case = drill.next_case()
+        if case is not None:
+            self.push_screen(CaseScreen(case, time_limit=drill.limit_of(case), drill=drill))
 
     @property
     def records(self):
@@ -161,6 +172,7 @@ def build_app(
     open_records: Callable[[Callable[[str], None]], Any] | None = None,
     make_grader: Callable[[Case], Any] | None = None,
     time_limit: float | None = None,
+    drill=None,
 ) -> TutorApp:
     """The app, with the shipped library and real records unless told otherwise."""
     services = Services()
@@ -174,4 +186,4 @@ def build_app(
         services.open_records = open_records
     if make_grader is not None:
         services.make_grader = make_grader
-    return TutorApp(services, start_case=start_case, theme=theme, time_limit=time_limit)
+    return TutorApp(services, start_case=start_case, theme=theme, time_limit=time_limit, drill=drill)

@@ -39,10 +39,11 @@ class CaseScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Read on", priority=True),
     ]
 
-    def __init__(self, case: Case, time_limit: float | None = None):
+    def __init__(self, case: Case, time_limit: float | None = None, drill=None):
         super().__init__()
         self.case = case
         self.time_limit = time_limit  # seconds, in a timed drill
+        self.drill = drill  # a tutor.drill.Drill when this case is one of several in a row
         self.play: Play | None = None
         self.contrasts: dict[str, object] = {}  # misconception id -> Contrast, for the summary
         self.summary = None
@@ -63,7 +64,9 @@ class CaseScreen(Screen):
         try:
             grader = app.services.make_grader(self.case)
             self.play = Play(self.case, records=app.records, clock=app.now, grader=grader,
-                             time_limit=self.time_limit)
+                             time_limit=self.time_limit, drill=self.drill.id if self.drill is not None else None)
+            if self.drill is not None:
+                self.drill.current = self.play
         except Exception as error:
             await self.transcript.add([Note(f"This case cannot be played: {type(error).__name__}: {error}")])
             self.input.disabled = True
@@ -81,7 +84,9 @@ class CaseScreen(Screen):
         if remaining is None:
             return
         clock = self.query_one("#drill-clock", Static)
-        clock.update(f"Drill · {wording.clock(remaining)} left" if not self.play.finished else "Drill · time's up")
+        which = f" · case {self.drill.position + 1} of {len(self.drill.cases)}" if self.drill is not None else ""
+        clock.update(f"Drill{which} · {wording.clock(remaining)} left" if not self.play.finished
+                     else f"Drill{which} · time's up")
         clock.set_class(remaining <= 60, "-last-minute")
 
     async def tick(self) -> None:
@@ -128,8 +133,11 @@ class CaseScreen(Screen):
             elif name == "CaseFinished":
                 self.summary = event.summary
         if self.summary is not None:
-            widgets.append(Button("See your summary", id="to-summary", variant="primary", compact=True))
-            self.input.placeholder = FINISHED_PLACEHOLDER
+            last = self.drill is None or self.drill.position + 1 >= len(self.drill.cases)
+            label = "See your summary" if self.drill is None else "See the drill's table" if last else "Next case"
+            widgets.append(Button(label, id="to-summary", variant="primary", compact=True))
+            self.input.placeholder = FINISHED_PLACEHOLDER if self.drill is None else (
+                f"Case finished: press Enter for {'the drill' + chr(39) + 's table' if last else 'the next case'}")
         await self.transcript.add(widgets)
 
     # --- Input ---
@@ -213,5 +221,24 @@ class CaseScreen(Screen):
             return
         from tutor.tui.summary import SummaryScreen
 
+        if self.drill is not None and self.play is not None:
+            self.next_in_drill()
+            return
         note = self.play.records_note() if self.play is not None else None
         self.app.switch_screen(SummaryScreen(self.case, self.summary, tuple(self.contrasts.values()), records_note=note))
+
+    def next_in_drill(self) -> None:
+        """A drill moves on to its next case, or to its table after the last (or when stopped)."""
+        from tutor.drill import STOPPED
+
+        drill = self.drill
+        line = drill.close_play(self.play)
+        if line.ended == STOPPED:
+            drill.stop()
+        case = drill.next_case()
+        if case is None:
+            from tutor.tui.drill_summary import DrillSummaryScreen
+
+            self.app.switch_screen(DrillSummaryScreen(drill))
+        else:
+            self.app.switch_screen(CaseScreen(case, time_limit=drill.limit_of(case), drill=drill))

@@ -18,7 +18,8 @@ Keys:
   ↑ ↓     earlier answers  PgUp PgDn  scroll the dialogue
   Ctrl+T  light or dark    Ctrl+Q  leave the tutor
 In the library: type to filter, Tab to the tag chips, Enter to open a case,
-F5 to open it as a timed drill."""
+F5 to open it as a timed drill, F6 to drill every case shown in a row,
+F7 to show only the cases due for review."""
 
 
 class HelpScreen(ModalScreen[None]):

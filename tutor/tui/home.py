@@ -101,6 +101,9 @@ class HomeScreen(Screen):
         # Before the filter's own Enter, so the footer names what Enter does here.
         Binding("enter", "open_highlighted", "Open case", priority=True),
         Binding("f5", "drill_highlighted", "Timed drill"),
+        # Named in the help and the status line; the footer keeps to what a first visit needs.
+        Binding("f6", "drill_shown", "Drill all shown", show=False),
+        Binding("f7", "toggle_due", "Due only", show=False),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("f1", "help", "Help"),
     ]
@@ -110,6 +113,7 @@ class HomeScreen(Screen):
         self.rows: list[LibraryRow] = []
         self.shown: list[LibraryRow] = []
         self.chosen_tags: frozenset[str] = frozenset()
+        self.due_only = False
         self.has_records = False
         self.load_problem: str | None = None
 
@@ -170,7 +174,7 @@ class HomeScreen(Screen):
 
     def refilter(self) -> None:
         query = self.query_one("#filter", Input).value
-        self.shown = [row for row in self.rows if matches(row, query, self.chosen_tags)]
+        self.shown = [row for row in self.rows if matches(row, query, self.chosen_tags) and (row.due or not self.due_only)]
         table = self.query_one("#library", DataTable)
         keep = self.highlighted_key()
         with_tags = self._set_columns(table)
@@ -255,6 +259,8 @@ class HomeScreen(Screen):
             status.update(plain(f"The case library could not be read: {self.load_problem}", 400))
         elif not self.rows:
             status.update(Content("No cases found in the library."))
+        elif not self.shown and self.due_only:
+            status.update(Content("Nothing is due for review now. F7 shows every case again."))
         elif not self.shown:
             status.update(Content("No case matches this filter. Esc clears it."))
         elif not self.has_records:
@@ -263,7 +269,8 @@ class HomeScreen(Screen):
             due = sum(1 for r in self.rows if r.due)
             shown = f"{len(self.shown)} of {len(self.rows)} cases" if len(self.shown) != len(self.rows) else f"{len(self.rows)} cases"
             review = f" · {due} due for review" if due else ""
-            status.update(Content(f"{shown}{review} · Enter opens the highlighted case"))
+            only = " (due only)" if self.due_only else ""
+            status.update(Content(f"{shown}{only}{review} · Enter opens the highlighted case · F6 drills them"))
         status.set_class(not self.has_records and bool(self.rows), "-first-run")
 
     # --- Events and actions ---
@@ -297,6 +304,36 @@ class HomeScreen(Screen):
         if self.shown:
             table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
 
+    def action_toggle_due(self) -> None:
+        self.due_only = not self.due_only
+        self.refilter()
+
+    def action_drill_shown(self) -> None:
+        """The shown cases in a row, each under its own clock (due ones weakest first when filtered to them)."""
+        from tutor.drill import Drill
+
+        rows = list(self.shown)
+        if self.due_only and self.app.records is not None:
+            from tutor import review
+
+            try:
+                order = {d.case_id: i for i, d in enumerate(review.due_cases(self.app.records.cards(), self.app.now()))}
+                rows.sort(key=lambda r: order.get(r.case_id, len(order)))
+            except Exception:
+                pass
+        cases = []
+        for row in rows:
+            if getattr(row.entry, "problems", ()):
+                continue
+            try:
+                cases.append(self.app.services.load_case(str(row.entry.path) if getattr(row.entry, "path", None) else row.key))
+            except Exception:
+                continue  # a case that cannot be opened is left out of the drill, not the end of it
+        if not cases:
+            self.app.notify("No case to drill here.", severity="warning", markup=False)
+            return
+        self.app.begin_drill(Drill(cases, front_end="app"))
+
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
@@ -304,6 +341,7 @@ class HomeScreen(Screen):
             if chip.on:
                 chip.toggle()
         self.chosen_tags = frozenset()
+        self.due_only = False
         self.refilter()
         box.focus()
 

@@ -33,6 +33,16 @@ def run_case(case: Case, time_limit: float | None = None) -> int:
     return _run_app(build_app(start_case=case, time_limit=time_limit))
 
 
+def run_drill(drill) -> int:
+    """The app playing a drill's cases in a row, then its table; the library is a key away."""
+    if not _in_a_terminal():
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
+    from tutor.tui.app import build_app
+
+    return _run_app(build_app(drill=drill))
+
+
 def _in_a_terminal() -> bool:
     streams = (sys.stdin, sys.__stderr__)
     return all(stream is not None and stream.isatty() for stream in streams)
