@@ -441,3 +441,26 @@ def test_every_shared_concept_is_used_by_some_stage():
         for stage in case["stages"]:
             used |= stage_ids(stage["expect"]) | stage_ids(stage.get("misconceptions"))
     assert set(lexicon()) <= used, sorted(set(lexicon()) - used)
+
+
+# ---------------------------------------------------------------- played as a learner meets them
+
+
+def test_playing_the_seed_title_in_the_apophyseal_case_meets_no_contrast(tmp_path):
+    from test_play import assert_clean_ending, play
+
+    result = play("apophyseal-avulsion-ifs", ["/skip", "/skip", "/skip",
+                                              "Ischial apophyseal avulsion (hamstring avulsion) with secondary IFI", ""],
+                  tmp_path)
+    assert_clean_ending(result)
+    assert "Compare with" not in result.flat
+    assert "Correct, an old ischial apophyseal avulsion." in result.flat
+
+
+def test_playing_a_normal_report_in_ifi_classic_earns_the_marrow_and_effusion_anchors(tmp_path):
+    from test_play import assert_clean_ending, play
+
+    result = play("ifi-classic", ["/skip"] * 4 + ["no ischial marrow edema; no hip joint effusion"], tmp_path)
+    assert_clean_ending(result)
+    assert "edema there would mean stress reaction or enthesopathy" in result.flat
+    assert "hip joint effusion, present or absent" in result.flat
