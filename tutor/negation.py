@@ -23,7 +23,8 @@ NEG_BEFORE = frozenset(
      "none", "negative", "absent", "unlikely", "doubt", "avoid", "unnecessary", NEG_MARK}
 )
 NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", "doubtful",
-                       "unnecessary", "avoid", NEG_MARK})
+                       "unnecessary", "avoid", NEG_MARK, "resolv", "resolved", "nil", "free",
+                       "contraindicat", "contraindicated", "gone", "disappear", "disappeared"})
 # Words that may stand between a mention and a cue after it: "trauma is denied".
 _LINKING = frozenset(
     {"is", "are", "was", "were", "be", "been", "has", "have", "had", "also", "clearly", "do", "doe",
@@ -46,24 +47,83 @@ _CONNECTORS = frozenset({"or", "nor", "/"})
 _SCOPE_REACH = 5.0  # content words a cue before a mention reaches across
 
 
+_LIST_ITEM_WORDS = 4  # content words an item of "A, B or C" may have
+_LAST_ITEM_AFTER_AND = 2  # "free of fever and weight loss"; not "no trauma and pain on long strides"
+_LIST_CONNECTORS = frozenset({"or", "nor", "and", "/"})
+# An item with these is a clause, not a list item: "no trauma, pain on long strides and sitting".
+_CLAUSE_WORDS = frozenset({"on", "with", "in", "at", "to", "from", "by", "during", "when", "while", "after",
+                           "before", "is", "are", "was", "were", "has", "have", "had"})
+
+
+def _connects(token: Token) -> bool:
+    return token.norm in _LIST_CONNECTORS or token.raw.casefold() == "nor"  # "nor" is read as "no"
+
+
+def _item_after(tokens: list[Token], at: int, clauses_end: bool = True) -> tuple[int, int, bool]:
+    """The list item after position `at`: (content words, where it ends, whether it is plain)."""
+    j, words, plain = at + 1, 0, True
+    while j < len(tokens) and not tokens[j].kind == HARD and tokens[j].raw != "," and not _connects(tokens[j]):
+        norm = tokens[j].norm
+        if (norm in _SCOPE_ENDS or norm in NEG_BEFORE or norm == CONSIDER_MARK or tokens[j].kind == COMMA
+                or (clauses_end and norm in _CLAUSE_WORDS)):
+            plain = False
+        elif norm not in STOPWORDS:
+            words += 1
+        j += 1
+    return words, j, plain
+
+
 def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozenset[int]:
-    """Commas that separate items of an "A, B or C" list, which a denial reaches across."""
-    found = set()
+    """Commas (and the "and" of "A, B and C") that join the items of a list a denial reaches across.
+
+    "denies fever, chills, or steroid use", "no A, B, C or D", "negative for fever, chills and
+    rigors", "free of fever and weight loss": every item is short and plain (no turn, no cue)
+    and the list ends with "or", "nor" or "and". "no trauma, pain on long strides" is not one.
+    """
+    del mentions  # items need not be known concepts: "denies fever, chills, or steroid use"
+    found: set[int] = set()
     for c, token in enumerate(tokens):
-        if token.kind != COMMA or token.raw != ",":
-            continue
-        j, has_connector, only_items = c + 1, False, True
-        while j < len(tokens) and not tokens[j].is_separator:
-            norm = tokens[j].norm
-            if norm in ("or", "nor"):
-                has_connector = True
-            elif norm not in STOPWORDS and not any(j in m for m in mentions):
-                only_items = False
+        if token.raw == "," and token.kind == COMMA:
+            # Follow the items to the connector that closes the list.
+            j, joints, closed = c, [c], False
+            while j < len(tokens):
+                words, end, plain = _item_after(tokens, j)
+                oxford = words == 0 and end < len(tokens) and _connects(tokens[end])
+                if not oxford and (not plain or words == 0 or words > _LIST_ITEM_WORDS):
+                    break
+                if end < len(tokens) and _connects(tokens[end]):
+                    # "or weakness in the leg" closes a list; "and pain on long strides" may not.
+                    words, last_end, plain = _item_after(tokens, end, clauses_end=tokens[end].norm == "and")
+                    if plain and 0 < words <= _LIST_ITEM_WORDS:
+                        closed = True
+                        joints.append(end)
+                    break
+                if end < len(tokens) and tokens[end].raw == ",":
+                    joints.append(end)
+                    j = end
+                    continue
                 break
-            j += 1
-        if has_connector and only_items:
-            found.add(c)
+            if closed:
+                found.update(joints)
+        elif token.norm == "and":
+            words, end, plain = _item_after(tokens, c)
+            before, _, plain_before = _item_before(tokens, c)
+            ends = end >= len(tokens) or tokens[end].kind == HARD or tokens[end].raw == ","
+            if plain and plain_before and ends and 0 < words <= _LAST_ITEM_AFTER_AND and 0 < before <= 2:
+                found.add(c)
     return frozenset(found)
+
+
+def _item_before(tokens: list[Token], at: int) -> tuple[int, int, bool]:
+    j, words, plain = at - 1, 0, True
+    while j >= 0 and not tokens[j].kind == HARD and tokens[j].raw != "," and tokens[j].norm not in NEG_BEFORE:
+        norm = tokens[j].norm
+        if norm in _SCOPE_ENDS or norm == CONSIDER_MARK or tokens[j].kind == COMMA:
+            plain = False
+        elif norm not in STOPWORDS and norm not in _LIST_CONNECTORS:
+            words += 1
+        j -= 1
+    return words, j, plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +152,7 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         token = tokens[i]
         if i in list_commas:
             joined = True
+            reach = 0.0  # each item of a list is measured on its own
             continue
         if token.norm in _CONSIDER_BEFORE or (token.norm == _RANKED_BELOW and reach == 0):
             return Stance(considered=True, cue=i)
@@ -118,6 +179,8 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         tokens[i].norm in _LINKING or tokens[i].norm in STOPWORDS
     ):
         i += 1
+    if i + 1 < len(tokens) and tokens[i].raw == ":" and tokens[i + 1].norm in NEG_AFTER | {"no", "not"}:
+        i += 1  # "retraction: nil", "fever: none", "SLR: negative"
     if i < len(tokens):
         token = tokens[i]
         if token.norm in NEG_AFTER:
@@ -133,6 +196,8 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
                 j += 1
             # "IFI no FAI": a "no" before a word denies that word, not what came before it.
             ends = j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST)
+            if j < len(tokens) and tokens[j].norm in NEG_AFTER:
+                return ASSERTED  # "the pain has not resolved", "effusion not absent"
             if ends or (token.norm == "not" and not any(j in c for c in mentions)):
                 return Stance(denied=True, cue=i)
     return ASSERTED

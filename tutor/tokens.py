@@ -80,7 +80,20 @@ _phrases("gt", "more than", "greater than", "larger than", "wider than", "longer
 _phrases("no", "negative for", "free of", "absence of", "no evidence of", "no sign of",
          "no signs of", "rather than", "instead of", "not consistent with", "argues against",
          "argue against", "nor")
-_phrases("with", "along with", "together with")
+_phrases("with", "along with", "together with", "not without")
+_phrases("no", "no findings to suggest", "no finding to suggest", "no findings suggestive of",
+         "no features of", "no feature of", "no evidence to suggest", "no signs suggestive of",
+         "low suspicion for", "low suspicion of", "low likelihood of", "not suggestive of",
+         "no suggestion of")
+_phrases("deny", "does not report", "doe not report", "do not report", "did not report", "not report",
+         "no report of", "does not complain of", "doe not complain of", "did not complain of",
+         "no complaint of", "no complaints of")
+# Double negatives and "no change in X" state X.
+_phrases("certainly", "no doubt", "not in doubt", "no reason to doubt", "not only", "beyond doubt")
+_phrases("unchanged", "no increase in", "no change in", "no decrease in", "no interval change in",
+         "no change other than", "no progression of", "no reduction in")
+_phrases(CONSIDER_MARK, "not sure about", "not sure if", "unsure about", "not certain about",
+         "not sure of")
 # Traditional (and the commonest Simplified) Chinese cues; CJK text is tokenized per character.
 for _zh, _rep in {
     "無法排除": CONSIDER_MARK, "不能排除": CONSIDER_MARK, "不排除": CONSIDER_MARK,
@@ -199,8 +212,9 @@ def _raw_tokens(text: str) -> list[Token]:
                 if part == "cannot":
                     tokens += [Token("can", raw, start, end, WORD), Token("not", raw, start, end, WORD)]
                 elif part:
-                    part = _spelling(part)
-                    for same in _SAME_WORD.get(part, part).split():
+                    # "doesnt" is a contraction before it is a British spelling ("oe" -> "e").
+                    meaning = _SAME_WORD.get(part) or _SAME_WORD.get(_spelling(part), _spelling(part))
+                    for same in meaning.split():
                         tokens.append(Token(same, raw, start, end, WORD))
         elif kind == "shorthand":
             for part in _SHORTHAND[raw.casefold()].split():
