@@ -169,7 +169,7 @@ QF_STRONG = [
     "",
     "not IFI; right partial hamstring tear with secondary QF edema; left asymptomatic narrow IFS",
     "",
-    "rest, NSAIDs, physiotherapy, conservative; no treatment for the left hip;"
+    "rest, activity modification, NSAIDs, physiotherapy, conservative; no treatment for the left hip;"
     " endoscopic repair if conservative treatment fails",
     "",
     QF_REPORT,
