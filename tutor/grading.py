@@ -7,6 +7,7 @@ adds answers up across attempts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from tutor.matching import Analysis, ConceptIndex, Mention
@@ -107,6 +108,7 @@ class CaseGrader:
             mentions = tuple(
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
+        mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
         asserted = {m.concept for m in mentions if not m.negated}
         denied = {m.concept for m in mentions if m.negated} - asserted
         chosen = {m.concept for m in mentions if not m.negated and not m.considered}
@@ -129,6 +131,42 @@ class CaseGrader:
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
             reported_absent=reported_absent,
         )
+
+
+_COEXIST_CUES = frozenset({"coexist", "coexisting", "coexistent", "coexists", "concomitant", "together", "both",
+                           "plus", "associated", "accompanying", "with", "+", "合併", "併", "同時"})
+_COEXIST_WORDS = ("coexist", "together", "both", "at once", "concomitant", "double crush", "travel with")
+
+
+def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text: str) -> tuple[Mention, ...]:
+    """Hedges read the way the stage asks.
+
+    In a differential, "X less likely" still lists X; in a diagnosis it neither commits to X
+    nor rules it out, and "X or Y" keeps Y in play as "X > Y" does. "X with coexisting Y" is
+    no wrong commitment when the case's discriminator between X and Y says they coexist.
+    """
+    if stage.kind not in ("differential", "diagnosis"):
+        return mentions
+    out = [replace(m, negated=False, considered=True, soft=False) if m.soft else m for m in mentions]
+    if stage.kind == "diagnosis":
+        out = [replace(m, considered=True) if m.alternative else m for m in out]
+        chosen_expected = {m.concept for m in out if not m.negated and not m.considered
+                           and m.concept in stage.expected_ids}
+        words = set(re.findall(r"[^\W\d_]+|\+|合併|併|同時", text.casefold()))
+        if chosen_expected and words & _COEXIST_CUES:
+            out = [replace(m, considered=True)
+                   if m.concept in stage.misconception_ids and not m.negated
+                   and any(_coexist(case, m.concept, x) for x in chosen_expected) else m
+                   for m in out]
+    return tuple(out)
+
+
+def _coexist(case: Case, a: str, b: str) -> bool:
+    disc = case.discriminator_between(a, b)
+    if disc is None:
+        return False
+    said = " ".join((disc.why_confused, disc.trap or "", *disc.points)).casefold()
+    return any(word in said for word in _COEXIST_WORDS)
 
 
 def _shared_vocabulary() -> tuple[Concept, ...]:

@@ -63,6 +63,8 @@ class Mention:
     score: float
     covered: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
     considered: bool = False  # kept in play, not chosen: "r/o X", "cannot exclude X", "TOH > X"
+    soft: bool = False  # denied only as "less likely": a differential still lists it
+    alternative: bool = False  # the other possibility of "X or Y"
 
 
 @dataclass(frozen=True)
@@ -372,7 +374,8 @@ class ConceptIndex:
             negated = False if p.term.denial_core else (stance.denied != p.contradicts)
             considered = stance.considered and not p.term.denial_core
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
-                           round(max(0.0, p.score), 1), p.covered, considered)
+                           round(max(0.0, p.score), 1), p.covered, considered,
+                           soft=stance.soft and negated, alternative=stance.alternative and not negated)
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tutor.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LIST, NEG_MARK, WORD, Token
+from tutor.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token
 
 STOPWORDS = frozenset(
     "a an the of in at on to with and or for from by as is are was were be been being "
@@ -20,10 +20,10 @@ STOPWORDS = frozenset(
 # Cues that deny what follows them ("no", "without") or what precedes them ("absent").
 NEG_BEFORE = frozenset(
     {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
-     "none", "negative", "absent", "unlikely", "doubt", "avoid", "unnecessary", NEG_MARK}
+     "none", "negative", "absent", "unlikely", "doubt", "avoid", "unnecessary", NEG_MARK, LESS_LIKELY_MARK}
 )
 NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", "doubtful",
-                       "unnecessary", "avoid", NEG_MARK, "resolv", "resolved", "nil", "free",
+                       "unnecessary", "avoid", NEG_MARK, LESS_LIKELY_MARK, "resolv", "resolved", "nil", "free",
                        "contraindicat", "contraindicated", "gone", "disappear", "disappeared"})
 # Words that may stand between a mention and a cue after it: "trauma is denied".
 _LINKING = frozenset(
@@ -133,12 +133,17 @@ class Stance:
     denied: bool = False
     considered: bool = False
     cue: int | None = None  # where the deciding word stands, for the evidence
+    # "X less likely": denied, yet a differential lists X and a diagnosis has not ruled it out.
+    soft: bool = False
+    # "X or Y": Y is the other possibility; a diagnosis keeps it in play instead of choosing it.
+    alternative: bool = False
 
 
 ASSERTED = Stance()
 # Words that keep what follows in play without committing to it.
 _CONSIDER_BEFORE = frozenset({CONSIDER_MARK, "differential"})
 _RANKED_BELOW = "gt"  # "TOH > AVN", "favour TOH over AVN": AVN is ranked lower, not chosen
+_VERSUS = frozenset({"vs", "versus"})  # "TOH vs AVN": both weighed, neither chosen yet
 
 
 def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
@@ -148,8 +153,13 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     # A cue reaches across another mention only through a list: "no trauma or fever",
     # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
     joined = False
+    alternative_at: int | None = None
     for i in range(first - 1, -1, -1):
         token = tokens[i]
+        if token.norm in _VERSUS and reach == 0:
+            return Stance(considered=True, cue=i)
+        if token.norm == "or" and reach == 0 and i > 0 and any(i - 1 in c for c in mentions):
+            alternative_at = i  # "IFI or PHT"; a cue further back still denies both
         if i in list_commas:
             joined = True
             reach = 0.0  # each item of a list is measured on its own
@@ -159,7 +169,7 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
             break
         if token.norm in NEG_BEFORE:
-            return Stance(denied=True, cue=i)
+            return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.kind == LIST or token.norm in _CONNECTORS:
             joined = True
             continue
@@ -174,6 +184,14 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         reach += 0.4 if token.kind == CJK else 1.0
         if reach > _SCOPE_REACH:
             break
+    after = _stance_after(tokens, last, mentions)
+    if after is ASSERTED and alternative_at is not None:
+        return Stance(alternative=True, cue=alternative_at)
+    return after
+
+
+def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]) -> Stance:
+    """What the words after a mention say of it: "trauma denied", "IFI less likely", "AVN r/o"."""
     i = last + 1
     while i < len(tokens) and tokens[i].kind in (WORD, CJK) and (
         tokens[i].norm in _LINKING or tokens[i].norm in STOPWORDS
@@ -184,7 +202,9 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     if i < len(tokens):
         token = tokens[i]
         if token.norm in NEG_AFTER:
-            return Stance(denied=True, cue=i)
+            return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
+        if token.norm in _VERSUS:
+            return Stance(considered=True, cue=i)  # "TOH vs AVN"
         if token.norm == CONSIDER_MARK:
             return Stance(considered=True, cue=i)  # "AVN r/o"
         nxt = i + 1

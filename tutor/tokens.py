@@ -23,6 +23,7 @@ SEPARATOR_KINDS = frozenset({HARD, COMMA, LIST})
 # Roles a token can play for negation; set on cue words, after phrase rewriting.
 NEG_MARK = "\x00neg"  # "ruled out", "excluded", 已排除: denies what is next to it
 CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a concept in play
+LESS_LIKELY_MARK = "\x00lesslikely"  # "X less likely": a denial a differential still lists
 
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
@@ -71,7 +72,10 @@ _phrases(
     "does not exclude", "doe not exclude", "do not exclude", "did not exclude", "does not rule out",
     "doe not rule out", "do not rule out", "did not rule out", "r / o", "rule out", "rule out of", "to exclude", "exclude", "ruling out",
 )
-_phrases("unlikely", "less likely", "less probable", "improbable")
+_phrases("unlikely", "improbable")
+_phrases(LESS_LIKELY_MARK, "less likely", "less probable", "less favored", "less favoured")
+_phrases(CONSIDER_MARK, "could be", "might be", "may be", "could also be", "possible", "possibly",
+         "questionable", "query", "concern for", "worried about", "suspicious for", "suggestive of")
 _phrases(NEG_MARK, "ruled out", "excluded", "excluding", "was excluded", "were excluded")
 _phrases("lt", "less than", "smaller than", "narrower than", "lower than", "shorter than",
          "under", "below", "<", "≤", "< =")
