@@ -34,6 +34,15 @@ def _count(text: str) -> int:
     return value
 
 
+def _date(text: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text.strip()).timestamp()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM): {text[:40]!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tutor",
@@ -63,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
     drill.add_argument("--record", action="store_true", help="from a pipe, keep this drill in your records")
 
+    stats = commands.add_parser("stats", help="your progress: per case, concept, confused pair and stage kind")
+    stats.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+    export = commands.add_parser("export", help="your answers and results as CSV or JSON, for an instructor")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--since", type=_date, metavar="DATE", help="only plays started on or after DATE (YYYY-MM-DD)")
+    export.add_argument("--case", metavar="ID", help="only the plays of this case")
+    export.add_argument("--table", choices=("answers", "results"), default="answers",
+                        help="CSV only: one row per answer (default) or per play's result")
+
     grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
     grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
     grade.add_argument("--stage", help="the stage id the answer is for")
@@ -81,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES = {
     "play": "tutor.play_command",
     "drill": "tutor.drill_command",
+    "stats": "tutor.stats_command",
+    "export": "tutor.export_command",
     "grade": "tutor.grade_command",
     "list": "tutor.list_command",
     "check": "tutor.check_command",

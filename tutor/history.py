@@ -45,8 +45,8 @@ class AnswerRecord:
     found: tuple[str, ...]
     misconceptions: tuple[str, ...]
     at: float
-    # (misconception, the expected concept it was taken for); empty in records older than schema 2
-    confusions: tuple[tuple[str, str], ...] = ()
+    # (misconception, the expected concept it was taken for); None in records older than schema 2
+    confusions: tuple[tuple[str, str], ...] | None = ()
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,9 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
     if value is None:
-        return ()
+        return None
     try:
         items = json.loads(_text(value))
     except (json.JSONDecodeError, RecursionError):

@@ -19,7 +19,7 @@ Keys:
   Ctrl+T  light or dark    Ctrl+Q  leave the tutor
 In the library: type to filter, Tab to the tag chips, Enter to open a case,
 F5 to open it as a timed drill, F6 to drill every case shown in a row,
-F7 to show only the cases due for review."""
+F7 to show only the cases due for review, F8 for your progress and past sessions."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -104,6 +104,7 @@ class HomeScreen(Screen):
         # Named in the help and the status line; the footer keeps to what a first visit needs.
         Binding("f6", "drill_shown", "Drill all shown", show=False),
         Binding("f7", "toggle_due", "Due only", show=False),
+        Binding("f8", "progress", "Progress", show=False),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("f1", "help", "Help"),
     ]
@@ -270,7 +271,7 @@ class HomeScreen(Screen):
             shown = f"{len(self.shown)} of {len(self.rows)} cases" if len(self.shown) != len(self.rows) else f"{len(self.rows)} cases"
             review = f" · {due} due for review" if due else ""
             only = " (due only)" if self.due_only else ""
-            status.update(Content(f"{shown}{only}{review} · Enter opens the highlighted case · F6 drills them"))
+            status.update(Content(f"{shown}{only}{review} · Enter opens the highlighted case · F6 drills them · F8 progress"))
         status.set_class(not self.has_records and bool(self.rows), "-first-run")
 
     # --- Events and actions ---
@@ -303,6 +304,11 @@ class HomeScreen(Screen):
         table = self.query_one("#library", DataTable)
         if self.shown:
             table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
+
+    def action_progress(self) -> None:
+        from tutor.tui.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen())
 
     def action_toggle_due(self) -> None:
         self.due_only = not self.due_only

@@ -1,0 +1,75 @@
+"""`tutor stats [--json]`: what the learner's records add up to (tutor.stats)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tutor.text_safety import one_line
+
+
+def concept_labels() -> dict[str, str]:
+    """Concept ids to their labels, from the shared lexicon and every case of the library."""
+    labels: dict[str, str] = {}
+    try:
+        from tutor.library import list_cases, load_case, shared_definitions
+
+        labels.update({cid: c.label for cid, c in shared_definitions().concepts.items()})
+        for entry in list_cases():
+            if entry.problems:
+                continue
+            try:
+                case = load_case(str(entry.path))
+            except Exception:
+                continue
+            for cid, concept in case.concepts.items():
+                labels.setdefault(cid, concept.label)
+    except Exception:
+        pass  # labels are a nicety: the ids still say what is meant
+    return labels
+
+
+def open_existing_records(front_end: str | None = None):
+    """The learner's records if there are any; None rather than a new empty file."""
+    from tutor import locations
+    from tutor.records import Records
+
+    try:
+        path = locations.records_file()
+    except (OSError, RuntimeError) as error:
+        print(f"tutor: the data folder cannot be used: {one_line(str(error), 200)}", file=sys.stderr)
+        return None
+    if not path.exists():
+        return None
+    return Records.open(path, front_end=front_end)
+
+
+def _run(args) -> int:
+    from tutor import stats as statistics
+    from tutor.history import History
+
+    records = open_existing_records()
+    try:
+        history = records.history() if records is not None else History()
+        cards = records.cards() if records is not None else []
+    finally:
+        if records is not None:
+            records.close()
+    result = statistics.compute(history, cards, concept_labels() if history.sessions else {})
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(statistics.render_text(result) + "\n")
+    return 0
+
+
+def run(args) -> int:
+    try:
+        return _run(args)
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
+        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
+              file=sys.stderr)
+        return 1
