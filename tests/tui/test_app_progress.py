@@ -38,7 +38,7 @@ def test_f8_shows_progress_and_a_past_session_reopens_read_only():
         app = build_test_app()
         async with app.run_test(size=SIZE) as pilot:
             await open_progress(pilot)
-            text = shown_text(app)
+            text = " ".join(shown_text(app).split())  # the caption wraps at 80 columns
             assert "Score over time, oldest left: 2 results, lowest 0%, highest 100%, last 100% · 3 plays" in text
             sessions = table_rows(app, "#sessions")
             assert [row[0] for row in sessions] == ["1d ago", "2d ago", "7d ago"]  # newest first
