@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tutor.loading import CaseError, Problem, SharedDefinitions, load_case_bytes, load_case_file, load_shared
+from tutor import safe_yaml
+from tutor.cli import main
+from tutor.library import list_cases, load_case
 from tutor.problems import report_problems
 
 CASE = textwrap.dedent(
@@ -513,12 +517,71 @@ def test_a_few_aliases_are_fine(tmp_path):
     assert load_case_file(path).stages[1].hints == ("Think about the gait.",)
 
 
-def test_deep_nesting_is_refused_before_the_parser_recurses():
+# The same file must be read or refused the same way on a machine with libyaml and one without,
+# and with any PyYAML the project allows: these tests run once per parser PyYAML offers here.
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@pytest.fixture(params=PARSERS, ids=lambda loader: loader.__name__)
+def parser(request, monkeypatch):
+    monkeypatch.setattr(safe_yaml, "SAFE_LOADER", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("opener, closer", [(b"[", b"]"), (b"{a: ", b"}")])
+def test_deep_nesting_is_refused_in_the_loaders_own_words_whatever_the_parser(
+    parser, opener, closer, tmp_path, capsys
+):
+    # libyaml (in PyYAML 6.0.4's wheels) refuses 1,000 levels by itself, before the loader's
+    # count sees the first event; the author still gets the loader's message at a line.
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(b"format: 1\nid: " + opener * 100_000 + closer * 100_000)
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        status = main(["check", str(path)])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    elapsed = time.monotonic() - started
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert err.splitlines() == [f"{path}:2: lists and mappings are nested more than 40 levels deep here; "
+                                "a case file needs about six"]
+    assert "Traceback" not in out + err
+    assert peak < 50_000_000  # far above the ~2 MB it takes; a composer that recursed would not stop here
+    assert elapsed < 60  # a hang guard, far above the fraction of a second it takes
+
+
+@pytest.mark.parametrize("text, line, opened", [
+    ("hints: [What makes it worse?]", 2, "the [...] that starts on line 2"),
+    ("hints:\n  [Where,\n   what? worse]", 4, "the [...] that starts on line 3"),
+    ("hints: {ask?: [x, y]}", 2, "the {...} that starts on line 2"),
+])
+def test_an_unquoted_question_mark_in_brackets_is_refused_whatever_the_parser(parser, text, line, opened):
+    # libyaml reads [What makes it worse?] as one item, the pure-Python parser refuses it:
+    # unchecked, a case `tutor check` passed on one machine would not load on another.
     with pytest.raises(CaseError) as caught:
-        load_case_bytes(b"a: " + b"[" * 100_000 + b"]" * 100_000, "deep.yaml")
+        load_case_bytes(f"format: 1\n{text}\n".encode(), "q.yaml")
     assert str(caught.value) == (
-        "deep.yaml:1: lists and mappings are nested more than 40 levels deep here; a case file needs about six"
+        f"q.yaml:{line}: an unquoted item in {opened} contains '?'; put that item in quotes, "
+        'for example ["What makes it worse?"]'
     )
+
+
+def test_a_quoted_question_mark_in_brackets_is_read_whatever_the_parser(parser, tmp_path):
+    text = CASE.replace("hints: [Think about the gait.]", 'hints: ["What makes it worse?", \'Why?\']')
+    assert text != CASE
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_case_file(path).stages[0].hints == ("What makes it worse?", "Why?")
+
+
+def test_the_shipped_cases_load_alike_whatever_the_parser(parser):
+    entries = list_cases()
+    assert entries
+    for entry in entries:
+        assert load_case(entry.id).id == entry.id
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path):

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 import yaml
 
 from tutor.model import Case, Stage
+from tutor.safe_yaml import SAFE_LOADER
 
 Verdicts = set[tuple[str, str]]  # {(concept id, "asserted" | "denied")}
 
@@ -73,7 +74,7 @@ def read_corpus(folder: Path) -> list[LabeledAnswer]:
     answers: list[LabeledAnswer] = []
     for path in sorted(folder.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = yaml.load(handle, Loader=SAFE_LOADER)
         for number, item in enumerate(data.get("answers") or [], start=1):
             answers.append(
                 LabeledAnswer(

@@ -1,11 +1,19 @@
 """Case-file bytes to a line-numbered YAML node tree, refusing anything dangerous.
 
-Only the safe loader is used (the C one when present) and only to *compose*:
-nodes keep their line numbers and duplicate keys, and nothing is constructed,
-let alone executed. Before composing, one pass over the parser's events bounds
-the work: how deep the file nests (libyaml's composer recurses in C and can
-crash on a few hundred thousand `[`), and how much its aliases would expand
-("billion laughs"). A refused file costs a fraction of a second and no memory.
+Only the safe loader is used and only to *compose*: nodes keep their line
+numbers and duplicate keys, and nothing is constructed, let alone executed.
+Before composing, one pass over the parser's events bounds the work: how deep
+the file nests (a composer recurses, and libyaml's can crash in C on a few
+hundred thousand `[`), and how much its aliases would expand ("billion
+laughs"). A refused file costs a fraction of a second and no memory.
+
+The parser is PyYAML's pure-Python one on every machine, even where libyaml is
+installed: the two disagree (libyaml reads `[What makes it worse?]` as one item,
+the Python parser refuses it; libyaml refuses nesting past its own limit), so a
+case `tutor check` passed on one machine would break on another. Case files are
+a few kilobytes, so the C parser's speed buys nothing. Both disagreements are
+also handled here in the loader's own words, so a file is read or refused the
+same way whichever parser `SAFE_LOADER` names (the tests run both).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from yaml.nodes import Node
 
 from tutor.problems import CaseError, Problem
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type = yaml.SafeLoader
 
 MAX_FILE_BYTES = 1024 * 1024
 # A case nests about six levels (case > stages > stage > expect > entry > value).
@@ -78,13 +86,16 @@ def decode_text(data: bytes, path: str) -> str:
 def _check_events(encoded: bytes, text: str, path: str) -> None:
     """Walk the parser's events once, refusing deep nesting, alias bombs and foreign tags."""
     sizes: dict[str, int] = {}  # anchor -> how many values it stands for, once finished
-    stack: list[list] = []  # open collections: [values so far, anchor]
+    stack: list[list] = []  # open collections: [values so far, anchor, ("[...]", line) of a flow one, or None]
     expansion = 0
     tag_problems: list[Problem] = []
 
     def add_to_parent(count: int) -> None:
         if stack:
             stack[-1][0] += count
+
+    def flow_start() -> tuple[str, int] | None:
+        return stack[-1][2] if stack else None
 
     try:
         for event in yaml.parse(encoded, Loader=SAFE_LOADER):
@@ -98,21 +109,23 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
                         "numbers, true/false, lists and mappings, and nothing in it is ever run",
                     ))
             if isinstance(event, ScalarEvent):
+                opened = flow_start()
+                # A plain scalar: libyaml says style '' where the Python parser says None.
+                if opened is not None and not event.style and "?" in event.value:
+                    raise CaseError([Problem(
+                        path, _line_of_question_mark(text, event), _question_in_flow(*opened))])
                 if event.anchor is not None:
                     sizes[event.anchor] = 1
                 add_to_parent(1)
             elif isinstance(event, CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    raise CaseError.single(
-                        path, line,
-                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
-                        "a case file needs about six",
-                    )
+                    raise CaseError([_too_deep(path, line)])
                 if event.anchor is not None:
                     sizes[event.anchor] = _UNFINISHED
-                stack.append([1, event.anchor])
+                kind = "[...]" if isinstance(event, yaml.SequenceStartEvent) else "{...}"
+                stack.append([1, event.anchor, (kind, line) if event.flow_style else None])
             elif isinstance(event, CollectionEndEvent):
-                count, anchor = stack.pop()
+                count, anchor, _ = stack.pop()
                 if anchor is not None:
                     sizes[anchor] = count
                 add_to_parent(count)
@@ -139,9 +152,47 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
                     )
                 add_to_parent(size)
     except yaml.YAMLError as error:
+        if _is_nesting_limit(error):
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            raise CaseError([*tag_problems, _too_deep(path, mark.line + 1 if mark else 1)]) from None
         raise CaseError([*tag_problems, yaml_problem(error, text, encoded, path)]) from None
     if tag_problems:
         raise CaseError(tag_problems)
+
+
+def _too_deep(path: str, line: int) -> Problem:
+    return Problem(
+        path, line,
+        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; a case file needs about six",
+    )
+
+
+def _is_nesting_limit(error: yaml.YAMLError) -> bool:
+    """Whether the parser refused the file for nesting past a limit of its own.
+
+    libyaml (bundled with PyYAML 6.0.4's wheels) stops at 1,000 levels, and it
+    looks ahead over a run of `[` before it hands out the first event, so its
+    refusal can come before the loader's own count reaches MAX_DEPTH.
+    """
+    said = f"{getattr(error, 'context', '') or ''} {getattr(error, 'problem', '') or ''}".lower()
+    return "nesting" in said or "nest level" in said
+
+
+def _question_in_flow(kind: str, opened: int) -> str:
+    return (
+        f"an unquoted item in the {kind} that starts on line {opened} contains '?'; "
+        "put that item in quotes, for example [\"What makes it worse?\"]"
+    )
+
+
+def _line_of_question_mark(text: str, event: ScalarEvent) -> int:
+    """The line of the first '?' in a plain scalar, which may run over several lines."""
+    lines = text.splitlines()
+    first, column = event.start_mark.line, event.start_mark.column
+    for number in range(first, min(event.end_mark.line + 1, len(lines))):
+        if "?" in lines[number][column if number == first else 0:]:
+            return number + 1
+    return first + 1
 
 
 def _short_tag(tag: str) -> str:
@@ -179,6 +230,9 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
                 "is its closing quote missing?",
             )
 
+    if "but got '?'" in problem and ("flow sequence" in context or "flow mapping" in context):
+        # The Python parser ends an unquoted item at '?'; say so as the event check does for libyaml.
+        return Problem(path, problem_line, _question_in_flow("[...]" if "sequence" in context else "{...}", context_line))
     if "mapping values are not allowed" in problem:
         return at_problem(
             "a ': ' (colon and space) inside a value; put the whole text in quotes, "
