@@ -53,7 +53,7 @@ from rapidfuzz import fuzz  # noqa: E402
 
 from tutor.evaluation import read_corpus, score  # noqa: E402
 from tutor.grading import CaseGrader  # noqa: E402
-from tutor.library import load_case  # noqa: E402
+from tutor.cases.library import load_case  # noqa: E402
 from tutor.model import Concept, frozen_mapping  # noqa: E402
 
 FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
@@ -184,7 +184,7 @@ def read_negation(path: Path) -> list[dict]:
 
 def tutor_denies(sentence: str, term: str) -> bool | None:
     """Whether the tutor reads `term` as denied in `sentence`; None when it does not find the term."""
-    from tutor.matching import ConceptIndex
+    from tutor.matching.index import ConceptIndex
 
     index = ConceptIndex([Concept("target", term)])
     found = [m for m in index.find(sentence).mentions if m.concept == "target"]

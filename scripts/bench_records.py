@@ -4,7 +4,7 @@
     python scripts/bench_records.py --only concurrency     # or: --only volume
 
 (i) concurrency: `--writers` processes start in the same instant on one records
-    file, each a scripted play (tutor.play_command.play_script, as `tutor play
+    file, each a scripted play (tutor.session.play_script, as `tutor play
     --record` runs it) of a shipped case, `--plays` times, every answer a counted
     attempt. Reported: writers, answers written (what the writers were given),
     answers found in the file afterwards, and the wait of each step from its save
@@ -47,8 +47,8 @@ def _lines(writer: int, play: int, count: int) -> list[str]:
 
 def run_writer(args) -> None:
     """One scripted player (a child process of the concurrency run)."""
-    from tutor.library import load_case
-    from tutor.play_command import Play, play_script
+    from tutor.cases.library import load_case
+    from tutor.session import Play, play_script
     from tutor.records import Records
 
     case = load_case(CASE)
@@ -115,7 +115,7 @@ def concurrency(folder: Path, writers: int, plays: int) -> dict:
 def volume(folder: Path, answers: int) -> dict:
     from tutor.engine import Answer, Quit, advance, open_case
     from tutor.grading import CaseGrader
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
     from tutor.records import Records
 
     db = folder / "volume.sqlite3"

@@ -130,7 +130,7 @@ def startup_samples(kind: str, runs: int, env: dict) -> list[float]:
 
 
 async def answer_samples(count: int) -> list[float]:
-    from tutor.library import list_cases
+    from tutor.cases.library import list_cases
     from tutor.tui.app import build_app
     case_id = list_cases()[0].id
     app = build_app()

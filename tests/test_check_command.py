@@ -14,7 +14,7 @@ import pytest
 from pathlib import Path
 
 from tutor.cli import main
-from tutor.library import list_cases, load_case
+from tutor.cases.library import list_cases, load_case
 
 CASE = textwrap.dedent(
     """\

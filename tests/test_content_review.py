@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tutor.grading import CaseGrader
-from tutor.library import load_case
+from tutor.cases.library import load_case
 
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGUES = ROOT / "dialogues"

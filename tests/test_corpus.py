@@ -8,7 +8,7 @@ import pytest
 
 from tutor.evaluation import read_corpus, score, stage_concepts
 from tutor.grading import CaseGrader
-from tutor.library import load_case
+from tutor.cases.library import load_case
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from tutor.grading import CaseGrader
-from tutor.loading import CaseError, load_case_bytes
+from tutor.cases.loading import CaseError, load_case_bytes
 
 REPORT_CASE = textwrap.dedent(
     """\

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor import wording
+from tutor.render import wording
 from tutor.engine import (
     HINT_PENALTY,
     MISCONCEPTION_PENALTY,
@@ -442,7 +442,7 @@ def test_any_sequence_of_actions_keeps_the_rules(actions):
 def test_naming_a_later_stage_answer_early_is_held_not_dismissed():
     from tutor.engine import AnswerGraded, Answer, Skip, advance, open_case
     from tutor.grading import CaseGrader
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     case = load_case("ifi-classic")
     session, _ = open_case(case, CaseGrader(case), at=0.0)
@@ -457,7 +457,7 @@ def test_naming_a_later_stage_answer_early_is_held_not_dismissed():
 def test_a_drill_ends_when_time_runs_out_and_late_answers_are_not_graded():
     from tutor.engine import Answer, CaseFinished, Next, StageClosed, Tick, TimeUp, advance, open_case
     from tutor.grading import CaseGrader
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     case = load_case("ifi-classic")
     session, opened = open_case(case, CaseGrader(case), at=100.0, time_limit=60)
@@ -480,7 +480,7 @@ def test_a_drill_ends_when_time_runs_out_and_late_answers_are_not_graded():
 def test_an_untimed_case_never_runs_out():
     from tutor.engine import Tick, advance, open_case
     from tutor.grading import CaseGrader
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     case = load_case("ifi-classic")
     session, _ = open_case(case, CaseGrader(case), at=0.0)
@@ -490,7 +490,7 @@ def test_an_untimed_case_never_runs_out():
 
 def _shipped(case_id):
     from tutor.grading import CaseGrader
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     case = load_case(case_id)
     return case, CaseGrader(case)

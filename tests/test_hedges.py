@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.grading import CaseGrader
-from tutor.loading import load_case_bytes
+from tutor.cases.loading import load_case_bytes
 
 CASE = b"""format: 1
 id: hedges

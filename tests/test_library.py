@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import tutor
-from tutor.library import dialogues_dir, list_cases, load_case, resolve_case_path
-from tutor.loading import CaseError
+from tutor.cases.library import dialogues_dir, list_cases, load_case, resolve_case_path
+from tutor.cases.loading import CaseError
 
 LEXICON = """\
 format: 1
@@ -92,7 +92,7 @@ def test_an_installed_package_uses_the_dialogues_inside_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TUTOR_DIALOGUES"}
     env["PYTHONPATH"] = str(tmp_path / "site")
     out = subprocess.run(
-        [sys.executable, "-c", "from tutor.library import dialogues_dir; print(dialogues_dir())"],
+        [sys.executable, "-c", "from tutor.cases.library import dialogues_dir; print(dialogues_dir())"],
         capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
     )
     assert out.stdout.strip() == str(package / "dialogues")
@@ -192,8 +192,8 @@ def test_every_shipped_case_loads_by_its_id():
 def test_the_start_of_an_id_is_enough_for_a_suggestion():
     import pytest
 
-    from tutor.library import list_cases, load_case
-    from tutor.problems import CaseError
+    from tutor.cases.library import list_cases, load_case
+    from tutor.cases.problems import CaseError
 
     with pytest.raises(CaseError) as caught:
         load_case("ifi")

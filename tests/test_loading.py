@@ -13,11 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tutor.loading import CaseError, Problem, SharedDefinitions, load_case_bytes, load_case_file, load_shared
-from tutor import safe_yaml
+from tutor.cases.loading import CaseError, Problem, SharedDefinitions, load_case_bytes, load_case_file, load_shared
+from tutor.cases import safe_yaml
 from tutor.cli import main
-from tutor.library import list_cases, load_case
-from tutor.problems import report_problems
+from tutor.cases.library import list_cases, load_case
+from tutor.cases.problems import report_problems
 
 CASE = textwrap.dedent(
     """\

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.matching import MAX_ANSWER_CHARS, ConceptIndex, allowed_edits
+from tutor.matching.index import MAX_ANSWER_CHARS, ConceptIndex, allowed_edits
 from tutor.model import Concept
 
 CONCEPTS = [
@@ -265,7 +265,7 @@ def test_a_word_the_terms_know_is_not_read_as_a_typo_of_another():
 
 
 def test_ranking_and_ruling_out_keep_a_diagnosis_in_play_without_choosing_it(index):
-    from tutor.matching import ConceptIndex as Index
+    from tutor.matching.index import ConceptIndex as Index
 
     analysis = Index(CONCEPTS).find("IFI > PHT; r/o DGS; favour IFI over septic arthritis; doubt piriformis syndrome")
     stance = {m.concept: ("considered" if m.considered else "-" if m.negated else "+") for m in analysis.mentions}
@@ -330,7 +330,7 @@ def test_a_chinese_term_credits_english_made_of_the_same_words():
 
 
 def test_word_data_file_is_read_as_token_rewrites(tmp_path):
-    from tutor.tokens import read_word_data
+    from tutor.matching.tokens import read_word_data
 
     path = tmp_path / "words.yaml"
     path.write_text("format: 1\nshorthand: {GTPS: greater trochanteric pain syndrome}\n"
@@ -405,7 +405,7 @@ def test_the_shared_vocabulary_makes_a_short_form_ambiguous():
 
 
 def test_essential_words_are_read_from_a_case_file(tmp_path):
-    from tutor.loading import load_case_bytes
+    from tutor.cases.loading import load_case_bytes
 
     case = load_case_bytes(b"""format: 1
 id: t

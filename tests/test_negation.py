@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.matching import ConceptIndex
+from tutor.matching.index import ConceptIndex
 from tutor.model import Concept
 
 FINDINGS = ["fever", "chills", "weight loss", "night sweats", "sciatic nerve edema", "joint effusion",

@@ -63,7 +63,7 @@ def assert_clean_ending(result) -> list[str]:
 
 
 def load(path):
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     return load_case(str(path))
 
@@ -118,7 +118,7 @@ def play_strong(path, tmp_path):
 
 
 def stage_kind_name(stage) -> str:
-    from tutor.wording import kind_name
+    from tutor.render.wording import kind_name
 
     return kind_name(stage.kind)
 

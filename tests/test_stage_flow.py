@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor import wording
+from tutor.render import wording
 from tutor.engine import (
     Answer,
     AnswerGraded,
@@ -35,7 +35,7 @@ from tutor.engine import (
     wrong_side_words,
 )
 from tutor.grading import Grade
-from tutor.matching import Mention
+from tutor.matching.index import Mention
 from tutor.model import Case, Concept, Discriminator, Expectation, Misconception, Stage
 from tutor.scoring import HINT_PENALTY, MISCONCEPTION_PENALTY
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tutor import wording
+from tutor.render import wording
 from tutor.engine import (
     AnswerGraded,
     CaseFinished,

@@ -23,8 +23,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, TextIO
 
-from tutor import review, wording
+from tutor import review
 from tutor.model import Case
+from tutor.render import wording
 from tutor.text_safety import one_line
 
 DEFAULT_SECONDS = 600
@@ -92,7 +93,7 @@ class Drill:
 
     def next_play(self):
         """Open the next case under its clock; None when every case has been played."""
-        from tutor.play_command import Play
+        from tutor.session import Play
 
         case = self.next_case()
         if case is None:
@@ -187,7 +188,7 @@ def late_text(seconds_late: float) -> str:
 
 def play_script(drill: Drill, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH) -> None:
     """A whole drill as plain text, one input line per answer or command, the table last."""
-    from tutor.play_command import command_of, render_with_note
+    from tutor.session import command_of, render_with_note
 
     def write(text: str) -> None:
         out.write(text)

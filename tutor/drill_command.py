@@ -37,7 +37,7 @@ def _records_for(args, in_terminal: bool):
 
 def _cases(args, reader, now: float):
     from tutor.drill import choose
-    from tutor.library import list_cases, load_case
+    from tutor.cases.library import list_cases, load_case
 
     if args.cases:
         chosen = choose([load_case(ref) for ref in args.cases], reader, tag=args.tag, due=args.due,
@@ -58,7 +58,7 @@ def _nothing_text(args) -> str:
 
 def _run(args) -> int:
     from tutor import drill as drilling
-    from tutor.problems import CaseError, report_problems
+    from tutor.cases.problems import CaseError, report_problems
 
     in_terminal = sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
     if not in_terminal:

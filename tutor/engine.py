@@ -6,7 +6,7 @@
 A Session is frozen: `advance` returns a new one with the events the step
 produced. Nothing here prints, reads a clock, touches a database or a
 terminal; front ends pass the time in (`at`, seconds) and render the events
-with `tutor.wording`. Every transition lives in `advance`.
+with `tutor.render.wording`. Every transition lives in `advance`.
 
 A stage, from the learner's side:
 
@@ -46,7 +46,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tutor import wording
+from tutor.render import wording
 from tutor.model import Case, Discriminator, Expectation, Misconception, Stage
 from tutor.scoring import HINT_PENALTY as HINT_PENALTY  # re-exported: callers read the prices here too
 from tutor.scoring import MISCONCEPTION_PENALTY as MISCONCEPTION_PENALTY
@@ -889,7 +889,7 @@ def _credit(stage: Stage, found: tuple[str, ...]) -> float:
 
 def is_absence(case: Case, concept_id: str) -> bool:
     """A concept that states an absence ("No fracture"): a normal finding, never noise to flag."""
-    from tutor.terms import is_absence_concept
+    from tutor.matching.terms import is_absence_concept
 
     concept = case.concepts.get(concept_id)
     return concept is not None and is_absence_concept(concept)

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 import yaml
 
 from tutor.model import Case, Stage
-from tutor.safe_yaml import SAFE_LOADER
+from tutor.cases.safe_yaml import SAFE_LOADER
 
 Verdicts = set[tuple[str, str]]  # {(concept id, "asserted" | "denied")}
 

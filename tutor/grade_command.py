@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from tutor.model import Case
-from tutor.problems import CaseError, report_problems
+from tutor.cases.problems import CaseError, report_problems
 from tutor.text_safety import one_line, speaks_utf8, terminal_json
 
 USAGE_ERROR = 2
@@ -88,7 +88,7 @@ def run(args) -> int:
     if args.batch is not None and (args.stage is not None or args.answer is not None):
         return _print_problems(["tutor grade: --batch cannot be combined with --stage/--answer"])
 
-    from tutor.library import load_case  # after argument checks: loading is the slow part
+    from tutor.cases.library import load_case  # after argument checks: loading is the slow part
 
     try:
         case = load_case(args.case)

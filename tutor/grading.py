@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from tutor.matching import Analysis, ConceptIndex, Mention
+from tutor.matching.index import Analysis, ConceptIndex, Mention
 from tutor.model import Case, Concept, Stage
 
 
@@ -172,8 +172,8 @@ def _coexist(case: Case, a: str, b: str) -> bool:
 def _shared_vocabulary() -> tuple[Concept, ...]:
     """The shared lexicon's concepts: which short forms of a case's terms are ambiguous depends
     on them too, even for a case that does not use them (or lives in a folder of its own)."""
-    from tutor.library import shared_definitions  # the loader; grading itself reads no files
-    from tutor.loading import CaseError
+    from tutor.cases.library import shared_definitions  # the loader; grading itself reads no files
+    from tutor.cases.loading import CaseError
 
     try:
         return tuple(shared_definitions().concepts.values())

@@ -55,7 +55,7 @@ def table(rows: list[dict]) -> str:
 
 
 def run(args) -> int:
-    from tutor.library import list_cases
+    from tutor.cases.library import list_cases
 
     rows = [_row(entry) for entry in list_cases()]
     if getattr(args, "json", False):

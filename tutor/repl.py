@@ -15,9 +15,11 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.shortcuts import print_formatted_text
 
-from tutor import locations, wording
+from tutor import locations
+
+from tutor.render import wording
 from tutor.model import Case
-from tutor.play_command import Play
+from tutor.session import Play
 from tutor.text_safety import printable
 
 MAX_WIDTH = 100

@@ -12,7 +12,7 @@ def concept_labels() -> dict[str, str]:
     """Concept ids to their labels, from the shared lexicon and every case of the library."""
     labels: dict[str, str] = {}
     try:
-        from tutor.library import list_cases, load_case, shared_definitions
+        from tutor.cases.library import list_cases, load_case, shared_definitions
 
         labels.update({cid: c.label for cid, c in shared_definitions().concepts.items()})
         for entry in list_cases():

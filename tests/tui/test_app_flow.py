@@ -156,7 +156,7 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             await pilot.press("h")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
             await wait_until(pilot, lambda: "Last" in column_labels(app), "the score columns")
-            from tutor.wording import percent
+            from tutor.render.wording import percent
 
             assert cells_by_column(app, "Buttock pain on long strides")["Last"] == f"{percent(first_score)} now"
             assert "New here?" not in shown_text(app)
@@ -186,8 +186,8 @@ def test_a_list_of_credits_is_followed_by_the_tutors_next_remark_on_its_own():
 def test_the_library_shows_the_last_score_and_what_is_due_for_review():
     from tui_pilot_steps import DAY, FIXED_NOW
 
-    from tutor.library import load_case
-    from tutor.play_command import Play
+    from tutor.cases.library import load_case
+    from tutor.session import Play
     from tutor.records import Records
 
     # Three days ago the learner finished the warm-up case with a poor score: a day's wait is over.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_pilot_steps import build_test_app, run, screen_name, shown_text, table_rows, wait_until
 
-from tutor.library import load_case
+from tutor.cases.library import load_case
 from tutor.tui.help import HelpScreen
 from tutor.tui.transcript import LearnerSaid, TutorSays
 

@@ -9,8 +9,8 @@ SIZE = (80, 24)
 
 def play_some_history() -> None:
     """Three plays over a week, as a learner would leave them: two results and one left unfinished."""
-    from tutor.library import load_case
-    from tutor.play_command import Play
+    from tutor.cases.library import load_case
+    from tutor.session import Play
     from tutor.records import Records
 
     with Records.open(front_end="app") as records:

@@ -24,13 +24,13 @@ LIGHT_THEME = "textual-light"
 
 
 def _list_shipped_cases() -> list:
-    from tutor.library import list_cases
+    from tutor.cases.library import list_cases
 
     return list_cases()
 
 
 def _load_case(ref: str) -> Case:
-    from tutor.library import load_case
+    from tutor.cases.library import load_case
 
     return load_case(ref)
 

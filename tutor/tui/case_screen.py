@@ -1,7 +1,7 @@
 """A case being played: the transcript, the stage stepper, and the answer line.
 
 The screen only collects input and draws events. Each answer, hint, skip or
-stop goes through `tutor.play_command.Play`, the shell every front end shares:
+stop goes through `tutor.session.Play`, the shell every front end shares:
 it asks the engine what happens, stamps the time, and saves the records of
 each step before anything is shown.
 """
@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from tutor import wording
+from tutor.render import wording
 from tutor.model import Case
-from tutor.play_command import Play, command_of, unknown_command_text
+from tutor.session import Play, command_of, unknown_command_text
 from tutor.tui.answer_input import AnswerInput
 from tutor.tui.screen_text import plain
 from tutor.tui.stepper import FoundSoFar, StageStepper

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from tutor.drill import NOT_PLAYED, STOPPED, TIMED_OUT, Drill
 from tutor.tui.screen_text import cell
-from tutor.wording import duration, percent
+from tutor.render.wording import duration, percent
 
 
 class DrillSummaryScreen(Screen):

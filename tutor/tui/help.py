@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tutor import wording
+from tutor.render import wording
 
 KEYS_TEXT = """\
 Keys:

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from tutor.text_safety import one_line
 from tutor.tui.screen_text import cell, plain
-from tutor.wording import percent
+from tutor.render.wording import percent
 
 DAY = 24 * 60 * 60
 FIRST_RUN_TEXT = (
@@ -30,7 +30,7 @@ FIRST_RUN_TEXT = (
 class LibraryRow:
     """One case as the home screen lists it."""
 
-    entry: object  # a tutor.library.CaseEntry
+    entry: object  # a tutor.cases.library.CaseEntry
     last_score: float | None
     last_at: float | None
     due: bool
@@ -387,8 +387,8 @@ class HomeScreen(Screen):
             self.query_one("#home-status", Static).update(plain("This case cannot be opened:\n" + "\n".join(lines[:2])))
             self.app.notify("\n".join(lines), title="This case cannot be opened", severity="error", markup=False, timeout=10)
             return
-        from tutor.play_command import DEFAULT_DRILL_SECONDS
+        from tutor.session import drill_seconds
         from tutor.tui.case_screen import CaseScreen
 
-        limit = float(case.time_limit or DEFAULT_DRILL_SECONDS) if drill else None
+        limit = drill_seconds(case) if drill else None
         self.app.push_screen(CaseScreen(case, time_limit=limit))

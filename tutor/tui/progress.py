@@ -16,7 +16,7 @@ from tutor.stats import Stats, compute
 from tutor.text_safety import one_line
 from tutor.tui.home import ago
 from tutor.tui.screen_text import cell, plain
-from tutor.wording import OUTCOME_NAMES, kind_name, percent
+from tutor.render.wording import OUTCOME_NAMES, kind_name, percent
 
 DAY = 24 * 60 * 60
 FRONT_END_NAMES = {"app": "app", "repl": "line REPL", "script": "script", None: ""}

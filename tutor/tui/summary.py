@@ -17,7 +17,7 @@ from tutor.model import Case
 from tutor.text_safety import one_line
 from tutor.tui.screen_text import cell, plain
 from tutor.tui.transcript import ContrastView
-from tutor.wording import OUTCOME_NAMES, duration, kind_name, percent
+from tutor.render.wording import OUTCOME_NAMES, duration, kind_name, percent
 
 
 def score_line(summary) -> Content:

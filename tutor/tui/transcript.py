@@ -1,6 +1,6 @@
 """The dialogue of a case as a scrolling transcript.
 
-Each engine event becomes one widget: the tutor's words (from tutor.wording,
+Each engine event becomes one widget: the tutor's words (from tutor.render.wording,
 never re-worded here) as Markdown, the learner's answers set apart with the
 words that earned credit highlighted, and a misconception's discriminator as
 two diagnoses side by side.
@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor import wording
+from tutor.render import wording
 from tutor.text_safety import one_line, printable
 from tutor.tui.screen_text import plain
 

@@ -28,11 +28,11 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tutor.measurement import read_after
+from tutor.matching.measurement import read_after
 from tutor.model import Concept
-from tutor.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
-from tutor.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
-from tutor.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
+from tutor.matching.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
+from tutor.matching.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
+from tutor.matching.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.model import Measure
-from tutor.tokens import NUM, Token
+from tutor.matching.tokens import NUM, Token
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.case_fields import suggestion
-from tutor.loading import (
+from tutor.cases.fields import suggestion
+from tutor.cases.loading import (
     DISCRIMINATORS_FILE,
     LEXICON_FILE,
     CaseError,
@@ -46,7 +46,7 @@ def dialogues_dir() -> Path:
     override = os.environ.get(DIALOGUES_ENV)
     if override:
         return Path(override).expanduser()
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parents[1]  # tutor/, above tutor/cases/
     installed = package_dir / "dialogues"  # where the wheel puts them
     if installed.is_dir():
         return installed

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.case_fields import FieldReader, describe, is_null, line_of, quoted, suggestion
+from tutor.cases.fields import FieldReader, describe, is_null, line_of, quoted, suggestion
 from tutor.model import (
     STAGE_KINDS,
     Case,
@@ -27,8 +27,8 @@ from tutor.model import (
     Stage,
     frozen_mapping,
 )
-from tutor.problems import CaseError, Problem, in_file_order, report_problems
-from tutor.safe_yaml import MAX_FILE_BYTES, compose_tree
+from tutor.cases.problems import CaseError, Problem, in_file_order, report_problems
+from tutor.cases.safe_yaml import MAX_FILE_BYTES, compose_tree
 
 __all__ = [
     "CaseError", "Problem", "SharedDefinitions", "load_case_file", "load_case_bytes",

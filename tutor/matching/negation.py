@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tutor.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token
+from tutor.matching.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token
 
 STOPWORDS = frozenset(
     "a an the of in at on to with and or for from by as is are was were be been being "

@@ -27,7 +27,7 @@ from yaml.events import (
 )
 from yaml.nodes import Node
 
-from tutor.problems import CaseError, Problem
+from tutor.cases.problems import CaseError, Problem
 
 SAFE_LOADER: type = yaml.SafeLoader
 

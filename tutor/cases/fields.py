@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tutor.problems import Problem, visible
+from tutor.cases.problems import Problem, visible
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _INTEGER = re.compile(r"[-+]?[0-9]+\Z")

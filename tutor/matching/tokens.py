@@ -264,7 +264,7 @@ WORDS_FILE = "words.yaml"
 
 def shipped_words_file() -> Path:
     """The word data the tutor ships: beside the package when installed, else in the repo."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parents[1]  # tutor/, above tutor/matching/
     installed = package_dir / "dialogues" / WORDS_FILE
     return installed if installed.is_file() else package_dir.parent / "dialogues" / WORDS_FILE
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.model import Concept, Measure
-from tutor.negation import NEG_BEFORE, STOPWORDS
-from tutor.tokens import CJK, COMMA, HARD, NUM, WORD, Token, prepare, tokenize
+from tutor.matching.negation import NEG_BEFORE, STOPWORDS
+from tutor.matching.tokens import CJK, COMMA, HARD, NUM, WORD, Token, prepare, tokenize
 
 # Short words that are also abbreviations compare case-sensitively ("US" is not "us").
 _COMMON_SHORT_WORDS = STOPWORDS | frozenset(
@@ -162,7 +162,7 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
     itself. A short form that another concept's term also contains (within a few words) is
     ambiguous and is not used: "edema" is the QF's and the sciatic nerve's, so it is neither.
     """
-    from tutor.tokens import word_data
+    from tutor.matching.tokens import word_data
 
     data = word_data()
     setting = (data.context | context) - data.essential

@@ -1,0 +1,326 @@
+"""What `tutor check` finds: case files loaded against their shared files, the authors'
+own example answers graded, two concepts the matcher cannot tell apart, and text a
+` #` cut short.
+
+With no paths it checks the shipped library: the shared lexicon, the shared
+discriminators and every case. A path may be a case file, a shared file
+(lexicon.yaml / discriminators.yaml) or a folder; a folder that holds a
+lexicon or discriminators file is checked as a dialogues folder of its own,
+so a draft library can be checked before it ships.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from tutor.cases.library import CASE_SUFFIXES, dialogues_dir, dialogues_folder_of, shared_definitions, shown_path
+from tutor.cases.loading import (
+    DISCRIMINATORS_FILE,
+    LEXICON_FILE,
+    CaseError,
+    Problem,
+    SharedDefinitions,
+    load_case_file,
+    read_shared,
+)
+from tutor.cases.fields import quoted
+from tutor.model import Case
+from tutor.cases.problems import in_file_order
+from tutor.matching.tokens import WORDS_FILE
+
+SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
+WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
+                 "context": list, "said_last_in_chinese": list}
+
+
+@dataclass
+class CheckReport:
+    cases: int = 0
+    stages: int = 0
+    examples: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    case_ids: dict[str, str] = field(default_factory=dict)  # id -> the file that defines it
+    reported_terms: set[tuple] = field(default_factory=set)  # (term, concept, concept) already reported
+
+    def summary(self) -> str:
+        counts = (
+            f"{_plural(self.cases, 'case')}, {_plural(self.stages, 'stage')}, "
+            f"{_plural(self.examples, 'example')}"
+        )
+        if not self.problems:
+            return f"{counts}: all good"
+        files = len({p.path for p in self.problems})
+        return f"{counts}: {_plural(len(self.problems), 'problem')} in {_plural(files, 'file')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# -- what to check ---------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """Case files to check against one set of shared files."""
+
+    shared_folder: Path
+    cases: list[Path] = field(default_factory=list)
+    check_shared: bool = False
+    word_files: list[Path] = field(default_factory=list)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """YAML files under a folder, leaving out hidden folders such as .git or .venv."""
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.suffix in CASE_SUFFIXES and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _targets(paths: list[str]) -> list[_Target]:
+    """Group the files to check by the shared files they are checked against.
+
+    A case is checked against the lexicon and discriminators of the dialogues
+    folder it sits in, else against the shipped ones; a shared file named on
+    the command line or met in a folder is checked itself.
+    """
+    # Paths are shown as the author typed them; the shipped folder relative to here when inside it.
+    shipped = Path(shown_path(dialogues_dir()))
+    files: list[Path] = []
+    for ref in paths or [str(shipped)]:
+        path = Path(ref).expanduser()
+        files.extend(_yaml_files(path) if path.is_dir() else [path])
+    targets: dict[str, _Target] = {}
+
+    def target_for(folder: Path) -> _Target:
+        key = str(folder.resolve())
+        if key not in targets:
+            targets[key] = _Target(folder)
+        return targets[key]
+
+    for path in files:
+        if path.name == WORDS_FILE and path.is_file():
+            target_for(path.parent).word_files.append(path)
+        elif path.name in SHARED_FILES and path.is_file():
+            target_for(path.parent).check_shared = True
+        else:
+            # Missing or unreadable files are reported by the loader like any other problem.
+            target_for(dialogues_folder_of(path) or shipped).cases.append(path)
+    return list(targets.values())
+
+
+# -- checking --------------------------------------------------------------------
+
+
+def check_paths(paths: list[str]) -> CheckReport:
+    report = CheckReport()
+    for target in _targets(paths):
+        shared = _shared_for(target, report)
+        for words_path in target.word_files:
+            report.problems.extend(_word_file_problems(words_path))
+        seen: set[str] = set()
+        for case_path in target.cases:
+            key = str(case_path.resolve()) if case_path.exists() else str(case_path)
+            if key in seen:
+                continue
+            seen.add(key)
+            _check_case(case_path, shared, report)
+    report.problems = in_file_order(report.problems)
+    return report
+
+
+def _word_file_problems(path: Path) -> list[Problem]:
+    """The word data file (words.yaml): a mapping of known sections, each of the right shape."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(str(path), 1, f"cannot be read: {error}")]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(str(path), (mark.line + 1) if mark else 1, "not valid YAML")]
+    if not isinstance(data, dict):
+        return [Problem(str(path), 1, "word data must be a mapping of sections: " + ", ".join(WORD_SECTIONS))]
+    problems = []
+    for key, value in data.items():
+        if key == "format":
+            continue
+        shape = WORD_SECTIONS.get(key)
+        if shape is None:
+            problems.append(Problem(str(path), 1, f"unknown section `{key}`; known: {', '.join(WORD_SECTIONS)}"))
+        elif value is not None and not isinstance(value, shape):
+            kind = "a mapping of word: meaning" if shape is dict else "a list of words"
+            problems.append(Problem(str(path), 1, f"`{key}` must be {kind}"))
+    return problems
+
+
+def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
+    if target.check_shared:
+        shared, problems = read_shared(target.shared_folder)
+        report.problems.extend(problems)
+        report.problems.extend(_term_collisions(shared.concepts.values(), report))
+        return shared
+    try:
+        return shared_definitions(target.shared_folder)
+    except CaseError:
+        # The shipped shared files are broken: say so once, and check the cases with what is usable.
+        shared, problems = read_shared(target.shared_folder)
+        report.problems.extend(problems)
+        return shared
+
+
+def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> None:
+    shown = str(path)
+    try:
+        case = load_case_file(Path(shown), shared)
+    except CaseError as error:
+        report.problems.extend(error.problems)
+        return
+    report.cases += 1
+    report.stages += len(case.stages)
+    first = report.case_ids.setdefault(case.id, shown)
+    if first != shown:
+        report.problems.append(Problem(
+            shown, 1, f"case id `{case.id}` is also used by {first}; each case needs its own id",
+        ))
+    report.problems.extend(_example_problems(case, shown, report))
+    report.problems.extend(_term_collisions(case.concepts.values(), report, involving=shown))
+    report.problems.extend(_text_cut_by_hash(path, shown))
+
+
+_CUT_BY_HASH = re.compile(r"\s#\S")
+
+
+def _text_cut_by_hash(path: Path, shown: str) -> list[Problem]:
+    """Unquoted text followed by " #2"-style words: YAML took the rest of the line as a comment.
+
+    A comment meant as one reads "  # words"; "grade #2 worse" is text the author lost.
+    """
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from tutor.cases.safe_yaml import compose_tree
+
+    try:
+        data = path.read_bytes()
+        root = compose_tree(data, shown)
+    except (OSError, CaseError):
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    problems: list[Problem] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            stack += [value for _, value in node.value]
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+        elif isinstance(node, ScalarNode) and not node.style and " " in node.value:
+            line = node.end_mark.line
+            if node.start_mark.line == line and line < len(lines):
+                rest = lines[line][node.end_mark.column:]
+                if _CUT_BY_HASH.match(rest):
+                    problems.append(Problem(
+                        shown, line + 1,
+                        f"the text {_quote(node.value)} stops before '{rest.strip()[:20].strip()}': YAML reads"
+                        " ' #' as the start of a comment; put the whole text in quotes to keep it",
+                    ))
+    return problems
+
+
+def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Problem]:
+    from tutor.grading import CaseGrader  # the matcher is only needed once a case loads
+
+    problems = []
+    grader = None
+    for stage in case.stages:
+        for example in stage.examples:
+            report.examples += 1
+            try:
+                grader = grader or CaseGrader(case)
+                grade = grader.grade(stage, example.answer)
+            except Exception as error:  # a grader bug must not hide the other examples
+                problems.append(Problem(
+                    shown, example.line,
+                    f"example answer {_quote(example.answer)} could not be graded "
+                    f"({type(error).__name__}: {error})",
+                ))
+                continue
+            found = set(grade.matched) | set(grade.misconceptions)
+            if found != set(example.matches):
+                matched = [c for c in stage.expected_ids + stage.misconception_ids if c in found]
+                problems.append(Problem(
+                    shown, example.line,
+                    f"example answer {_quote(example.answer)} should match {_ids(example.matches)} "
+                    f"but matched {_ids(matched)}{_difference(example.matches, found)}",
+                ))
+    return problems
+
+
+def _term_key(text: str) -> tuple[str, ...]:
+    """A term as the matcher compares it: case, plurals, spelling and hyphens folded."""
+    from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+
+    return tuple(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK))
+
+
+def _term_collisions(concepts, report: CheckReport, involving: str | None = None) -> list[Problem]:
+    """Two concepts with one term between them: the matcher cannot tell which the learner meant.
+
+    With `involving` (a case file), only collisions that involve a concept defined in that file.
+    """
+    owner: dict[tuple[str, ...], str] = {}
+    by_id = {c.id: c for c in concepts}
+    problems = []
+    for concept in concepts:
+        for term in (concept.label, *concept.synonyms):
+            key = _term_key(term)
+            other = owner.setdefault(key, concept.id) if key else concept.id
+            if other == concept.id:
+                continue
+            if involving is not None and involving not in (
+                _origin(concept.origin)[0], _origin(by_id[other].origin)[0]
+            ):
+                continue
+            pair = (key, *sorted((other, concept.id)))
+            if pair in report.reported_terms:
+                continue
+            report.reported_terms.add(pair)
+            path, line = _origin(concept.origin)
+            other_path, other_line = _origin(by_id[other].origin)
+            problems.append(Problem(
+                path, line,
+                f"concept `{concept.id}` has the term {_quote(term)}, which concept `{other}` "
+                f"({other_path}:{other_line}) also has; the tutor cannot tell which one a learner means "
+                "by it, so keep it in one of them",
+            ))
+    return problems
+
+
+def _origin(origin: str) -> tuple[str, int]:
+    """A concept's "file:line" origin, split."""
+    path, _, line = origin.rpartition(":")
+    return (path or "?"), (int(line) if line.isdigit() else 1)
+
+
+def _quote(text: str) -> str:
+    return quoted(text, 80)
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return "[" + ", ".join(ids) + "]"
+
+
+def _difference(wanted: Iterable[str], found: set[str]) -> str:
+    wanted = set(wanted)
+    parts = []
+    if wanted - found:
+        parts.append("missing " + ", ".join(sorted(wanted - found)))
+    if found - wanted:
+        parts.append("unexpected " + ", ".join(sorted(found - wanted)))
+    return f" ({'; '.join(parts)})" if parts else ""
