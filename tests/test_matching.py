@@ -414,6 +414,6 @@ source: seeds/000
 concepts:
   effusion: {label: Hip joint effusion, essential: [hip]}
 stages:
-  - {id: s, ask: What?, expect: [effusion], explain: E}
+  - {id: s, ask: "What?", expect: [effusion], explain: E}
 """, "t.yaml")
     assert case.concepts["effusion"].essential == ("hip",)
