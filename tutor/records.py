@@ -45,7 +45,7 @@ try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
-from tutor.engine import (
+from tutor.events import (
     AnswerGraded,
     CaseFinished,
     HintGiven,

@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterable, TextIO
 
-from tutor.engine import Answer, AskHint, Event, Input, Next, Quit, Session, Skip, Tick, advance, open_case
+from tutor.engine import Session, advance, open_case
+from tutor.events import Answer, AskHint, CaseFinished, Event, Input, Next, Quit, Skip, Tick
 from tutor.model import Case
 from tutor.render import wording
 from tutor.text_safety import one_line, printable
@@ -136,7 +137,7 @@ def render_with_note(play: Play, events: tuple[Event, ...], width: int | None) -
     if not note:
         return wording.render_events(events, width)
     texts = [wording.render_event(e, width) for e in events]
-    at = next((i for i, e in enumerate(events) if type(e).__name__ == "CaseFinished"), len(texts))
+    at = next((i for i, e in enumerate(events) if isinstance(e, CaseFinished)), len(texts))
     texts.insert(at, note)
     return "\n\n".join(t for t in texts if t)
 

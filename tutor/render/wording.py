@@ -7,7 +7,7 @@ through `printable` first, so it can never drive the terminal.
 
 The engine also asks this module for the words it puts inside events (the
 general pump, the rephrasing suggestion, the nudge), so the wording stays here.
-This module does not import the engine: events are told apart by class name.
+Events are told apart by their type (tutor.events), never by name.
 """
 
 from __future__ import annotations
@@ -16,13 +16,27 @@ import dataclasses
 import re
 import textwrap
 import unicodedata
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable
 
 from tutor.scoring import HINT_POINTS, MISCONCEPTION_PENALTY, points
 from tutor.text_safety import one_line, printable
 
-if TYPE_CHECKING:
-    from tutor.engine import Contrast, Summary
+from tutor.events import (
+    AnswerGraded,
+    CaseFinished,
+    CaseOpened,
+    Contrast,
+    HintGiven,
+    MisconceptionMet,
+    NotPassedYet,
+    NotRecognised,
+    Nudge,
+    StageClosed,
+    StageOpened,
+    StagePassed,
+    Summary,
+    TimeUp,
+)
 
 DEFAULT_WIDTH = 80
 ECHO_LIMIT = 300  # characters of a learner's answer shown back
@@ -224,13 +238,13 @@ def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
     long lines are folded. With width=None the author's Markdown is left as
     written, for a front end that renders Markdown itself.
     """
-    name = type(event).__name__
-    renderer = _RENDERERS.get(name)
+    renderer = _RENDERERS.get(type(event))
     if renderer is None:
         return ""
+    laid_out = type(event) in _LAID_OUT
     if width:
         event = _for_terminal(event, width)
-    if name in _LAID_OUT:
+    if laid_out:
         return wrap(renderer(event, width), width)
     return wrap(renderer(event), width)
 
@@ -552,21 +566,22 @@ def _case_finished(event) -> str:
 
 
 # Renderers that lay out columns for the width they are given, rather than leave folding to `wrap`.
-_LAID_OUT = {"MisconceptionMet"}
+# Renderers that lay out their own lines for the width (the contrast's columns).
+_LAID_OUT: frozenset[type] = frozenset({MisconceptionMet})
 
-_RENDERERS: dict[str, Callable[..., str]] = {
-    "CaseOpened": _case_opened,
-    "StageOpened": _stage_opened,
-    "AnswerGraded": _answer_graded,
-    "MisconceptionMet": _misconception_met,
-    "Nudge": _nudge,
-    "NotRecognised": _not_recognised,
-    "HintGiven": _hint_given,
-    "StagePassed": _stage_passed,
-    "NotPassedYet": _not_passed_yet,
-    "StageClosed": _stage_closed,
-    "TimeUp": lambda event: f"Time is up: the drill's {duration(event.limit)} have run out. The case ends here.",
-    "CaseFinished": _case_finished,
+_RENDERERS: dict[type, Callable[..., str]] = {
+    CaseOpened: _case_opened,
+    StageOpened: _stage_opened,
+    AnswerGraded: _answer_graded,
+    MisconceptionMet: _misconception_met,
+    Nudge: _nudge,
+    NotRecognised: _not_recognised,
+    HintGiven: _hint_given,
+    StagePassed: _stage_passed,
+    NotPassedYet: _not_passed_yet,
+    StageClosed: _stage_closed,
+    TimeUp: lambda event: f"Time is up: the drill's {duration(event.limit)} have run out. The case ends here.",
+    CaseFinished: _case_finished,
 }
 
 

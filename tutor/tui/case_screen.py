@@ -14,8 +14,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from tutor.render import wording
+from tutor.events import (
+    AnswerGraded,
+    CaseFinished,
+    MisconceptionMet,
+    NotRecognised,
+    StageClosed,
+    StageOpened,
+    StagePassed,
+)
 from tutor.model import Case
+from tutor.render import wording
 from tutor.session import Play, command_of, unknown_command_text
 from tutor.tui.answer_input import AnswerInput
 from tutor.tui.screen_text import plain
@@ -116,22 +125,22 @@ class CaseScreen(Screen):
         widgets += widgets_for(events)
         widgets += list(notes)
         for event in events:
-            name = type(event).__name__
-            if name == "StageOpened":
-                stepper.open_stage(event.index)
-                found.reset()
-                self.input.placeholder = PLACEHOLDER
-            elif name == "StagePassed":
-                stepper.pass_stage(event.stage_id)
-                self.input.placeholder = PASSED_PLACEHOLDER
-            elif name == "AnswerGraded":
-                found.credit(c.label for c in event.newly_found)
-            elif name == "MisconceptionMet" and event.contrast is not None:
-                self.contrasts.setdefault(event.concept_id, event.contrast)
-            elif name == "StageClosed":
-                stepper.close_stage(event.stage_id, event.outcome)
-            elif name == "CaseFinished":
-                self.summary = event.summary
+            match event:
+                case StageOpened():
+                    stepper.open_stage(event.index)
+                    found.reset()
+                    self.input.placeholder = PLACEHOLDER
+                case StagePassed():
+                    stepper.pass_stage(event.stage_id)
+                    self.input.placeholder = PASSED_PLACEHOLDER
+                case AnswerGraded():
+                    found.credit(c.label for c in event.newly_found)
+                case MisconceptionMet(contrast=contrast) if contrast is not None:
+                    self.contrasts.setdefault(event.concept_id, contrast)
+                case StageClosed():
+                    stepper.close_stage(event.stage_id, event.outcome)
+                case CaseFinished():
+                    self.summary = event.summary
         if self.summary is not None:
             last = self.drill is None or self.drill.position + 1 >= len(self.drill.cases)
             label = "See your summary" if self.drill is None else "See the drill's table" if last else "Next case"
@@ -180,7 +189,7 @@ class CaseScreen(Screen):
             shown_answer = None
             if answer:
                 shown_answer = next(
-                    (e.answer for e in events if type(e).__name__ in ("AnswerGraded", "NotRecognised")), ""
+                    (e.answer for e in events if isinstance(e, (AnswerGraded, NotRecognised))), ""
                 )
             await self.show(events, answer=shown_answer)
         finally:

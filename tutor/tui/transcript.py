@@ -17,6 +17,18 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.events import (
+    AnswerGraded,
+    CaseFinished,
+    CaseOpened,
+    HintGiven,
+    MisconceptionMet,
+    NotRecognised,
+    Nudge,
+    StageClosed,
+    StageOpened,
+    TimeUp,
+)
 from tutor.render import wording
 from tutor.text_safety import one_line, printable
 from tutor.tui.screen_text import plain
@@ -24,21 +36,21 @@ from tutor.tui.screen_text import plain
 ANSWER_SHOWN = 600  # characters of an answer shown back; a pasted novel is cut
 
 # The CSS class each kind of event is drawn with (see case.tcss).
-EVENT_CLASSES = {
-    "CaseOpened": "-intro",
-    "StageOpened": "-stage",
-    "AnswerGraded": "-graded",
-    "MisconceptionMet": "-misconception",
-    "Nudge": "-nudge",
-    "NotRecognised": "-not-recognised",
-    "HintGiven": "-hint",
-    "StageClosed": "-closed",
-    "TimeUp": "-closed",
+EVENT_CLASSES: dict[type, str] = {
+    CaseOpened: "-intro",
+    StageOpened: "-stage",
+    AnswerGraded: "-graded",
+    MisconceptionMet: "-misconception",
+    Nudge: "-nudge",
+    NotRecognised: "-not-recognised",
+    HintGiven: "-hint",
+    StageClosed: "-closed",
+    TimeUp: "-closed",
 }
 
 # Events whose text wording builds line by line; the others carry the author's
 # Markdown, where a single line break is only a soft wrap.
-LINE_BY_LINE = {"AnswerGraded", "HintGiven", "Nudge", "NotRecognised"}
+LINE_BY_LINE: frozenset[type] = frozenset({AnswerGraded, HintGiven, Nudge, NotRecognised})
 
 # Styles of the learner's own words, by what the tutor made of them.
 CREDITED_STYLE = "bold underline $text-success"
@@ -165,17 +177,17 @@ def widgets_for(events) -> list[Widget]:
     """The transcript widgets for one batch of engine events (answers are added by the caller)."""
     shown: list[Widget] = []
     for event in events:
-        name = type(event).__name__
-        if name == "CaseFinished":
+        if isinstance(event, CaseFinished):
             continue  # the summary has a screen of its own
-        if name == "MisconceptionMet":
-            shown.append(TutorSays(wording.misconception_lead(event), EVENT_CLASSES[name]))
+        if isinstance(event, MisconceptionMet):
+            shown.append(TutorSays(wording.misconception_lead(event), EVENT_CLASSES[MisconceptionMet]))
             if event.contrast is not None and not event.again:
                 shown.append(ContrastView(event.contrast))
             continue
         text = wording.render_event(event, width=None)
         if text:
-            shown.append(TutorSays(text, EVENT_CLASSES.get(name, ""), line_breaks=name in LINE_BY_LINE))
+            kind = type(event)
+            shown.append(TutorSays(text, EVENT_CLASSES.get(kind, ""), line_breaks=kind in LINE_BY_LINE))
     return shown
 
 
@@ -184,12 +196,13 @@ def learner_turn(answer: str, events) -> LearnerSaid | None:
     credited: list[str] = []
     denied: list[str] = []
     for event in events:
-        if type(event).__name__ == "AnswerGraded":
-            credited += [c.evidence for c in event.newly_found]
-            denied += list(event.denied_evidence)
-            answer = event.answer
-        elif type(event).__name__ == "NotRecognised":
-            answer = event.answer
+        match event:
+            case AnswerGraded():
+                credited += [c.evidence for c in event.newly_found]
+                denied += list(event.denied_evidence)
+                answer = event.answer
+            case NotRecognised():
+                answer = event.answer
     if not answer.strip():
         return None
     return LearnerSaid(answer, tuple(credited), tuple(denied))
