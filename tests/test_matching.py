@@ -417,3 +417,49 @@ stages:
   - {id: s, ask: "What?", expect: [effusion], explain: E}
 """, "t.yaml")
     assert case.concepts["effusion"].essential == ("hip",)
+
+
+# -- a short name inside another entity, polarity, thresholds written as synonyms -------------
+
+def test_a_one_word_name_does_not_fire_as_the_modifier_of_another_thing():
+    index = ConceptIndex([Concept("ps", "Piriformis syndrome", ("piriformis",))])
+    assert said(index, "piriformis") == {"ps": "+"}
+    assert said(index, "piriformis likely, DGS less so") == {"ps": "+"}
+    assert said(index, "piriformis injection") == {}
+    assert said(index, "piriformis tendon release") == {}
+
+
+def test_relief_is_not_the_pain_it_relieves():
+    index = ConceptIndex([Concept("sitting", "Pain when sitting", ("worse with sitting", "sitting pain"))])
+    assert said(index, "worse with sitting") == {"sitting": "+"}
+    assert said(index, "pain when sitting") == {"sitting": "+"}
+    assert said(index, "better when sitting") == {}
+    assert said(index, "pain better when sitting") == {}
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("IFS 9 mm", {"narrow-ifs": "+"}),
+        ("IFS 9mm", {"narrow-ifs": "+"}),
+        ("9 mm IFS", {"narrow-ifs": "+"}),
+        ("IFS 22 mm", {"narrow-ifs": "-"}),
+        ("22 mm IFS", {"narrow-ifs": "-"}),
+        ("IFS", {}),
+        ("tendon retraction 5 cm", {"retracted": "+"}),
+        ("retraction of 15 mm", {"retracted": "-"}),
+    ],
+)
+def test_a_threshold_written_as_a_synonym_acts_as_one(answer, expected):
+    index = ConceptIndex([Concept("narrow-ifs", "Narrow ischiofemoral space", ("IFS less than 17 mm",)),
+                          Concept("retracted", "Retraction of more than 2 cm", ("retraction over 2 cm",))])
+    assert said(index, answer) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=0.5, max_value=60, allow_nan=False).map(lambda v: round(v, 1)),
+       st.sampled_from(["IFS {v} mm", "IFS {v}mm", "{v} mm IFS", "IFS measures {v} mm"]))
+def test_a_written_threshold_splits_every_value(value, template):
+    index = ConceptIndex([Concept("narrow-ifs", "Narrow ischiofemoral space", ("IFS less than 17 mm",))])
+    result = said(index, template.format(v=value))
+    assert result == {"narrow-ifs": "+" if value < 17 else "-"}, (template, value)

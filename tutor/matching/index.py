@@ -28,7 +28,7 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tutor.matching.measurement import read_after
+from tutor.matching.measurement import read_after, read_before
 from tutor.model import Concept
 from tutor.matching.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
 from tutor.matching.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
@@ -47,6 +47,9 @@ _OPPOSITE_PREFIXES = (
 # Words that start a new phrase: in "nerve enlarged distal to the piriformis", "enlarged"
 # is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
 _PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
+# Words that turn a pain into its relief: "pain better when sitting" is not pain when sitting.
+_RELIEF = frozenset({"better", "reliev", "relieved", "eas", "eases", "eased", "improv", "improves",
+                     "improved", "alleviat", "alleviated", "settl", "settles", "less", "ease"})
 # Endings that name different processes: tendinitis is not tendinosis.
 _OPPOSITE_SUFFIXES = (("itis", "osis"), ("ectomy", "otomy"), ("osis", "oma"), ("itis", "oma"),
                       ("trophy", "plasia"), ("penia", "sis"))
@@ -309,10 +312,14 @@ class ConceptIndex:
             norm = tokens[i].norm
             if norm == CONSIDER_MARK or (norm in NEG_BEFORE and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
+            if norm in _RELIEF and not any(w.norm in _RELIEF for w in term.words):
+                return None  # "pain better when sitting" is not "pain when sitting"
             if norm in NEG_BEFORE:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
             elif norm not in STOPWORDS:
                 extras += 1
+        if term.part_of_name and last + 1 < len(tokens) and tokens[last + 1].norm in word_data().makes_a_modifier:
+            return None  # "piriformis injection", "piriformis tendon release": another thing
         words = len(chosen)
         allowance = 0 if term.ordered or words == 1 else (1 if words <= 3 else 2)
         if extras > allowance or (last - first + 1) > words + allowance + 3:
@@ -452,10 +459,12 @@ def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], lis
 
 
 def _measured(p: _Placement, tokens: list[Token], segment: list[int]) -> _Placement | None:
-    """The placement of a measured thing, extended over its number; None when no number follows."""
+    """The placement of a measured thing, extended over its number; None when no number goes with it."""
     reading = read_after(p.term.measure, tokens, segment, p.last)
+    if reading is None:
+        reading = read_before(p.term.measure, tokens, segment, p.first)  # "9 mm IFS"
     if reading is None:
         return None
     covered = p.covered | frozenset(range(reading.first, reading.last + 1))
-    return _Placement(p.term, p.first, reading.last, covered, p.score, p.inner_cue, reading.contradicts,
-                      p.in_order)
+    return _Placement(p.term, min(p.first, reading.first), max(p.last, reading.last), covered, p.score,
+                      p.inner_cue, reading.contradicts, p.in_order)

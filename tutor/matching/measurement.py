@@ -26,6 +26,28 @@ _UNITS = {"mm": "mm", "millimet": "mm", "millimeter": "mm", "cm": "cm", "centime
 _TO_MM = {"mm": 1.0, "cm": 10.0}
 
 
+def read_before(measure: Measure, tokens: list[Token], segment: list[int], before: int) -> Reading | None:
+    """A number with its unit just before the measured thing: "9 mm IFS", "a 7mm QFS"."""
+    i = before - 1
+    if i < 1 or segment[i] != segment[before] or tokens[i].norm not in _UNITS:
+        return None
+    number = i - 1
+    if tokens[number].kind != NUM or segment[number] != segment[before]:
+        return None
+    start = number - 1 if number > 0 and tokens[number - 1].norm in ("lt", "gt") else number
+    return _judge(measure, tokens, start, number)
+
+
+def _judge(measure: Measure, tokens: list[Token], first: int, number: int) -> Reading | None:
+    comparator = tokens[first].norm if first != number else None
+    try:
+        value = float(tokens[number].norm)
+    except ValueError:
+        return None
+    unit = _UNITS.get(tokens[number + 1].norm, measure.unit) if number + 1 < len(tokens) else measure.unit
+    return _reading(measure, value, unit, comparator, first, number + 1)
+
+
 def read_after(measure: Measure, tokens: list[Token], segment: list[int], after: int) -> Reading | None:
     """The number that follows the measured thing ending at token `after`, judged; None if none."""
     i, skipped = after + 1, 0
@@ -50,9 +72,13 @@ def read_after(measure: Measure, tokens: list[Token], segment: list[int], after:
             last, unit = i + 1, _UNITS[one]
         elif two in _UNITS:
             last, unit = i + 2, _UNITS[two]
+    return _reading(measure, value, unit, comparator, i - (1 if comparator else 0), last)
+
+
+def _reading(measure: Measure, value: float, unit: str, comparator: str | None, number: int,
+             last: int) -> Reading | None:
     value = value * _TO_MM.get(unit, 1.0) / _TO_MM.get(measure.unit, 1.0)
     below, above = measure.below, measure.above
-    number = i - (1 if comparator else 0)
     if comparator is None:
         holds = (below is None or value < below) and (above is None or value > above)
         contradicts = not holds

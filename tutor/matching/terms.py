@@ -9,6 +9,7 @@ inherits the terms of the concept it denies.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tutor.model import Concept, Measure
@@ -40,6 +41,9 @@ class Term:
     ordered: bool  # Chinese terms match in order, character by character
     measure: Measure | None = None  # names what is measured; a number must follow
     shortened: bool = False  # a shorter form without setting words (see shortened_terms)
+    # One word of a longer name ("piriformis" for "Piriformis syndrome"): it names the concept
+    # only standing alone, not as the modifier of another noun ("piriformis injection").
+    part_of_name: bool = False
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -82,24 +86,57 @@ def inherited_denials(terms: list[Term]) -> list[Term]:
     return added
 
 
+_THRESHOLD = re.compile(
+    r"^\s*(?P<thing>.+?)\s*(?P<cmp><=|>=|<|>|≤|≥|less than|smaller than|narrower than|shorter than|under|below"
+    r"|more than|greater than|larger than|wider than|longer than|over|above|exceeding|超過|大於|多於|小於|少於|低於)"
+    r"\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?|毫米|公釐|公分|厘米)\s*$",
+    re.IGNORECASE,
+)
+_BELOW = ("<", "<=", "≤", "less", "smaller", "narrower", "shorter", "under", "below", "小於", "少於", "低於")
+
+
+def threshold_in(text: str) -> Measure | None:
+    """The threshold a synonym states: "IFS less than 17 mm" is a measure of the IFS below 17 mm."""
+    found = _THRESHOLD.match(text)
+    if found is None:
+        return None
+    unit = found["unit"].casefold()
+    unit = "cm" if unit.startswith("c") or unit in ("公分", "厘米") else "mm"
+    value = float(found["num"].replace(",", "."))
+    below = found["cmp"].casefold().split()[0] in _BELOW
+    return Measure(of=(found["thing"],), unit=unit, below=value if below else None, above=None if below else value)
+
+
 def terms_of(concept: Concept) -> list[Term]:
     absence = is_absence_concept(concept)
     terms: list[Term] = []
-    if concept.measure is not None:
-        for text in concept.measure.of:
+    measures = [concept.measure] if concept.measure is not None else []
+    if not measures and not absence:
+        # An author who writes the threshold as a synonym means it as one.
+        measures = [m for m in map(threshold_in, concept.synonyms) if m is not None]
+    for measure in measures:
+        for text in measure.of:
             words = [_term_word(t) for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
             if words:
                 ordered = not text.isascii()  # Chinese, even when read as English words
-                terms.append(Term(concept.id, text, tuple(words), False, ordered, concept.measure))
+                terms.append(Term(concept.id, text, tuple(words), False, ordered, measure))
     seen: set[tuple[str, ...]] = set()
+    label_words = {w.norm for w, _ in _label_words(concept.label)}
     for text in (concept.label, *concept.synonyms):
         for words, denial_core in _term_variants(text, absence):
             key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
             if words and key not in seen:
                 seen.add(key)
                 ordered = not text.isascii()  # Chinese, even when read as English words
-                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered))
+                required = [w.norm for w in words if not w.optional]
+                part = len(required) == 1 and required[0] in label_words and len(label_words) > 1
+                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered, part_of_name=part))
     return terms
+
+
+def _label_words(label: str) -> list[tuple[TermWord, bool]]:
+    return [(_term_word(t), False) for t in tokenize(prepare(label)) if t.kind in (WORD, NUM, CJK)
+            if not _term_word(t).optional]
 
 
 def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]]:
@@ -214,5 +251,5 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
                 continue
             seen.add((term.concept, words, term.denial_core))
             out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core,
-                            False, shortened=True))
+                            False, shortened=True, part_of_name=len(kept) == 1))
     return out

@@ -279,6 +279,7 @@ class WordData:
     context: frozenset[str]  # may be dropped from a term when what is left is unambiguous
     longest: int
     said_last_in_chinese: frozenset[str] = frozenset()  # 間隙狹窄: "narrow" after the space
+    makes_a_modifier: frozenset[str] = frozenset()  # "piriformis injection" is not piriformis
 
 
 def _key_norms(text: str) -> tuple[str, ...]:
@@ -308,7 +309,8 @@ def read_word_data(path: Path) -> WordData:
         return frozenset(w for item in data.get(name) or () for w in _key_norms(item))
 
     return WordData(rewrites, capitals, word_set("essential"), word_set("context"),
-                    max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"))
+                    max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"),
+                    frozenset(_stem(w) for w in word_set("makes_a_modifier")))
 
 
 @lru_cache(maxsize=1)
