@@ -82,3 +82,25 @@ def test_a_diagnosis_with_a_coexisting_condition_is_not_a_wrong_commitment(grade
     assert "dgs" not in grader.grade("diagnosis", "IFI with coexisting DGS").considered
     # Naming the wrong one alone is a commitment too.
     assert grader.grade("diagnosis", "PHT").considered == ()
+
+
+def test_one_concept_one_credit():
+    case = load_case_bytes(b"""format: 1
+id: twins
+title: Twins
+source: seeds/000
+concepts:
+  narrowed-ifs: {label: Narrowed ischiofemoral space, synonyms: [narrow IFS]}
+  narrow-ifs: {label: Narrow ischiofemoral space}
+  normal-ifs: {label: No narrowing of the ischiofemoral space, synonyms: [normal IFS]}
+stages:
+  - {id: findings, kind: findings, ask: What?, expect: [narrowed-ifs], explain: E}
+  - {id: report, kind: findings, ask: What?, expect: [normal-ifs], explain: E}
+""", "twins.yaml")
+    grader = CaseGrader(case)
+    grade = grader.grade("findings", "narrow ischiofemoral space")
+    assert grade.matched == ("narrowed-ifs",)
+    assert grade.to_json()["also_mentioned"] == []
+    grade = grader.grade("report", "no narrowing of the ischiofemoral space")
+    assert grade.matched == ("normal-ifs",)
+    assert grade.to_json()["also_mentioned"] == []  # never the opposite of what was credited

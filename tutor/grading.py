@@ -109,6 +109,11 @@ class CaseGrader:
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
+        # One concept, one credit: words that earn a concept of this stage do not also name
+        # another concept (a lexicon twin, or the opposite of what was credited) beside it.
+        earned = [m.covered for m in mentions if m.concept in in_stage and not m.negated]
+        mentions = tuple(m for m in mentions
+                         if m.concept in in_stage or not any(m.covered & words for words in earned))
         asserted = {m.concept for m in mentions if not m.negated}
         denied = {m.concept for m in mentions if m.negated} - asserted
         chosen = {m.concept for m in mentions if not m.negated and not m.considered}
