@@ -94,8 +94,8 @@ concepts:
   narrow-ifs: {label: Narrow ischiofemoral space}
   normal-ifs: {label: No narrowing of the ischiofemoral space, synonyms: [normal IFS]}
 stages:
-  - {id: findings, kind: findings, ask: What?, expect: [narrowed-ifs], explain: E}
-  - {id: report, kind: findings, ask: What?, expect: [normal-ifs], explain: E}
+  - {id: findings, kind: findings, ask: "What?", expect: [narrowed-ifs], explain: E}
+  - {id: report, kind: findings, ask: "What?", expect: [normal-ifs], explain: E}
 """, "twins.yaml")
     grader = CaseGrader(case)
     grade = grader.grade("findings", "narrow ischiofemoral space")
