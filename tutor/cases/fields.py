@@ -23,6 +23,17 @@ _FALSE = {"false", "no", "off"}
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+# More digits than any field needs are out of range before they are converted: int() refuses
+# 4,300 digits with a ValueError and is slow long before that.
+_MAX_DIGITS = 15
+# Characters a field may hold, so that no text an author writes makes the renderers slow.
+# Prose (Markdown) fields hold a few hundred characters in the shipped cases; names far fewer.
+PROSE_LIMIT = 20_000
+NAME_LIMIT = 300
+ID_LIMIT = 100
+_NAME_KEYS = frozenset({"title", "label", "synonyms", "tags", "of", "unit", "kind", "concept",
+                        "discriminator", "between", "matches"})
+
 
 def line_of(node: Node) -> int:
     return node.start_mark.line + 1
@@ -173,25 +184,35 @@ class FieldReader:
             self.problem(node, f"{'an item of `' + key + '`' if item else name} in {what} is empty; "
                                "write the text or remove it")
             return None
+        limit = NAME_LIMIT if key in _NAME_KEYS else PROSE_LIMIT
+        if len(value) > limit:
+            self.problem(node, f"{'an item of `' + key + '`' if item else name} in {what} is longer than "
+                               f"{limit:,} characters ({len(value):,}); shorten it")
+            return None
         return value
 
     def whole_number(
-        self, node: Node | None, key: str, what: str, low: int | None = None, high: int | None = None
+        self, node: Node | None, key: str, what: str, low: int | None = None, high: int | None = None,
+        sensible: str = "of a sensible size",
     ) -> int | None:
+        """A whole number in [low, high]; `sensible` says what is allowed when neither bound is given."""
         if is_null(node):
             return None
         value = node.value.strip().replace("_", "") if isinstance(node, ScalarNode) else None
         if value is None or not _INTEGER.match(value):
             self.problem(node, f"`{key}` in {what} must be a whole number, got {describe(node)}")
             return None
+        if high is None:
+            allowed = f"at least {low}" if low is not None else sensible
+        elif low is None:
+            allowed = f"at most {high}"
+        else:
+            allowed = f"from {low} to {high}"
+        if len(value.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+            self.problem(node, f"`{key}` in {what} must be a whole number {allowed}, got {describe(node)}")
+            return None
         number = int(value)
         if (low is not None and number < low) or (high is not None and number > high):
-            if high is None:
-                allowed = f"at least {low}"
-            elif low is None:
-                allowed = f"at most {high}"
-            else:
-                allowed = f"from {low} to {high}"
             self.problem(node, f"`{key}: {number}` in {what} is out of range; use a whole number {allowed}")
             return None
         return number
@@ -203,9 +224,13 @@ class FieldReader:
         if value is None or not _NUMBER.match(value):
             self.problem(node, f"`{key}` in {what} must be a number such as 1 or 2.5, got {describe(node)}")
             return None
-        number = float(value)
+        number = float(value)  # 1e999 is inf, refused below: float() has no digit limit
         if not 0 < number <= 1000:
-            self.problem(node, f"`{key}: {value}` in {what} must be more than 0 (and at most 1000)")
+            if len(value) > 20:
+                self.problem(node, f"`{key}` in {what} must be a number more than 0 (and at most 1000), "
+                                   f"got {describe(node)}")
+            else:
+                self.problem(node, f"`{key}: {value}` in {what} must be more than 0 (and at most 1000)")
             return None
         return number
 
@@ -226,6 +251,10 @@ class FieldReader:
             self.problem(node, f"the {kind} id in {what} must be a name such as `hip-oa`, got {describe(node)}")
             return None
         value = node.value.strip()
+        if len(value) > ID_LIMIT:
+            self.problem(node, f"the {kind} id {quoted(value, 30)} in {what} is longer than {ID_LIMIT} "
+                               "characters; a short name such as `hip-oa` is easier to use")
+            return None
         if ID_PATTERN.match(value):
             return value
         better = suggested_id(value)

@@ -94,10 +94,15 @@ def _cached_case(path: Path, shared: SharedDefinitions) -> Case:
     stamp = _stamp(path)
     cached = _case_cache.get(key)
     if cached is None or cached[0] != stamp or cached[1] is not shared:
+        shown = Path(shown_path(path))
         try:
-            result: Case | CaseError = load_case_file(Path(shown_path(path)), shared)
+            result: Case | CaseError = load_case_file(shown, shared)
         except CaseError as error:
             result = error
+        except Exception as error:  # a bug of ours: this file is listed as broken, the others still load
+            result = CaseError.single(
+                str(shown), 1, f"the tutor failed while reading this file ({type(error).__name__}: {error})"
+            )
         cached = (stamp, shared, result)
         _case_cache[key] = cached
     if isinstance(cached[2], CaseError):

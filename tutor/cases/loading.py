@@ -39,6 +39,7 @@ FORMAT_VERSION = 1
 LEXICON_FILE = "lexicon.yaml"
 DISCRIMINATORS_FILE = "discriminators.yaml"
 DEFAULT_ATTEMPTS = 3
+MAX_TIME_LIMIT = 24 * 3600  # seconds, as for `tutor play --time-limit`
 
 CASE_KEYS = (
     "format", "id", "title", "summary", "tags", "difficulty", "time_limit", "source",
@@ -380,7 +381,7 @@ class _CaseBuilder:
         side = self._side(fields.get("side"))
         tags = reader.texts(fields.get("tags"), "tags", "the case")
         difficulty = reader.whole_number(fields.get("difficulty"), "difficulty", "the case", 1, 3)
-        time_limit = reader.whole_number(fields.get("time_limit"), "time_limit", "the case", 1)
+        time_limit = reader.whole_number(fields.get("time_limit"), "time_limit", "the case", 1, MAX_TIME_LIMIT)
 
         if "concepts" in fields:
             self.concepts.update(_read_concepts(reader, fields["concepts"], "this case"))
@@ -580,7 +581,7 @@ class _CaseBuilder:
         default = required or 1
         if node is None:
             return default
-        count = self.reader.whole_number(node, "pass", what)
+        count = self.reader.whole_number(node, "pass", what, sensible=f"from 1 to {max(written, 1)}")
         if count is None:
             return default
         if count < 1:

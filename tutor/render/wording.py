@@ -12,6 +12,7 @@ Events are told apart by their type (tutor.events), never by name.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import textwrap
@@ -281,7 +282,7 @@ def _for_terminal(event, width: int | None = None):
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_BOLD_MARKERS = ("**", "__")
 
 
 def plain_markdown(text: str, width: int | None = None) -> str:
@@ -293,14 +294,16 @@ def plain_markdown(text: str, width: int | None = None) -> str:
     dropped. Headings and list markers stay.
     """
     out: list[str] = []
-    current: str | None = None
+    # The lines of the paragraph or list item being joined, joined once it ends: adding to one
+    # string line by line would copy it again for every line.
+    current: list[str] | None = None
     table: list[list[str]] = []
     has_header = False  # the table's first row stands above a |---| rule
 
     def flush() -> None:
         nonlocal current, has_header
         if current is not None:
-            out.append(current)
+            out.append(" ".join(current))
             current = None
         if table:
             out.extend(_aligned(table, width, has_header))
@@ -311,7 +314,7 @@ def plain_markdown(text: str, width: int | None = None) -> str:
         stripped = line.strip()
         if stripped.startswith("|"):
             if current is not None:
-                out.append(current)
+                out.append(" ".join(current))
                 current = None
             if not _TABLE_RULE.match(stripped):
                 table.append([cell.strip() for cell in stripped.strip("|").split("|")])
@@ -323,16 +326,55 @@ def plain_markdown(text: str, width: int | None = None) -> str:
                 out.append("")
         elif stripped.startswith("#") or _LIST_ITEM.match(line):
             flush()
-            current = line.rstrip()
+            current = [line.rstrip()]
         elif current is not None:
-            current += " " + stripped
+            current.append(stripped)
         else:
             flush()
-            current = line.rstrip()
+            current = [line.rstrip()]
     flush()
     while out and out[-1] == "":
         out.pop()
-    return _EMPHASIS.sub(r"\2", "\n".join(out))
+    return "\n".join(_without_bold_markers(line) for line in "\n".join(out).split("\n"))
+
+
+def _without_bold_markers(line: str) -> str:
+    """The line with each **bold** or __bold__ span's markers dropped, in linear time.
+
+    What the pattern `(\\*\\*|__)(?=\\S)(.+?)(?<=\\S)\\1` would do with re.sub, without its
+    backtracking: a line of openers that no marker ever closes ("**a " * 30000) made it
+    scan to the end of the line from each one, minutes for a long field.
+    """
+    if "**" not in line and "__" not in line:
+        return line
+    starts = {marker: _occurrences(line, marker) for marker in _BOLD_MARKERS}
+    # Where a span may end: a marker right after a character that is not a space.
+    closers = {marker: [j for j in found if j > 0 and not line[j - 1].isspace()] for marker, found in starts.items()}
+    out: list[str] = []
+    done = 0  # line[:done] is already in `out`
+    for start in sorted(starts["**"] + starts["__"]):
+        if start < done or start + 2 >= len(line) or line[start + 2].isspace():
+            continue
+        marker = line[start:start + 2]
+        ends = closers[marker]
+        nearest = bisect.bisect_left(ends, start + 3)  # the span holds at least one character
+        if nearest == len(ends):
+            continue
+        end = ends[nearest]
+        out += [line[done:start], line[start + 2:end]]
+        done = end + 2
+    out.append(line[done:])
+    return "".join(out)
+
+
+def _occurrences(line: str, marker: str) -> list[int]:
+    """Every index where `marker` starts, overlapping ones included ("***" holds two "**")."""
+    found = []
+    index = line.find(marker)
+    while index >= 0:
+        found.append(index)
+        index = line.find(marker, index + 1)
+    return found
 
 
 def _aligned(rows: list[list[str]], width: int | None = None, has_header: bool = False) -> list[str]:

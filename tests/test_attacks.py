@@ -1,0 +1,196 @@
+"""What the reliability review's attacks found, each replayed: the tutor must answer in its own
+words (`file:line: message`, exit 2), finish in time, and never show a traceback.
+
+Time limits here are hang detectors, far above what a run takes, never benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.loading import CaseError, load_case_bytes
+
+REPO = Path(__file__).resolve().parents[1]
+# The format page's example: every attack starts from a case that loads.
+EXAMPLE = (REPO / "tests" / "hostile" / "base-case.yaml").read_text(encoding="utf-8")
+HUGE = "9" * 5000
+
+
+def tutor(*args: str, tmp_path: Path, stdin=subprocess.DEVNULL, env_extra: dict | None = None,
+          timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["TUTOR_DATA_DIR"] = str(tmp_path / "data")
+    env["TUTOR_CONFIG_DIR"] = str(tmp_path / "config")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, stdin=stdin, timeout=timeout, **kwargs)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(CaseError) as caught:
+        load_case_bytes(text.encode("utf-8"), "case.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+# -- Major 2: numbers far too long for int() ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("difficulty: 2 ", f"difficulty: {HUGE} ", "`difficulty` in the case must be a whole number from 1 to 3"),
+        ("difficulty: 2 ", f"difficulty: -{HUGE} ", "`difficulty` in the case must be a whole number from 1 to 3"),
+        ("time_limit: 900 ", f"time_limit: {HUGE} ",
+         "`time_limit` in the case must be a whole number from 1 to 86400"),
+        ("pass: 2 ", f"pass: {HUGE} ", "`pass` in stage `history` must be a whole number from 1 to 2"),
+        ("attempts: 3 ", f"attempts: {HUGE} ", "`attempts` in stage `history` must be a whole number from 1 to 100"),
+        ("weight: 2,", f"weight: {HUGE},", "`weight` in `expect` in stage `history` must be a number more than 0"),
+        ("weight: 2,", "weight: 1e999999,", "`weight: 1e999999` in `expect` in stage `history` must be more than 0"),
+    ],
+    ids=["difficulty", "negative-difficulty", "time_limit", "pass", "attempts", "weight", "weight-exponent"],
+)
+def test_a_huge_number_is_a_problem_at_its_line_not_a_traceback(old, new, message):
+    assert old in EXAMPLE
+    text = EXAMPLE.replace(old, new, 1)
+    found = problems(text)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"case.yaml:{line_of(text, new.strip())}: {message}")
+    assert len(found[0]) < 300  # the number is not printed out in full
+
+
+def test_a_huge_measure_threshold_is_a_problem_at_its_line():
+    text = EXAMPLE.replace(
+        "    synonyms: [IFI, ischio-femoral impingement, 坐骨股骨夾擠]\n",
+        "    synonyms: [IFI, ischio-femoral impingement, 坐骨股骨夾擠]\n"
+        f"    measure: {{of: [IFS], unit: mm, below: {HUGE}}}\n", 1)
+    found = problems(text)
+    assert len(found) == 1, found
+    assert "`below` in `measure` of concept `ifi` must be a number more than 0" in found[0]
+    assert len(found[0]) < 300
+
+
+def test_check_reports_a_huge_difficulty_with_exit_2(tmp_path):
+    case = tmp_path / "huge.yaml"
+    case.write_text(EXAMPLE.replace("difficulty: 2 ", f"difficulty: {HUGE} "), encoding="utf-8")
+    for command in (["check", str(case)], ["grade", str(case), "--stage", "history", "--answer", "x"]):
+        done = tutor(*command, tmp_path=tmp_path)
+        assert done.returncode == 2, done
+        assert "Traceback" not in done.stderr
+        assert "huge.yaml:7: `difficulty` in the case must be a whole number from 1 to 3" in done.stderr
+
+
+def _library_with_a_bad_case(tmp_path: Path, bad_text: str) -> Path:
+    library = tmp_path / "dialogues"
+    shutil.copytree(REPO / "dialogues", library)
+    (library / "cases" / "aaa-bad.yaml").write_text(bad_text, encoding="utf-8")
+    return library
+
+
+def test_one_bad_file_never_hides_the_other_cases_in_tutor_list(tmp_path):
+    library = _library_with_a_bad_case(tmp_path, EXAMPLE.replace("difficulty: 2 ", f"difficulty: {HUGE} "))
+    shipped = sorted(p.stem for p in (REPO / "dialogues" / "cases").glob("*.yaml"))
+    done = tutor("list", tmp_path=tmp_path, env_extra={"TUTOR_DIALOGUES": str(library)})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    listed = {line.split()[0] for line in done.stdout.splitlines()[1:]}
+    assert set(shipped) <= listed
+
+
+def test_the_library_lists_a_case_whose_loading_fails_in_an_unforeseen_way(tmp_path, monkeypatch):
+    # Whatever goes wrong inside the loader for one file, the other files are still listed.
+    from tutor import library
+
+    library_dir = _library_with_a_bad_case(tmp_path, EXAMPLE.replace("id: format-example", "id: aaa-bad"))
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(library_dir))
+    real = library.load_case_file
+
+    def flaky(path, shared=None):
+        if Path(path).name == "aaa-bad.yaml":
+            raise ValueError("an unforeseen bug")
+        return real(path, shared)
+
+    monkeypatch.setattr(library, "load_case_file", flaky)
+    entries = library.list_cases()
+    bad = [e for e in entries if e.problems]
+    assert [e.path.name for e in bad] == ["aaa-bad.yaml"]
+    assert "ValueError" in str(bad[0].problems[0])
+    assert len(entries) == 1 + len(list((REPO / "dialogues" / "cases").glob("*.yaml")))
+
+
+# -- Major 4: no regular expression takes more than linear time ---------------------
+
+
+def test_an_emphasis_storm_is_rendered_in_linear_time():
+    from tutor.wording import plain_markdown
+
+    storm = "**a " * 30000  # 120 KB that no closing ** ever ends
+    started = time.process_time()
+    assert plain_markdown(storm) == storm.rstrip()
+    assert time.process_time() - started < 5  # quadratic: about 85 s
+
+
+def test_a_paragraph_of_many_short_lines_is_joined_in_linear_time():
+    from tutor.wording import plain_markdown
+
+    started = time.process_time()
+    assert plain_markdown("a\n" * 300_000) == " ".join(["a"] * 300_000)
+    assert time.process_time() - started < 5  # joined by repeated +=: minutes
+
+
+@pytest.mark.parametrize(
+    "text, plain",
+    [
+        ("**bold** and __also__", "bold and also"),
+        ("** not bold **", "** not bold **"),
+        ("a **b** c **d", "a b c **d"),
+        ("***x***", "*x*"),
+        ("**a\n\nb**", "**a\n\nb**"),
+        ("__snake_case__ **", "snake_case **"),
+    ],
+)
+def test_bold_markers_are_dropped_as_before(text, plain):
+    from tutor.wording import plain_markdown
+
+    assert plain_markdown(text) == plain
+
+
+def test_a_case_with_an_emphasis_storm_plays_one_answer_in_time(tmp_path):
+    storm = "**a " * 30000
+    text = EXAMPLE.replace("    ask: Which features of this history matter?",
+                           f"    present: \"{storm}\"\n    ask: Which features of this history matter?")
+    case = tmp_path / "storm.yaml"
+    case.write_text(text, encoding="utf-8")
+    done = tutor("play", str(case), tmp_path=tmp_path, input="atraumatic\n", stdin=None, timeout=120)
+    # The loader caps the field, so the case is refused in its own words, or it plays: never a hang.
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (0, 2), done.stderr
+    if done.returncode == 2:
+        assert re.search(r"storm\.yaml:\d+: `present` in stage `history` is longer than", done.stderr)
+
+
+def test_the_loader_caps_the_length_of_each_field():
+    long_title = "t" * 1000
+    found = problems(EXAMPLE.replace("title: Buttock and groin pain in a 48-year-old woman",
+                                     f"title: {long_title}"))
+    assert found == [f"case.yaml:4: `title` in the case is longer than 300 characters ({len(long_title):,}); "
+                     "shorten it"]
+    long_text = "word " * 5000
+    found = problems(EXAMPLE.replace("explain: The model answer, shown when the stage ends.",
+                                     f"explain: {long_text}"))
+    assert len(found) == 1 and "`explain` in stage `history` is longer than 20,000 characters" in found[0]
+    long_id = "a" * 200
+    found = problems(EXAMPLE.replace("id: format-example", f"id: {long_id}"))
+    assert len(found) == 1 and "longer than 100 characters" in found[0] and long_id not in found[0]
