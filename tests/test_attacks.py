@@ -11,12 +11,13 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tutor.loading import CaseError, load_case_bytes
+from tutor.cases.loading import CaseError, load_case_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 # The format page's example: every attack starts from a case that loads.
@@ -111,7 +112,7 @@ def test_one_bad_file_never_hides_the_other_cases_in_tutor_list(tmp_path):
 
 def test_the_library_lists_a_case_whose_loading_fails_in_an_unforeseen_way(tmp_path, monkeypatch):
     # Whatever goes wrong inside the loader for one file, the other files are still listed.
-    from tutor import library
+    from tutor.cases import library
 
     library_dir = _library_with_a_bad_case(tmp_path, EXAMPLE.replace("id: format-example", "id: aaa-bad"))
     monkeypatch.setenv("TUTOR_DIALOGUES", str(library_dir))
@@ -134,7 +135,7 @@ def test_the_library_lists_a_case_whose_loading_fails_in_an_unforeseen_way(tmp_p
 
 
 def test_an_emphasis_storm_is_rendered_in_linear_time():
-    from tutor.wording import plain_markdown
+    from tutor.render.wording import plain_markdown
 
     storm = "**a " * 30000  # 120 KB that no closing ** ever ends
     started = time.process_time()
@@ -143,7 +144,7 @@ def test_an_emphasis_storm_is_rendered_in_linear_time():
 
 
 def test_a_paragraph_of_many_short_lines_is_joined_in_linear_time():
-    from tutor.wording import plain_markdown
+    from tutor.render.wording import plain_markdown
 
     started = time.process_time()
     assert plain_markdown("a\n" * 300_000) == " ".join(["a"] * 300_000)
@@ -162,7 +163,7 @@ def test_a_paragraph_of_many_short_lines_is_joined_in_linear_time():
     ],
 )
 def test_bold_markers_are_dropped_as_before(text, plain):
-    from tutor.wording import plain_markdown
+    from tutor.render.wording import plain_markdown
 
     assert plain_markdown(text) == plain
 
@@ -194,3 +195,92 @@ def test_the_loader_caps_the_length_of_each_field():
     long_id = "a" * 200
     found = problems(EXAMPLE.replace("id: format-example", f"id: {long_id}"))
     assert len(found) == 1 and "longer than 100 characters" in found[0] and long_id not in found[0]
+
+
+# -- Minor 8 and 9: huge lines and pastes are cut before any per-character work -------
+
+
+def test_scripted_play_reads_a_100_mb_line_in_pieces(tmp_path):
+    import io
+    import tracemalloc
+
+    from tutor.session import LINE_LIMIT, answer_lines
+
+    huge = "no trauma " + "x" * 30_000_000
+    stream = io.StringIO(huge + "\n/quit\n")
+    stream.readline(1)  # StringIO builds its buffer on first use: not the reader's memory
+    stream.seek(0)
+    tracemalloc.start()
+    try:
+        lines = list(answer_lines(stream))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert lines == [huge[:LINE_LIMIT], "/quit\n"]
+    assert peak < 10_000_000  # the line is never held whole
+
+
+def test_a_huge_answer_line_in_scripted_play_is_cut_and_played_in_time(tmp_path):
+    script = tmp_path / "answers.txt"
+    script.write_bytes(b"no trauma " + b"x" * 100_000_000 + b"\n")
+    started = time.monotonic()
+    with script.open("rb") as stdin:
+        done = tutor("play", "ifi-classic", tmp_path=tmp_path, stdin=stdin, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "> no trauma xxx" in done.stdout
+    assert max(len(line) for line in done.stdout.splitlines()) < 1000
+    assert time.monotonic() - started < 60  # 19 s and 1.7 GB before
+
+
+def test_echo_cuts_before_it_cleans():
+    from tutor.render.wording import ECHO_LIMIT, echo
+
+    started = time.process_time()
+    shown = echo("a\x1b[31m" * 5_000_000)
+    assert time.process_time() - started < 5
+    assert len(shown) <= ECHO_LIMIT + 2 and "\x1b" not in shown
+
+
+def test_the_repl_history_keeps_the_answer_limit_and_stays_small(tmp_path, monkeypatch):
+    from tutor import repl
+    from tutor.session import ANSWER_LIMIT
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    history = repl._history()
+    history.store_string("y" * 10_000_000)
+    path = tmp_path / "data" / "answer-history"
+    assert path.stat().st_size < ANSWER_LIMIT + 200
+    path.write_bytes(b"".join(b"\n# 2026-01-01 00:00:00\n+answer %d\n" % n for n in range(200_000)))
+    assert path.stat().st_size > repl.HISTORY_FILE_BYTES
+    strings = list(repl._history().load_history_strings())
+    assert path.stat().st_size <= repl.HISTORY_FILE_BYTES
+    assert strings[0] == "answer 199999"  # the newest entries are the ones kept
+    assert all(s.startswith("answer ") for s in strings)
+
+
+def test_a_huge_paste_into_the_repl_is_cut_to_the_answer_limit(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+    from tutor.cases.library import load_case
+    from tutor.session import ANSWER_LIMIT
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    screen = StringIO()
+    started = time.process_time()
+    with create_pipe_input() as keys:
+        def type_it() -> None:  # from another thread: the pipe holds 64 KB until the REPL reads it
+            keys.send_text("\x1b[200~no trauma " + "z" * 2_000_000 + "\x1b[201~\r")
+            keys.send_text("/quit\r")
+
+        typist = threading.Thread(target=type_it, daemon=True)
+        typist.start()
+        assert repl.run(load_case("ifi-classic"), input=keys, output=PlainTextOutput(screen)) == 0
+        typist.join(timeout=60)
+    assert time.process_time() - started < 60  # a hang detector
+    history = (tmp_path / "data" / "answer-history").read_text(encoding="utf-8")
+    assert "no trauma zzz" in history and len(history) < ANSWER_LIMIT + 500

@@ -14,7 +14,7 @@ import unicodedata
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tutor.problems import CaseError
+from tutor.cases.problems import CaseError
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -40,7 +40,7 @@ _OLD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 @example("***x***")
 @example("**a **b** c**")
 def test_bold_markers_drop_exactly_as_the_old_pattern_did(text):
-    from tutor.wording import _without_bold_markers
+    from tutor.render.wording import _without_bold_markers
 
     for line in text.split("\n"):
         assert _without_bold_markers(line) == _OLD_EMPHASIS.sub(r"\2", line)
@@ -49,7 +49,7 @@ def test_bold_markers_drop_exactly_as_the_old_pattern_did(text):
 @FAST
 @given(TEXT, st.one_of(st.none(), st.integers(min_value=1, max_value=200)))
 def test_plain_markdown_takes_any_text(text, width):
-    from tutor.wording import plain_markdown, wrap
+    from tutor.render.wording import plain_markdown, wrap
 
     shown = wrap(plain_markdown(text, width), width)
     assert isinstance(shown, str)
@@ -61,7 +61,7 @@ def test_plain_markdown_takes_any_text(text, width):
 @FAST
 @given(st.binary(max_size=400))
 def test_any_bytes_load_as_a_case_or_fail_in_the_loaders_words(data):
-    from tutor.loading import load_case_bytes
+    from tutor.cases.loading import load_case_bytes
 
     try:
         load_case_bytes(data, "case.yaml")

@@ -23,7 +23,7 @@ import sys
 from typing import Callable
 
 from tutor.model import Case
-from tutor.session import Play, drill_seconds, play_script
+from tutor.session import Play, answer_lines, drill_seconds, play_script
 from tutor.text_safety import one_line
 
 
@@ -60,7 +60,7 @@ def _run(args) -> int:
         records = Records.open(front_end="script") if getattr(args, "record", False) else None
         try:
             play = Play(case, records, time_limit=time_limit_of(args, case))
-            lines = iter(sys.stdin.readline, "") if sys.stdin is not None else ()
+            lines = answer_lines(sys.stdin) if sys.stdin is not None else ()
             play_script(play, lines, sys.stdout)
         finally:
             if records is not None:

@@ -7,29 +7,37 @@ case cleanly with the summary so far, as /quit does.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.shortcuts import print_formatted_text
 
 from tutor import locations
 
 from tutor.render import wording
 from tutor.model import Case
-from tutor.session import Play
+from tutor.session import ANSWER_LIMIT, LINE_LIMIT, Play
 from tutor.text_safety import printable
 
 MAX_WIDTH = 100
+
+
+# The history file is cut back to its newest half when it grows past this: prompt_toolkit
+# reads all of it at every start.
+HISTORY_FILE_BYTES = 1024 * 1024
 
 
 class _AnswerHistory(FileHistory):
     """FileHistory that can store any line: bytes that were not UTF-8 reach it as lone surrogates."""
 
     def store_string(self, string: str) -> None:
-        super().store_string(printable(string))
+        super().store_string(printable(string[:LINE_LIMIT])[:ANSWER_LIMIT])
 
 
 def _history() -> History:
@@ -38,9 +46,45 @@ def _history() -> History:
         path = locations.history_file()
         with open(path, "ab"):
             pass
+        _keep_newest(path, HISTORY_FILE_BYTES)
         return _AnswerHistory(str(path))
     except OSError:
         return InMemoryHistory()
+
+
+def _keep_newest(path, limit: int) -> None:
+    """Cut a history file longer than `limit` bytes to its newest entries, about half of it."""
+    if path.stat().st_size <= limit:
+        return
+    with open(path, "rb") as handle:
+        handle.seek(-(limit // 2), 2)
+        tail = handle.read()
+    start = tail.find(b"\n# ")  # entries start with a "# time" line
+    kept = tail[start:] if start >= 0 else b""
+    spare = path.with_name(path.name + ".new")
+    spare.write_bytes(kept)
+    os.replace(spare, path)
+
+
+def _answer_keys() -> KeyBindings:
+    keys = KeyBindings()
+
+    @keys.add(Keys.BracketedPaste)
+    def _paste(event) -> None:
+        # Cut to the room left on the line before prompt_toolkit lays it out: a 10 MB paste
+        # took most of a minute of CPU. Line ends as prompt_toolkit's own paste writes them.
+        buffer = event.current_buffer
+        room = max(0, ANSWER_LIMIT - len(buffer.text))
+        data = event.data[: 2 * room].replace("\r\n", "\n").replace("\r", "\n")
+        buffer.insert_text(data[:room])
+
+    return keys
+
+
+def _cap_answer(buffer) -> None:
+    # Typed (or pasted by a terminal without bracketed paste) beyond the limit: the rest is dropped.
+    if len(buffer.text) > ANSWER_LIMIT:
+        buffer.text = buffer.text[:ANSWER_LIMIT]
 
 
 def _width() -> int:
@@ -115,7 +159,9 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
             reserve_space_for_menu=0,  # nothing completes here, so no blank rows for a menu
             input=input,
             output=output,
+            key_bindings=_answer_keys(),
         )
+        prompt.default_buffer.on_text_changed += _cap_answer
         _show(wording.render_events(play.opening, _width()), output)
         _show(wording.START_NOTE, output)
         while not play.finished:

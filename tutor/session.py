@@ -10,7 +10,7 @@ answer is cleaned, and how long a drill lasts.
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 from tutor.engine import Session, advance, open_case
 from tutor.events import Answer, AskHint, CaseFinished, Event, Input, Next, Quit, Skip, Tick
@@ -19,6 +19,8 @@ from tutor.render import wording
 from tutor.text_safety import one_line, printable
 
 ANSWER_LIMIT = 20_000  # characters of one answer line kept; the grader reads fewer still
+# Characters of an input line read at all; the rest of a longer line is skipped unread.
+LINE_LIMIT = 2 * ANSWER_LIMIT
 
 # What a line beginning with "/" asks for.
 COMMANDS = {
@@ -140,6 +142,22 @@ def render_with_note(play: Play, events: tuple[Event, ...], width: int | None) -
     at = next((i for i, e in enumerate(events) if isinstance(e, CaseFinished)), len(texts))
     texts.insert(at, note)
     return "\n\n".join(t for t in texts if t)
+
+
+def answer_lines(stream: TextIO) -> Iterator[str]:
+    """The lines of scripted input, each cut to LINE_LIMIT characters before anything looks at it.
+
+    A 100 MB line is read in pieces and dropped piece by piece, never held whole: the tutor
+    reads only the beginning of an answer anyway.
+    """
+    while True:
+        line = stream.readline(LINE_LIMIT)
+        if not line:
+            return
+        rest = line
+        while rest and not rest.endswith("\n"):
+            rest = stream.readline(LINE_LIMIT)
+        yield line
 
 
 def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH) -> None:

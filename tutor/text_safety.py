@@ -51,7 +51,9 @@ def printable(text: str) -> str:
 
 def one_line(text: str, limit: int = 200) -> str:
     """Printable text folded onto one line and cut to `limit` characters, for echoes and lists."""
-    flat = " ".join(printable(text).split())
+    # Cut before cleaning: a 100 MB line would otherwise be cleaned character by character
+    # to show its first 200. Generous, so that escapes and runs of spaces still leave `limit`.
+    flat = " ".join(printable(text[: 10 * limit + 1000]).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -6,6 +6,9 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
 
+from tutor.session import ANSWER_LIMIT
+from tutor.text_safety import printable
+
 HISTORY_LIMIT = 200
 
 
@@ -16,6 +19,8 @@ class AnswerInput(Input):
     ]
 
     def __init__(self, history: list[str] | None = None, **kwargs):
+        # Typing stops at the answer limit, so the line never holds more than the tutor reads.
+        kwargs.setdefault("max_length", ANSWER_LIMIT)
         super().__init__(**kwargs)
         # Shared with the app, so a retry or the next case remembers what was typed.
         self.history = history if history is not None else []
@@ -23,10 +28,16 @@ class AnswerInput(Input):
         self._draft = ""
 
     def _on_paste(self, event: events.Paste) -> None:
-        # A pasted paragraph is one answer: Input would keep only its first line.
-        text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        # A pasted paragraph is one answer: Input would keep only its first line. The paste is
+        # cut to the room left on the line before any per-character work (a 10 MB paste would
+        # keep the app busy re-wrapping it), and escape sequences and control characters in
+        # it are dropped: the line shows what it holds.
+        selection = self.selection
+        start, end = sorted((selection.start, selection.end))
+        room = max(0, ANSWER_LIMIT - (len(self.value) - (end - start)))
+        pasted = printable(event.text[: 2 * room + 2])
+        text = " ".join(line.strip() for line in pasted.splitlines() if line.strip())[:room]
         if text:
-            selection = self.selection
             if selection.is_empty:
                 self.insert_text_at_cursor(text)
             else:

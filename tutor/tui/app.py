@@ -73,7 +73,10 @@ class TutorApp(App[int]):
 
     def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None,
                  time_limit: float | None = None, drill=None):
-        super().__init__()
+        from tutor.tui.terminal_input import app_driver_class
+
+        # A driver that reads bytes which are not UTF-8 as U+FFFD, instead of dying on them.
+        super().__init__(driver_class=app_driver_class())
         self.start_drill = drill
         self.services = services
         self.start_case = start_case

@@ -1,0 +1,136 @@
+"""The real app on a pseudo-terminal: what a terminal sends that the headless pilot cannot.
+
+A Latin-1 terminal sends "é" as the single byte 0xE9, which is not UTF-8. Textual's own
+driver dies on it (a traceback, the answer lost); the app's driver reads it as U+FFFD,
+as the line REPL does, and the answer is played and recorded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LIBRARY = Path(__file__).parent / "dialogues"
+WAIT = 60  # seconds: a hang detector, far above what starting the app takes
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+
+_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07")
+
+
+class AppOnATerminal:
+    """`python -m tutor ARGS` on a pseudo-terminal of 100x30, its screen collected as it is drawn."""
+
+    def __init__(self, args: list[str], data_dir: Path):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", TUTOR_DATA_DIR=str(data_dir),
+                   TUTOR_CONFIG_DIR=str(data_dir / "config"), TUTOR_DIALOGUES=str(LIBRARY), COLUMNS="100",
+                   LINES="30")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+        env.pop("TEXTUAL_DRIVER", None)
+        self.process = subprocess.Popen([sys.executable, "-m", "tutor", *args], stdin=slave, stdout=slave,
+                                        stderr=slave, env=env, cwd=REPO, start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.screen = bytearray()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.screen += data
+
+    def text(self) -> str:
+        return _ESCAPES.sub(b"", bytes(self.screen)).decode("utf-8", "replace")
+
+    def wait_for(self, condition, what: str) -> None:
+        deadline = time.monotonic() + WAIT
+        while not condition():
+            if self.process.poll() is not None:
+                raise AssertionError(f"the app ended (status {self.process.returncode}) before {what}:\n"
+                                     f"{self.text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} within {WAIT} s:\n{self.text()[-3000:]}")
+            time.sleep(0.05)
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close(self) -> int:
+        try:
+            return self.process.wait(timeout=WAIT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.reader.join(timeout=5)
+            os.close(self.master)
+
+
+def recorded_answers(data_dir: Path) -> list[str]:
+    path = data_dir / "records.sqlite3"
+    if not path.exists():
+        return []
+    try:
+        with sqlite3.connect(path, timeout=5) as db:
+            return [row[0] for row in db.execute("SELECT answer FROM attempts ORDER BY id")]
+    except sqlite3.Error:
+        return []
+
+
+def test_a_byte_that_is_not_utf8_is_typed_as_a_replacement_character(tmp_path):
+    data = tmp_path / "data"
+    app = AppOnATerminal(["play", "quiet-hip"], data)
+    try:
+        app.wait_for(lambda: "Your answer" in app.text(), "answer line")
+        app.send(b"caf")
+        time.sleep(0.2)  # typed, not pasted: the byte arrives on its own, as from a keyboard
+        app.send(b"\xe9")
+        app.send(b" no trauma\r")
+        app.wait_for(lambda: recorded_answers(data), "recorded answer")
+        app.send(b"\x11")  # Ctrl+Q
+        status = app.close()
+    except BaseException:
+        app.process.kill()
+        app.close()
+        raise
+    shown = app.text()
+    assert "UnicodeDecodeError" not in shown and "Traceback" not in shown
+    assert status == 0
+    assert recorded_answers(data) == ["caf\ufffd no trauma"]
+
+
+def test_a_paste_of_latin1_bytes_keeps_every_other_character(tmp_path):
+    data = tmp_path / "data"
+    app = AppOnATerminal(["play", "quiet-hip"], data)
+    try:
+        app.wait_for(lambda: "Your answer" in app.text(), "answer line")
+        app.send(b"\x1b[200~caf\xe9 cr\xe8me, no trauma\x1b[201~")
+        app.send(b"\r")
+        app.wait_for(lambda: recorded_answers(data), "recorded answer")
+        app.send(b"\x11")
+        status = app.close()
+    except BaseException:
+        app.process.kill()
+        app.close()
+        raise
+    assert status == 0
+    assert recorded_answers(data) == ["caf\ufffd cr\ufffdme, no trauma"]
