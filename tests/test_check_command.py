@@ -254,5 +254,5 @@ def test_text_cut_short_by_a_hash_is_reported(tmp_path):
     case.write_text(text, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "tutor", "check", str(case)], capture_output=True, text=True)
     assert run.returncode == 2
-    line = next(n for n, l in enumerate(text.splitlines(), start=1) if "grade #2" in l)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "grade #2" in row)
     assert f"{case}:{line}: the text 'The pain is grade' stops before '#2 worse at night.'" in run.stderr

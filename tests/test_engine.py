@@ -24,7 +24,6 @@ from tutor.engine import (
     HintGiven,
     MisconceptionMet,
     Next,
-    NotPassedYet,
     NotRecognised,
     Nudge,
     Quit,

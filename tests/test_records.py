@@ -17,7 +17,7 @@ from test_engine import build_case
 from tutor import locations, review
 from tutor.engine import HINT_PENALTY, MISCONCEPTION_PENALTY, Answer, AskHint, Quit, Skip, advance, open_case
 from tutor.grading import CaseGrader
-from tutor.records import DAY, GOOD_SCORE, SCHEMA_VERSION, Records
+from tutor.records import DAY, SCHEMA_VERSION, Records
 
 FIXTURE_V1 = Path(__file__).parent / "fixtures" / "records-v1.sqlite3"
 REPO = Path(__file__).resolve().parents[1]

@@ -130,7 +130,7 @@ def start(case: Case | None = None):
 
 def step(session, *actions):
     events = []
-    for i, action in enumerate(actions, start=1):
+    for action in actions:
         session, more = advance(session, action)
         events += more
     return session, events

@@ -16,7 +16,7 @@ import pytest
 
 from test_engine import build_case
 from tutor import stats as statistics
-from tutor.engine import Answer, AskHint, Quit, Skip, advance, open_case
+from tutor.engine import Answer, AskHint, Skip, advance, open_case
 from tutor.export_command import ANSWER_COLUMNS, RESULT_COLUMNS, rows_of, spreadsheet_safe, write_csv
 from tutor.grading import CaseGrader
 from tutor.records import Records

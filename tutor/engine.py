@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from tutor.render import wording
 from tutor.events import (  # re-exported: front ends still read some of these from here
@@ -82,6 +82,7 @@ from tutor.scoring import stage_score
 
 if TYPE_CHECKING:
     from tutor.grading import Grade
+    from tutor.matching.index import Mention
 
 # Stage outcomes and close reasons, by their short names (the enums live in tutor.events).
 PASSED, EXHAUSTED, SKIPPED = Outcome.PASSED, Outcome.EXHAUSTED, Outcome.SKIPPED
@@ -106,7 +107,7 @@ class StageProgress:
     hints_shown: tuple[str, ...] = ()  # rungs given: "stage:N", "concept:ID", "pump"
     named_by_tutor: tuple[str, ...] = ()  # expected ids a contrast card named before the learner did
     prompted: tuple[str, ...] = ()  # of those, the ones the learner then named (scored as hints)
-    outcome: str | None = None
+    outcome: Outcome | None = None
     score: float = 0.0
     opened_at: float | None = None
     closed_at: float | None = None
@@ -396,11 +397,12 @@ def _hint(
 
 
 def _time_up(session: Session) -> tuple[Session, tuple[Event, ...]]:
-    at = session.deadline
+    at, limit = session.deadline, session.time_limit
+    assert at is not None and limit is not None  # only a drill has a deadline to run out
     session = replace(session, last_at=at)
     session, closed = _close_stage(session, TIMED_OUT, at)
     session, finished = _finish(session, at)
-    return session, (TimeUp(limit=session.time_limit, at=at), *closed, *finished)
+    return session, (TimeUp(limit=limit, at=at), *closed, *finished)
 
 
 def _with_progress(session: Session, progress: StageProgress) -> Session:
@@ -430,7 +432,7 @@ def _enter_stage(session: Session, index: int, at: float) -> tuple[Session, tupl
 
 
 def _close_stage(
-    session: Session, outcome: str, at: float, reason: str = ""
+    session: Session, outcome: Outcome, at: float, reason: str = ""
 ) -> tuple[Session, tuple[Event, ...]]:
     stage = session.current_stage
     progress = session.current_progress
@@ -465,7 +467,7 @@ def _close_stage(
 
 
 def _close_and_move_on(
-    session: Session, outcome: str, at: float, reason: str = ""
+    session: Session, outcome: Outcome, at: float, reason: str = ""
 ) -> tuple[Session, tuple[Event, ...]]:
     session, closed = _close_stage(session, outcome, at, reason)
     session, opened = _enter_stage(session, session.stage_index + 1, at)
@@ -481,7 +483,7 @@ def _read_grade(
     case: Case, stage: Stage, progress: StageProgress, grade: Grade, text: str, attempt: int, at: float
 ) -> tuple[AnswerGraded, list[MisconceptionMet]]:
     asserted = [m for m in grade.mentions if not m.negated]
-    best = {}
+    best: dict[str, Mention] = {}
     for m in asserted:
         if m.concept not in best or m.score > best[m.concept].score:
             best[m.concept] = m
@@ -645,10 +647,8 @@ def _credit(stage: Stage, found: tuple[str, ...]) -> float:
 
 def is_absence(case: Case, concept_id: str) -> bool:
     """A concept that states an absence ("No fracture"): a normal finding, never noise to flag."""
-    from tutor.matching.terms import is_absence_concept
-
     concept = case.concepts.get(concept_id)
-    return concept is not None and is_absence_concept(concept)
+    return concept is not None and concept.absence
 
 
 def _progress_score(stage: Stage, progress: StageProgress) -> float:
@@ -749,5 +749,5 @@ def _summary(session: Session) -> Summary:
     )
 
 
-def _unique(ids) -> tuple[str, ...]:
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))

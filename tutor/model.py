@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 STAGE_KINDS = ("history", "findings", "differential", "diagnosis", "management")
 
 
-def frozen_mapping(items: Mapping | None = None) -> Mapping:
+def frozen_mapping(items: Mapping[Any, Any] | None = None) -> Mapping[Any, Any]:
     """A read-only view over a copy, so frozen dataclasses stay frozen."""
     return MappingProxyType(dict(items or {}))
 
@@ -40,6 +40,9 @@ class Concept:
     # Extension: words a learner must say for this concept, never left out as context
     # ("hamstring" in "Proximal hamstring tendinopathy").
     essential: tuple[str, ...] = ()
+    # States an absence ("No fracture"): a normal finding, never noise to flag. Set by the
+    # loader from the label, with the matcher's negation words (tutor.matching.terms).
+    absence: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from tutor.session import Play, answer_lines, drill_seconds, play_script
 from tutor.text_safety import one_line
 
 
-def _app_runner() -> Callable[[Case], object] | None:
+def _app_runner() -> Callable[..., int | None] | None:
     """The Textual app's entry point, if the app is installed."""
     if importlib.util.find_spec("tutor.tui") is None or importlib.util.find_spec("tutor.tui.launch") is None:
         return None

@@ -135,10 +135,11 @@ def _ring_at_deadline(play: Play) -> None:
     app = get_app()
 
     def ring() -> None:
-        if app.is_running and not app.future.done():
+        if app.is_running and app.future is not None and not app.future.done():
             app.exit(exception=_TimeUp())
 
-    app.loop.call_later(remaining + 0.05, ring)
+    if app.loop is not None:  # the prompt is running, so its loop is there
+        app.loop.call_later(remaining + 0.05, ring)
 
 
 def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None, play=None) -> int:
@@ -152,7 +153,7 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
         if play is None:
             play = Play(case, records, time_limit=time_limit)
         time_limit = play.session.time_limit
-        prompt = PromptSession(
+        prompt: PromptSession[str] = PromptSession(
             history=_history(),
             bottom_toolbar=lambda: _toolbar(play),
             refresh_interval=1.0 if time_limit else 0,  # a drill's countdown ticks in the toolbar

@@ -62,7 +62,7 @@ def one_line(text: str, limit: int = 200) -> str:
 _RAW_IN_JSON = re.compile(r"[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
 
 
-def terminal_json(data, indent: int | None = None, ascii_only: bool = False) -> str:
+def terminal_json(data: object, indent: int | None = None, ascii_only: bool = False) -> str:
     """JSON for stdout: readable non-ASCII text, but nothing a terminal would obey, all as \\u escapes.
 
     `ascii_only` escapes all non-ASCII text, for a stream that cannot encode it (see `speaks_utf8`).
@@ -71,7 +71,7 @@ def terminal_json(data, indent: int | None = None, ascii_only: bool = False) -> 
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def speaks_utf8(stream) -> bool:
+def speaks_utf8(stream: object) -> bool:
     """Whether a text stream can write any character: a Windows pipe (cp1252) or a Latin-1 locale cannot."""
     try:
         return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"

@@ -8,7 +8,7 @@ are collected and raised together as one CaseError.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -29,6 +29,7 @@ from tutor.model import (
 )
 from tutor.cases.problems import CaseError, Problem, in_file_order, report_problems
 from tutor.cases.safe_yaml import MAX_FILE_BYTES, compose_tree
+from tutor.matching.terms import is_absence_concept
 
 __all__ = [
     "CaseError", "Problem", "SharedDefinitions", "load_case_file", "load_case_bytes",
@@ -227,10 +228,11 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
             # Known but unusable: uses of it are not reported again as undefined.
             reader.broken.add(f"concept:{key}")
             continue
-        concepts[concept_id] = Concept(
+        concept = Concept(
             id=concept_id, label=label, synonyms=synonyms, origin=f"{reader.path}:{line_of(key_node)}",
             measure=measure, essential=essential,
         )
+        concepts[concept_id] = replace(concept, absence=is_absence_concept(concept))
     return concepts
 
 

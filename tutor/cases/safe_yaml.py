@@ -18,6 +18,8 @@ same way whichever parser `SAFE_LOADER` names (the tests run both).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import yaml
 from yaml.events import (
     AliasEvent,
@@ -99,7 +101,7 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
 
     try:
         for event in yaml.parse(encoded, Loader=SAFE_LOADER):
-            line = event.start_mark.line + 1
+            line = _line(event.start_mark)
             if isinstance(event, (ScalarEvent, CollectionStartEvent)):
                 tag = event.tag
                 if tag is not None and tag not in ALLOWED_TAGS and tag != "!":
@@ -130,7 +132,7 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
                     sizes[anchor] = count
                 add_to_parent(count)
             elif isinstance(event, AliasEvent):
-                size = sizes.get(event.anchor)
+                size = sizes.get(event.anchor or "")  # an alias always names its anchor
                 if size is None:
                     raise CaseError.single(
                         path, line,
@@ -158,6 +160,15 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
         raise CaseError([*tag_problems, yaml_problem(error, text, encoded, path)]) from None
     if tag_problems:
         raise CaseError(tag_problems)
+
+
+class _Mark(Protocol):  # the Python parser's and libyaml's marks alike
+    line: int
+
+
+def _line(mark: _Mark | None) -> int:
+    """The 1-based line of a parser mark (every event the parser hands out has its marks)."""
+    return mark.line + 1 if mark is not None else 1
 
 
 def _too_deep(path: str, line: int) -> Problem:
@@ -188,8 +199,8 @@ def _question_in_flow(kind: str, opened: int) -> str:
 def _line_of_question_mark(text: str, event: ScalarEvent) -> int:
     """The line of the first '?' in a plain scalar, which may run over several lines."""
     lines = text.splitlines()
-    first, column = event.start_mark.line, event.start_mark.column
-    for number in range(first, min(event.end_mark.line + 1, len(lines))):
+    first, column = _line(event.start_mark) - 1, event.start_mark.column if event.start_mark else 0
+    for number in range(first, min(_line(event.end_mark), len(lines))):
         if "?" in lines[number][column if number == first else 0:]:
             return number + 1
     return first + 1

@@ -17,7 +17,7 @@ import dataclasses
 import re
 import textwrap
 import unicodedata
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from tutor.scoring import HINT_POINTS, MISCONCEPTION_PENALTY, points
 from tutor.text_safety import one_line, printable
@@ -165,7 +165,7 @@ _GIVING_UP = frozenset({
 
 def is_giving_up(text: str) -> bool:
     """Whether an answer only says the learner does not know."""
-    words = " ".join(printable(text).casefold().replace("’", "'").strip(" .!。!~…").split())
+    words = " ".join(printable(text).casefold().replace("’", "'").strip(" .!。!~…").split())  # noqa: B005 - a set of end marks
     return words in _GIVING_UP
 
 
@@ -264,10 +264,11 @@ def echo(answer: str) -> str:
 _AUTHOR_FIELDS = ("intro", "present", "ask", "explain", "feedback", "text")
 
 
-def _for_terminal(event, width: int | None = None):
-    if not dataclasses.is_dataclass(event):
+def _for_terminal(event: Any, width: int | None = None) -> Any:
+    """The event with the author's Markdown in its text fields turned into plain text for `width`."""
+    if not dataclasses.is_dataclass(event) or isinstance(event, type):
         return event
-    changes = {
+    changes: dict[str, object] = {
         name: plain_markdown(value, width)
         for name in _AUTHOR_FIELDS
         if isinstance(value := getattr(event, name, None), str)
@@ -652,7 +653,7 @@ def render_summary(summary: Summary, width: int | None = DEFAULT_WIDTH) -> str:
     unreached = sum(1 for s in summary.stages if s.outcome is None)
     if unreached:
         lines.append(f"Not reached: {_number(unreached)} stage{'s' if unreached != 1 else ''} (scored 0).")
-    limit = f" of {duration(summary.time_limit)} (drill)" if getattr(summary, "time_limit", None) else ""
+    limit = f" of {duration(summary.time_limit)} (drill)" if summary.time_limit else ""
     lines.append(f"Hints used: {summary.hints_used}. Time: {duration(summary.seconds)}{limit}.")
     lines.append(f"Score: {percent(summary.score)}")
     return wrap("\n".join(lines), width)
