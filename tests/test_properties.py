@@ -7,7 +7,6 @@ else, and what it shows a terminal holds no control character.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
