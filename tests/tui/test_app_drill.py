@@ -61,6 +61,8 @@ def test_f6_drills_every_shown_case_in_a_row_and_ends_with_the_table():
             await wait_until(pilot, lambda: "Drill · case 2 of 2" in shown_text(app), "the second case")
             assert app.screen.case.id != first
             await pilot.press("f4")  # stop: the drill's table comes next
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
+            await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "DrillSummaryScreen", "the drill's table")
             text = shown_text(app)
             assert "Drill · 2 of 2 cases played" in text
@@ -75,5 +77,25 @@ def test_f6_drills_every_shown_case_in_a_row_and_ends_with_the_table():
             with sqlite3.connect(locations.records_file()) as db:
                 rows = db.execute("SELECT front_end, drill FROM sessions").fetchall()
             assert len(rows) == 2 and {r[0] for r in rows} == {"app"} and len({r[1] for r in rows}) == 1
+
+    run(scenario)
+
+
+def test_an_answer_half_typed_when_time_runs_out_is_shown_as_not_graded():
+    async def scenario():
+        clock = Clock()
+        app = build_test_app(clock=clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen" and table_rows(app), "the library")
+            await pilot.press("f5")
+            await wait_until(pilot, lambda: "Drill ·" in shown_text(app), "the drill's countdown")
+            screen = app.screen
+            await pilot.press(*"no trauma, long str")  # typing, no Enter yet
+            clock.now += screen.time_limit + 1
+            await screen.tick()
+            await wait_until(pilot, lambda: "Not graded (time was up)" in shown_text(app), "the unsent answer noted")
+            assert "no trauma, long str" in shown_text(app)
+            assert screen.input.value == ""
+            assert screen.play.session.progress[0].found == ()  # it was not graded
 
     run(scenario)

@@ -124,7 +124,7 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             await pilot.press(*"atraumatic", "enter")
             await wait_until(pilot, lambda: "What are the key findings?" in shown_text(app), "the findings stage")
             assert "✓ History" in str(stepper.visual) and "▶ Findings" in str(stepper.visual)
-            assert "Nothing credited in this stage yet." in str(screen.query_one(FoundSoFar).visual)
+            assert "Imaging findings: nothing credited yet" in str(screen.query_one(FoundSoFar).visual)
 
             # Skip the rest; the case ends and Enter opens the summary.
             for _ in range(4):
@@ -151,6 +151,8 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             # Stop at once: straight to the summary; then home, where the last real result
             # shows (leaving a case straight away is no 0% result).
             await pilot.press("f4")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
+            await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary after stopping")
             assert "stopped" in [r[1] for r in table_rows(app, "#stage-scores")]
             await pilot.press("h")

@@ -103,6 +103,8 @@ def test_play_in_a_terminal_opens_the_case_and_home_is_a_key_away():
             await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case screen")
             await wait_until(pilot, lambda: "Was there an injury?" in shown_text(app), "the question")
             await pilot.press("f4")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
+            await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             await pilot.press("h")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "the library")
@@ -124,6 +126,8 @@ def test_every_screen_fits_80_by_24():
                 assert region.height > 0 and region.bottom <= 24 and region.right <= 80, selector
             assert "Management" in shown_text(app)  # all five stages fit on the stepper line
             await pilot.press("f4")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
+            await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             assert "r Retry case" in shown_text(app) and "h Home" in shown_text(app)
 

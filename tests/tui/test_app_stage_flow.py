@@ -82,3 +82,21 @@ def test_next_before_passing_says_what_is_still_needed():
             assert screen.play.session.current_stage.id == "history"
 
     run(scenario)
+
+
+def test_the_stepper_tells_passed_not_passed_and_nothing_apart():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            await say(pilot, "atraumatic")  # some credit, not passed
+            await pilot.press("f3")
+            await wait_until(pilot, lambda: "▶ Findings" in stepper_text(app), "the findings")
+            await pilot.press("f3")  # nothing at all
+            await wait_until(pilot, lambda: "▶ Differential" in stepper_text(app), "the differential")
+            await say(pilot, "hamstring tendinopathy, hip OA")  # passed (and complete)
+            await wait_until(pilot, lambda: "▶ Diagnosis" in stepper_text(app), "the diagnosis")
+            steps = stepper_text(app)
+            assert "◐ History" in steps and "✗ Findings" in steps and "✓ Differential" in steps
+
+    run(scenario)

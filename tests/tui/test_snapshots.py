@@ -61,6 +61,8 @@ def test_summary_dark(snap_compare):
         await wait_until(pilot, lambda: "▶ Findings" in str(app.screen.query_one("#stepper").visual), "the findings")
         await answer(pilot, "hamstring tendinopathy", lambda: len(app.screen.query(LearnerSaid)) == 2, "the second answer")
         await pilot.press("f4")
+        await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
+        await pilot.press("y")
         await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
 
     assert snap_compare(build_test_app(), terminal_size=SIZE, run_before=play)

@@ -67,7 +67,7 @@ class TutorApp(App[int]):
     CSS_PATH = [STYLES / name for name in ("app.tcss", "home.tcss", "case.tcss", "summary.tcss")]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Light/dark", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 

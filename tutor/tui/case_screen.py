@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.content import Content
 from textual.widgets import Button, Footer, Input, Static
 
 from tutor.events import (
@@ -25,6 +26,7 @@ from tutor.events import (
 )
 from tutor.model import Case
 from tutor.render import wording
+from tutor.scoring import HINT_POINTS
 from tutor.session import Play, command_of, unknown_command_text
 from tutor.tui.answer_input import AnswerInput
 from tutor.tui.screen_text import plain
@@ -32,6 +34,7 @@ from tutor.tui.stepper import FoundSoFar, StageStepper
 from tutor.tui.transcript import Note, Transcript, learner_turn, widgets_for
 
 PLACEHOLDER = "Your answer; Enter to send (F2 hint · F3 skip · F1 help)"
+STOP_QUESTION = "End this case now? You will see your summary so far; the stages not reached score 0."
 PASSED_PLACEHOLDER = "Stage passed: add more, or press Enter on an empty line to move on"
 FINISHED_PLACEHOLDER = "Case finished: press Enter for your summary"
 
@@ -39,9 +42,10 @@ FINISHED_PLACEHOLDER = "Case finished: press Enter for your summary"
 class CaseScreen(Screen):
     AUTO_FOCUS = "#answer"
     BINDINGS = [
-        Binding("f2", "hint", "Hint"),
+        Binding("f2", "hint", f"Hint (-{HINT_POINTS})"),
         Binding("f3", "skip", "Skip"),
-        Binding("f4", "stop", "Stop case"),
+        Binding("f4", "stop", "Stop"),
+        Binding("escape", "leave", "Leave", show=False),
         Binding("f1", "help", "Help"),
         # Priority: the answer line would otherwise take PgUp/PgDn to scroll itself.
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, priority=True),
@@ -65,6 +69,7 @@ class CaseScreen(Screen):
         yield StageStepper(id="stepper")
         yield FoundSoFar(id="found")
         yield Transcript(id="transcript")
+        yield Static("", id="question", classes="question")
         yield AnswerInput(history=self.app.answer_history, placeholder=PLACEHOLDER, id="answer", compact=True)
         yield Footer()
 
@@ -104,7 +109,12 @@ class CaseScreen(Screen):
             return
         self.show_clock()
         if not self.busy and self.play.remaining() == 0:
+            unsent = self.input.value.strip()
             await self.step(lambda play: play.tick())
+            if unsent:
+                # Whatever was being typed at the bell is not graded: say so rather than leave it lying there.
+                self.input.value = ""
+                await self.transcript.add([Note(f"Not graded (time was up): “{unsent}”")])
             self.show_clock()
 
     @property
@@ -128,8 +138,9 @@ class CaseScreen(Screen):
             match event:
                 case StageOpened():
                     stepper.open_stage(event.index)
-                    found.reset()
+                    found.reset(wording.kind_name(event.kind) if event.kind else event.stage_id)
                     self.input.placeholder = PLACEHOLDER
+                    self.show_question(event)
                 case StagePassed():
                     stepper.pass_stage(event.stage_id)
                     self.input.placeholder = PASSED_PLACEHOLDER
@@ -138,9 +149,10 @@ class CaseScreen(Screen):
                 case MisconceptionMet(contrast=contrast) if contrast is not None:
                     self.contrasts.setdefault(event.concept_id, contrast)
                 case StageClosed():
-                    stepper.close_stage(event.stage_id, event.outcome)
+                    stepper.close_stage(event.stage_id, event.outcome, passed=event.passed, score=event.score)
                 case CaseFinished():
                     self.summary = event.summary
+                    self.show_question(None)
         if self.summary is not None:
             last = self.drill is None or self.drill.position + 1 >= len(self.drill.cases)
             label = "See your summary" if self.drill is None else "See the drill's table" if last else "Next case"
@@ -148,6 +160,16 @@ class CaseScreen(Screen):
             self.input.placeholder = FINISHED_PLACEHOLDER if self.drill is None else (
                 f"Case finished: press Enter for {'the drill' + chr(39) + 's table' if last else 'the next case'}")
         await self.transcript.add(widgets)
+
+    def show_question(self, opened) -> None:
+        """The current question stays in sight above the answer line, however far the reply runs."""
+        bar = self.query_one("#question", Static)
+        if opened is None:
+            bar.update("")
+            bar.display = False
+            return
+        bar.update(Content.assemble((f"{opened.index + 1}/{opened.total} ", "bold"), plain(opened.ask, 300)))
+        bar.display = True
 
     # --- Input ---
 
@@ -176,7 +198,7 @@ class CaseScreen(Screen):
         elif command == "skip":
             await self.action_skip()
         elif command == "quit":
-            await self.action_stop()
+            await self.stop_now()  # typed out in full: no need to ask
         else:
             await self.step(lambda play: play.answer(text), answer=True)
 
@@ -202,18 +224,45 @@ class CaseScreen(Screen):
         await self.step(lambda play: play.skip())
 
     async def action_stop(self) -> None:
+        """F4: ask first, since a stopped case cannot be taken up again."""
         if self.summary is not None:
             self.open_summary()
             return
+        if self.play is None:
+            self.app.pop_screen()
+            return
+        from tutor.tui.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(STOP_QUESTION, "End the case (y)", "Keep going (n)"), self._stop_answered)
+
+    async def _stop_answered(self, end: bool | None) -> None:
+        if end:
+            await self.stop_now()
+
+    async def stop_now(self) -> None:
         await self.step(lambda play: play.quit())
         # Stopping is a choice to leave: go straight to the summary.
         if self.summary is not None:
             self.open_summary()
 
+    async def action_leave(self) -> None:
+        """Escape: home from a finished case; on a case still being played, ask first."""
+        if self.summary is not None or self.play is None:
+            self.app.pop_screen()
+            return
+        await self.action_stop()
+
     def action_help(self) -> None:
         from tutor.tui.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Read on" only while there is more below.
+        if action == "scroll_transcript" and parameters and parameters[0] == 1:
+            transcript = self.query("#transcript")
+            return bool(transcript) and transcript.first().scroll_y < transcript.first().max_scroll_y
+        return True
 
     def action_scroll_transcript(self, direction: int) -> None:
         if direction < 0:

@@ -9,13 +9,20 @@ from tutor.text_safety import one_line
 
 # Stage outcome -> (mark, style) once a stage has closed.
 OUTCOME_MARKS = {
-    "passed": ("✓", "$text-success"),
-    "exhausted": ("✗", "$text-error"),
-    "revealed": ("○", "$text-warning"),
-    "skipped": ("»", "$text-warning"),
     "quit": ("■", "$text-muted"),
     "time": ("⏱", "$text-error"),
 }
+
+
+def closed_mark(outcome: str, passed: bool, score: float) -> tuple[str, str]:
+    """Passed, not passed with some credit, and nothing at all look different: ✓, ◐, ✗."""
+    if passed:
+        return "✓", "$text-success"
+    if outcome in ("quit", "time") and score > 0:
+        return OUTCOME_MARKS[outcome]
+    if score <= 0:
+        return "✗", "$text-error"
+    return "◐", "$text-warning"
 
 
 def stage_name(stage_id: str, kind: str | None) -> str:
@@ -34,6 +41,7 @@ class StageStepper(Static):
         self.current: int | None = None
         self.outcomes: dict[str, str] = {}
         self.passed: set[str] = set()
+        self.scores: dict[str, float] = {}
 
     def set_stages(self, stages) -> None:
         self.stages = tuple(stages)
@@ -48,8 +56,11 @@ class StageStepper(Static):
         self.passed.add(stage_id)
         self.refresh_steps()
 
-    def close_stage(self, stage_id: str, outcome: str) -> None:
+    def close_stage(self, stage_id: str, outcome: str, passed: bool = False, score: float = 0.0) -> None:
         self.outcomes[stage_id] = outcome
+        if passed:
+            self.passed.add(stage_id)
+        self.scores[stage_id] = score
         if outcome in ("quit", "time"):
             self.current = None
         self.refresh_steps()
@@ -62,7 +73,7 @@ class StageStepper(Static):
             name = stage_name(stage_id, kind)
             outcome = self.outcomes.get(stage_id)
             if outcome is not None:
-                mark, style = OUTCOME_MARKS.get(outcome, ("·", "$text-muted"))
+                mark, style = closed_mark(outcome, stage_id in self.passed, self.scores.get(stage_id, 0.0))
                 parts.append((f"{mark} {name}", style))
             elif index == self.current:
                 mark = "✓" if stage_id in self.passed else "▶"
@@ -80,9 +91,11 @@ class FoundSoFar(Static):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.labels: list[str] = []
+        self.stage_name = ""
 
-    def reset(self) -> None:
+    def reset(self, stage_name: str = "") -> None:
         self.labels = []
+        self.stage_name = stage_name
         self._show()
 
     def credit(self, labels) -> None:
@@ -90,8 +103,10 @@ class FoundSoFar(Static):
         self._show()
 
     def _show(self) -> None:
+        # Named for its stage, so it never reads as a verdict on the credits just above it.
+        name = f"{self.stage_name}: " if self.stage_name else ""
         if not self.labels:
-            self.update(Content.styled("Nothing credited in this stage yet.", "$text-muted"))
+            self.update(Content.styled(f"{name}nothing credited yet", "$text-muted"))
             return
         parts: list[tuple[str, str] | str] = [("Credited: ", "bold")]
         for i, label in enumerate(self.labels):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import NoScreen
 from textual.content import Content
 from textual.widget import Widget
 from rich.markdown import Markdown as RichMarkdown
@@ -210,6 +211,21 @@ def learner_turn(answer: str, events) -> LearnerSaid | None:
 
 class Transcript(VerticalScroll):
     """The dialogue so far, newest at the bottom, kept in view as it grows."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._footer_may_change()
+
+    def watch_virtual_size(self, size) -> None:
+        self._footer_may_change()
+
+    def _footer_may_change(self) -> None:
+        # "Read on" shows only while there is more below. A transcript being taken down with
+        # its screen (the case has ended) still scrolls once more, with no screen to tell.
+        try:
+            self.screen.refresh_bindings()
+        except NoScreen:
+            pass
 
     async def add(self, widgets: list[Widget]) -> None:
         if not widgets:

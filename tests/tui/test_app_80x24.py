@@ -1,0 +1,122 @@
+"""The app at 80x24, the size a learner's terminal often is: the reply and the next question
+in sight after every answer, "Read on" only when there is more, and keys that ask before
+ending a case."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+from tui_pilot_steps import build_test_app, run, screen_name, shown_text, table_rows, wait_until
+
+from tutor.tui.transcript import LearnerSaid
+
+SIZE = (80, 24)
+
+
+async def open_long_stride(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: table_rows(app), "the library")
+    await pilot.press(*"long stride", "enter")
+    await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+
+
+async def say(pilot, text: str) -> None:
+    screen = pilot.app.screen
+    count = len(screen.query(LearnerSaid))
+    await pilot.press(*text, "enter")
+    await wait_until(pilot, lambda: len(screen.query(LearnerSaid)) > count, f"the reply to {text!r}")
+
+
+def footer_keys(app) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(getattr(w, "description", "")) for w in footer.query("FooterKey"))
+
+
+def current_ask(app) -> str:
+    stage = app.screen.play.session.current_stage
+    return stage.ask if stage is not None else ""
+
+
+def test_after_each_answer_the_reply_and_the_next_question_are_in_sight():
+    answers = [
+        ("hip OA", "Posterior hip pain is not always osteoarthritis."),
+        ("atraumatic, worse with long strides", "Stage passed"),
+        ("groin pain", "That completes this stage."),
+        ("QF edema", "Credited: Quadratus femoris edema"),
+        ("narrow IFS", "That completes this stage."),
+        ("asdf qwer", "I couldn't match that"),
+    ]
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            for answer, reply in answers:
+                await say(pilot, answer)
+                await wait_until(pilot, lambda: reply in shown_text(app), f"the reply to {answer!r} on screen")
+                text = shown_text(app)
+                assert current_ask(app) in text, (answer, text)
+
+    run(scenario)
+
+
+def test_read_on_is_offered_only_while_there_is_more_below():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            transcript = app.screen.transcript
+            await pilot.pause()
+            assert "Read on" not in footer_keys(app)  # the opening fits
+            await say(pilot, "hamstring tendinopathy")  # a comparison card: taller than the view
+            await wait_until(pilot, lambda: transcript.max_scroll_y > transcript.scroll_y, "more below")
+            await wait_until(pilot, lambda: "Read on" in footer_keys(app), "Read on in the footer")
+            for _ in range(5):
+                await pilot.press("pagedown")
+            await wait_until(pilot, lambda: transcript.scroll_y >= transcript.max_scroll_y, "the end of the dialogue")
+            await wait_until(pilot, lambda: "Read on" not in footer_keys(app), "Read on gone")
+
+    run(scenario)
+
+
+def test_escape_asks_before_ending_a_case_and_no_keeps_playing():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            case_screen = app.screen
+            await say(pilot, "atraumatic")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question")
+            assert "End this case now?" in shown_text(app)
+            await pilot.press("escape")  # Escape again: keep going
+            await wait_until(pilot, lambda: app.screen is case_screen, "the case again")
+            assert not case_screen.play.finished
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question again")
+            await pilot.press("enter")  # Enter is on "Keep going": ending takes a deliberate choice
+            await wait_until(pilot, lambda: app.screen is case_screen, "the case once more")
+            assert not case_screen.play.finished
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question a third time")
+            await pilot.press("y")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            await pilot.press("h")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home, the case screen gone cleanly")
+            assert table_rows(app)
+
+    run(scenario)
+
+
+def test_escape_on_a_finished_case_goes_home():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            for _ in range(5):
+                await pilot.press("f3")
+            await wait_until(pilot, lambda: screen.summary is not None, "the end of the case")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
+
+    run(scenario)
