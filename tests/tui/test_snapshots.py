@@ -23,6 +23,18 @@ async def open_long_stride_case(pilot) -> None:
 async def answer(pilot, text: str, condition, what: str) -> None:
     await pilot.press(*text, "enter")
     await wait_until(pilot, condition, what)
+    await wait_until(pilot, lambda: footer_settled(pilot.app), "the footer to catch up with the scroll")
+
+
+def footer_settled(app) -> bool:
+    """ "Read on" is in the footer exactly when there is more below (the footer updates a moment later)."""
+    from textual.widgets import Footer
+
+    screen = app.screen
+    transcript = screen.transcript
+    more = transcript.scroll_y < transcript.max_scroll_y
+    shown = any("Read on" in str(getattr(k, "description", "")) for k in screen.query_one(Footer).query("FooterKey"))
+    return more == shown
 
 
 def test_home_dark(snap_compare):
