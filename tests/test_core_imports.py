@@ -13,7 +13,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 UI_LIBRARIES = ("textual", "prompt_toolkit")
 CORE_MODULES = [
-    "tutor.model", "tutor.cases.loading", "tutor.cases.library", "tutor.matching.index", "tutor.grading", "tutor.engine",
+    "tutor.model", "tutor.cases.loading", "tutor.cases.library", "tutor.matching.index", "tutor.grading", "tutor.prepared", "tutor.engine",
     "tutor.render.wording", "tutor.records", "tutor.locations", "tutor.cli", "tutor.grade_command",
     "tutor.check_command", "tutor.list_command", "tutor.matching.tokens", "tutor.matching.terms", "tutor.matching.negation",
     "tutor.matching.measurement", "tutor.evaluation", "tutor.text_safety", "tutor.cases.problems", "tutor.cases.safe_yaml",

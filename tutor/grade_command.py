@@ -88,12 +88,13 @@ def run(args) -> int:
     if args.batch is not None and (args.stage is not None or args.answer is not None):
         return _print_problems(["tutor grade: --batch cannot be combined with --stage/--answer"])
 
-    from tutor.cases.library import load_case  # after argument checks: loading is the slow part
+    from tutor.prepared import prepared_grader  # after argument checks: loading is the slow part
 
     try:
-        case = load_case(args.case)
+        grader = prepared_grader(args.case)
     except CaseError as error:
         return report_problems(error)
+    case = grader.case
 
     problems: list[str] = []
     if args.batch is not None:
@@ -104,9 +105,6 @@ def run(args) -> int:
             return _print_problems([f"--stage: {problem}"])
         requests = [_Request(args.stage, args.answer)]
 
-    from tutor.grading import CaseGrader
-
-    grader = CaseGrader(case)
     out = sys.stdout
     ascii_only = not speaks_utf8(out)
     for request in requests:

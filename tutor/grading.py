@@ -85,6 +85,13 @@ class CaseGrader:
         self.case = case
         self.index = ConceptIndex(case.concepts.values(), _shared_vocabulary(), _setting_words(case))
 
+    @classmethod
+    def prepared(cls, case: Case, index: ConceptIndex) -> "CaseGrader":
+        """A grader over an index built earlier for this case (see tutor.prepared)."""
+        grader = cls.__new__(cls)
+        grader.case, grader.index = case, index
+        return grader
+
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
 

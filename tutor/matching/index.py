@@ -150,6 +150,17 @@ class ConceptIndex:
         essential = {c.id: frozenset(_norms(w) for w in c.essential) for c in concepts if c.essential}
         self.terms.extend(shortened_terms(self.terms, essential, self.terms + others,
                                           frozenset(_norms(w) for w in context)))
+        self._arrange()
+
+    @classmethod
+    def from_terms(cls, terms: list[Term]) -> "ConceptIndex":
+        """An index over terms already made (by an earlier index of the same files)."""
+        index = cls.__new__(cls)
+        index.terms = list(terms)
+        index._arrange()
+        return index
+
+    def _arrange(self) -> None:
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.model import Concept, Measure
 from tutor.matching.negation import NEG_BEFORE, STOPWORDS
@@ -108,6 +109,17 @@ def threshold_in(text: str) -> Measure | None:
 
 
 def terms_of(concept: Concept) -> list[Term]:
+    """The terms of a concept; made once per concept per process (the shared lexicon's
+    concepts are in every case, and their terms are the same in each)."""
+    return list(_terms_of(concept))
+
+
+@lru_cache(maxsize=8192)
+def _terms_of(concept: Concept) -> tuple[Term, ...]:
+    return tuple(_make_terms(concept))
+
+
+def _make_terms(concept: Concept) -> list[Term]:
     absence = is_absence_concept(concept)
     terms: list[Term] = []
     measures = [concept.measure] if concept.measure is not None else []

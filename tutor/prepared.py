@@ -1,0 +1,165 @@
+"""A case and its concept index, prepared once and kept on disk, keyed by the files they came from.
+
+Reading a case file, the shared lexicon and the word data, and building the
+concept index does not depend on the answer, yet it is most of what
+`tutor grade` did per call. The result is stored as JSON in the user's cache
+folder ($TUTOR_CACHE_DIR, else the platform's) under a key made of the paths,
+sizes and modification times of every file it came from (the case, the
+lexicon, the discriminators, words.yaml and the tutor's own matcher and loader
+code), so an edited file is simply read again. JSON, read back only into an
+allow-list of the tutor's own dataclasses: nothing in the cache is executed.
+Any problem with the cache (unwritable, corrupt, from another version) means
+the case is prepared afresh, never an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import zlib
+from pathlib import Path
+from types import MappingProxyType
+
+from tutor import model
+from tutor.matching import terms as term_types
+
+CACHE_ENV = "TUTOR_CACHE_DIR"
+_FORMAT = 1
+_CLASSES = {cls.__name__: cls for cls in (
+    model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
+    model.Concept, model.Measure, term_types.Term, term_types.TermWord,
+)}
+_CODE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    override = os.environ.get(CACHE_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tutor", appauthor=False))
+
+
+# -- a small codec for the tutor's frozen dataclasses --------------------------------------------
+
+
+def _encode_terms(terms: list) -> list:
+    """Terms are most of the cache: kept as plain rows, read back positionally."""
+    return [[t.concept, t.text, [[w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed] for w in t.words],
+             t.denial_core, t.ordered, _encode(t.measure), t.shortened, t.part_of_name] for t in terms]
+
+
+def _decode_terms(rows: list) -> list:
+    word, term = term_types.TermWord, term_types.Term
+    words: dict[tuple, object] = {}  # the same word recurs across terms: build it once
+    out = []
+    for concept, text, ws, core, ordered, measure, shortened, part in rows:
+        made = []
+        for w in ws:
+            key = tuple(w)
+            found = words.get(key)
+            if found is None:
+                found = words[key] = word(str(w[0]), str(w[1]), bool(w[2]), bool(w[3]), str(w[4]))
+            made.append(found)
+        out.append(term(str(concept), str(text), tuple(made), bool(core), bool(ordered),
+                        _decode(measure), bool(shortened), bool(part)))
+    return out
+
+
+def _encode(value):
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        return {"$": type(value).__name__,
+                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"$t": [_encode(v) for v in value]}
+    if isinstance(value, (frozenset, set)):
+        return {"$s": sorted(_encode(v) for v in value)}
+    if isinstance(value, (dict, MappingProxyType)):
+        return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot keep {type(value).__name__} in the case cache")
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$t" in value:
+        return tuple(_decode(v) for v in value["$t"])
+    if "$s" in value:
+        return frozenset(_decode(v) for v in value["$s"])
+    if "$m" in value:
+        return model.frozen_mapping({_decode(k): _decode(v) for k, v in value["$m"]})
+    cls = _CLASSES[value["$"]]  # KeyError for anything not on the allow-list
+    return cls(**{k: _decode(v) for k, v in value.items() if k != "$"})
+
+
+# -- keys -----------------------------------------------------------------------------------------
+
+
+def _stamp(path: Path) -> list:
+    try:
+        info = path.stat()
+    except OSError:
+        return [str(path), None]
+    return [str(path), info.st_size, info.st_mtime_ns]
+
+
+def _key(sources: list[Path]) -> str:
+    """Every file the prepared case came from, with its size and time; stored and compared whole."""
+    code = sorted(p for folder in (_CODE, _CODE / "matching", _CODE / "cases") for p in folder.glob("*.py"))
+    return json.dumps([_FORMAT, [_stamp(p) for p in sources], [_stamp(p) for p in code]])
+
+
+# -- the prepared grader ----------------------------------------------------------------------------
+
+
+def prepared_grader(ref: str):
+    """The CaseGrader for a case id or path, from the cache when its files are unchanged.
+
+    Raises CaseError, as `load_case` does, when the case cannot be loaded.
+    """
+    from tutor.cases.library import (
+        DISCRIMINATORS_FILE, LEXICON_FILE, dialogues_dir, dialogues_folder_of, resolve_case_path,
+    )
+    from tutor.grading import CaseGrader
+    from tutor.matching.index import ConceptIndex
+    from tutor.matching.tokens import shipped_words_file
+
+    path = resolve_case_path(ref).resolve()
+    shared = dialogues_folder_of(path) or dialogues_dir()
+    shipped = dialogues_dir()
+    sources = [path, shared / LEXICON_FILE, shared / DISCRIMINATORS_FILE, shipped / LEXICON_FILE,
+               shipped_words_file()]
+    key = _key(sources)
+    # The file name only spreads keys over files; the key inside is what must match.
+    file = cache_dir() / f"case-{zlib.crc32(key.encode()):08x}.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if data["key"] != key:
+            raise ValueError("prepared from other files")
+        case = _decode(data["case"])
+        terms = _decode_terms(data["terms"])
+        if isinstance(case, model.Case):
+            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not there yet, or not readable: prepare afresh
+    from tutor.cases.library import load_case
+
+    grader = CaseGrader(load_case(ref))
+    try:
+        text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms)},
+                          ensure_ascii=False, separators=(",", ":"))
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, file)
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs time
+    return grader
