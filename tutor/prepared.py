@@ -53,10 +53,10 @@ def _encode_terms(terms: list) -> list:
 
 def _decode_terms(rows: list) -> list:
     word, term = term_types.TermWord, term_types.Term
-    words: dict[tuple, object] = {}  # the same word recurs across terms: build it once
+    words: dict[tuple, term_types.TermWord] = {}  # the same word recurs across terms: build it once
     out = []
     for concept, text, ws, core, ordered, measure, shortened, part in rows:
-        made = []
+        made: list[term_types.TermWord] = []
         for w in ws:
             key = tuple(w)
             found = words.get(key)
