@@ -205,6 +205,26 @@ def test_one_term_in_two_concepts_is_reported_where_the_second_is_defined(tmp_pa
     assert status == 2
 
 
+def test_two_labels_one_hyphen_apart_are_one_term_to_the_matcher_and_are_reported(tmp_path, capsys):
+    # The matcher reads "gluteo-sciatic" also as "gluteosciatic", so either spelling finds both
+    # concepts; the checker must compare terms as the matcher does, variants included.
+    text = CASE.replace(
+        "  hip-oa:\n    label: Hip osteoarthritis\n    synonyms: [hip OA]\n",
+        "  hip-oa:\n    label: Hip osteoarthritis\n    synonyms: [hip OA]\n"
+        "  band-a:\n    label: Gluteo-sciatic band\n"
+        "  band-b:\n    label: Gluteosciatic band\n",
+    )
+    assert text != CASE
+    path = write(tmp_path, "case.yaml", text)
+    status, err, out = check(capsys, str(path))
+    assert err == [
+        f"{path}:{line_with(text, '  band-b:')}: concept `band-b` has the term 'Gluteosciatic band', which "
+        f"concept `band-a` ({path}:{line_with(text, '  band-a:')}) also has; the tutor cannot tell which one a "
+        "learner means by it, so keep it in one of them"
+    ]
+    assert status == 2
+
+
 def test_a_case_file_named_alone_uses_the_lexicon_of_its_own_dialogues_folder(tmp_path, capsys):
     folder = tmp_path / "dialogues"
     write(folder, "lexicon.yaml", "format: 1\nconcepts:\n  local-only:\n    label: Only in this lexicon\n")

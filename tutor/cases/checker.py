@@ -27,7 +27,7 @@ from tutor.cases.loading import (
     read_shared,
 )
 from tutor.cases.fields import quoted
-from tutor.model import Case
+from tutor.model import Case, Concept
 from tutor.cases.problems import in_file_order
 from tutor.matching.tokens import WORDS_FILE
 
@@ -262,11 +262,20 @@ def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Probl
     return problems
 
 
-def _term_key(text: str) -> tuple[str, ...]:
-    """A term as the matcher compares it: case, plurals, spelling and hyphens folded."""
-    from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+def _term_keys(concept: Concept) -> dict[str, set[tuple]]:
+    """Each of a concept's terms (label, synonyms) as the matcher compares it, variants included.
 
-    return tuple(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK))
+    The keys come from the matcher's own `terms_of`, so whatever it folds (case, plurals,
+    spelling, a hyphen typed or not, two words typed as one) is folded here too.
+    """
+    from tutor.matching.terms import terms_of  # the matcher is only needed once a case loads
+
+    keys: dict[str, set[tuple]] = {}
+    for term in terms_of(concept):
+        words = tuple(w.norm for w in term.words)
+        if words:
+            keys.setdefault(term.text, set()).add((words, term.denial_core))
+    return keys
 
 
 def _term_collisions(concepts, report: CheckReport, involving: str | None = None) -> list[Problem]:
@@ -274,13 +283,15 @@ def _term_collisions(concepts, report: CheckReport, involving: str | None = None
 
     With `involving` (a case file), only collisions that involve a concept defined in that file.
     """
-    owner: dict[tuple[str, ...], str] = {}
+    owner: dict[tuple, str] = {}
     by_id = {c.id: c for c in concepts}
     problems = []
     for concept in concepts:
+        keys = _term_keys(concept)
         for term in (concept.label, *concept.synonyms):
-            key = _term_key(term)
-            other = owner.setdefault(key, concept.id) if key else concept.id
+            # The first of this term's forms that another concept already has, if any.
+            owners = [(key, owner.setdefault(key, concept.id)) for key in sorted(keys.get(term, ()))]
+            key, other = next(((k, o) for k, o in owners if o != concept.id), (None, concept.id))
             if other == concept.id:
                 continue
             if involving is not None and involving not in (
