@@ -488,12 +488,14 @@ def _read_grade(
         if m.concept not in best or m.score > best[m.concept].score:
             best[m.concept] = m
     evidence = {cid: m.evidence for cid, m in best.items()}
+    typed_at = {cid: (m.typed_start, m.typed_end) for cid, m in best.items()}
     denied_words = {m.concept: m.evidence for m in reversed(grade.mentions) if m.negated}
     feedback = {e.concept: e.feedback for e in stage.expect}
     matched = set(grade.matched)
 
     newly = tuple(
-        Credit(cid, case.label(cid), evidence.get(cid, ""), feedback[cid], prompted=cid in progress.named_by_tutor)
+        Credit(cid, case.label(cid), evidence.get(cid, ""), feedback[cid], prompted=cid in progress.named_by_tutor,
+               start=typed_at.get(cid, (-1, -1))[0], end=typed_at.get(cid, (-1, -1))[1])
         for cid in stage.expected_ids
         if cid in matched and cid not in progress.found
     )

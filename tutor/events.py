@@ -108,6 +108,10 @@ class Credit:
     evidence: str  # the learner's own words that earned it
     feedback: str | None  # the author's note for this concept
     prompted: bool = False  # named only after a contrast card had named it: scored as a hint
+    # Where `evidence` was typed in the answer (AnswerGraded.answer), -1 when not known: the
+    # matcher reads a folded copy ("ＰＨＴ" as "PHT"), so the evidence itself may not be in it.
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True)

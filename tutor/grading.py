@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from tutor.matching.index import Analysis, ConceptIndex, Mention
+from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
+from tutor.matching.tokens import typed_offsets
 from tutor.model import Case, Concept, Stage
 
 
@@ -116,6 +117,7 @@ class CaseGrader:
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
+        mentions = _with_typed_offsets(mentions, answer)
         # One concept, one credit: words that earn a concept of this stage do not also name
         # another concept (a lexicon twin, or the opposite of what was credited) beside it.
         earned = [m.covered for m in mentions if m.concept in in_stage and not m.negated]
@@ -207,3 +209,21 @@ def _spoken_for(concept_id: str, mentions: tuple[Mention, ...], matched: set[str
     earned = [m.covered for m in mentions if m.concept in matched and not m.negated]
     own = [m.covered for m in mentions if m.concept == concept_id and not m.negated]
     return bool(own) and all(any(c & e for e in earned) for c in own)
+
+
+# The matcher reads at most MAX_ANSWER_CHARS of the folded answer; folding never shortens
+# text by more than this factor, so mapping this much of it covers every mention.
+TYPED_LIMIT = 4 * MAX_ANSWER_CHARS
+
+
+def _with_typed_offsets(mentions: tuple[Mention, ...], answer: str) -> tuple[Mention, ...]:
+    """Each mention with where its words were typed, so a front end can light them up."""
+    offsets = typed_offsets(answer[:TYPED_LIMIT])
+    if offsets is None:
+        return mentions
+    last = len(offsets) - 1
+    return tuple(
+        replace(m, typed_start=offsets[min(m.start, last)], typed_end=offsets[min(max(m.end - 1, m.start), last)] + 1)
+        if 0 <= m.start < m.end else m
+        for m in mentions
+    )

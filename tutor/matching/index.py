@@ -68,6 +68,10 @@ class Mention:
     considered: bool = False  # kept in play, not chosen: "r/o X", "cannot exclude X", "TOH > X"
     soft: bool = False  # denied only as "less likely": a differential still lists it
     alternative: bool = False  # the other possibility of "X or Y"
+    # Where the evidence sits in the answer as the learner typed it (-1: not known), which
+    # differs from start/end when folding changed the text's length ("ＰＨＴ", "ﬆ").
+    typed_start: int = -1
+    typed_end: int = -1
 
 
 @dataclass(frozen=True)

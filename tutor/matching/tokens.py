@@ -158,6 +158,26 @@ def prepare(text: str, limit: int | None = None) -> str:
     return text
 
 
+def typed_offsets(text: str) -> list[int] | None:
+    """For each character of `prepare(text)`, where it was typed in `text` (one more entry: the end).
+
+    Folding can change the length ("ﬆ" becomes "st", a stray escape goes), so offsets the
+    matcher finds in the prepared text are mapped back through this before they are shown.
+    None when the text cannot be mapped character by character (a combining accent that
+    folds into the letter before it); callers then look the words up instead.
+    """
+    offsets: list[int] = []
+    pieces: list[str] = []
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", printable(char))
+        pieces.append(piece)
+        offsets += [index] * len(piece)
+    if "".join(pieces) != prepare(text):
+        return None
+    offsets.append(len(text))
+    return offsets
+
+
 def _spelling(word: str) -> str:
     word = _BRITISH.get(word, word)
     if len(word) >= 6:

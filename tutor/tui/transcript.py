@@ -113,13 +113,19 @@ class LearnerSaid(Static):
         self.denied = tuple(w for w in denied if w)
         super().__init__(self._content())
 
-    def _content(self) -> Content:
+    @property
+    def answer_content(self) -> Content:
+        """The answer as shown, with the credited words and the denying words styled."""
         text = Content(self.answer)
         for words, style in [(w, CREDITED_STYLE) for w in self.credited] + [(w, DENIED_STYLE) for w in self.denied]:
+            words = " ".join(words.split())  # as one_line shows the answer
             start = _find(self.answer, words)
             if start >= 0:
                 text = text.stylize(style, start, start + len(words))
-        return Content.assemble(("You  ", "bold $text-accent"), text)
+        return text
+
+    def _content(self) -> Content:
+        return Content.assemble(("You  ", "bold $text-accent"), self.answer_content)
 
 
 def _find(text: str, words: str) -> int:
@@ -199,7 +205,10 @@ def learner_turn(answer: str, events) -> LearnerSaid | None:
     for event in events:
         match event:
             case AnswerGraded():
-                credited += [c.evidence for c in event.newly_found]
+                # The words as typed where the matcher says they are; its own folded copy of
+                # them ("PHT" for "ＰＨＴ") would not be found in the answer on the screen.
+                credited += [event.answer[c.start:c.end] if 0 <= c.start < c.end else c.evidence
+                             for c in event.newly_found]
                 denied += list(event.denied_evidence)
                 answer = event.answer
             case NotRecognised():
