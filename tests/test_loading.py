@@ -708,7 +708,8 @@ def only_case_errors(data: bytes) -> None:
         load_case_bytes(data, "fuzz.yaml")
     except CaseError as error:
         assert error.problems
-        lines = data.decode("utf-8", "replace").count("\n") + 2
+        # Lines as an editor counts them (LF, CRLF or a lone CR), plus one for the end of file.
+        lines = len(re.findall(r"\r\n|\r|\n", data.decode("utf-8", "replace"))) + 2
         for problem in error.problems:
             assert re.fullmatch(r"fuzz\.yaml:\d+: \S.*", str(problem), re.DOTALL), str(problem)
             assert 1 <= problem.line <= lines
@@ -836,3 +837,11 @@ def test_problems_never_carry_terminal_escapes_whoever_prints_them(tmp_path):
     assert problems and not any("\x1b" in p or "\x07" in p for p in problems)
     # Shown as escapes, so the author can see what is in the file.
     assert any("stage `\\x1b]0;owned\\x07\\x1b[2J`" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_a_line_break_no_editor_shows_does_not_shift_line_numbers(separator):
+    text = f"format: 1{separator}{separator}\nid: [unclosed\n"
+    with pytest.raises(CaseError) as caught:
+        load_case_bytes(text.encode("utf-8"), "odd.yaml")
+    assert all(problem.line <= 3 for problem in caught.value.problems), caught.value.problems

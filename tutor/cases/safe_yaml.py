@@ -75,7 +75,7 @@ def decode_text(data: bytes, path: str) -> str:
             "this is not a text file (it contains NUL bytes); a case file is YAML text saved as UTF-8",
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise CaseError.single(
@@ -83,6 +83,12 @@ def decode_text(data: bytes, path: str) -> str:
             f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read); "
             "save it as UTF-8",
         ) from None
+    # YAML also breaks lines at NEL, LS and PS, which no editor shows as a new line: read as
+    # spaces, so every `file:line` points where the author's editor does.
+    return text.translate(_UNSEEN_LINE_BREAKS)
+
+
+_UNSEEN_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 
 
 def _check_events(encoded: bytes, text: str, path: str) -> None:
