@@ -7,11 +7,12 @@ import os
 import pytest
 from hypothesis import settings
 
+# No per-example deadline: a test never asserts wall-clock time, and a loaded machine is slow.
 # CI replays the same examples on every run, so a submission's result does not depend on the
 # draw; a developer's runs keep exploring new ones (and keep what they find in .hypothesis/).
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
