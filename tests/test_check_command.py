@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 from pathlib import Path
 
 from tutor.cli import main
@@ -265,8 +264,7 @@ def test_text_cut_short_by_a_hash_is_reported(tmp_path):
     import sys
 
     example = Path(__file__).resolve().parents[2] / "shared" / "examples" / "format-example.yaml"
-    if not example.exists():
-        pytest.skip("../shared/examples is not beside the repo")
+    assert example.exists(), f"the format page's example is not at {example} (shared/ beside the repo)"
     text = example.read_text(encoding="utf-8").replace(
         "explain: The model answer, shown when the stage ends.", "explain: The pain is grade #2 worse at night."
     )

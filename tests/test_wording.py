@@ -95,11 +95,12 @@ def test_a_contrast_reads_as_two_columns():
     lines = text.splitlines()
     assert lines[0].split() [:2] == ["You", "said"] and lines[0].endswith("Proximal hamstring tendinopathy")
     assert lines[1].startswith("  Compare with") and lines[1].endswith("Ischiofemoral impingement")
-    # Every value starts in the same column, continuation lines included.
+    # Every value starts in the same column; a bullet's continuation hangs two further in.
     column = lines[0].index("Proximal")
     for line in lines:
-        assert line[:column].strip() == "" or line[column - 1] == " "
-        assert line[column] != " "  or line[:column].strip() == ""
+        key, value = line[:column], line[column:]
+        assert key.strip() == "" or key.endswith(" "), line
+        assert value[:1] != " " or (value.startswith("  ") and value[2:3] != " "), line
     assert all(len(line) <= 80 for line in lines)
     assert any(line.strip().startswith("Trap") for line in lines)
 

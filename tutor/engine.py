@@ -110,7 +110,6 @@ class StageProgress:
     outcome: Outcome | None = None
     score: float = 0.0
     opened_at: float | None = None
-    closed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -439,7 +438,7 @@ def _close_stage(
     assert stage is not None and progress is not None
     credit = _credit(stage, progress.found)
     score = _progress_score(stage, progress)
-    progress = replace(progress, outcome=outcome, score=score, closed_at=at)
+    progress = replace(progress, outcome=outcome, score=score)
     session = _with_progress(session, progress)
     missed = _missing(stage, progress.found)
     found = _in_stage_order(stage, progress.found)
@@ -485,8 +484,8 @@ def _read_grade(
     asserted = [m for m in grade.mentions if not m.negated]
     best: dict[str, Mention] = {}
     for m in asserted:
-        if m.concept not in best or m.score > best[m.concept].score:
-            best[m.concept] = m
+        if m.concept not in best:
+            best[m.concept] = grade.best_mention(m.concept) or m
     evidence = {cid: m.evidence for cid, m in best.items()}
     typed_at = {cid: (m.typed_start, m.typed_end) for cid, m in best.items()}
     denied_words = {m.concept: m.evidence for m in reversed(grade.mentions) if m.negated}

@@ -32,11 +32,15 @@ class Grade:
     # Of matched, the `either_way` concepts this answer reported as absent ("no effusion").
     reported_absent: tuple[str, ...] = ()
 
-    def evidence(self, concept_id: str) -> Mention | None:
-        """The best asserted mention of a concept, if any."""
+    def best_mention(self, concept_id: str, denied: bool = False) -> Mention | None:
+        """The concept's highest-scoring mention (the first of equals), asserted or denied.
+
+        The one rule for which words stand for a concept: the engine credits them, the app
+        lights them up and `tutor grade` reports them.
+        """
         best = None
         for mention in self.mentions:
-            if mention.concept == concept_id and not mention.negated:
+            if mention.concept == concept_id and mention.negated == denied:
                 if best is None or mention.score > best.score:
                     best = mention
         return best
@@ -45,9 +49,8 @@ class Grade:
         def words(ids: tuple[str, ...], denied: bool) -> dict:
             out = {}
             for concept_id in ids:
-                found = [m for m in self.mentions if m.concept == concept_id and m.negated == denied]
-                if found:
-                    best = max(found, key=lambda m: m.score)
+                best = self.best_mention(concept_id, denied)
+                if best is not None:
                     out[concept_id] = {
                         "text": best.evidence, "start": best.start, "end": best.end,
                         "term": best.term, "score": best.score,

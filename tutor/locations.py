@@ -1,7 +1,7 @@
 """Where the tutor keeps a learner's things on disk.
 
-platformdirs picks the usual place for each system; TUTOR_DATA_DIR and
-TUTOR_CONFIG_DIR override it, and TUTOR_DB names the records file itself (a
+platformdirs picks the usual place for each system; TUTOR_DATA_DIR overrides
+it, and TUTOR_DB names the records file itself (a
 shared file for a class, a copy to look at), so tests and portable installs never touch the
 developer's own records. Folders are created on first use, not on import.
 """
@@ -26,11 +26,6 @@ def _folder(env_name: str, default: str) -> Path:
 def data_dir() -> Path:
     """Learner records and input history."""
     return _folder("TUTOR_DATA_DIR", platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_dir() -> Path:
-    """Settings a learner may edit by hand."""
-    return _folder("TUTOR_CONFIG_DIR", platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def records_file() -> Path:

@@ -608,8 +608,8 @@ def _case_finished(event) -> str:
     return render_summary(event.summary, width=None)
 
 
-# Renderers that lay out columns for the width they are given, rather than leave folding to `wrap`.
-# Renderers that lay out their own lines for the width (the contrast's columns).
+# Renderers that lay out their own lines for the width (the contrast's columns), rather than
+# leave folding to `wrap`.
 _LAID_OUT: frozenset[type] = frozenset({MisconceptionMet})
 
 _RENDERERS: dict[type, Callable[..., str]] = {
