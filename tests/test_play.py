@@ -507,3 +507,17 @@ def test_a_repl_drill_rings_the_bell_while_the_learner_is_still_typing(tmp_path,
     text = screen.getvalue()
     assert "Time is up" in text
     assert text.rstrip().splitlines()[-1].startswith("Score: ")
+
+
+def test_the_line_repl_toolbar_fits_the_terminal(tmp_path, monkeypatch):
+    from tutor import repl
+    from tutor.session import Play
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path / "data"))
+    play = Play(load("ifi-classic"), None, time_limit=600)
+    for columns in (80, 60, 40):
+        bar = repl._toolbar(play, columns)
+        assert len(bar) < columns and "Stage 1/" in bar
+    play.answer("no trauma, pain with long strides")
+    assert "passed: Enter moves on" in repl._toolbar(play, 80)
+    assert len(repl._toolbar(play, 80)) < 80

@@ -390,6 +390,9 @@ def test_in_an_earlier_stage_the_contrast_is_against_the_cases_diagnosis():
     ("left 22 mm, right 11 mm", ""),
     ("r/o AVN", ""),
     ("nothing left", ""),
+    ("right QF edema, left side normal", ""),
+    ("QF edema; no edema on the left", ""),
+    ("left QF edema, right normal", "left QF"),
 ])
 def test_the_wrong_side_is_found_in_the_learners_words(text, words):
     assert wrong_side_words(text, "right") == words

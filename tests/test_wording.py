@@ -276,3 +276,20 @@ def test_a_table_with_chinese_cells_lines_up_in_terminal_cells():
         for values in (("右", "11 mm", "5 mm"), ("左", "22 mm", "13 mm"))
     ]
     assert starts == [{25}, {32}], rows
+
+
+def test_a_wrapped_command_row_hangs_under_its_own_text_at_word_boundaries():
+    lines = wording.wrap(wording.HELP_TEXT, 60).splitlines()
+    hint = next(i for i, line in enumerate(lines) if line.startswith("  /hint   "))
+    assert lines[hint + 1].startswith(" " * 10) and lines[hint + 1][10] != " "
+    words = set(wording.HELP_TEXT.split())
+    assert all(len(line) <= 60 for line in lines)
+    assert all(word in words for line in lines for word in line.split())  # no word cut in two
+
+
+def test_the_hint_price_is_the_same_everywhere_it_is_said():
+    from tutor.scoring import HINT_POINTS
+
+    assert f"{HINT_POINTS} points" in wording.HELP_TEXT
+    assert f"{HINT_POINTS} points" in wording.START_NOTE
+    assert wording.nudge_text("findings", 1, 0, 1, progressed=False).count(f"{HINT_POINTS} points") == 1

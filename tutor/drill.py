@@ -203,7 +203,7 @@ def play_script(drill: Drill, lines: Iterable[str], out: TextIO, width: int | No
         n = drill.position + 1
         write(f"\n# Case {n} of {total}: {drill.limit_of(play.case) and wording.duration(drill.limit_of(play.case))}"
               " on the clock.\n\n")
-        write(wording.render_events(play.opening, width) + "\n\n" + wording.START_NOTE + "\n")
+        write(wording.render_events(play.opening, width) + "\n\n" + wording.wrap(wording.START_NOTE, width) + "\n")
         for raw in feed:
             line = raw.rstrip("\r\n")
             remaining = play.remaining()

@@ -681,6 +681,23 @@ def wrong_side_words(text: str, side: str | None) -> str:
     if side not in ("left", "right"):
         return ""
     said_own, said_other = False, ""
+    for clause in _CLAUSE.split(text):
+        # "left side normal", "no edema on the left": the other side named as the normal one.
+        if _NORMAL.search(clause):
+            continue
+        own, other = _sides_named(clause, side)
+        said_own = said_own or own
+        said_other = said_other or other
+    return "" if said_own else said_other
+
+
+_CLAUSE = re.compile(r"[,;.:()\n，；。]")
+_NORMAL = re.compile(r"\b(?:normal|unremarkable|symmetric|spared|intact|no|not|without|fine)\b|正常|無|沒有", re.I)
+
+
+def _sides_named(text: str, side: str) -> tuple[bool, str]:
+    """Whether the text names the case's side, and its words naming the other side."""
+    said_own, said_other = False, ""
     for m in _SIDE.finditer(text):
         if m.group(1):
             if m.group(2).casefold() in _NOT_A_SIDE:
@@ -692,7 +709,7 @@ def wrong_side_words(text: str, side: str | None) -> str:
             said_own = True
         elif named and not said_other:
             said_other = " ".join(m.group(0).split())
-    return "" if said_own else said_other
+    return said_own, said_other
 
 
 def _summary(session: Session) -> Summary:

@@ -22,6 +22,7 @@ from tutor import locations
 
 from tutor.render import wording
 from tutor.model import Case
+from tutor.scoring import HINT_POINTS
 from tutor.session import ANSWER_LIMIT, LINE_LIMIT, Play
 from tutor.text_safety import printable
 
@@ -103,18 +104,30 @@ def _show(text: str, output=None) -> None:
     print_formatted_text("", output=output)
 
 
-def _toolbar(play: Play) -> str:
+def _toolbar(play: Play, columns: int | None = None) -> str:
+    """Where the learner is, in one line that fits the terminal: the least needed parts go first."""
     session = play.session
     stage, progress = session.current_stage, session.current_progress
     if stage is None or progress is None:
         return ""
+    columns = columns or shutil.get_terminal_size((80, 24)).columns
     remaining = play.remaining()
-    clock = f" · {wording.clock(remaining)} left" if remaining is not None else ""
-    return (
-        f" Stage {session.stage_index + 1}/{len(play.case.stages)} {wording.kind_name(stage.kind)}"
-        f" · try {min(progress.attempts + 1, stage.attempts)} of {stage.attempts}"
-        f" · hints {progress.hints_used}{clock} · /hint /skip /quit /help"
-    )
+    place = f"Stage {session.stage_index + 1}/{len(play.case.stages)}"
+    name = wording.kind_name(stage.kind)
+    state = "passed: Enter moves on" if progress.passed else (
+        f"try {min(progress.attempts + 1, stage.attempts)} of {stage.attempts}")
+    hints = f"hints {progress.hints_used} (-{HINT_POINTS} each)"
+    clock = [f"{wording.clock(remaining)} left"] if remaining is not None else []
+    for parts in (
+        [f"{place} {name}", state, hints, *clock, "/hint /next /skip /quit /help"],
+        [f"{place} {name}", state, hints, *clock, "/help"],
+        [place, state, f"hints {progress.hints_used}", *clock, "/help"],
+        [place, state, *clock],
+    ):
+        line = " " + " · ".join(parts)
+        if wording.cells(line) < columns:
+            return line
+    return line[: max(0, columns - 1)]
 
 
 def _prompt(play: Play) -> str:
@@ -164,7 +177,7 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
         )
         prompt.default_buffer.on_text_changed += _cap_answer
         _show(wording.render_events(play.opening, _width()), output)
-        _show(wording.START_NOTE, output)
+        _show(wording.wrap(wording.START_NOTE, _width()), output)
         while not play.finished:
             try:
                 line = prompt.prompt(_prompt(play), pre_run=lambda: _ring_at_deadline(play))
@@ -175,7 +188,7 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
                 _show(wording.render_events(play.tick(), _width()), output)
                 break
             events, message = play.line(line)
-            _show(message if message is not None else wording.render_events(events, _width()), output)
+            _show(wording.wrap(message, _width()) if message is not None else wording.render_events(events, _width()), output)
     finally:
         if own_records:
             records.close()

@@ -120,3 +120,19 @@ def test_escape_on_a_finished_case_goes_home():
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
 
     run(scenario)
+
+
+def test_the_help_folds_at_word_boundaries_with_each_command_hanging_under_its_text():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            await pilot.press("f1")
+            await wait_until(pilot, lambda: screen_name(app) == "HelpScreen", "the help")
+            await wait_until(pilot, lambda: "the last one shows" in shown_text(app), "the folded help")
+            lines = shown_text(app).splitlines()
+            row = next(i for i, line in enumerate(lines) if "/hint   a hint;" in line)
+            start = lines[row].index("a hint;")
+            assert lines[row + 1][start - 1] == " " and lines[row + 1][start] != " "  # hangs under "a hint"
+
+    run(scenario)

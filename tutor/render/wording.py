@@ -704,8 +704,15 @@ def wrap(text: str, width: int | None) -> str:
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         hang = indent + (2 if stripped[:2] in ("- ", "* ", "• ") else 0)
+        key = _KEY_ROW.match(line)
+        if key and key.end() < width // 2:
+            hang = key.end()  # "  /hint   a hint; ...": the text hangs under itself, not under the key
         out += _wrap_cells(line, width, " " * hang)
     return "\n".join(out)
+
+
+# An indented row of a key list: "  /hint   text", "  ↑ ↓     text" (a key of up to three words, then a gap).
+_KEY_ROW = re.compile(r" +\S+(?: \S+){0,2}? {2,}(?=\S)")
 
 
 def _wrap_cells(line: str, width: int, hang: str) -> list[str]:
