@@ -463,3 +463,12 @@ def test_a_written_threshold_splits_every_value(value, template):
     index = ConceptIndex([Concept("narrow-ifs", "Narrow ischiofemoral space", ("IFS less than 17 mm",))])
     result = said(index, template.format(v=value))
     assert result == {"narrow-ifs": "+" if value < 17 else "-"}, (template, value)
+
+
+def test_a_word_that_also_names_a_pain_and_linking_words_that_may_be_left_out():
+    index = ConceptIndex([Concept("sitting", "Pain when sitting"), Concept("sprint", "Sudden pain while sprinting")])
+    assert said(index, "worse with sitting") == {"sitting": "+"}
+    assert said(index, "sitting pain") == {"sitting": "+"}
+    assert said(index, "sudden pain during sprinting") == {"sprint": "+"}
+    assert said(index, "no trauma, worse with sitting") == {"sitting": "+"}
+    assert said(index, "better with sitting") == {}

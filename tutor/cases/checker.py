@@ -33,7 +33,8 @@ from tutor.matching.tokens import WORDS_FILE
 
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
 WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
-                 "context": list, "said_last_in_chinese": list, "makes_a_modifier": list}
+                 "context": list, "said_last_in_chinese": list, "makes_a_modifier": list,
+                 "also_means": dict}
 
 
 @dataclass

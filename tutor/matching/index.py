@@ -215,6 +215,9 @@ class ConceptIndex:
             if token.kind not in (WORD, NUM, CJK):
                 continue
             similar = self._similar_words(token.norm)
+            for alias in word_data().also_means.get(token.norm, ()):
+                # "worse with sitting" names the pain of "Pain when sitting" without saying "pain".
+                similar += tuple((known, 95.0) for known, score in self._similar_words(alias) if score == 100.0)
             if token.unstemmed and token.unstemmed != token.norm:
                 # "bursits" loses its s to the stemmer; its typed form is still close to "bursitis".
                 similar += self._similar_words(token.unstemmed)
@@ -346,7 +349,10 @@ class ConceptIndex:
                                               and not _said_last_in_chinese(term, chosen))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
-        return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=in_order)
+        # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
+        rotated = chosen[1:] + chosen[:1]
+        natural = in_order or all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
+        return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural)
 
     # -- answers -----------------------------------------------------------
 
@@ -437,7 +443,7 @@ def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
     quadratus femoris space: its words belong to the IFS and to the QF edema.
     """
     out: list[_Placement] = []
-    for p in sorted(kept, key=lambda p: (-p.score, -len(p.covered), p.first)):
+    for p in sorted(kept, key=lambda p: (not p.in_order, -p.score, -len(p.covered), p.first)):
         others = [q for q in out if q.term.concept != p.term.concept and q.covered & p.covered
                   and not q.covered <= p.covered]
         union: set[int] = set()

@@ -24,6 +24,9 @@ _COMMON_SHORT_WORDS = STOPWORDS | frozenset(
 )
 
 
+_LINK_WORDS = frozenset({"when", "while", "during", "whilst"})
+
+
 @dataclass(frozen=True, slots=True)
 class TermWord:
     norm: str
@@ -189,7 +192,8 @@ def _term_word(token: Token) -> TermWord:
         raw.isascii() and raw.isalpha() and raw.isupper() and len(raw) <= 4
         and token.norm in _COMMON_SHORT_WORDS
     )
-    optional = token.norm in STOPWORDS and not case_sensitive
+    # "Pain when sitting" is said "pain sitting", "sudden pain during a sprint" as "while sprinting".
+    optional = (token.norm in STOPWORDS or token.norm in _LINK_WORDS) and not case_sensitive
     return TermWord(token.norm, raw, optional, case_sensitive, token.unstemmed)
 
 

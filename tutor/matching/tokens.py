@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -300,6 +300,7 @@ class WordData:
     longest: int
     said_last_in_chinese: frozenset[str] = frozenset()  # 間隙狹窄: "narrow" after the space
     makes_a_modifier: frozenset[str] = frozenset()  # "piriformis injection" is not piriformis
+    also_means: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "worse" also names a pain
 
 
 def _key_norms(text: str) -> tuple[str, ...]:
@@ -330,7 +331,9 @@ def read_word_data(path: Path) -> WordData:
 
     return WordData(rewrites, capitals, word_set("essential"), word_set("context"),
                     max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"),
-                    frozenset(_stem(w) for w in word_set("makes_a_modifier")))
+                    frozenset(_stem(w) for w in word_set("makes_a_modifier")),
+                    {_stem(k[0]): tuple(_stem(w) for w in v) for k, v in
+                     ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v})
 
 
 @lru_cache(maxsize=1)
