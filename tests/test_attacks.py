@@ -284,3 +284,143 @@ def test_a_huge_paste_into_the_repl_is_cut_to_the_answer_limit(tmp_path, monkeyp
     assert time.process_time() - started < 60  # a hang detector
     history = (tmp_path / "data" / "answer-history").read_text(encoding="utf-8")
     assert "no trauma zzz" in history and len(history) < ANSWER_LIMIT + 500
+
+
+# -- Minor 10: closed and full output streams --------------------------------------
+
+
+def _shell(command: str, tmp_path: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "data"), TUTOR_CONFIG_DIR=str(tmp_path / "config"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+TUTOR = f"'{sys.executable}' -m tutor"
+GRADE = "grade ifi-classic --stage history --answer 'no trauma'"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["list", "list --json", "check", GRADE])
+def test_a_full_disk_on_stdout_is_said_in_one_line(command, tmp_path):
+    done = _shell(f"{TUTOR} {command} >/dev/full", tmp_path)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == ["tutor: cannot write the output: No space left on device"]
+
+
+@pytest.mark.parametrize("command", ["list", "check", GRADE, "play ifi-classic"])
+def test_a_closed_stdout_is_said_not_ignored(command, tmp_path):
+    done = _shell(f"{TUTOR} {command} >&-", tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert "standard output is closed" in done.stderr
+
+
+def test_with_stderr_closed_problems_never_reach_stdout(tmp_path):
+    done = _shell(f"{TUTOR} grade no-such-case --stage a --answer b 2>&-", tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+
+
+# -- Minor 11: Ctrl-C at once ------------------------------------------------------
+
+
+def test_ctrl_c_while_the_command_is_still_starting_leaves_quietly(tmp_path):
+    import signal
+
+    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "data"), TUTOR_CONFIG_DIR=str(tmp_path / "config"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    # While `main` imports the command's module and builds the parser: SIGINT from inside, at once.
+    code = ("import os, signal, sys; import tutor.cli as cli; real = cli.build_parser\n"
+            "def interrupted(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT); return real(*a, **k)\n"
+            "cli.build_parser = interrupted; sys.exit(cli.main(['list']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=60)
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert done.returncode == 130
+    assert signal.SIGINT  # the signal module is there on every platform the tutor runs on
+
+
+# -- Minor 13: special files as case paths -----------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev are POSIX")
+def test_special_files_as_case_paths_are_named_for_what_they_are(tmp_path):
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    expected = {
+        "fifo.yaml": "not a regular file",
+        "zero.yaml": "not a regular file",
+        "loop.yaml": "symbolic links",
+    }
+    for name, reason in expected.items():
+        for command in (["check", name], ["grade", name, "--stage", "history", "--answer", "x"],
+                        ["play", name]):
+            done = tutor(*command, tmp_path=tmp_path, timeout=60)
+            assert done.returncode == 2, (command, done)
+            assert "no such file" not in done.stderr
+            assert f"{name}:1: " in done.stderr and reason in done.stderr, (command, done.stderr)
+            assert "Traceback" not in done.stderr
+
+
+# -- Minor 15: odd data folders, ids and time limits ---------------------------------
+
+
+def test_a_data_folder_under_an_unknown_users_home_still_plays(tmp_path):
+    env = {"TUTOR_DATA_DIR": "~nosuchuser-of-this-machine/x"}
+    done = tutor("play", "ifi-classic", "--record", tmp_path=tmp_path, input="no trauma\n", stdin=None,
+                 env_extra=env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "something went wrong" not in done.stderr
+    assert "Score:" in done.stdout
+
+
+def test_a_huge_case_id_is_no_such_case(tmp_path):
+    done = tutor("play", "a" * 5000, tmp_path=tmp_path)
+    assert done.returncode == 2
+    assert "File name too long" not in done.stderr and "something went wrong" not in done.stderr
+    assert "no case with id" in done.stderr and len(done.stderr) < 2000
+
+
+@pytest.mark.parametrize("limit", ["0.0001", "0.5", "nan", "inf", "86401"])
+def test_a_time_limit_outside_1_s_to_24_h_is_refused(limit, tmp_path):
+    done = tutor("play", "ifi-classic", "--time-limit", limit, tmp_path=tmp_path, input="", stdin=None)
+    assert done.returncode == 2
+    assert "between 1 second and 24 hours" in done.stderr or "not a number of seconds" in done.stderr
+
+
+# -- Minor 16: messages never quote a file that is not a case -------------------------
+
+
+@pytest.mark.parametrize("content", ["root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:\n",
+                                     "secret-token-abc123\n", "password: hunter2\napi_key: abc\n",
+                                     "- secret1\n- secret2\n"])
+def test_a_file_that_is_not_a_case_is_refused_without_quoting_it(content, tmp_path):
+    path = tmp_path / "not-a-case.yaml"
+    path.write_text(content, encoding="utf-8")
+    for command in (["check", path.name], ["grade", path.name, "--stage", "a", "--answer", "b"]):
+        done = tutor(*command, tmp_path=tmp_path)
+        assert done.returncode == 2
+        for secret in ("root", "daemon", "secret", "hunter2", "password", "api_key", "abc"):
+            assert secret not in done.stderr, done.stderr
+        assert re.search(r"not-a-case\.yaml:\d+: ", done.stderr)
+
+
+def test_the_repl_plays_with_a_data_folder_under_an_unknown_users_home(tmp_path, monkeypatch):
+    from io import StringIO
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from tutor import repl
+    from tutor.cases.library import load_case
+
+    monkeypatch.setenv("TUTOR_DATA_DIR", "~nosuchuser-of-this-machine/x")
+    screen = StringIO()
+    with create_pipe_input() as keys:
+        keys.send_text("no trauma\r/quit\r")
+        assert repl.run(load_case("ifi-classic"), input=keys, output=PlainTextOutput(screen)) == 0
+    assert "Score:" in screen.getvalue()

@@ -439,7 +439,7 @@ def test_a_mis_indented_key_points_at_its_line(tmp_path):
         (b"- a\n- b\n", 1, "a case file must be a mapping of keys (format, id, title, source, stages, ...), but "
                            "this file holds a list"),
         (b"just words\n", 1, "a case file must be a mapping of keys (format, id, title, source, stages, ...), but "
-                             "this file holds 'just words'"),
+                             "this file holds a single text"),
         (b"format: 1\nid: !!python/object/apply:os.system [echo hi]\n", 2,
          "the tag `!!python/object/apply:os.system` is not allowed: a case file holds only text, numbers, "
          "true/false, lists and mappings, and nothing in it is ever run"),

@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from tutor import __version__
+from tutor.streams import is_output_error, silence_stdout, standard_streams_usable
 from tutor.text_safety import speaks_utf8
 
 
@@ -19,7 +20,7 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= 24 * 3600:
+    if not 1 <= value <= 24 * 3600:  # NaN fails this too
         raise argparse.ArgumentTypeError("a time limit is between 1 second and 24 hours")
     return value
 
@@ -110,19 +111,32 @@ COMMAND_MODULES = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if hasattr(sys.stdout, "reconfigure") and not speaks_utf8(sys.stdout):
-        # A Windows pipe (cp1252) has no byte for a Chinese title: write \u escapes, not a traceback.
-        sys.stdout.reconfigure(errors="backslashreplace")
-    module = importlib.import_module(COMMAND_MODULES[args.command])
     try:
-        return int(module.run(args) or 0)
+        if not standard_streams_usable():
+            return 2
+        args = build_parser().parse_args(argv)
+        if hasattr(sys.stdout, "reconfigure") and not speaks_utf8(sys.stdout):
+            # A Windows pipe (cp1252) has no byte for a Chinese title: write \u escapes, not a traceback.
+            sys.stdout.reconfigure(errors="backslashreplace")
+        module = importlib.import_module(COMMAND_MODULES[args.command])
+        status = int(module.run(args) or 0)
+        sys.stdout.flush()  # here, where a failure can still be reported, not at exit
+        return status
     except KeyboardInterrupt:
+        # Also while the command's modules are still being imported: no traceback, ever.
         return 130
     except BrokenPipeError:
         # The reader went away (`tutor list | head`): nothing left to say.
+        silence_stdout()
         sys.stderr.close()
         return 0
+    except OSError as error:
+        if not is_output_error(error):
+            raise
+        # The disk behind stdout is full, or the stream is gone: say so once, in one line.
+        silence_stdout()
+        print(f"tutor: cannot write the output: {error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

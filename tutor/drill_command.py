@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
+from tutor.streams import is_output_error
 from tutor.text_safety import one_line
 
 
@@ -115,6 +116,8 @@ def run(args) -> int:
     except (KeyboardInterrupt, BrokenPipeError):
         raise
     except Exception as error:  # a bug of ours: one line for the learner, not a traceback
+        if is_output_error(error):
+            raise  # the CLI says the disk is full, in one line
         print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
               file=sys.stderr)
         return 1

@@ -18,7 +18,12 @@ APP_NAME = "tutor"
 
 def _folder(env_name: str, default: str) -> Path:
     override = os.environ.get(env_name, "").strip()
-    folder = Path(override).expanduser() if override else Path(default)
+    try:
+        folder = Path(override).expanduser() if override else Path(default)
+    except RuntimeError:
+        # "~someone/x" for a user this system does not know: an unusable folder, as OSError,
+        # which every caller already survives (records off, history in memory).
+        raise NotADirectoryError(f"{env_name}={override!r} names the home folder of an unknown user") from None
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -24,6 +24,7 @@ from typing import Callable
 
 from tutor.model import Case
 from tutor.session import Play, answer_lines, drill_seconds, play_script
+from tutor.streams import is_output_error
 from tutor.text_safety import one_line
 
 
@@ -83,6 +84,8 @@ def run(args) -> int:
     except (KeyboardInterrupt, BrokenPipeError):
         raise  # the CLI ends these quietly
     except Exception as error:  # a bug of ours: one line for the learner, not a traceback
+        if is_output_error(error):
+            raise  # the CLI says the disk is full, in one line
         print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})", file=sys.stderr)
         return 1
 

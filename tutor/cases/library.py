@@ -90,7 +90,10 @@ def shared_definitions(folder: Path | None = None) -> SharedDefinitions:
 
 
 def _cached_case(path: Path, shared: SharedDefinitions) -> Case:
-    key = str(path.resolve())
+    try:
+        key = str(path.resolve())
+    except (OSError, RuntimeError):  # a loop of symbolic links: the loader says so
+        key = str(path.absolute())
     stamp = _stamp(path)
     cached = _case_cache.get(key)
     if cached is None or cached[0] != stamp or cached[1] is not shared:
@@ -154,15 +157,15 @@ def resolve_case_path(ref: str) -> Path:
     """The file a case reference names: a path to a case file, or the id of a shipped case."""
     if _looks_like_path(ref):
         path = Path(ref).expanduser()
-        if path.is_dir():
+        if _is_folder(path):
             raise CaseError.single(ref, 1, "this is a folder, not a case file")
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise CaseError.single(ref, 1, "no such file")
-        return path
+        return path  # a named pipe, a device, a loop of links: the loader says which, without reading it
 
     folder = dialogues_dir()
     by_name = folder / CASES_FOLDER / f"{ref}.yaml"
-    if by_name.is_file():
+    if _is_file(by_name):
         return by_name
     # A file whose name differs from the id inside it is still found by its id.
     ids: dict[str, Path] = {}
@@ -170,7 +173,7 @@ def resolve_case_path(ref: str) -> Path:
         ids.setdefault(entry.id, entry.path)
     if ref in ids:
         return ids[ref]
-    if Path(ref).is_file():
+    if _is_file(Path(ref)):
         return Path(ref)
     known = ", ".join(sorted(ids)) or f"none (no case files in {shown_path(folder / CASES_FOLDER)})"
     hint = suggestion(ref, ids)
@@ -180,9 +183,25 @@ def resolve_case_path(ref: str) -> Path:
         # Several ids can share a start ("ifi-classic", "ifi-valgus-hip"): offer a few, not one at random.
         if 1 <= len(starting) <= 3:
             hint = "; did you mean " + " or ".join(f"`{i}`" for i in starting) + "?"
+    shown = ref if len(ref) <= 100 else ref[:99] + "…"
     raise CaseError.single(
-        ref, 1, f"no case with id `{ref}` and no such file{hint}; known cases: {known}"
+        shown, 1, f"no case with id `{shown}` and no such file{hint}; known cases: {known}"
     )
+
+
+def _is_file(path: Path) -> bool:
+    # Path.is_file() raises for a name too long for the system (a 5,000-character case id).
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def dialogues_folder_of(case_file: Path) -> Path | None:

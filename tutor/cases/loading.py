@@ -8,6 +8,9 @@ are collected and raised together as one CaseError.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
@@ -95,18 +98,51 @@ NO_SHARED = SharedDefinitions()
 
 
 def read_limited(path: Path) -> bytes:
-    """The file's bytes, refusing folders, missing files and anything over the size cap."""
+    """The file's bytes, refusing folders, missing files, special files and anything over the size cap.
+
+    Opened without blocking and checked before it is read: a named pipe would otherwise wait
+    for a writer forever, and /dev/zero would never end.
+    """
     shown = str(path)
     try:
-        if path.is_dir():
-            raise CaseError.single(shown, 1, "this is a folder, not a case file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise CaseError.single(shown, 1, "no such file") from None
+    except IsADirectoryError:
+        raise CaseError.single(shown, 1, "this is a folder, not a case file") from None
     except OSError as error:
-        raise CaseError.single(shown, 1, f"cannot read the file: {error.strerror or error}") from None
-    return data
+        raise CaseError.single(shown, 1, f"cannot read the file: {_reason(error)}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise CaseError.single(shown, 1, "this is a folder, not a case file")
+        if not stat.S_ISREG(mode):
+            raise CaseError.single(shown, 1, f"this is not a regular file (it is {_kind_of(mode)}); "
+                                             "a case file is a YAML text file")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the handle closes it
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise CaseError.single(shown, 1, f"cannot read the file: {_reason(error)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "its symbolic links go round in a loop"
+    return error.strerror or str(error)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 # -- the shared files ---------------------------------------------------------
@@ -341,6 +377,14 @@ def _concept_suggestion(word: str, concepts: Mapping[str, Concept], broken_ids: 
     return suggestion(word, [*concepts, *broken_ids])
 
 
+def _what_it_holds(node: Node) -> str:
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if is_null(node):
+        return "nothing"
+    return "a single text"
+
+
 class _CaseBuilder:
     def __init__(self, path: str, shared: SharedDefinitions, text: str = ""):
         self.path = path
@@ -356,11 +400,13 @@ class _CaseBuilder:
 
     def build(self, root: Node) -> Case | None:
         reader = self.reader
+        # A file that is no case at all is never quoted: the path may name anyone's file
+        # (`tutor grade /etc/shadow`), and its first line is nobody's business.
         if not isinstance(root, MappingNode):
             reader.problem(
                 root,
                 f"a case file must be a mapping of keys ({', '.join(CASE_REQUIRED)}, ...), "
-                f"but this file holds {describe(root)}",
+                f"but this file holds {_what_it_holds(root)}",
             )
             return None
         keys = [k.value for k, _ in root.value if isinstance(k, ScalarNode)]
@@ -368,7 +414,7 @@ class _CaseBuilder:
             reader.problem(
                 root,
                 "this does not look like a case file: it has none of the case keys "
-                f"({', '.join(CASE_REQUIRED)}, ...); its keys are {', '.join(quoted(k, 30) for k in keys[:6])}",
+                f"({', '.join(CASE_REQUIRED)}, ...)",
             )
             return None
         fields = reader.fields(root, "the case", CASE_KEYS, CASE_REQUIRED)
