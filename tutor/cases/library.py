@@ -7,6 +7,7 @@ an edited file is simply read again.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +162,14 @@ def resolve_case_path(ref: str) -> Path:
             raise CaseError.single(ref, 1, "this is a folder, not a case file")
         if not os.path.lexists(path):
             raise CaseError.single(ref, 1, "no such file")
-        return path  # a named pipe, a device, a loop of links: the loader says which, without reading it
+        try:
+            os.stat(path)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise CaseError.single(ref, 1, "cannot read the file: its symbolic links go round in a loop") from None
+            if error.errno == errno.ENOENT:
+                raise CaseError.single(ref, 1, "no such file (a symbolic link to a file that is not there)") from None
+        return path  # a named pipe or a device: the loader says which, without reading it
 
     folder = dialogues_dir()
     by_name = folder / CASES_FOLDER / f"{ref}.yaml"
