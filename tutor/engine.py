@@ -243,7 +243,7 @@ def _answer(
     if not grade.mentions:
         # Nothing in it matched a term of this case: the tutor failed to read it as much as the
         # learner failed to say it, so it uses no try.
-        truncated = bool(getattr(grade, "truncated", False))
+        truncated = grade.truncated
         return session, (_not_recognised(stage, progress, text, at, unmatched=True, truncated=truncated),)
 
     attempt = progress.attempts + 1
@@ -515,7 +515,7 @@ def _read_grade(
     unexpected = [c for c in unexpected if c not in later_ids]
 
     met_ids = set(grade.misconceptions)
-    kept_open = set(getattr(grade, "considered", ()))
+    kept_open = set(grade.considered)
     met = [
         MisconceptionMet(
             concept_id=mis.concept,
@@ -529,7 +529,7 @@ def _read_grade(
         for mis in stage.misconceptions
         if mis.concept in met_ids
     ]
-    wrong_side = wrong_side_words(text, case.side) if getattr(case, "side", None) else ""
+    wrong_side = wrong_side_words(text, case.side) if case.side else ""
     graded = AnswerGraded(
         stage_id=stage.id,
         answer=text,
@@ -544,7 +544,7 @@ def _read_grade(
         misconceptions=tuple(m.concept_id for m in met),
         unexpected_labels=tuple(case.label(c) for c in unexpected),
         later_labels=tuple(case.label(c) for c in later),
-        truncated=bool(getattr(grade, "truncated", False)),
+        truncated=grade.truncated,
         kind=stage.kind,
         at=at,
         wrong_side=wrong_side,

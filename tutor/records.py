@@ -474,7 +474,7 @@ class Records:
                 "INSERT INTO sessions (case_id, title, started_at, front_end, time_limit, drill)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (session.case.id, session.case.title, session.started_at, self.front_end,
-                 getattr(session, "time_limit", None), step.drill),
+                 session.time_limit, step.drill),
             )
             row = self._session_rows[key] = cursor.lastrowid
             new_keys.append(key)
@@ -532,7 +532,7 @@ class Records:
             )
             try:
                 outcome = _outcome_of_session(db, row, step.session.case.id, event.at, summary.score,
-                                              summary.hints_used, summary.seconds, getattr(summary, "time_limit", None))
+                                              summary.hints_used, summary.seconds, summary.time_limit)
             except (TypeError, ValueError):
                 outcome = None  # rows edited by another program: the result is kept, its review is not
             if outcome is not None:

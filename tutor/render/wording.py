@@ -273,7 +273,7 @@ def _for_terminal(event: Any, width: int | None = None) -> Any:
         for name in _AUTHOR_FIELDS
         if isinstance(value := getattr(event, name, None), str)
     }
-    credits = getattr(event, "newly_found", None)
+    credits = event.newly_found if isinstance(event, AnswerGraded) else None
     if credits:
         changes["newly_found"] = tuple(
             dataclasses.replace(c, feedback=plain_markdown(c.feedback, width)) if c.feedback else c for c in credits
@@ -398,7 +398,7 @@ def _aligned(rows: list[list[str]], width: int | None = None, has_header: bool =
 
 def _case_opened(event) -> str:
     parts = [f"# {_safe_line(event.title)}"]
-    if getattr(event, "time_limit", None):
+    if event.time_limit:
         parts.append(f"Drill: you have {duration(event.time_limit)} for the whole case.")
     if event.intro:
         parts.append(_safe(event.intro))
@@ -421,7 +421,7 @@ def _answer_graded(event) -> str:
     elif credits:
         lines.append("Credited:")
         lines += [f"- {_credit_line(c)}" for c in credits]
-    if getattr(event, "wrong_side", ""):
+    if event.wrong_side:
         lines.append(f"Check the side: this case is about the {event.side} side, and you wrote "
                      f"“{one_line(event.wrong_side, 40)}”.")
     if event.already_found_labels:
@@ -431,7 +431,7 @@ def _answer_graded(event) -> str:
             lines.append(f"You wrote “{one_line(words, 80)}”. Are you sure? That one deserves a second look.")
         else:
             lines.append("You ruled something out that deserves a second look.")
-    if getattr(event, "later_labels", ()):
+    if event.later_labels:
         # Neutral on purpose: confirming that it "comes up later" would give the diagnosis away.
         lines.append(f"Noted: {_join(event.later_labels)}. Not scored in this question.")
     if event.unexpected_labels:
@@ -452,7 +452,7 @@ def _credit_line(credit) -> str:
     if evidence and evidence.casefold() != label.casefold():
         text += f" (you wrote “{evidence}”)"
     text += "."
-    if getattr(credit, "prompted", False):
+    if credit.prompted:
         text += f" (The comparison above named it, so it counts as a hint: {HINT_COST}.)"
     if credit.feedback:
         text += " " + _safe(credit.feedback)
@@ -463,7 +463,7 @@ def misconception_lead(event) -> str:
     """The reply to a misconception without its contrast, for front ends that draw the contrast themselves."""
     label = _safe_line(event.label)
     contrast = event.contrast
-    if getattr(event, "kept_open", False):
+    if event.kept_open:
         # "r/o AVN", "TOH > AVN": the learner did not choose it, so no "You said".
         if event.feedback:
             return f"You kept {label} on the list. {_safe(event.feedback)}"
@@ -522,7 +522,7 @@ def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> st
 
 
 def _nudge(event) -> str:
-    pump = getattr(event, "pump", "")
+    pump = event.pump
     return f"{event.text}\n{pump}" if pump else event.text
 
 
@@ -538,14 +538,14 @@ def _not_passed_yet(event) -> str:
 
 
 def _not_recognised(event) -> str:
-    passed = f" The stage is passed: {MOVE_ON}." if getattr(event, "passed", False) else ""
-    if getattr(event, "gave_up", False):
+    passed = f" The stage is passed: {MOVE_ON}." if event.passed else ""
+    if event.gave_up:
         return (f"No shame in that. /hint gives a hint ({HINT_COST} of this stage's score), "
                 f"/skip shows the model answer. That did not use a try.{passed}")
-    if getattr(event, "unmatched", False):
+    if event.unmatched:
         text = (f"I couldn't match that to this case's terms — say it another way, or /hint. "
                 f"That did not use a try. {event.suggestion}{passed}")
-        if getattr(event, "truncated", False):
+        if event.truncated:
             text += "\n(That was a very long answer; I read only the beginning.)"
         return text
     if not event.counted:
@@ -557,7 +557,7 @@ def _not_recognised(event) -> str:
         text += " One try left."
     elif left > 1:
         text += f" {_number(left).capitalize()} tries left."
-    if getattr(event, "truncated", False):
+    if event.truncated:
         text += "\n(That was a very long answer; I read only the beginning.)"
     return text
 
@@ -591,9 +591,9 @@ def _stage_closed(event) -> str:
         "quit": "Stopped here.",
         "time": "Time ran out during this stage.",
     }
-    reason = getattr(event, "reason", "") or event.outcome
+    reason = event.reason or event.outcome
     opener = openers.get(reason, "")
-    if reason == "exhausted" and getattr(event, "passed", False):
+    if reason == "exhausted" and event.passed:
         opener = "That was your last try; the stage is passed."
     head = " ".join(p for p in (opener, score) if p)
     parts = [head]

@@ -110,7 +110,7 @@ class SummaryScreen(Screen):
     def action_retry(self) -> None:
         from tutor.tui.case_screen import CaseScreen
 
-        self.app.switch_screen(CaseScreen(self.case, time_limit=getattr(self.summary, "time_limit", None)))
+        self.app.switch_screen(CaseScreen(self.case, time_limit=self.summary.time_limit))
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:
