@@ -149,11 +149,12 @@ def review_card(card: Card, rating: Rating, at: float) -> Card:
 
 
 def card_to_json(card: Card) -> str:
-    return card.to_json()
+    # to_dict/from_dict, not to_json: the JSON methods came only in fsrs 6.2.
+    return json.dumps(card.to_dict())
 
 
 def card_from_json(text: str) -> Card:
-    return Card.from_json(text)
+    return Card.from_dict(json.loads(text))
 
 
 def parse_cases(text: str) -> tuple[str, ...]:

@@ -160,3 +160,33 @@ def test_two_files_with_the_same_case_id_are_both_listed_and_each_opens_its_own(
             assert app.screen.case.title == "A draft of the warm-up"
 
     run(scenario)
+
+
+def test_a_records_row_with_text_in_a_number_column_is_skipped_and_the_app_starts():
+    """Reliability review, major 5: a database edited by another tool once stopped the app."""
+    import sqlite3
+
+    from tui_pilot_steps import DAY, FIXED_NOW, table_rows
+
+    from tutor import locations
+    from tutor.library import load_case
+    from tutor.play_command import Play
+    from tutor.records import Records
+
+    with Records.open() as records:
+        for days in (3, 2):
+            play = Play(load_case("quiet-hip"), records, clock=lambda d=days: FIXED_NOW - d * DAY)
+            play.skip()
+    with sqlite3.connect(locations.records_file()) as db:
+        db.execute("UPDATE sessions SET score = 'great' WHERE id = 2")
+    db.close()
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_until(pilot, lambda: table_rows(app), "the library")
+            await wait_until(pilot, lambda: "wrong type" in shown_text(app), "the warning")
+            warm_up = next(row for row in table_rows(app) if row[0] == "A short warm-up case")
+            assert "0% 3d ago" in warm_up  # the good row is still read
+
+    run(scenario)
