@@ -112,6 +112,20 @@ def concurrency(folder: Path, writers: int, plays: int) -> dict:
     }
 
 
+class _RememberingGrader:
+    """The tutor's grader, asked once per distinct answer: the volume run times the records, not grading."""
+
+    def __init__(self, grader):
+        self._grader = grader
+        self._grades: dict = {}
+
+    def grade(self, stage, answer):
+        key = (getattr(stage, "id", stage), answer)
+        if key not in self._grades:
+            self._grades[key] = self._grader.grade(stage, answer)
+        return self._grades[key]
+
+
 def volume(folder: Path, answers: int) -> dict:
     from tutor.engine import Answer, Quit, advance, open_case
     from tutor.grading import CaseGrader
@@ -120,10 +134,9 @@ def volume(folder: Path, answers: int) -> dict:
 
     db = folder / "volume.sqlite3"
     case = load_case(CASE)
-    grader = CaseGrader(case)
+    grader = _RememberingGrader(CaseGrader(case))
     texts = ["no trauma, pain on long strides", "hamstring tendinopathy", "narrow IFS, QF edema", "zzq",
              "ischiofemoral impingement", "IFS and QFS, hamstring tendons"]
-    # Grading is the tutor's, not the records': grade each distinct answer once, then replay.
     records = Records.open(db, front_end="script")
     saving = 0.0
     written = 0
