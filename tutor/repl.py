@@ -189,6 +189,9 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
                 break
             events, message = play.line(line)
             _show(wording.wrap(message, _width()) if message is not None else wording.render_events(events, _width()), output)
+        note = play.records_note()
+        if note:
+            _show(note, output)
     finally:
         if own_records:
             records.close()
