@@ -10,9 +10,10 @@
     answers found in the file afterwards, and the wait of each step from its save
     to its commit (median, p99, max). Nothing may be lost.
 (ii) volume: `--answers` answers written through Records.save, one engine step
-    (one transaction) at a time, in plays of a shipped case; beside it, in the same
-    run, a bare SQLite loop inserting as many rows of the same size into a table of
-    the same columns, one transaction each, with the same pragmas. Then the time of
+    (one transaction) at a time, in plays of a shipped case; beside it, in turns
+    with it (after each play, as many rows as that play's answers), a bare SQLite
+    loop inserting rows of the same size into a table of the same columns, one
+    transaction each, with the same pragmas. Then the time of
     `tutor stats` (a fresh process) and of the app's progress screen (headless) over
     that history, and the file's size.
 
@@ -138,8 +139,16 @@ def volume(folder: Path, answers: int) -> dict:
     texts = ["no trauma, pain on long strides", "hamstring tendinopathy", "narrow IFS, QF edema", "zzq",
              "ischiofemoral impingement", "IFS and QFS, hamstring tendons"]
     records = Records.open(db, front_end="script")
-    saving = 0.0
-    written = 0
+    # The bare loop runs in turns with the tutor's writes (the same number of rows after each
+    # play), so both meet the same load on a shared machine.
+    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
+    bare.execute("PRAGMA journal_mode=WAL")
+    bare.execute("PRAGMA synchronous=FULL")
+    bare.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, session_id INTEGER, stage_id TEXT,"
+                 " attempt INTEGER, answer TEXT, recognised INTEGER, credit REAL, found TEXT,"
+                 " misconceptions TEXT, at REAL, confusions TEXT)")
+    saving = bare_seconds = 0.0
+    written = bare_written = 0
     t = 1_700_000_000.0
     while written < answers:
         session, events = open_case(case, grader, at=t)
@@ -157,25 +166,19 @@ def volume(folder: Path, answers: int) -> dict:
             session, events = advance(session, Quit(at=t + 1))
             records.save(session, events)
         t += 86_400 / 8
+        began = time.perf_counter()
+        while bare_written < written:
+            bare.execute("BEGIN IMMEDIATE")
+            bare.execute("INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
+                         " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 1, 0.5, ?, '[]', ?, '[]')",
+                         (bare_written // 15, "history", bare_written % 3 + 1, texts[bare_written % len(texts)],
+                          '["no-trauma"]', float(bare_written)))
+            bare.execute("COMMIT")
+            bare_written += 1
+        bare_seconds += time.perf_counter() - began
     records.close()
+    bare.close()
     size = db.stat().st_size + sum(p.stat().st_size for p in folder.glob("volume.sqlite3-*"))
-
-    bare = folder / "bare.sqlite3"
-    connection = sqlite3.connect(bare, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=FULL")
-    connection.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, session_id INTEGER, stage_id TEXT,"
-                       " attempt INTEGER, answer TEXT, recognised INTEGER, credit REAL, found TEXT,"
-                       " misconceptions TEXT, at REAL, confusions TEXT)")
-    began = time.perf_counter()
-    for n in range(answers):
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
-                           " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 1, 0.5, ?, '[]', ?, '[]')",
-                           (n // 15, "history", n % 3 + 1, texts[n % len(texts)], '["no-trauma"]', float(n)))
-        connection.execute("COMMIT")
-    bare_seconds = time.perf_counter() - began
-    connection.close()
 
     env = {**os.environ, "TUTOR_DB": str(db), "TUTOR_DATA_DIR": str(folder / "data")}
     began = time.perf_counter()
@@ -185,7 +188,7 @@ def volume(folder: Path, answers: int) -> dict:
     subprocess.run([sys.executable, "-c", "import tutor.cli"], capture_output=True, env=env, cwd=REPO)
     python_seconds = time.perf_counter() - began
     return {
-        "answers": written, "answers_per_s": round(written / saving), "bare_sqlite_per_s": round(answers / bare_seconds),
+        "answers": written, "answers_per_s": round(written / saving), "bare_sqlite_per_s": round(bare_written / bare_seconds),
         "file_mb": round(size / 1e6, 1), "stats_s": round(stats_seconds, 2) if stats.returncode == 0 else None,
         "stats_exit": stats.returncode, "python_start_s": round(python_seconds, 2),
         "progress_screen_s": progress_screen_seconds(db),
