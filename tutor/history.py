@@ -81,6 +81,7 @@ class History:
     hints: list[HintRecord] = field(default_factory=list)
     stages: list[StageRecord] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # table -> rows not read (bad values)
+    answer_count: int | None = None  # every answer kept, even when only some were read
 
     def stages_of(self) -> dict[int, list[StageRecord]]:
         by_session: dict[int, list[StageRecord]] = {}
@@ -142,6 +143,8 @@ def _optional_whole(value: Any) -> int | None:
 
 
 def _ids(value: Any) -> tuple[str, ...]:
+    if value == "[]":
+        return ()  # most lists are empty: no need to parse them
     try:
         items = json.loads(_text(value))
     except (json.JSONDecodeError, RecursionError):
@@ -154,6 +157,8 @@ def _ids(value: Any) -> tuple[str, ...]:
 def _pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
     if value is None:
         return None
+    if value == "[]":
+        return ()
     try:
         items = json.loads(_text(value))
     except (json.JSONDecodeError, RecursionError):

@@ -169,8 +169,8 @@ class RecordStore(Protocol):
 
     def save(self, session, events: Iterable[object], *, drill: str | None = None) -> None: ...
 
-    def history(self, *, since: float | None = None, case_id: str | None = None,
-                answers: bool = True) -> History: ...
+    def history(self, *, since: float | None = None, case_id: str | None = None, session_id: int | None = None,
+                answers: bool | str = True) -> History: ...
 
     def cards(self) -> list[review.CardRecord]: ...
 
@@ -540,8 +540,12 @@ class Records:
 
     # --- Reading ---
 
-    def history(self, *, since: float | None = None, case_id: str | None = None, answers: bool = True) -> History:
-        """Everything kept (sessions started at or after `since`, of one case), bad rows left out."""
+    def history(self, *, since: float | None = None, case_id: str | None = None, session_id: int | None = None,
+                answers: bool | str = True) -> History:
+        """Everything kept (sessions started at or after `since`, of one case, or one session), bad rows left out.
+
+        `answers`: True for every answer, False for none, "confused" for only those that
+        asserted a misconception (all that statistics need of the answers)."""
         history = History()
         db = self._reader()
         if db is None:
@@ -553,13 +557,17 @@ class Records:
         if case_id is not None:
             where.append("case_id = ?")
             params.append(case_id)
+        if session_id is not None:
+            where.append("id = ?")
+            params.append(session_id)
         chosen = f" WHERE {' AND '.join(where)}" if where else ""
         of_chosen = f" WHERE session_id IN (SELECT id FROM sessions{chosen})" if where else ""
+        confused = (" AND" if where else " WHERE") + " misconceptions != '[]'" if answers == "confused" else ""
         tables = [("sessions", session_from_row, history.sessions, chosen, " ORDER BY id"),
                   ("stage_results", stage_from_row, history.stages, of_chosen, " ORDER BY closed_at, session_id"),
                   ("hints", hint_from_row, history.hints, of_chosen, " ORDER BY id")]
         if answers:
-            tables.append(("attempts", answer_from_row, history.answers, of_chosen, " ORDER BY id"))
+            tables.append(("attempts", answer_from_row, history.answers, of_chosen + confused, " ORDER BY id"))
         try:
             for table, read, into, filter_sql, order in tables:
                 skipped = 0
@@ -571,6 +579,7 @@ class Records:
                         into.append(row)
                 if skipped:
                     history.skipped[table] = skipped
+            history.answer_count = db.execute(f"SELECT COUNT(*) FROM attempts{of_chosen}", params).fetchone()[0]
         except sqlite3.Error as error:
             self._read_failed(error)
             return History()

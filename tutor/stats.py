@@ -107,7 +107,8 @@ def compute(history: History, cards: Iterable[CardRecord] = (), labels: dict[str
     labels = labels or {}
     label = lambda concept_id: labels.get(concept_id, concept_id)  # noqa: E731
     due = {c.subject: c.due_at for c in cards if c.kind == CASE}
-    stats = Stats(plays=len(history.sessions), answers=len(history.answers),
+    answers = history.answer_count if history.answer_count is not None else len(history.answers)
+    stats = Stats(plays=len(history.sessions), answers=answers,
                   skipped_rows=sum(history.skipped.values()))
 
     results = history.results()

@@ -9,15 +9,16 @@ from tutor.streams import is_output_error
 from tutor.text_safety import one_line
 
 
-def concept_labels() -> dict[str, str]:
-    """Concept ids to their labels, from the shared lexicon and every case of the library."""
+def concept_labels(case_ids=None) -> dict[str, str]:
+    """Concept ids to their labels, from the shared lexicon and the library's cases (those of `case_ids`)."""
     labels: dict[str, str] = {}
     try:
         from tutor.cases.library import list_cases, load_case, shared_definitions
 
         labels.update({cid: c.label for cid, c in shared_definitions().concepts.items()})
+        wanted = set(case_ids) if case_ids is not None else None
         for entry in list_cases():
-            if entry.problems:
+            if entry.problems or (wanted is not None and entry.id not in wanted):
                 continue
             try:
                 case = load_case(str(entry.path))
@@ -51,12 +52,12 @@ def _run(args) -> int:
 
     records = open_existing_records()
     try:
-        history = records.history() if records is not None else History()
+        history = records.history(answers="confused") if records is not None else History()
         cards = records.cards() if records is not None else []
     finally:
         if records is not None:
             records.close()
-    result = statistics.compute(history, cards, concept_labels() if history.sessions else {})
+    result = statistics.compute(history, cards, concept_labels({s.case_id for s in history.sessions}) if history.sessions else {})
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

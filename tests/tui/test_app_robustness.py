@@ -169,9 +169,9 @@ def test_a_records_row_with_text_in_a_number_column_is_skipped_and_the_app_start
     from tui_pilot_steps import DAY, FIXED_NOW, table_rows
 
     from tutor import locations
-    from tutor.library import load_case
-    from tutor.play_command import Play
+    from tutor.cases.library import load_case
     from tutor.records import Records
+    from tutor.session import Play
 
     with Records.open() as records:
         for days in (3, 2):

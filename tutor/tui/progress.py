@@ -86,13 +86,13 @@ class ProgressScreen(Screen):
         history, cards = History(), []
         if records is not None:
             try:
-                history = records.history()
+                history = records.history(answers="confused")
                 cards = records.cards()
             except Exception as error:
                 self.app.notify(f"Could not read your records: {one_line(str(error), 200)}", severity="warning",
                                 markup=False)
         self.history = history
-        self.stats = compute(history, cards, concept_labels() if history.sessions else {})
+        self.stats = compute(history, cards, concept_labels({s.case_id for s in history.sessions}) if history.sessions else {})
         self.fill()
         self.loaded = True
 
@@ -166,7 +166,14 @@ class ProgressScreen(Screen):
             self.open_session(int(str(row_key.value)))
 
     def open_session(self, session_id: int) -> None:
-        self.app.push_screen(PastSessionScreen(self.history, session_id))
+        records = self.app.records
+        history = self.history
+        if records is not None:
+            try:
+                history = records.history(session_id=session_id)  # every answer of that one session
+            except Exception:
+                pass
+        self.app.push_screen(PastSessionScreen(history, session_id))
 
     def action_home(self) -> None:
         self.app.pop_screen()
@@ -199,7 +206,7 @@ class PastSessionScreen(Screen):
 
         if session is None:
             return "This session is no longer in the records."
-        labels = concept_labels()
+        labels = concept_labels({session.case_id})
         label = lambda cid: labels.get(cid, cid)  # noqa: E731
         answers = [a for a in self.history.answers if a.session_id == session.id]
         hints = [h for h in self.history.hints if h.session_id == session.id]
