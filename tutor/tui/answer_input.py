@@ -27,7 +27,7 @@ class AnswerInput(Input):
         self._position: int | None = None  # index into history while browsing it
         self._draft = ""
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         # A pasted paragraph is one answer: Input would keep only its first line. The paste is
         # cut to the room left on the line before any per-character work (a 10 MB paste would
         # keep the app busy re-wrapping it), and escape sequences and control characters in
