@@ -34,7 +34,7 @@ from tutor.matching.tokens import WORDS_FILE
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
 WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
                  "context": list, "said_last_in_chinese": list, "makes_a_modifier": list,
-                 "also_means": dict}
+                 "also_means": dict, "word_for_word": dict, "character_for_word": dict}
 
 
 @dataclass

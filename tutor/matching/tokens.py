@@ -119,21 +119,29 @@ _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
 _SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
               "+": "positive"}
-_SAME_WORD = {
-    "hurt": "pain", "hurts": "pain", "hurting": "pain", "painful": "pain", "ache": "pain",
-    "aches": "pain", "aching": "pain", "sore": "pain", "pains": "pain",
-    "pos": "positive", "neg": "negative",
-    # Chart shorthand residents type.
-    "hx": "history", "sx": "symptom", "dx": "diagnosis", "ddx": "differential", "tx": "treatment",
-    "fx": "fracture", "pt": "patient", "yo": "year old", "yr": "year", "yrs": "year",
-    "n": "nerve", "xr": "x ray", "wb": "weight bearing", "nwb": "non weight bearing", "nl": "normal",
-    "ls": "lumbar",
-    # Contractions typed without the apostrophe.
-    "dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "wasnt": "was not",
-    "arent": "are not", "werent": "were not", "cant": "can not", "wont": "will not",
-    "havent": "have not", "hasnt": "has not", "shouldnt": "should not", "neednt": "need not",
-}
-_SAME_CJK = {"痛": "pain", "疼": "pain"}
+def _word_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """The one-word replacements of words.yaml (`word_for_word`, `character_for_word`).
+
+    Read as plain strings, not through the tokenizer (which uses them); a missing or
+    broken file leaves them empty, as for the other word tables.
+    """
+    import yaml
+
+    try:
+        with shipped_words_file().open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=yaml.SafeLoader) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+
+    def table(name: str) -> dict[str, str]:
+        section = data.get(name) if isinstance(data, dict) else None
+        if not isinstance(section, dict):
+            return {}
+        return {str(k).casefold(): str(v) for k, v in section.items() if k is not None and v is not None}
+
+    return table("word_for_word"), table("character_for_word")
+
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +295,9 @@ def shipped_words_file() -> Path:
     package_dir = Path(__file__).resolve().parents[1]  # tutor/, above tutor/matching/
     installed = package_dir / "dialogues" / WORDS_FILE
     return installed if installed.is_file() else package_dir.parent / "dialogues" / WORDS_FILE
+
+
+_SAME_WORD, _SAME_CJK = _word_tables()
 
 
 @dataclass(frozen=True)
