@@ -52,3 +52,17 @@ def test_a_damaged_or_foreign_cache_is_ignored(content):
     assert grader.grade("history", "no trauma").matched == ("no-trauma",)
     for file in cache_dir().glob("case-*.json"):
         assert json.loads(file.read_text(encoding="utf-8"))["case"]["$"] == "Case"  # written anew
+
+
+def test_the_quick_look_ups_agree_with_the_library(tmp_path):
+    from tutor.cases import library
+    from tutor.prepared import _case_file, _dialogues_dir, _shared_folder
+
+    assert _dialogues_dir() == library.dialogues_dir()
+    path = _case_file("ifi-classic")
+    assert path == library.resolve_case_path("ifi-classic").resolve()
+    assert _shared_folder(path) == (library.dialogues_folder_of(path) or library.dialogues_dir())
+    alone = tmp_path / "case.yaml"
+    alone.write_text("x", encoding="utf-8")
+    assert _shared_folder(alone) == (library.dialogues_folder_of(alone) or library.dialogues_dir())
+    assert _case_file("no-such-case") is None

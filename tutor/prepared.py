@@ -68,6 +68,28 @@ def _decode_terms(rows: list) -> list:
     return out
 
 
+def _encode_words(data) -> dict:
+    return {"rewrites": [[list(k), list(v)] for k, v in data.rewrites.items()],
+            "capitals": [[k, list(v)] for k, v in data.capitals.items()],
+            "also_means": [[k, list(v)] for k, v in data.also_means.items()],
+            **{name: sorted(getattr(data, name)) for name in
+               ("essential", "context", "said_last_in_chinese", "makes_a_modifier")},
+            "longest": data.longest}
+
+
+def _decode_words(value: dict):
+    from tutor.matching.tokens import WordData
+
+    return WordData(
+        rewrites={tuple(k): tuple(v) for k, v in value["rewrites"]},
+        capitals={str(k): tuple(v) for k, v in value["capitals"]},
+        essential=frozenset(value["essential"]), context=frozenset(value["context"]),
+        longest=int(value["longest"]), said_last_in_chinese=frozenset(value["said_last_in_chinese"]),
+        makes_a_modifier=frozenset(value["makes_a_modifier"]),
+        also_means={str(k): tuple(v) for k, v in value["also_means"]},
+    )
+
+
 def _encode(value):
     if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
         return {"$": type(value).__name__,
@@ -120,23 +142,51 @@ def _key(sources: list[Path]) -> str:
 # -- the prepared grader ----------------------------------------------------------------------------
 
 
+_LEXICON, _DISCRIMINATORS = "lexicon.yaml", "discriminators.yaml"  # as tutor.cases.loading names them
+
+
+def _dialogues_dir() -> Path:
+    """tutor.cases.library.dialogues_dir, without importing the loader (a test keeps them equal)."""
+    override = os.environ.get("TUTOR_DIALOGUES")
+    if override:
+        return Path(override).expanduser()
+    installed = _CODE / "dialogues"
+    return installed if installed.is_dir() else _CODE.parent / "dialogues"
+
+
+def _case_file(ref: str) -> Path | None:
+    """The file of a case named by its file name or path, found without reading the library."""
+    if "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml")):
+        path = Path(ref).expanduser()
+    else:
+        path = _dialogues_dir() / "cases" / f"{ref}.yaml"
+    return path.resolve() if path.is_file() else None
+
+
+def _shared_folder(case_file: Path) -> Path:
+    """tutor.cases.library.dialogues_folder_of, or the shipped folder (a test keeps them equal)."""
+    for folder in (case_file.parent, case_file.parent.parent):
+        if (folder / _LEXICON).is_file() or (folder / _DISCRIMINATORS).is_file():
+            return folder
+    return _dialogues_dir()
+
+
 def prepared_grader(ref: str):
     """The CaseGrader for a case id or path, from the cache when its files are unchanged.
 
     Raises CaseError, as `load_case` does, when the case cannot be loaded.
     """
-    from tutor.cases.library import (
-        DISCRIMINATORS_FILE, LEXICON_FILE, dialogues_dir, dialogues_folder_of, resolve_case_path,
-    )
     from tutor.grading import CaseGrader
+    from tutor.matching import tokens
     from tutor.matching.index import ConceptIndex
-    from tutor.matching.tokens import shipped_words_file
 
-    path = resolve_case_path(ref).resolve()
-    shared = dialogues_folder_of(path) or dialogues_dir()
-    shipped = dialogues_dir()
-    sources = [path, shared / LEXICON_FILE, shared / DISCRIMINATORS_FILE, shipped / LEXICON_FILE,
-               shipped_words_file()]
+    path = _case_file(ref)
+    if path is None:
+        from tutor.cases.library import resolve_case_path
+
+        path = resolve_case_path(ref).resolve()  # an id inside another file name, or a CaseError
+    shared, shipped = _shared_folder(path), _dialogues_dir()
+    sources = [path, shared / _LEXICON, shared / _DISCRIMINATORS, shipped / _LEXICON, tokens.shipped_words_file()]
     key = _key(sources)
     # The file name only spreads keys over files; the key inside is what must match.
     file = cache_dir() / f"case-{zlib.crc32(key.encode()):08x}.json"
@@ -146,7 +196,9 @@ def prepared_grader(ref: str):
             raise ValueError("prepared from other files")
         case = _decode(data["case"])
         terms = _decode_terms(data["terms"])
+        words = _decode_words(data["words"])
         if isinstance(case, model.Case):
+            tokens.use_word_data(words)
             return CaseGrader.prepared(case, ConceptIndex.from_terms(terms))
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not there yet, or not readable: prepare afresh
@@ -154,7 +206,8 @@ def prepared_grader(ref: str):
 
     grader = CaseGrader(load_case(ref))
     try:
-        text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms)},
+        text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
+                           "words": _encode_words(tokens.word_data())},
                           ensure_ascii=False, separators=(",", ":"))
         file.parent.mkdir(parents=True, exist_ok=True)
         temporary = file.with_suffix(f".{os.getpid()}.tmp")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from tutor.text_safety import printable
@@ -347,9 +346,18 @@ def read_word_data(path: Path) -> WordData:
                      ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v})
 
 
-@lru_cache(maxsize=1)
+_word_data: list[WordData] = []  # the tables in use, read once per process
+
+
 def word_data() -> WordData:
-    return read_word_data(shipped_words_file())
+    if not _word_data:
+        _word_data.append(read_word_data(shipped_words_file()))
+    return _word_data[0]
+
+
+def use_word_data(data: WordData) -> None:
+    """Use tables read earlier from the same words.yaml (a prepared case carries them)."""
+    _word_data[:] = [data]
 
 
 _REWRITABLE = (WORD, CJK, NUM)
