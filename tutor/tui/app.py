@@ -99,6 +99,20 @@ class TutorApp(App[int]):
 
             self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit))
 
+    # Screens open one another through the app, so no screen module imports another that
+    # imports it back (summary -> case -> summary; home -> progress -> home).
+
+    def retry_case(self, case: Case, time_limit: float | None = None) -> None:
+        """Play a case again from its summary, in place of the summary."""
+        from tutor.tui.case_screen import CaseScreen
+
+        self.switch_screen(CaseScreen(case, time_limit=time_limit))
+
+    def open_progress(self) -> None:
+        from tutor.tui.progress import ProgressScreen
+
+        self.push_screen(ProgressScreen())
+
     def begin_drill(self, drill) -> None:
         """Open the first case of a drill; each case hands over to the next (CaseScreen.next_in_drill)."""
         from tutor.tui.case_screen import CaseScreen

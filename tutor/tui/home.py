@@ -306,9 +306,7 @@ class HomeScreen(Screen):
             table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + step)))
 
     def action_progress(self) -> None:
-        from tutor.tui.progress import ProgressScreen
-
-        self.app.push_screen(ProgressScreen())
+        self.app.open_progress()
 
     def action_toggle_due(self) -> None:
         self.due_only = not self.due_only

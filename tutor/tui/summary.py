@@ -108,9 +108,7 @@ class SummaryScreen(Screen):
 
     @on(Button.Pressed, "#retry")
     def action_retry(self) -> None:
-        from tutor.tui.case_screen import CaseScreen
-
-        self.app.switch_screen(CaseScreen(self.case, time_limit=self.summary.time_limit))
+        self.app.retry_case(self.case, time_limit=self.summary.time_limit)
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:
