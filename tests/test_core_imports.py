@@ -17,7 +17,8 @@ CORE_MODULES = [
     "tutor.render.wording", "tutor.records", "tutor.locations", "tutor.cli", "tutor.grade_command",
     "tutor.check_command", "tutor.list_command", "tutor.matching.tokens", "tutor.matching.terms", "tutor.matching.negation",
     "tutor.matching.measurement", "tutor.evaluation", "tutor.text_safety", "tutor.cases.problems", "tutor.cases.safe_yaml",
-    "tutor.cases.fields", "tutor.cases.checker", "tutor.session", "tutor.play_command",
+    "tutor.cases.fields", "tutor.cases.checker", "tutor.session", "tutor.play_command", "tutor.events",
+    "tutor.drill", "tutor.stats", "tutor.streams",
 ]
 
 REPORT_UI_IMPORTS = (
