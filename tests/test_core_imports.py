@@ -71,3 +71,40 @@ def test_python_dash_m_tutor_help_runs():
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "tutor.cli" in imported
     assert not any(name == "textual" or name.startswith("textual.") for name in imported)
+
+
+def test_the_import_graph_has_no_cycle():
+    # Type-only imports count too: a cycle among modules is a cycle in the design.
+    import grimp
+
+    graph = grimp.build_graph("tutor", cache_dir=None)
+    modules = sorted(graph.modules)
+    imports = {m: {i for i in graph.find_modules_directly_imported_by(m) if i in graph.modules} for m in modules}
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in imports[module]:
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in modules:
+        if module not in order:
+            visit(module)
+    assert cycles == []
