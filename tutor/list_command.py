@@ -7,17 +7,11 @@ table; columns are measured in terminal cells so Chinese titles line up.
 from __future__ import annotations
 
 import sys
-import unicodedata
 
-from tutor.text_safety import one_line, speaks_utf8, terminal_json
+from tutor.text_safety import cells, one_line, speaks_utf8, terminal_json
 
 COLUMNS = ("id", "title", "tags", "difficulty", "path")
 TITLE_LIMIT = 60
-
-
-def cells(text: str) -> int:
-    """How many terminal cells the text takes: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -77,3 +77,8 @@ def speaks_utf8(stream: object) -> bool:
         return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
     except LookupError:
         return False
+
+
+def cells(text: str) -> int:
+    """Terminal columns a text takes: wide characters (Chinese, full-width) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -16,11 +16,10 @@ import bisect
 import dataclasses
 import re
 import textwrap
-import unicodedata
 from typing import Any, Callable, Iterable
 
 from tutor.scoring import HINT_POINTS, MISCONCEPTION_PENALTY, points
-from tutor.text_safety import one_line, printable
+from tutor.text_safety import cells, one_line, printable
 
 from tutor.events import (
     AnswerGraded,
@@ -681,11 +680,6 @@ def clock(seconds: float) -> str:
     """A countdown as m:ss."""
     minutes, secs = divmod(max(0, int(seconds)), 60)
     return f"{minutes}:{secs:02d}"
-
-
-def cells(text: str) -> int:
-    """Terminal columns a text takes: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def wrap(text: str, width: int | None) -> str:
