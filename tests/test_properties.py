@@ -7,6 +7,8 @@ else, and what it shows a terminal holds no control character.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import unicodedata
 
@@ -69,3 +71,78 @@ def test_any_bytes_load_as_a_case_or_fail_in_the_loaders_words(data):
         for problem in error.problems:
             assert str(problem).startswith("case.yaml:")
             assert _no_terminal_controls(str(problem))
+
+
+# -- answers, batch files and terminal input -----------------------------------------------
+
+
+@functools.cache
+def _shipped_case():
+    from tutor.cases.library import load_case
+
+    return load_case("ifi-classic")
+
+
+@functools.cache
+def _grader():
+    from tutor.grading import CaseGrader
+
+    return CaseGrader(_shipped_case())
+
+
+@FAST
+@given(TEXT)
+@example("\x1b]0;title\x07[bold]x[/] \udce9")
+def test_any_answer_is_cleaned_graded_and_shown_without_terminal_controls(answer):
+    from tutor.render.wording import echo, render_events
+    from tutor.session import Play, clean_answer
+
+    cleaned = clean_answer(answer)
+    assert _no_terminal_controls(cleaned)
+    play = Play(_shipped_case(), grader=_grader())
+    events, message = play.line(answer)
+    shown = (message or "") + render_events(events, 80) + echo(answer)
+    assert _no_terminal_controls(shown)
+
+
+@FAST
+@given(st.lists(st.one_of(TEXT, st.builds(json.dumps, st.dictionaries(st.sampled_from(["stage", "answer", "x"]),
+                                                                        st.one_of(TEXT, st.integers(), st.none()),
+                                                                        max_size=3))), max_size=6))
+def test_any_batch_file_is_graded_line_by_line_or_reported_with_its_line(tmp_path_factory, lines):
+    from tutor.grade_command import _read_batch
+
+    path = tmp_path_factory.mktemp("batch") / "batch.jsonl"
+    text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    requests, problems = _read_batch(str(path), _shipped_case())
+    for problem in problems:
+        assert re.match(rf"{re.escape(str(path))}:\d+: ", problem)
+    assert len(requests) + len(problems) <= max(1, len(text.splitlines()))
+
+
+@FAST
+@given(st.lists(st.binary(max_size=40), max_size=12))
+@example([b"caf\xe9", b"\xc3", b"\xa9 ok", b"\xed\xa0\x80"])
+def test_terminal_bytes_reach_the_app_as_valid_utf8_with_u_fffd_for_the_rest(chunks):
+    # The app's driver forwards what the terminal sends, in whatever pieces it arrives.
+    import os
+    import threading
+
+    from tutor.tui.terminal_input import forward_as_utf8
+
+    terminal_read, terminal_write = os.pipe()
+    app_read, app_write = os.pipe()
+    forwarder = threading.Thread(target=forward_as_utf8, args=(terminal_read, app_write, threading.Event()))
+    forwarder.start()
+    for chunk in chunks:
+        if chunk:
+            os.write(terminal_write, chunk)
+    os.close(terminal_write)  # the end of input: the forwarder flushes and closes its end
+    received = b""
+    while data := os.read(app_read, 65536):
+        received += data
+    forwarder.join(timeout=10)
+    os.close(terminal_read)
+    os.close(app_read)
+    assert received.decode("utf-8") == b"".join(chunks).decode("utf-8", "replace")

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import NoScreen
 from textual.content import Content
 from textual.widget import Widget
-from rich.markdown import Markdown as RichMarkdown
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -32,6 +31,7 @@ from tutor.events import (
 )
 from tutor.render import wording
 from tutor.text_safety import one_line, printable
+from tutor.tui.author_markdown import AuthorMarkdown
 from tutor.tui.screen_text import plain
 
 ANSWER_SHOWN = 600  # characters of an answer shown back; a pasted novel is cut
@@ -99,7 +99,7 @@ class TutorSays(Static):
     def __init__(self, text: str, kind: str = "", line_breaks: bool = False):
         text = printable(text)
         self.source = headings_as_bold(as_markdown(text) if line_breaks else text)
-        super().__init__(RichMarkdown(self.source, hyperlinks=False), classes=f"tutor-says {kind}")
+        super().__init__(AuthorMarkdown(self.source, hyperlinks=False), classes=f"tutor-says {kind}")
 
 
 class LearnerSaid(Static):
