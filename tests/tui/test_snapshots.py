@@ -18,6 +18,9 @@ async def open_long_stride_case(pilot) -> None:
     await pilot.press(*"long stride", "enter")
     await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case screen")
     await wait_until(pilot, lambda: app.screen.play is not None, "the case to open")
+    # The answer line's cursor blinks every half second; the pictures show it lit. Without
+    # this, a slow machine takes the picture in the other half of the blink.
+    app.screen.input.cursor_blink = False
 
 
 async def answer(pilot, text: str, condition, what: str) -> None:
