@@ -18,9 +18,7 @@ async def open_long_stride_case(pilot) -> None:
     await pilot.press(*"long stride", "enter")
     await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case screen")
     await wait_until(pilot, lambda: app.screen.play is not None, "the case to open")
-    # The answer line's cursor blinks every half second; the pictures show it lit. Without
-    # this, a slow machine takes the picture in the other half of the blink.
-    app.screen.input.cursor_blink = False
+    await steady_cursors(pilot)  # a slow machine would take the picture with the cursor off
 
 
 async def answer(pilot, text: str, condition, what: str) -> None:
@@ -40,12 +38,21 @@ def footer_settled(app) -> bool:
     return more == shown
 
 
+async def steady_cursors(pilot) -> None:
+    """Text boxes' cursors blink every half second; the pictures show them lit, so keep them lit."""
+    from textual.widgets import Input
+
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+
+
 def test_home_dark(snap_compare):
-    assert snap_compare(build_test_app(), terminal_size=SIZE)
+    assert snap_compare(build_test_app(), terminal_size=SIZE, run_before=steady_cursors)
 
 
 def test_home_light_with_a_filter(snap_compare):
     async def type_filter(pilot):
+        await steady_cursors(pilot)
         await pilot.press(*"hip")
 
     assert snap_compare(build_test_app(theme="textual-light"), terminal_size=SIZE, run_before=type_filter)
