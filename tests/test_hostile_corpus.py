@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from tutor.cases.loading import CaseError, load_case_file
-from tutor.render import wording
 from tutor.session import Play, play_script
 
 REPO = Path(__file__).resolve().parents[1]
