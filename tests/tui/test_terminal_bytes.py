@@ -134,3 +134,26 @@ def test_a_paste_of_latin1_bytes_keeps_every_other_character(tmp_path):
         raise
     assert status == 0
     assert recorded_answers(data) == ["caf\ufffd cr\ufffdme, no trauma"]
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP", "SIGQUIT"])
+def test_a_signal_to_stop_leaves_the_terminal_as_it_was(tmp_path, signal_name):
+    import signal
+
+    data = tmp_path / "data"
+    app = AppOnATerminal(["play", "quiet-hip"], data)
+    try:
+        app.wait_for(lambda: "Your answer" in app.text(), "answer line")
+        app.process.send_signal(getattr(signal, signal_name))
+        status = app.close()
+    except BaseException:
+        app.process.kill()
+        app.close()
+        raise
+    screen = bytes(app.screen)
+    last_alt_screen_on = screen.rfind(b"\x1b[?1049h")
+    assert screen.rfind(b"\x1b[?1049l") > last_alt_screen_on  # back from the alternate screen
+    assert screen.rfind(b"\x1b[?25h") > last_alt_screen_on  # the cursor shown again
+    assert screen.rfind(b"\x1b[?1000l") > last_alt_screen_on  # mouse reporting off
+    assert status == 128 + getattr(signal, signal_name)
+    assert "Traceback" not in app.text()

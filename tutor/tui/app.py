@@ -78,6 +78,7 @@ class TutorApp(App[int]):
         # A driver that reads bytes which are not UTF-8 as U+FFFD, instead of dying on them.
         super().__init__(driver_class=app_driver_class())
         self.start_drill = drill
+        self._signals_handled: list[int] = []  # signal numbers whose handler on_mount set
         self.services = services
         self.start_case = start_case
         self.start_time_limit = time_limit
@@ -92,12 +93,41 @@ class TutorApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self._leave_cleanly_on_signals()
         if self.start_drill is not None:
             self.begin_drill(self.start_drill)
         elif self.start_case is not None:
             from tutor.tui.case_screen import CaseScreen
 
             self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit))
+
+    def _leave_cleanly_on_signals(self) -> None:
+        # Killed by default, the app would leave the terminal in the alternate screen with the
+        # mouse reported and the cursor hidden; exiting puts it back (answers are saved already).
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue  # not on Windows
+            try:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # not the main thread, or no signals here
+            self._signals_handled.append(number)
+
+    def _stop_handling_signals(self) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for number in self._signals_handled:
+            loop.remove_signal_handler(number)
+        self._signals_handled.clear()
 
     # Screens open one another through the app, so no screen module imports another that
     # imports it back (summary -> case -> summary; home -> progress -> home).
@@ -130,6 +160,7 @@ class TutorApp(App[int]):
         return self.services.records
 
     def on_unmount(self) -> None:
+        self._stop_handling_signals()
         records = self.services.records
         if records is not None:
             try:
