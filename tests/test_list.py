@@ -67,7 +67,7 @@ def test_wide_characters_line_up_in_terminal_cells():
         {"id": "a", "title": "坐骨股骨夾擠", "tags": ["hip"], "difficulty": 1, "path": "/x/a.yaml"},
         {"id": "b", "title": "Ischiofemoral impingement", "tags": [], "difficulty": None, "path": "/x/b.yaml"},
     ]
-    lines = table(rows).splitlines()
+    lines = table(rows, paths=True).splitlines()
     assert cells("坐骨") == 4
     # The path column begins in the same terminal cell on every row.
     starts = {cells(line[: line.index("/x/") if "/x/" in line else line.index("PATH")]) for line in lines}
@@ -120,3 +120,15 @@ def test_the_table_is_written_when_stdout_cannot_encode_a_title(tmp_path, monkey
     result = tutor("list", "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["title"] == "坐骨股骨夾擠"
+
+
+@needs_cases
+def test_the_table_fits_80_columns_and_shows_paths_only_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = tutor("list", tmp_path=tmp_path)
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert max(cells(line) for line in lines) < 80
+    assert "PATH" not in lines[0] and ".yaml" not in result.stdout
+    assert all(len(line.split()) > 2 for line in lines)  # one row a case, no wrapped remainders
+    with_paths = tutor("list", "--paths", tmp_path=tmp_path)
+    assert "PATH" in with_paths.stdout.splitlines()[0] and ".yaml" in with_paths.stdout

@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list the cases")
     listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
+    listing.add_argument("--paths", action="store_true", help="add each case's file to the table")
 
     check = commands.add_parser("check", help="validate case files and run their examples")
     check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the shipped library)")

@@ -1,11 +1,15 @@
-"""`tutor list [--json]`: the cases in the library.
+"""`tutor list [--json] [--paths]`: the cases in the library.
 
 JSON: one array of {id, title, tags, difficulty, path}. Otherwise an aligned
-table; columns are measured in terminal cells so Chinese titles line up.
+table that fits the terminal (80 columns in a pipe): id, title (cut with an
+ellipsis when it must be), level and, when there is room, the tags; the file
+of each case only with --paths. Columns are measured in terminal cells so
+Chinese titles line up.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 from tutor.text_safety import cells, one_line, speaks_utf8, terminal_json
@@ -28,22 +32,48 @@ def _row(entry) -> dict:
     }
 
 
-def table(rows: list[dict]) -> str:
+def _fit(text: str, width: int) -> str:
+    if cells(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cells(out + ch) > width - 1:
+            break
+        out += ch
+    return out.rstrip() + "…"
+
+
+def table(rows: list[dict], width: int = 80, paths: bool = False) -> str:
     shown = [
         {
             "id": one_line(r["id"], 60),
-            "title": one_line(r["title"], TITLE_LIMIT),
-            "tags": one_line(", ".join(r["tags"]), 50),
+            "title": one_line(r["title"], 300),
             "difficulty": str(r["difficulty"]) if r["difficulty"] is not None else "-",
+            "tags": one_line(", ".join(r["tags"]), 50),
             "path": one_line(r["path"], 500),
         }
         for r in rows
     ]
     headers = {"id": "ID", "title": "TITLE", "tags": "TAGS", "difficulty": "LEVEL", "path": "PATH"}
     widths = {c: max([cells(headers[c]), *(cells(r[c]) for r in shown)]) for c in COLUMNS}
+    columns = ["id", "title", "difficulty"] + (["path"] if paths else [])
+    if not paths:
+        # The title takes what is left; the tags only if the titles still get their room.
+        fixed = widths["id"] + widths["difficulty"] + 2 * 2
+        room = width - 1 - fixed
+        if room - widths["title"] - 2 >= 20:
+            widths["tags"] = min(widths["tags"], room - widths["title"] - 2)
+            columns.append("tags")
+            room -= widths["tags"] + 2
+        widths["title"] = max(20, min(widths["title"], room))
+    else:
+        widths["title"] = min(widths["title"], TITLE_LIMIT)
+    for r in shown:
+        r["title"] = _fit(r["title"], widths["title"])
+        r["tags"] = _fit(r["tags"], widths["tags"])
 
     def line(values: dict) -> str:
-        return "  ".join(_pad(values[c], widths[c]) for c in COLUMNS).rstrip()
+        return "  ".join(_pad(values[c], widths[c]) for c in columns).rstrip()
 
     return "\n".join([line(headers), *(line(r) for r in shown)])
 
@@ -55,7 +85,7 @@ def run(args) -> int:
     if getattr(args, "json", False):
         print(terminal_json(rows, indent=2, ascii_only=not speaks_utf8(sys.stdout)))
     elif rows:
-        print(table(rows))
+        print(table(rows, shutil.get_terminal_size((80, 24)).columns, paths=getattr(args, "paths", False)))
     else:
         print("No cases found.", file=sys.stderr)
     return 0

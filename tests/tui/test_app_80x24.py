@@ -136,3 +136,43 @@ def test_the_help_folds_at_word_boundaries_with_each_command_hanging_under_its_t
             assert lines[row + 1][start - 1] == " " and lines[row + 1][start] != " "  # hangs under "a hint"
 
     run(scenario)
+
+
+SHIPPED_LIBRARY = __import__("pathlib").Path(__file__).resolve().parents[2] / "dialogues"
+
+
+def test_library_titles_are_cut_with_an_ellipsis_and_shown_whole_when_highlighted(monkeypatch):
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(SHIPPED_LIBRARY))
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: table_rows(app), "the library")
+            screen = app.screen
+            long_rows = [i for i, row in enumerate(screen.shown) if row.entry.title != table_rows(app)[i][0]]
+            assert long_rows, "the shipped library has a title too long for 80 columns"
+            for i in long_rows:
+                assert table_rows(app)[i][0].endswith("…")
+            target = long_rows[0]
+            for _ in range(target):
+                await pilot.press("down")
+            title = screen.shown[target].entry.title
+            await wait_until(pilot, lambda: title in shown_text(app).replace("\n", " "), "the whole title")
+
+    run(scenario)
+
+
+def test_a_chosen_tag_chip_keeps_its_name_and_a_long_chip_row_says_it_scrolls(monkeypatch):
+    monkeypatch.setenv("TUTOR_DIALOGUES", str(SHIPPED_LIBRARY))
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: table_rows(app), "the library")
+            await wait_until(pilot, lambda: "more ›" in shown_text(app), "the sign that the chips scroll")
+            chip = app.screen.query(".tag-chip")[1]
+            await pilot.click(chip)
+            await wait_until(pilot, lambda: chip.on, "the chip on")
+            assert f"✓ {chip.tag}" in shown_text(app)
+
+    run(scenario)

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
+from tutor.render.wording import cells
 from tutor.text_safety import one_line
 from tutor.tui.screen_text import cell, plain
 from tutor.render.wording import percent
@@ -70,6 +71,20 @@ def ago(seconds: float) -> str:
     return f"{int(seconds // DAY)}d ago"
 
 
+def fit(text: str, width: int) -> str:
+    """One line of at most `width` terminal cells, cut with an ellipsis rather than mid-word silently."""
+    line = one_line(text, 300)
+    if cells(line) <= width:
+        return line
+    out = ""
+    for ch in line:
+        if cells(out + ch) > width - 1:
+            break
+        out += ch
+    cut = out.rsplit(" ", 1)[0] if " " in out and len(out) - out.rfind(" ") < 12 else out
+    return cut.rstrip(" ,;:-") + "…"
+
+
 def difficulty_marks(level: int | None) -> str:
     if not level:
         return ""
@@ -81,16 +96,46 @@ class TagChip(Button):
     """A tag that narrows the library while it is switched on."""
 
     def __init__(self, tag: str):
-        super().__init__(plain(tag, 40), compact=True, classes="tag-chip")
+        super().__init__(self._label(tag, False), compact=True, classes="tag-chip")
         self.tag = tag
         self.on = False
         # A toggle answers every press; the stock flash would swallow a quick second one.
         self.active_effect_duration = 0
 
+    @staticmethod
+    def _label(tag: str, on: bool):
+        # The same width on and off: a chip sized for "mri" would show "✓" alone once on.
+        return Content.assemble("✓ " if on else "  ", plain(tag, 40))
+
     def toggle(self) -> None:
         self.on = not self.on
         self.set_class(self.on, "-on")
-        self.label = plain(("✓ " if self.on else "") + self.tag, 42)
+        self.label = self._label(self.tag, self.on)
+
+
+class TagChips(HorizontalScroll):
+    """The row of tag chips; when it holds more than fits, arrows at its ends say so."""
+
+    def compose(self) -> ComposeResult:
+        # Docked, so they stay at the row's ends while the chips scroll under them.
+        yield Static("‹", id="chips-left", classes="chips-more -left")
+        yield Static("more ›", id="chips-right", classes="chips-more -right")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.show_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_more)
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        self.show_more()
+
+    def show_more(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#chips-left").display = self.scroll_x > 0
+        self.query_one("#chips-right").display = self.scroll_x < self.max_scroll_x
 
 
 class HomeScreen(Screen):
@@ -111,6 +156,7 @@ class HomeScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        self.title_width = 60
         self.rows: list[LibraryRow] = []
         self.shown: list[LibraryRow] = []
         self.chosen_tags: frozenset[str] = frozenset()
@@ -121,7 +167,7 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Content("tutor · hip imaging cases"), id="home-title", classes="screen-title")
         yield Input(placeholder="Type to filter: a word of a title, a summary or a tag…", id="filter", compact=True)
-        yield HorizontalScroll(id="tag-chips", can_focus=False)
+        yield TagChips(id="tag-chips", can_focus=False)
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="case-detail")
@@ -133,6 +179,7 @@ class HomeScreen(Screen):
         chips = self.query_one("#tag-chips", HorizontalScroll)
         chips.mount_all(TagChip(tag) for tag in self.all_tags())
         chips.display = bool(self.all_tags())
+        chips.call_after_refresh(chips.show_more)
 
     def on_screen_resume(self) -> None:
         # Back from a case: its score and the review dates have changed.
@@ -183,7 +230,7 @@ class HomeScreen(Screen):
         for row in self.shown:
             e = row.entry
             cells = [
-                cell(e.title, 120),
+                Text(fit(e.title or "", self.title_width)),
                 *([cell(", ".join(e.tags), 120, style="italic")] if with_tags else []),
                 Text(difficulty_marks(e.difficulty)),
             ]
@@ -219,6 +266,7 @@ class HomeScreen(Screen):
         with_tags = rest >= 72
         title = max(16, rest * 7 // 10) if with_tags else rest
         table.add_column("Case", width=title, key="title")
+        self.title_width = title
         if with_tags:
             table.add_column("Tags", width=max(8, rest - title - 2 * table.cell_padding), key="tags")
         for label, w in fixed:
@@ -248,6 +296,8 @@ class HomeScreen(Screen):
             return
         e = row.entry
         lines = [one_line(e.summary or e.title, 300)]
+        if e.title and fit(e.title, self.title_width) != one_line(e.title, 300):
+            lines.insert(0, one_line(e.title, 300))  # the whole title, cut short in the table
         if e.tags:
             lines.append("Tags: " + one_line(", ".join(e.tags), 300))
         if getattr(e, "problems", ()):
