@@ -157,3 +157,30 @@ def test_a_signal_to_stop_leaves_the_terminal_as_it_was(tmp_path, signal_name):
     assert screen.rfind(b"\x1b[?1000l") > last_alt_screen_on  # mouse reporting off
     assert status == 128 + getattr(signal, signal_name)
     assert "Traceback" not in app.text()
+
+
+def test_control_characters_in_a_paste_never_scramble_the_answer_line():
+    # Review finding 18: `no trauma \x1bOS and more` pasted became `^OS and moreno trauma`.
+    from textual import events
+
+    from tutor.session import ANSWER_LIMIT
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from tui_pilot_steps import build_test_app, run, wait_until  # noqa: E402
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("enter")  # the first case of the library
+            await wait_until(pilot, lambda: hasattr(app.screen, "input") and app.screen.play is not None,
+                             "the case")
+            box = app.screen.input
+            box.post_message(events.Paste("no trauma \x1bOS and \x1b[2Jmore\x07\x08"))
+            await wait_until(pilot, lambda: box.value, "the pasted text")
+            assert box.value == "no trauma S and more"
+            box.value = ""
+            box.post_message(events.Paste("z" * 3_000_000))
+            await wait_until(pilot, lambda: box.value, "the huge paste")
+            assert len(box.value) == ANSWER_LIMIT
+
+    run(scenario)
