@@ -19,6 +19,7 @@ from tutor.tui.screen_text import cell, plain
 from tutor.render.wording import OUTCOME_NAMES, kind_name, percent
 
 DAY = 24 * 60 * 60
+SESSIONS_SHOWN = 300  # the latest plays listed; tutor export has every one
 FRONT_END_NAMES = {"app": "app", "repl": "line REPL", "script": "script", None: ""}
 
 
@@ -110,10 +111,11 @@ class ProgressScreen(Screen):
             chart.display = bool(scores)
             if scores:
                 low, high = min(scores), max(scores)
+                shown = f" (the latest {SESSIONS_SHOWN} listed)" if stats.plays > SESSIONS_SHOWN else ""
                 caption.update(Content(
                     f"Score over time, oldest left: {len(scores)} results, lowest {percent(low)}, highest "
-                    f"{percent(high)}, last {percent(scores[-1])} · {stats.plays} plays · Enter on a session "
-                    "reopens it"))
+                    f"{percent(high)}, last {percent(scores[-1])} · {stats.plays} plays{shown} · Enter on a "
+                    "session reopens it"))
             else:
                 caption.update(Content(f"{stats.plays} plays, no finished case yet."))
 
@@ -122,7 +124,11 @@ class ProgressScreen(Screen):
         sessions.add_column("Case")
         sessions.add_column(Text("Score", justify="right"), width=10)
         sessions.add_column("Played in", width=9)
-        for s in sorted(self.history.sessions, key=lambda s: (-s.started_at, -s.id)):
+        newest = sorted(self.history.sessions, key=lambda s: (-s.started_at, -s.id))
+        if len(newest) > SESSIONS_SHOWN:
+            # A long history: the latest plays fill the table at once; `tutor export` has them all.
+            newest = newest[:SESSIONS_SHOWN]
+        for s in newest:
             score = percent(s.score) if s.score is not None and s.finished_at is not None else "unfinished"
             sessions.add_row(Text(ago(now - s.started_at)), cell(s.title, 120), Text(score, justify="right"),
                              Text(FRONT_END_NAMES.get(s.front_end, s.front_end or "")), key=str(s.id))
