@@ -79,6 +79,8 @@ def test_a_tag_chip_narrows_the_library_to_its_cases():
             chip = app.screen.query(".tag-chip").last()
             await wait_until(pilot, lambda: titles(app) == ["A short warm-up case"], "the warm-up case alone")
             assert chip.has_class("-on")
+            # The chip grows to fit its tick: the tag's name stays readable on screen.
+            await wait_until(pilot, lambda: "✓ warm-up" in shown_text(app), "the switched-on chip with its name")
             # Mouse: a click switches it off again.
             await pilot.click(chip)
             await wait_until(pilot, lambda: len(titles(app)) == 2, "both cases again")

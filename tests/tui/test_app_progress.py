@@ -52,6 +52,10 @@ def test_f8_shows_progress_and_a_past_session_reopens_read_only():
             text = shown_text(app)
             assert "(read-only)" in text and "> hamstring tendinopathy" in text
             assert "Not finished: the answers below were kept." in text
+            # One line per answer and per stage, as written, not run together into one paragraph.
+            shown_lines = [line.strip() for line in text.splitlines()]
+            assert "Not finished: the answers below were kept." in shown_lines
+            assert any(line.startswith("> hamstring tendinopathy") for line in shown_lines)
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "ProgressScreen", "back to progress")
             await pilot.press("escape")

@@ -204,7 +204,8 @@ class PastSessionScreen(Screen):
         title = session.title if session is not None else "A past session"
         yield Static(Content.assemble("Past session · ", plain(title, 200), " (read-only)"), classes="screen-title")
         with VerticalScroll(id="past-session"):
-            yield Static(plain(self.text(session), 100_000), id="past-session-text")
+            # Not folded: its lines are the layout (each answer and stage line is made safe in text()).
+            yield Static(plain(self.text(session)), id="past-session-text")
         yield Footer()
 
     def text(self, session) -> str:
