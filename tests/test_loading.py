@@ -395,8 +395,12 @@ def test_a_concept_cannot_be_both_expected_and_a_misconception(tmp_path):
         ("title: Buttock pain in a runner", "title: @runner", "title: @runner",
          "a value cannot start with '@'; put the text in quotes"),
         ("summary: Chronic posterior hip pain", "summary: Chronic\n  posterior: hip", "posterior: hip",
-         "a ': ' (colon and space) inside a value; put the whole text in quotes, for example "
-         "ask: \"Which is it: A or B?\""),
+         "`posterior:` is indented further than the line above, so YAML reads it as more of that "
+         "line's value; line it up with the keys above it, or if it is text, put the whole text in quotes"),
+        # A key indented two spaces too far, the commonest slip in a stage.
+        ("    kind: diagnosis\n", "      kind: diagnosis\n", "      kind: diagnosis",
+         "`kind:` is indented further than the line above, so YAML reads it as more of that "
+         "line's value; line it up with the keys above it, or if it is text, put the whole text in quotes"),
         ("source: Invented for the loader tests", "source: Invented\n---\nid: two", "---",
          "a second YAML document starts here ('---'); put one case in each file"),
     ],

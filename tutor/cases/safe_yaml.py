@@ -18,6 +18,7 @@ same way whichever parser `SAFE_LOADER` names (the tests run both).
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 import yaml
@@ -251,6 +252,15 @@ def yaml_problem(error: yaml.YAMLError, text: str, encoded: bytes, path: str) ->
         # The Python parser ends an unquoted item at '?'; say so as the event check does for libyaml.
         return Problem(path, problem_line, _question_in_flow("[...]" if "sequence" in context else "{...}", context_line))
     if "mapping values are not allowed" in problem:
+        key = _key_starting_line(text, problem_mark)
+        if key is not None:
+            # Nothing but a key before the ': ': the line is more often indented too far (YAML then
+            # reads it as more of the value above) than a text that needs quotes.
+            return at_problem(
+                f"`{key}:` is indented further than the line above, so YAML reads it as more of that "
+                "line's value; line it up with the keys above it, or if it is text, put the whole "
+                "text in quotes"
+            )
         return at_problem(
             "a ': ' (colon and space) inside a value; put the whole text in quotes, "
             "for example ask: \"Which is it: A or B?\""
@@ -322,6 +332,20 @@ def _runaway_quote(encoded: bytes, problem_line: int) -> int | None:
     except yaml.YAMLError:
         pass
     return start
+
+
+_BARE_KEY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]{0,99})\s*")
+
+
+def _key_starting_line(text: str, mark) -> str | None:
+    """The key when the ': ' YAML stopped at has only a bare key before it on its line."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return None
+    found = _BARE_KEY.fullmatch(lines[mark.line][: mark.column])
+    return found.group(1) if found else None
 
 
 def _char_at(text: str, mark) -> str:
