@@ -85,3 +85,26 @@ def test_a_turn_ends_the_denial(items, turn):
     result = stance(answer)
     assert result[denied.replace(" ", "-")] == "-", answer
     assert all(result[p.replace(" ", "-")] == "+" for p in present), answer
+
+
+PLAN = ConceptIndex([Concept(f.replace(" ", "-"), f) for f in
+                     ["reduced weight bearing", "rest", "shorter strides", "stress fracture", "crutches"]])
+
+
+@pytest.mark.parametrize(
+    "answer, plan, prevented",
+    [
+        ("reduced weight bearing to avoid stress fracture", "reduced-weight-bearing", "stress-fracture"),
+        ("rest to avoid a stress fracture", "rest", "stress-fracture"),
+        ("shorter strides to prevent stress fracture", "shorter-strides", "stress-fracture"),
+        ("crutches so as to avoid stress fracture", "crutches", "stress-fracture"),
+        ("crutches in order to prevent a stress fracture", "crutches", "stress-fracture"),
+    ],
+)
+def test_a_plan_to_avoid_something_states_the_plan_and_not_what_it_avoids(answer, plan, prevented):
+    stances = {m.concept: m.negated for m in PLAN.find(answer).mentions}
+    assert stances == {plan: False, prevented: True}, answer
+
+
+def test_avoiding_a_plan_still_denies_it():
+    assert {m.concept: m.negated for m in PLAN.find("avoid crutches").mentions} == {"crutches": True}

@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
 # Cues that deny what follows them ("no", "without") or what precedes them ("absent").
 NEG_BEFORE = frozenset(
     {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
-     "none", "negative", "absent", "unlikely", "doubt", "avoid", "unnecessary", NEG_MARK, LESS_LIKELY_MARK}
+     "none", "negative", "absent", "unlikely", "doubt", "avoid", "prevent", "unnecessary", NEG_MARK, LESS_LIKELY_MARK}
 )
 NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", "doubtful",
                        "unnecessary", "avoid", NEG_MARK, LESS_LIKELY_MARK, "resolv", "resolved", "nil", "free",
@@ -190,6 +190,10 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     return after
 
 
+# "rest to avoid a stress fracture": the plan is stated; the purpose denies only what follows it.
+_PURPOSE_VERBS = frozenset({"avoid", "prevent"})
+
+
 def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]) -> Stance:
     """What the words after a mention say of it: "trauma denied", "IFI less likely", "AVN r/o"."""
     i = last + 1
@@ -201,6 +205,8 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
         i += 1  # "retraction: nil", "fever: none", "SLR: negative"
     if i < len(tokens):
         token = tokens[i]
+        if token.norm in _PURPOSE_VERBS and i > last + 1 and tokens[i - 1].norm == "to":
+            return ASSERTED
         if token.norm in NEG_AFTER:
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.norm in _VERSUS:
