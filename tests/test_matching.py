@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.matching.index import MAX_ANSWER_CHARS, ConceptIndex, allowed_edits
-from tutor.model import Concept
+from tutor.model import Concept, Measure
 
 CONCEPTS = [
     Concept("ifi", "Ischiofemoral impingement", ("IFI", "ischio-femoral impingement", "坐骨股骨夾擠")),
@@ -472,3 +472,28 @@ def test_a_word_that_also_names_a_pain_and_linking_words_that_may_be_left_out():
     assert said(index, "sudden pain during sprinting") == {"sprint": "+"}
     assert said(index, "no trauma, worse with sitting") == {"sitting": "+"}
     assert said(index, "better with sitting") == {}
+
+
+REPORT = ConceptIndex([
+    Concept("ifs-narrow", "Narrow ischiofemoral space", measure=Measure(of=("IFS",), unit="mm", below=17)),
+    Concept("qfs-narrow", "Narrow quadratus femoris space", measure=Measure(of=("QFS",), unit="mm", below=8)),
+    Concept("sn-normal", "Sciatic nerve normal", ()),
+    Concept("labrum-intact", "Labrum intact", ()),
+    Concept("qf-edema", "Quadratus femoris edema", ("QF edema",)),
+])
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("IFS: 12 mm. QFS: 6 mm. Sciatic nerve: normal. Labrum: intact.",
+         {"ifs-narrow": "+", "qfs-narrow": "+", "sn-normal": "+", "labrum-intact": "+"}),
+        ("Sciatic nerve: normal. Labrum: intact.", {"sn-normal": "+", "labrum-intact": "+"}),
+        ("sciatic nerve：normal", {"sn-normal": "+"}),
+        ("QF: edema", {"qf-edema": "+"}),
+        ("QF edema: none", {"qf-edema": "-"}),
+        ("QF: no edema. Labrum: intact", {"qf-edema": "-", "labrum-intact": "+"}),
+    ],
+)
+def test_report_style_colons_read_like_the_words_without_them(answer, expected):
+    assert said(REPORT, answer) == expected

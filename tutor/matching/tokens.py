@@ -397,9 +397,35 @@ def _rewrite_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_LABEL_COLONS = frozenset({":", "："})
+_LABELLED = (WORD, CJK, NUM)
+_VALUE_WORDS = 3  # "normal", "12 mm", "no edema", "not seen"
+
+
+def _drop_label_colons(tokens: list[Token]) -> list[Token]:
+    """Report style: "Sciatic nerve: normal", "IFS: 12 mm" read as "sciatic nerve normal", "IFS 12 mm".
+
+    A colon joins a label to a short value that ends its sentence. A colon before a list or a
+    longer clause ("conservative: nerve gliding, activity modification") is a heading over its
+    items and still keeps them apart from it, as does one with nothing after it.
+    """
+    kept: list[Token] = []
+    for i, token in enumerate(tokens):
+        if token.kind == HARD and token.raw in _LABEL_COLONS and i > 0 and tokens[i - 1].kind in _LABELLED:
+            value = 0
+            j = i + 1
+            while j < len(tokens) and tokens[j].kind in _LABELLED:
+                value += 1
+                j += 1
+            if 0 < value <= _VALUE_WORDS and (j == len(tokens) or tokens[j].kind == HARD):
+                continue
+        kept.append(token)
+    return kept
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
-    tokens = _rewrite_phrases(_rewrite_words(_raw_tokens(text)))
+    tokens = _rewrite_phrases(_rewrite_words(_drop_label_colons(_raw_tokens(text))))
     # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
