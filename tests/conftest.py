@@ -22,3 +22,4 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TUTOR_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("TUTOR_DIALOGUES", raising=False)
+    monkeypatch.delenv("TUTOR_CASES", raising=False)

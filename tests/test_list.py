@@ -36,7 +36,8 @@ def test_json_lists_every_shipped_case_with_its_details(tmp_path):
     assert isinstance(cases, list)
     assert sorted(c["id"] for c in cases) == sorted(p.stem for p in SHIPPED)
     for case in cases:
-        assert set(case) == {"id", "title", "tags", "difficulty", "path"}
+        assert set(case) == {"id", "title", "tags", "difficulty", "folder", "path"}
+        assert case["folder"] == "shipped"
         assert isinstance(case["title"], str) and case["title"]
         assert isinstance(case["tags"], list)
         assert case["difficulty"] is None or case["difficulty"] in (1, 2, 3)

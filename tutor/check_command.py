@@ -14,7 +14,14 @@ from tutor.cases.problems import CaseError, report_problems
 
 
 def run(args) -> int:
-    report = check_paths(list(getattr(args, "paths", None) or []))
+    paths = list(getattr(args, "paths", None) or [])
+    report = check_paths(paths)
+    if not paths:
+        # The whole library was checked: how its folders are named is part of it.
+        from tutor.cases.library import library_problems
+        from tutor.cases.problems import in_file_order
+
+        report.problems = in_file_order(library_problems() + report.problems)
     if report.problems:
         report_problems(CaseError(report.problems), sys.stderr)
     print(report.summary())

@@ -1,10 +1,13 @@
 """`tutor list [--json] [--paths]`: the cases in the library.
 
-JSON: one array of {id, title, tags, difficulty, path}. Otherwise an aligned
+JSON: one array of {id, title, tags, difficulty, folder, path}, where `folder` is
+`shipped` or the instructor's folder the case comes from. Otherwise an aligned
 table that fits the terminal (80 columns in a pipe): id, title (cut with an
-ellipsis when it must be), level and, when there is room, the tags; the file
-of each case only with --paths. Columns are measured in terminal cells so
-Chinese titles line up.
+ellipsis when it must be), level, the folder (FROM) when the library has more
+than the shipped one, and, when there is room, the tags; the file of each case
+only with --paths. Columns are measured in terminal cells so Chinese titles
+line up. Problems with the library's folders and duplicated ids go to stderr
+as `file:line: message`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 
 from tutor.text_safety import cells, one_line, speaks_utf8, terminal_json
 
-COLUMNS = ("id", "title", "tags", "difficulty", "path")
+COLUMNS = ("id", "title", "tags", "difficulty", "folder", "path")
 TITLE_LIMIT = 60
 
 
@@ -28,6 +31,7 @@ def _row(entry) -> dict:
         "title": entry.title,
         "tags": list(entry.tags or ()),
         "difficulty": entry.difficulty,
+        "folder": entry.origin,
         "path": str(entry.path),
     }
 
@@ -50,16 +54,20 @@ def table(rows: list[dict], width: int = 80, paths: bool = False) -> str:
             "title": one_line(r["title"], 300),
             "difficulty": str(r["difficulty"]) if r["difficulty"] is not None else "-",
             "tags": one_line(", ".join(r["tags"]), 50),
+            "folder": one_line(r.get("folder", "shipped"), 200),
             "path": one_line(r["path"], 500),
         }
         for r in rows
     ]
-    headers = {"id": "ID", "title": "TITLE", "tags": "TAGS", "difficulty": "LEVEL", "path": "PATH"}
+    headers = {"id": "ID", "title": "TITLE", "tags": "TAGS", "difficulty": "LEVEL", "folder": "FROM",
+               "path": "PATH"}
     widths = {c: max([cells(headers[c]), *(cells(r[c]) for r in shown)]) for c in COLUMNS}
-    columns = ["id", "title", "difficulty"] + (["path"] if paths else [])
+    # Where a case comes from matters once the library has an instructor's folder in it.
+    with_folder = any(r["folder"] != "shipped" for r in shown)
+    columns = ["id", "title", "difficulty"] + (["folder"] if with_folder else []) + (["path"] if paths else [])
     if not paths:
         # The title takes what is left; the tags only if the titles still get their room.
-        fixed = widths["id"] + widths["difficulty"] + 2 * 2
+        fixed = widths["id"] + widths["difficulty"] + 2 * 2 + ((widths["folder"] + 2) if with_folder else 0)
         room = width - 1 - fixed
         if room - widths["title"] - 2 >= 20:
             widths["tags"] = min(widths["tags"], room - widths["title"] - 2)
@@ -79,9 +87,13 @@ def table(rows: list[dict], width: int = 80, paths: bool = False) -> str:
 
 
 def run(args) -> int:
-    from tutor.cases.library import list_cases
+    from tutor.cases.library import library_problems, list_cases
 
-    rows = [_row(entry) for entry in list_cases()]
+    entries = list_cases()
+    problems = library_problems() + [p for e in entries if e.duplicate_of is not None for p in e.problems[-1:]]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    rows = [_row(entry) for entry in entries]
     if getattr(args, "json", False):
         print(terminal_json(rows, indent=2, ascii_only=not speaks_utf8(sys.stdout)))
     elif rows:

@@ -9,9 +9,12 @@ developer's own records. Folders are created on first use, not on import.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
+
+from tutor.cases.problems import Problem
 
 APP_NAME = "tutor"
 
@@ -44,3 +47,38 @@ def records_file() -> Path:
 def history_file() -> Path:
     """Answers typed in the line REPL, for the up arrow."""
     return data_dir() / "answer-history"
+
+
+CONFIG_FILE = "config.toml"
+
+
+def config_file() -> Path:
+    """The settings file a learner or an instructor edits by hand (TOML)."""
+    override = os.environ.get("TUTOR_CONFIG_DIR", "").strip()
+    folder = Path(override).expanduser() if override else Path(
+        platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return folder / CONFIG_FILE  # not created: reading a missing file means no settings
+
+
+def read_config() -> tuple[dict, Problem | None]:
+    """The settings in the config file, and why it could not be read.
+
+    A missing file is no settings; a broken one is reported and read as none, so a typo
+    in it never stops the tutor."""
+    import tomllib
+
+    path = config_file()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, None
+    except OSError as error:
+        return {}, Problem(str(path), 1, f"cannot read the settings file: {error.strerror or error}")
+    try:
+        return tomllib.loads(data.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return {}, Problem(str(path), 1, "the settings file is not UTF-8 text")
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+)", str(error))
+        return {}, Problem(str(path), int(found.group(1)) if found else 1,
+                           f"not valid TOML: {str(error).split(' (at ')[0]}")

@@ -2,11 +2,12 @@
 own example answers graded, two concepts the matcher cannot tell apart, and text a
 ` #` cut short.
 
-With no paths it checks the shipped library: the shared lexicon, the shared
-discriminators and every case. A path may be a case file, a shared file
+With no paths it checks the whole library: the shared lexicon, the shared
+discriminators and every case, then each instructor folder ($TUTOR_CASES,
+`case_dirs` in the settings file). A path may be a case file, a shared file
 (lexicon.yaml / discriminators.yaml) or a folder; a folder that holds a
-lexicon or discriminators file is checked as a dialogues folder of its own,
-so a draft library can be checked before it ships.
+lexicon or discriminators file is checked with them extending the shipped
+ones, as the library plays it, so a folder can be checked before it is added.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from tutor.cases.library import CASE_SUFFIXES, dialogues_dir, dialogues_folder_of, shared_definitions, shown_path
+from tutor.cases.library import (
+    CASE_SUFFIXES,
+    dialogues_dir,
+    dialogues_folder_of,
+    shared_definitions,
+    shipped_definitions_or_none,
+    shown_path,
+)
 from tutor.cases.loading import (
     DISCRIMINATORS_FILE,
     LEXICON_FILE,
@@ -92,19 +100,25 @@ def _targets(paths: list[str]) -> list[_Target]:
     """
     # Paths are shown as the author typed them; the shipped folder relative to here when inside it.
     shipped = Path(shown_path(dialogues_dir()))
-    files: list[Path] = []
-    for ref in paths or [str(shipped)]:
+    files: list[tuple[int, Path]] = []
+    if not paths:
+        from tutor.cases.library import case_folders
+
+        paths = [str(shipped)] + [shown_path(f.path) for f in case_folders()[0] if not f.shipped]
+    for index, ref in enumerate(paths):
         path = Path(ref).expanduser()
-        files.extend(_yaml_files(path) if path.is_dir() else [path])
-    targets: dict[str, _Target] = {}
+        files.extend((index, p) for p in (_yaml_files(path) if path.is_dir() else [path]))
+    # Cases are checked in the order of the paths given, so a duplicated id is blamed on the later one.
+    targets: dict[tuple[int, str], _Target] = {}
+    path_index = 0
 
     def target_for(folder: Path) -> _Target:
-        key = str(folder.resolve())
+        key = (path_index, str(folder.resolve()))
         if key not in targets:
             targets[key] = _Target(folder)
         return targets[key]
 
-    for path in files:
+    for path_index, path in files:
         if path.name == WORDS_FILE and path.is_file():
             target_for(path.parent).word_files.append(path)
         elif path.name in SHARED_FILES and path.is_file():
@@ -163,7 +177,9 @@ def _word_file_problems(path: Path) -> list[Problem]:
 
 def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
     if target.check_shared:
-        shared, problems = read_shared(target.shared_folder)
+        shipped = dialogues_dir().resolve()
+        base = None if target.shared_folder.resolve() == shipped else shipped_definitions_or_none()
+        shared, problems = read_shared(target.shared_folder, base)
         report.problems.extend(problems)
         report.problems.extend(_term_collisions(shared.concepts.values(), report))
         return shared

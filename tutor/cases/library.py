@@ -1,4 +1,10 @@
-"""The shipped case library: where it is, what is in it, and loading a case by id or path.
+"""The case library: where its folders are, what is in them, and loading a case by id or path.
+
+The library is the shipped cases (or $TUTOR_DIALOGUES, which replaces them) and then
+the instructor's own folders: those in $TUTOR_CASES (separated like PATH) and the
+`case_dirs` list of the settings file. A folder holds its case files directly or in
+a `cases/` subfolder; a lexicon.yaml or discriminators.yaml beside them extends the
+shipped ones. An id already used by an earlier folder is listed with that problem.
 
 Parsed cases are cached by file (path, modification time, size), so listing
 the library again, or playing a case just listed, does not read YAML twice;
@@ -25,8 +31,13 @@ from tutor.cases.loading import (
 from tutor.model import Case
 
 DIALOGUES_ENV = "TUTOR_DIALOGUES"
+CASES_ENV = "TUTOR_CASES"
+CASE_DIRS_SETTING = "case_dirs"
+SHIPPED = "shipped"
 CASES_FOLDER = "cases"
 CASE_SUFFIXES = (".yaml", ".yml")
+# Files a folder of cases may hold beside them that are not cases.
+NOT_CASES = frozenset({"lexicon.yaml", "discriminators.yaml", "words.yaml"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,35 @@ class CaseEntry:
     difficulty: int | None
     path: Path
     problems: tuple[Problem, ...] = ()
+    folder: "CaseFolder | None" = None  # where in the library it comes from
+    duplicate_of: Path | None = None  # the file of an earlier folder that has this id too
+
+    @property
+    def origin(self) -> str:
+        """The folder a case comes from as a user would name it: `shipped` or the folder."""
+        return self.folder.shown if self.folder is not None else SHIPPED
+
+
+@dataclass(frozen=True)
+class CaseFolder:
+    """One folder of the library."""
+
+    path: Path
+    named_by: str  # "shipped", "TUTOR_CASES" or the settings file
+
+    @property
+    def shipped(self) -> bool:
+        return self.named_by == SHIPPED
+
+    @property
+    def shown(self) -> str:
+        return SHIPPED if self.shipped else shown_path(self.path)
+
+    @property
+    def cases_dir(self) -> Path:
+        """Where its case files are: `cases/` when the folder has one, else the folder itself."""
+        inner = self.path / CASES_FOLDER
+        return inner if self.shipped or inner.is_dir() else self.path
 
 
 def dialogues_dir() -> Path:
@@ -63,6 +103,65 @@ def shown_path(path: Path) -> str:
     return relative if not relative.startswith("..") else str(path)
 
 
+def case_folders() -> tuple[list[CaseFolder], list[Problem]]:
+    """The library's folders, shipped first, and problems with where they are named."""
+    from tutor.locations import config_file, read_config
+
+    folders = [CaseFolder(dialogues_dir(), SHIPPED)]
+    problems: list[Problem] = []
+    named: list[tuple[str, str, int]] = []  # (folder as written, named by, line)
+    for text in os.environ.get(CASES_ENV, "").split(os.pathsep):
+        if text.strip():
+            named.append((text.strip(), CASES_ENV, 0))
+    settings, why_not = read_config()
+    if why_not is not None:
+        problems.append(why_not)
+    listed = settings.get(CASE_DIRS_SETTING, [])
+    settings_path = config_file()
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        problems.append(Problem(str(settings_path), _setting_line(settings_path, CASE_DIRS_SETTING),
+                                f"`{CASE_DIRS_SETTING}` must be a list of folder names, "
+                                f'e.g. {CASE_DIRS_SETTING} = ["~/teaching/cases"]'))
+        listed = []
+    for text in listed:
+        # A relative folder in the settings file is relative to that file, not to where tutor runs.
+        folder = Path(text).expanduser()
+        if not folder.is_absolute():
+            folder = settings_path.parent / folder
+        named.append((str(folder), str(settings_path), _setting_line(settings_path, CASE_DIRS_SETTING)))
+    seen = {_folder_key(folders[0].path)}
+    for text, named_by, line in named:
+        folder = Path(text).expanduser()
+        if not folder.is_dir():
+            where = f"${CASES_ENV}" if named_by == CASES_ENV else f"`{CASE_DIRS_SETTING}`"
+            problems.append(Problem(named_by if line else f"${CASES_ENV}", line or 1,
+                                    f"{where} names {text}, which is not a folder"))
+            continue
+        key = _folder_key(folder)
+        if key in seen:
+            continue
+        seen.add(key)
+        folders.append(CaseFolder(folder, named_by))
+    return folders, problems
+
+
+def _folder_key(folder: Path) -> str:
+    try:
+        return str(folder.resolve())
+    except OSError:
+        return str(folder)
+
+
+def _setting_line(path: Path, key: str) -> int:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if line.strip().startswith(key):
+                return number
+    except OSError:
+        pass
+    return 1
+
+
 # -- caches -------------------------------------------------------------------
 
 _shared_cache: dict[tuple, SharedDefinitions] = {}
@@ -79,15 +178,31 @@ def _stamp(path: Path) -> tuple:
 
 
 def shared_definitions(folder: Path | None = None) -> SharedDefinitions:
-    """The shared lexicon and discriminators, read once per process (again if a file changes)."""
-    folder = folder or dialogues_dir()
-    key = (str(folder), _stamp(folder / LEXICON_FILE), _stamp(folder / DISCRIMINATORS_FILE))
+    """The shared lexicon and discriminators, read once per process (again if a file changes).
+
+    `folder` other than the shipped one: that folder's files, extending the shipped ones."""
+    shipped = dialogues_dir()
+    folder = folder or shipped
+    base = None
+    if _folder_key(folder) != _folder_key(shipped):
+        base = shared_definitions(shipped)
+    key = (str(folder), _stamp(folder / LEXICON_FILE), _stamp(folder / DISCRIMINATORS_FILE),
+           *((_stamp(shipped / LEXICON_FILE), _stamp(shipped / DISCRIMINATORS_FILE)) if base else ()))
     shared = _shared_cache.get(key)
     if shared is None:
-        shared = load_shared(folder)  # raises CaseError, not cached: the author will fix and retry
-        _shared_cache.clear()
+        shared = load_shared(folder, base)  # raises CaseError, not cached: the author will fix and retry
+        if len(_shared_cache) > 32:
+            _shared_cache.clear()
         _shared_cache[key] = shared
     return shared
+
+
+def shipped_definitions_or_none() -> SharedDefinitions | None:
+    """The shipped shared definitions, or None when their files have problems."""
+    try:
+        return shared_definitions()
+    except CaseError:
+        return None
 
 
 def _cached_case(path: Path, shared: SharedDefinitions) -> Case:
@@ -117,37 +232,62 @@ def _cached_case(path: Path, shared: SharedDefinitions) -> Case:
 # -- the library ---------------------------------------------------------------
 
 
-def case_files(folder: Path | None = None) -> list[Path]:
-    cases = (folder or dialogues_dir()) / CASES_FOLDER
+def case_files(folder: Path | CaseFolder | None = None) -> list[Path]:
+    """The case files of a library folder (a dialogues folder: its `cases/`)."""
+    if not isinstance(folder, CaseFolder):
+        folder = CaseFolder(folder or dialogues_dir(), SHIPPED)
+    cases = folder.cases_dir
     if not cases.is_dir():
         return []
-    return sorted(p for p in cases.iterdir() if p.suffix in CASE_SUFFIXES and p.is_file())
+    return sorted(
+        p for p in cases.iterdir()
+        if p.suffix in CASE_SUFFIXES and p.name not in NOT_CASES and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def list_cases() -> list[CaseEntry]:
-    """Every shipped case, sorted by difficulty then title; broken files are listed with their problems."""
-    folder = dialogues_dir()
-    try:
-        shared = shared_definitions(folder)
-        shared_problems: tuple[Problem, ...] = ()
-    except CaseError as error:
-        shared, shared_problems = SharedDefinitions(), error.problems
+    """Every case of the library, sorted by difficulty then title; broken files are listed with
+    their problems, and so is a case whose id an earlier folder already uses."""
+    folders, _ = case_folders()
     entries = []
-    for path in case_files(folder):
+    first_of: dict[str, Path] = {}
+    for folder in folders:
         try:
-            case = _cached_case(path, shared)
+            shared = shared_definitions(None if folder.shipped else folder.path)
+            shared_problems: tuple[Problem, ...] = ()
         except CaseError as error:
+            shared, shared_problems = SharedDefinitions(), error.problems
+        for path in case_files(folder):
+            try:
+                case = _cached_case(path, shared)
+            except CaseError as error:
+                entries.append(CaseEntry(
+                    id=path.stem, title=f"{path.stem} (cannot be loaded)", summary=None, tags=(),
+                    difficulty=None, path=path, problems=error.problems + shared_problems, folder=folder,
+                ))
+                continue
+            problems = shared_problems
+            first = first_of.setdefault(case.id, path)
+            duplicate_of = first if first != path else None
+            if duplicate_of is not None:
+                problems += (duplicate_id_problem(case.id, path, duplicate_of),)
             entries.append(CaseEntry(
-                id=path.stem, title=f"{path.stem} (cannot be loaded)", summary=None, tags=(),
-                difficulty=None, path=path, problems=error.problems + shared_problems,
+                id=case.id, title=case.title, summary=case.summary, tags=case.tags,
+                difficulty=case.difficulty, path=path, problems=problems, folder=folder,
+                duplicate_of=duplicate_of,
             ))
-            continue
-        entries.append(CaseEntry(
-            id=case.id, title=case.title, summary=case.summary, tags=case.tags,
-            difficulty=case.difficulty, path=path, problems=shared_problems,
-        ))
     entries.sort(key=lambda e: (e.difficulty or 0, e.title.casefold(), e.id))
     return entries
+
+
+def duplicate_id_problem(case_id: str, path: Path, first: Path) -> Problem:
+    return Problem(shown_path(path), 1, f"case id `{case_id}` is also used by {shown_path(first)}; "
+                                        "each case needs its own id (the first one is played)")
+
+
+def library_problems() -> list[Problem]:
+    """Problems with how the library's folders are named ($TUTOR_CASES, the settings file)."""
+    return case_folders()[1]
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -178,7 +318,8 @@ def resolve_case_path(ref: str) -> Path:
     # A file whose name differs from the id inside it is still found by its id.
     ids: dict[str, Path] = {}
     for entry in list_cases():
-        ids.setdefault(entry.id, entry.path)
+        if entry.duplicate_of is None:
+            ids.setdefault(entry.id, entry.path)
     if ref in ids:
         return ids[ref]
     if _is_file(Path(ref)):
@@ -222,10 +363,10 @@ def dialogues_folder_of(case_file: Path) -> Path | None:
 
 
 def load_case(ref: str) -> Case:
-    """A case by id (shipped library) or by path, merged with the shared lexicon.
+    """A case by id (any folder of the library) or by path, merged with the shared lexicon.
 
-    A file in a dialogues folder of its own (a draft library) uses that folder's
-    shared files, as `tutor check` does, so a case the checker passes also plays.
+    A file in a folder of its own that has a lexicon or discriminators file uses them
+    (over the shipped ones), as `tutor check` does, so a case the checker passes also plays.
     """
     path = resolve_case_path(ref)
     shared = shared_definitions(dialogues_folder_of(path))

@@ -148,39 +148,51 @@ def _kind_of(mode: int) -> str:
 # -- the shared files ---------------------------------------------------------
 
 
-def load_shared(dialogues_dir: str | Path) -> SharedDefinitions:
+def load_shared(dialogues_dir: str | Path, base: SharedDefinitions | None = None) -> SharedDefinitions:
     """The shared lexicon and discriminators of a dialogues folder (either file may be absent)."""
-    shared, problems = read_shared(dialogues_dir)
+    shared, problems = read_shared(dialogues_dir, base)
     if problems:
         raise CaseError(problems)
     return shared
 
 
-def read_shared(dialogues_dir: str | Path) -> tuple[SharedDefinitions, list[Problem]]:
-    """What can be used of the shared files, and their problems (for the checker, which goes on)."""
+def read_shared(dialogues_dir: str | Path, base: SharedDefinitions | None = None
+                ) -> tuple[SharedDefinitions, list[Problem]]:
+    """What can be used of the shared files, and their problems (for the checker, which goes on).
+
+    With `base` (the shipped definitions), the folder's files extend it: its concepts and
+    discriminators are added, one with an id of the base's replaces it, and its
+    discriminators may name the base's concepts."""
     folder = Path(dialogues_dir)
+    base = base or NO_SHARED
     lexicon = _SharedFile(folder / LEXICON_FILE, "concepts")
     if lexicon.path.is_file():
         lexicon.read(LEXICON_KEYS)
-    discriminators = _SharedFile(folder / DISCRIMINATORS_FILE, "discriminators", lexicon)
+    discriminators = _SharedFile(folder / DISCRIMINATORS_FILE, "discriminators", lexicon, base)
     if discriminators.path.is_file():
         discriminators.read(SHARED_DISCRIMINATOR_KEYS)
     problems = in_file_order(lexicon.reader.problems + discriminators.reader.problems)
+    # A definition of the folder's that has problems still hides the base's: it was meant to replace it.
+    own_broken = lexicon.reader.broken | discriminators.reader.broken
     shared = SharedDefinitions(
-        frozen_mapping(lexicon.concepts), frozen_mapping(discriminators.discriminators),
-        frozenset(lexicon.reader.broken | discriminators.reader.broken),
+        frozen_mapping({**{k: c for k, c in base.concepts.items() if f"concept:{k}" not in own_broken},
+                        **lexicon.concepts}),
+        frozen_mapping({**{k: d for k, d in base.discriminators.items() if f"discriminator:{k}" not in own_broken},
+                        **discriminators.discriminators}),
+        frozenset(base.broken | lexicon.reader.broken | discriminators.reader.broken),
     )
     return shared, problems
 
 
 class _SharedFile:
-    def __init__(self, path: Path, section: str, lexicon: "_SharedFile | None" = None):
+    def __init__(self, path: Path, section: str, lexicon: "_SharedFile | None" = None,
+                 base: SharedDefinitions = NO_SHARED):
         self.path = path
         self.section = section
         self.reader = FieldReader(str(path))
         if lexicon is not None:  # concepts broken in the lexicon are reported there, not again here
             self.reader.broken |= {k for k in lexicon.reader.broken if k.startswith("concept:")}
-        self.lexicon_concepts = lexicon.concepts if lexicon is not None else {}
+        self.lexicon_concepts = {**base.concepts, **(lexicon.concepts if lexicon is not None else {})}
         self.concepts: dict[str, Concept] = {}
         self.discriminators: dict[str, Discriminator] = {}
 

@@ -300,6 +300,10 @@ class HomeScreen(Screen):
             lines.insert(0, one_line(e.title, 300))  # the whole title, cut short in the table
         if e.tags:
             lines.append("Tags: " + one_line(", ".join(e.tags), 300))
+        folder = getattr(e, "folder", None)
+        if folder is not None and not folder.shipped:
+            # The shipped cases need no label; an instructor's own are told apart by their folder.
+            lines.append("From: " + one_line(folder.shown, 300))
         if getattr(e, "problems", ()):
             lines = [f"This case file has {len(e.problems)} problem(s); Enter shows them."]
         detail.update(plain("\n".join(lines)))
