@@ -1,7 +1,7 @@
 """Where the tutor keeps a learner's things on disk.
 
-platformdirs picks the usual place for each system; TUTOR_DATA_DIR overrides
-it, and TUTOR_DB names the records file itself (a
+platformdirs picks the usual place for each system; TUTOR_DATA_DIR, TUTOR_CONFIG_DIR
+and TUTOR_CACHE_DIR override it, and TUTOR_DB names the records file itself (a
 shared file for a class, a copy to look at), so tests and portable installs never touch the
 developer's own records. Folders are created on first use, not on import.
 """
@@ -34,6 +34,11 @@ def _folder(env_name: str, default: str) -> Path:
 def data_dir() -> Path:
     """Learner records and input history."""
     return _folder("TUTOR_DATA_DIR", platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Work kept between runs that can always be done again (parsed case files)."""
+    return _folder("TUTOR_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def records_file() -> Path:

@@ -181,7 +181,10 @@ def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
         base = None if target.shared_folder.resolve() == shipped else shipped_definitions_or_none()
         shared, problems = read_shared(target.shared_folder, base)
         report.problems.extend(problems)
-        report.problems.extend(_term_collisions(shared.concepts.values(), report))
+        for pair, problem in _term_collisions(shared.concepts.values()):
+            if pair not in report.reported_terms:
+                report.reported_terms.add(pair)
+                report.problems.append(problem)
         return shared
     try:
         return shared_definitions(target.shared_folder)
@@ -192,23 +195,72 @@ def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
         return shared
 
 
+@dataclass
+class _CaseFindings:
+    """What checking one case found, before it is added to the report.
+
+    Each problem may carry the (term, concept, concept) collision it reports, so a collision
+    that several cases share is reported once, whichever case met it first."""
+
+    case_id: str | None = None
+    stages: int = 0
+    examples: int = 0
+    problems: list[tuple[tuple | None, Problem]] = field(default_factory=list)
+
+
 def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> None:
     shown = str(path)
-    try:
-        case = load_case_file(Path(shown), shared)
-    except CaseError as error:
-        report.problems.extend(error.problems)
+    findings = _case_findings(path, shown, shared)
+    for pair, problem in findings.problems:
+        if pair is not None:
+            if pair in report.reported_terms:
+                continue
+            report.reported_terms.add(pair)
+        report.problems.append(problem)
+    if findings.case_id is None:
         return
     report.cases += 1
-    report.stages += len(case.stages)
-    first = report.case_ids.setdefault(case.id, shown)
+    report.stages += findings.stages
+    report.examples += findings.examples
+    first = report.case_ids.setdefault(findings.case_id, shown)
     if first != shown:
         report.problems.append(Problem(
-            shown, 1, f"case id `{case.id}` is also used by {first}; each case needs its own id",
+            shown, 1, f"case id `{findings.case_id}` is also used by {first}; each case needs its own id",
         ))
-    report.problems.extend(_example_problems(case, shown, report))
-    report.problems.extend(_term_collisions(case.concepts.values(), report, involving=shown))
-    report.problems.extend(_text_cut_by_hash(path, shown))
+
+
+def _case_findings(path: Path, shown: str, shared: SharedDefinitions) -> _CaseFindings:
+    """One case checked on its own, from the user's cache when neither the file, its shared
+    files nor the tutor changed since it was last checked (see tutor.cases.parsed_cache)."""
+    from tutor.cases import parsed_cache
+    from tutor.cases.library import cached_case, shared_key
+
+    shared_from = shared_key(shared)
+    try:
+        stamp = (path.stat().st_mtime_ns, path.stat().st_size)
+    except OSError:
+        stamp = None
+    key = (stamp, shared_from) if stamp is not None and shared_from is not None else None
+    name = f"{path.resolve() if stamp else path}\0{shown}"
+    if key is not None:
+        stored = parsed_cache.load("check", name, key)
+        if isinstance(stored, _CaseFindings):
+            return stored
+    findings = _CaseFindings()
+    try:
+        case = cached_case(path, shared, shown) if shared_from is not None else load_case_file(Path(shown), shared)
+    except CaseError as error:
+        findings.problems = [(None, problem) for problem in error.problems]
+    else:
+        findings.case_id = case.id
+        findings.stages = len(case.stages)
+        findings.examples = sum(len(stage.examples) for stage in case.stages)
+        findings.problems = [(None, p) for p in _example_problems(case, shown)]
+        findings.problems += _term_collisions(case.concepts.values(), involving=shown)
+        findings.problems += [(None, p) for p in _text_cut_by_hash(path, shown)]
+    if key is not None:
+        parsed_cache.store("check", name, key, findings)
+    return findings
 
 
 _CUT_BY_HASH = re.compile(r"\s#\S")
@@ -250,14 +302,13 @@ def _text_cut_by_hash(path: Path, shown: str) -> list[Problem]:
     return problems
 
 
-def _example_problems(case: Case, shown: str, report: CheckReport) -> list[Problem]:
+def _example_problems(case: Case, shown: str) -> list[Problem]:
     from tutor.grading import CaseGrader  # the matcher is only needed once a case loads
 
     problems = []
     grader = None
     for stage in case.stages:
         for example in stage.examples:
-            report.examples += 1
             try:
                 grader = grader or CaseGrader(case)
                 grade = grader.grade(stage, example.answer)
@@ -295,10 +346,11 @@ def _term_keys(concept: Concept) -> dict[str, set[tuple]]:
     return keys
 
 
-def _term_collisions(concepts, report: CheckReport, involving: str | None = None) -> list[Problem]:
+def _term_collisions(concepts, involving: str | None = None) -> list[tuple[tuple, Problem]]:
     """Two concepts with one term between them: the matcher cannot tell which the learner meant.
 
     With `involving` (a case file), only collisions that involve a concept defined in that file.
+    Each problem comes with its (term, concept, concept) so the report can say it once.
     """
     owner: dict[tuple, str] = {}
     by_id = {c.id: c for c in concepts}
@@ -316,17 +368,14 @@ def _term_collisions(concepts, report: CheckReport, involving: str | None = None
             ):
                 continue
             pair = (key, *sorted((other, concept.id)))
-            if pair in report.reported_terms:
-                continue
-            report.reported_terms.add(pair)
             path, line = _origin(concept.origin)
             other_path, other_line = _origin(by_id[other].origin)
-            problems.append(Problem(
+            problems.append((pair, Problem(
                 path, line,
                 f"concept `{concept.id}` has the term {_quote(term)}, which concept `{other}` "
                 f"({other_path}:{other_line}) also has; the tutor cannot tell which one a learner means "
                 "by it, so keep it in one of them",
-            ))
+            )))
     return problems
 
 

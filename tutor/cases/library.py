@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.cases import parsed_cache
 from tutor.cases.fields import suggestion
 from tutor.cases.loading import (
     DISCRIMINATORS_FILE,
@@ -165,8 +166,10 @@ def _setting_line(path: Path, key: str) -> int:
 # -- caches -------------------------------------------------------------------
 
 _shared_cache: dict[tuple, SharedDefinitions] = {}
-# path -> (file stamp, the shared definitions it was merged with, the case or why it failed)
-_case_cache: dict[str, tuple[tuple, SharedDefinitions, Case | CaseError]] = {}
+# id of shared definitions in _shared_cache -> the folder and file stamps they were read from
+_shared_key: dict[int, tuple] = {}
+# path -> (file stamp, the shared definitions it was merged with, the case or why it failed, shown as)
+_case_cache: dict[str, tuple[tuple, SharedDefinitions, Case | CaseError, str]] = {}
 
 
 def _stamp(path: Path) -> tuple:
@@ -186,14 +189,22 @@ def shared_definitions(folder: Path | None = None) -> SharedDefinitions:
     base = None
     if _folder_key(folder) != _folder_key(shipped):
         base = shared_definitions(shipped)
-    key = (str(folder), _stamp(folder / LEXICON_FILE), _stamp(folder / DISCRIMINATORS_FILE),
-           *((_stamp(shipped / LEXICON_FILE), _stamp(shipped / DISCRIMINATORS_FILE)) if base else ()))
-    shared = _shared_cache.get(key)
+    key = (_stamp(folder / LEXICON_FILE), _stamp(folder / DISCRIMINATORS_FILE),
+           *(_shared_key[id(base)] if base is not None else ()))
+    shared = _shared_cache.get((str(folder), key))
     if shared is None:
-        shared = load_shared(folder, base)  # raises CaseError, not cached: the author will fix and retry
+        name = f"{_folder_key(folder)}\0{folder}"
+        stored = parsed_cache.load("shared", name, key)
+        if isinstance(stored, SharedDefinitions):
+            shared = stored
+        else:
+            shared = load_shared(folder, base)  # raises CaseError, not kept: the author will fix and retry
+            parsed_cache.store("shared", name, key, shared)
         if len(_shared_cache) > 32:
             _shared_cache.clear()
-        _shared_cache[key] = shared
+            _shared_key.clear()
+        _shared_cache[(str(folder), key)] = shared
+        _shared_key[id(shared)] = (str(folder), *key)
     return shared
 
 
@@ -205,24 +216,48 @@ def shipped_definitions_or_none() -> SharedDefinitions | None:
         return None
 
 
-def _cached_case(path: Path, shared: SharedDefinitions) -> Case:
+def shared_key(shared: SharedDefinitions) -> tuple | None:
+    """The folder and file stamps shared definitions were read from (None: not read from files)."""
+    return _shared_key.get(id(shared))
+
+
+def cached_case(path: Path, shared: SharedDefinitions, shown: str | None = None) -> Case:
+    """The case in a file, parsed once per process and kept in the user's cache between runs.
+
+    `shown`: the path as problems and the case name it (default: relative to here)."""
+    shown = shown or shown_path(path)
     try:
         key = str(path.resolve())
     except (OSError, RuntimeError):  # a loop of symbolic links: the loader says so
         key = str(path.absolute())
     stamp = _stamp(path)
     cached = _case_cache.get(key)
-    if cached is None or cached[0] != stamp or cached[1] is not shared:
-        shown = Path(shown_path(path))
-        try:
-            result: Case | CaseError = load_case_file(shown, shared)
-        except CaseError as error:
-            result = error
-        except Exception as error:  # a bug of ours: this file is listed as broken, the others still load
-            result = CaseError.single(
-                str(shown), 1, f"the tutor failed while reading this file ({type(error).__name__}: {error})"
-            )
-        cached = (stamp, shared, result)
+    if cached is None or cached[0] != stamp or cached[1] is not shared or cached[3] != shown:
+        # Shared definitions that did not come from files (a broken library's empty ones) are not
+        # named by stamps, so what was read with them is not kept on disk.
+        disk_key = (stamp, _shared_key.get(id(shared))) if id(shared) in _shared_key else None
+        # Named by the file and by how it is shown (problems and the case quote that path).
+        name = f"{key}\0{shown}"
+        stored = parsed_cache.load("case", name, disk_key) if disk_key else None
+        result: Case | CaseError
+        if isinstance(stored, Case):
+            result = stored
+        elif isinstance(stored, tuple) and stored and all(isinstance(p, Problem) for p in stored):
+            result = CaseError(stored)  # a broken file is kept as its problems
+        else:
+            try:
+                result = load_case_file(Path(shown), shared)
+            except CaseError as error:
+                result = error
+            except Exception as error:  # a bug of ours: this file is listed as broken, the others still load
+                result = CaseError.single(
+                    shown, 1, f"the tutor failed while reading this file ({type(error).__name__}: {error})"
+                )
+                disk_key = None  # not kept: the next tutor may not have the bug
+            if disk_key:
+                parsed_cache.store("case", name, disk_key,
+                                   result.problems if isinstance(result, CaseError) else result)
+        cached = (stamp, shared, result, shown)
         _case_cache[key] = cached
     if isinstance(cached[2], CaseError):
         raise cached[2]
@@ -259,7 +294,7 @@ def list_cases() -> list[CaseEntry]:
             shared, shared_problems = SharedDefinitions(), error.problems
         for path in case_files(folder):
             try:
-                case = _cached_case(path, shared)
+                case = cached_case(path, shared)
             except CaseError as error:
                 entries.append(CaseEntry(
                     id=path.stem, title=f"{path.stem} (cannot be loaded)", summary=None, tags=(),
@@ -370,4 +405,4 @@ def load_case(ref: str) -> Case:
     """
     path = resolve_case_path(ref)
     shared = shared_definitions(dialogues_folder_of(path))
-    return _cached_case(path, shared)
+    return cached_case(path, shared)
