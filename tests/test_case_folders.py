@@ -178,7 +178,7 @@ def test_tutor_check_checks_a_folder_against_its_files_over_the_shipped_ones(tea
     from tutor.cases.checker import check_paths
 
     report = check_paths([str(teaching)])
-    assert report.problems == [] and report.cases == 2
+    assert report.errors == [] and report.cases == 2
 
 
 def test_tutor_check_with_no_path_checks_the_instructor_folders_too(teaching, tmp_path, monkeypatch, capsys):

@@ -43,9 +43,18 @@ CASE = textwrap.dedent(
 
 
 def check(capsys, *paths: str) -> tuple[int, list[str], str]:
+    """Exit status, the problems on stderr, and the summary. Warnings (tested in
+    test_check_warnings.py) are left out of the problems and out of the summary's tail."""
     status = main(["check", *paths])
     out, err = capsys.readouterr()
-    return status, err.splitlines(), out.strip()
+    problems = [line for line in err.splitlines() if ": warning: " not in line]
+    warned = len(err.splitlines()) - len(problems)
+    summary = out.strip()
+    if warned:
+        tail = f" ({warned} warning{'s' if warned != 1 else ''})"
+        assert summary.endswith(tail), summary  # the summary counts what was printed
+        summary = summary[: -len(tail)]
+    return status, problems, summary
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -83,9 +92,11 @@ def test_examples_that_do_not_match_are_reported_at_their_line(tmp_path, capsys)
     status, err, out = check(capsys, str(path))
     assert err == [
         f"{path}:{line_with(text, 'the weather')}: example answer 'the weather was fine' should match "
-        "[no-trauma] but matched [] (missing no-trauma)",
+        "[no-trauma] but matched [] (missing no-trauma); why: no term of `no-trauma` is in the answer "
+        "(closest: 'atraumatic', 40% alike); add the learner's words as a synonym if they mean it",
         f"{path}:{line_with(text, 'non-traumatic, it')}: example answer 'non-traumatic, it began slowly' "
-        "should match [] but matched [no-trauma] (unexpected no-trauma)",
+        "should match [] but matched [no-trauma] (unexpected no-trauma); why: `no-trauma` is earned by "
+        "'non-traumatic' (its term 'non-traumatic')",
     ]
     assert out == "1 case, 1 stage, 3 examples: 2 problems in 1 file"
     assert status == 2

@@ -111,13 +111,13 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path, monkey
 def test_check_findings_are_kept_and_follow_an_edit(own_cache, tmp_path):
     case_file = tmp_path / "cached.yaml"
     case_file.write_text(CASE, encoding="utf-8")
-    assert check_paths([str(case_file)]).problems == []
+    assert check_paths([str(case_file)]).errors == []
     forget_this_process()
-    assert check_paths([str(case_file)]).problems == []
+    assert check_paths([str(case_file)]).errors == []
     assert any(e.name.startswith("check-") for e in (own_cache / "parsed").iterdir())
     case_file.write_text(CASE.replace("matches: [ifi]", "matches: []"), encoding="utf-8")
     forget_this_process()
-    [problem] = check_paths([str(case_file)]).problems
+    [problem] = check_paths([str(case_file)]).errors
     assert problem.line == 11 and "should match []" in problem.message
 
 

@@ -1,8 +1,9 @@
 """`tutor check [PATH...]`: validate case files and run the authors' own example answers.
 
 What is checked is `tutor.cases.checker`. Problems go to stderr as
-`file:line: message`; the summary line goes to stdout. Exit status 0 when
-everything is clean, 2 otherwise.
+`file:line: message`, warnings as `file:line: warning: message`; the summary
+line goes to stdout. Exit status 2 when there is a problem (or, with
+`--strict`, a warning), 0 otherwise.
 """
 
 from __future__ import annotations
@@ -25,4 +26,4 @@ def run(args) -> int:
     if report.problems:
         report_problems(CaseError(report.problems), sys.stderr)
     print(report.summary())
-    return 2 if report.problems else 0
+    return 2 if report.failed(strict=getattr(args, "strict", False)) else 0

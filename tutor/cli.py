@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--paths", action="store_true", help="add each case's file to the table")
 
     check = commands.add_parser("check", help="validate case files and run their examples")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders (default: the shipped library)")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="case files or folders (default: the library, shipped and your folders)")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 2)")
     return parser
 
 

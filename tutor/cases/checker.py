@@ -38,6 +38,7 @@ from tutor.cases.fields import quoted
 from tutor.model import Case, Concept
 from tutor.cases.problems import in_file_order
 from tutor.matching.tokens import WORDS_FILE
+from tutor.cases.author_warnings import is_warning
 
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
 WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
@@ -54,15 +55,28 @@ class CheckReport:
     case_ids: dict[str, str] = field(default_factory=dict)  # id -> the file that defines it
     reported_terms: set[tuple] = field(default_factory=set)  # (term, concept, concept) already reported
 
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not is_warning(p)]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if is_warning(p)]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors fail a check; warnings only with `--strict`."""
+        return bool(self.problems if strict else self.errors)
+
     def summary(self) -> str:
         counts = (
             f"{_plural(self.cases, 'case')}, {_plural(self.stages, 'stage')}, "
             f"{_plural(self.examples, 'example')}"
         )
-        if not self.problems:
-            return f"{counts}: all good"
-        files = len({p.path for p in self.problems})
-        return f"{counts}: {_plural(len(self.problems), 'problem')} in {_plural(files, 'file')}"
+        warned = f" ({_plural(len(self.warnings), 'warning')})" if self.warnings else ""
+        if not self.errors:
+            return f"{counts}: all good{warned}"
+        files = len({p.path for p in self.errors})
+        return f"{counts}: {_plural(len(self.errors), 'problem')} in {_plural(files, 'file')}{warned}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -177,13 +191,18 @@ def _word_file_problems(path: Path) -> list[Problem]:
 
 def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
     if target.check_shared:
-        shipped = dialogues_dir().resolve()
-        base = None if target.shared_folder.resolve() == shipped else shipped_definitions_or_none()
-        shared, problems = read_shared(target.shared_folder, base)
-        report.problems.extend(problems)
-        for pair, problem in _term_collisions(shared.concepts.values()):
-            if pair not in report.reported_terms:
-                report.reported_terms.add(pair)
+        try:
+            # Files that load are files without problems, and are then read from the cache.
+            shared = shared_definitions(target.shared_folder)
+        except CaseError:
+            shipped = dialogues_dir().resolve()
+            base = None if target.shared_folder.resolve() == shipped else shipped_definitions_or_none()
+            shared, problems = read_shared(target.shared_folder, base)
+            report.problems.extend(problems)
+        for pair, problem in _shared_findings(target.shared_folder, shared):
+            if pair is None or pair not in report.reported_terms:
+                if pair is not None:
+                    report.reported_terms.add(pair)
                 report.problems.append(problem)
         return shared
     try:
@@ -193,6 +212,32 @@ def _shared_for(target: _Target, report: CheckReport) -> SharedDefinitions:
         shared, problems = read_shared(target.shared_folder)
         report.problems.extend(problems)
         return shared
+
+
+def _shared_findings(folder: Path, shared: SharedDefinitions) -> list[tuple[tuple | None, Problem]]:
+    """Collisions and warnings among the concepts a folder's lexicon defines (cached like a case's)."""
+    from tutor.cases import parsed_cache
+    from tutor.cases.author_warnings import concept_warnings, lines_of
+    from tutor.cases.library import shared_key
+
+    key = shared_key(shared)
+    name = str(folder.resolve())
+    if key is not None:
+        stored = parsed_cache.load("check-shared", name, key)
+        if isinstance(stored, list):
+            return stored
+    lexicon = folder / LEXICON_FILE
+    own = [c for c in shared.concepts.values() if Path(c.origin.rpartition(":")[0]).name == LEXICON_FILE
+           and Path(c.origin.rpartition(":")[0]).resolve() == lexicon.resolve()]
+    findings: list[tuple[tuple | None, Problem]] = list(_term_collisions(shared.concepts.values()))
+    try:
+        text = lexicon.read_bytes().decode("utf-8-sig", "replace")
+    except OSError:
+        text = ""
+    findings += [(None, w) for w in concept_warnings(own, shared.concepts.values(), str(lexicon), lines_of(text))]
+    if key is not None:
+        parsed_cache.store("check-shared", name, key, findings)
+    return findings
 
 
 @dataclass
@@ -258,6 +303,7 @@ def _case_findings(path: Path, shown: str, shared: SharedDefinitions) -> _CaseFi
         findings.problems = [(None, p) for p in _example_problems(case, shown)]
         findings.problems += _term_collisions(case.concepts.values(), involving=shown)
         findings.problems += [(None, p) for p in _text_cut_by_hash(path, shown)]
+        findings.problems += [(None, w) for w in _warnings(case, path, shown, shared)]
     if key is not None:
         parsed_cache.store("check", name, key, findings)
     return findings
@@ -302,6 +348,16 @@ def _text_cut_by_hash(path: Path, shown: str) -> list[Problem]:
     return problems
 
 
+def _warnings(case: Case, path: Path, shown: str, shared: SharedDefinitions) -> list[Problem]:
+    from tutor.cases.author_warnings import case_warnings
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig", "replace")
+    except OSError:
+        return []
+    return case_warnings(case, shown, text, shared.concepts)
+
+
 def _example_problems(case: Case, shown: str) -> list[Problem]:
     from tutor.grading import CaseGrader  # the matcher is only needed once a case loads
 
@@ -325,9 +381,42 @@ def _example_problems(case: Case, shown: str) -> list[Problem]:
                 problems.append(Problem(
                     shown, example.line,
                     f"example answer {_quote(example.answer)} should match {_ids(example.matches)} "
-                    f"but matched {_ids(matched)}{_difference(example.matches, found)}",
+                    f"but matched {_ids(matched)}{_difference(example.matches, found)}; "
+                    f"why: {_why(case, grader, grade, example.matches, found)}",
                 ))
     return problems
+
+
+def _why(case: Case, grader, grade, wanted, found: set[str]) -> str:
+    """In the matcher's terms, why an example came out as it did: for each concept missed, what
+    the answer did say of it (denied, only kept in play) or the closest term the matcher knows;
+    for each concept found that should not be, the words that earned it."""
+    from rapidfuzz import fuzz
+
+    reasons = []
+    for concept_id in sorted(set(wanted) - found):
+        if concept_id in grade.negated:
+            reasons.append(f"`{concept_id}` is mentioned only to deny it")
+            continue
+        concept = case.concepts.get(concept_id)
+        terms = (concept.label, *concept.synonyms) if concept is not None else ()
+        others = sorted({m.concept for m in grade.mentions if not m.negated} - {concept_id})
+        text = grade.answer.casefold()
+        best = max(terms, key=lambda t: fuzz.partial_ratio(t.casefold(), text), default=None)
+        if best is None:
+            reasons.append(f"`{concept_id}` has no terms")
+            continue
+        score = fuzz.partial_ratio(best.casefold(), text)
+        seen = f"; the answer names {', '.join(f'`{c}`' for c in others)} instead" if others else ""
+        reasons.append(f"no term of `{concept_id}` is in the answer (closest: {_quote(best)}, "
+                       f"{score:.0f}% alike){seen}; add the learner's words as a synonym if they mean it")
+    for concept_id in sorted(found - set(wanted)):
+        evidence = grade.evidence(concept_id)
+        if evidence is not None:
+            reasons.append(f"`{concept_id}` is earned by {_quote(evidence.evidence)} (its term {_quote(evidence.term)})")
+        else:
+            reasons.append(f"`{concept_id}` is earned by the answer")
+    return "; ".join(reasons) or "the matcher found what the example lists, in another stage role"
 
 
 def _term_keys(concept: Concept) -> dict[str, set[tuple]]:

@@ -1,0 +1,137 @@
+"""`tutor check` warnings: each on a file that shows it, at its line; `--strict` makes them fail."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tutor.cli import main
+
+GOOD = textwrap.dedent("""\
+    format: 1
+    id: warned-case
+    title: A case to warn about
+    source: Invented for the warning tests
+    concepts:
+      snapping-hip:
+        label: Snapping hip
+        synonyms: [coxa saltans]
+      positive-snap-tests:
+        label: Positive snapping provocation tests
+        synonyms: [positive hula hoop test]
+    stages:
+      - id: findings
+        kind: findings
+        ask: What do you find?
+        expect: [positive-snap-tests]
+        hints: ["Which movements bring it on?"]
+        explain: The provocation tests are positive.
+        examples:
+          - {answer: "positive hula hoop test", matches: [positive-snap-tests]}
+      - id: diagnosis
+        kind: diagnosis
+        ask: What is the diagnosis?
+        expect: [snapping-hip]
+        explain: A snapping hip.
+        examples:
+          - {answer: "coxa saltans", matches: [snapping-hip]}
+    """)
+
+
+def run_check(capsys, path: Path, *flags: str) -> tuple[int, list[str], str]:
+    status = main(["check", *flags, str(path)])
+    out, err = capsys.readouterr()
+    return status, err.splitlines(), out.strip()
+
+
+def line_with(text: str, needle: str, after: int = 0) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line and n > after)
+
+
+def warned(capsys, tmp_path, text: str) -> tuple[Path, list[str]]:
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    status, err, out = run_check(capsys, path)
+    assert status == 0, err  # warnings alone never fail a check
+    assert all(": warning: " in line for line in err)
+    assert out.endswith(f"all good ({len(err)} warning{'s' if len(err) != 1 else ''})") or not err
+    return path, err
+
+
+def test_the_good_file_has_no_warnings(tmp_path, capsys):
+    path, err = warned(capsys, tmp_path, GOOD)
+    assert err == []
+
+
+def test_a_concept_with_no_synonyms(tmp_path, capsys):
+    text = GOOD.replace("    synonyms: [coxa saltans]\n", "").replace('"coxa saltans"', '"snapping hip"')
+    path, err = warned(capsys, tmp_path, text)
+    assert err == [f"{path}:{line_with(text, 'snapping-hip:')}: warning: concept `snapping-hip` has no synonyms: "
+                   "only its label 'Snapping hip' is recognised; add the other ways learners say it "
+                   "(abbreviations, spellings, plain words)"]
+
+
+def test_a_one_word_synonym_that_is_part_of_longer_phrases(tmp_path, capsys):
+    text = GOOD.replace("synonyms: [coxa saltans]", "synonyms: [coxa saltans, provocation]")
+    path, err = warned(capsys, tmp_path, text)
+    [message] = err
+    assert message.startswith(f"{path}:{line_with(text, 'coxa saltans, provocation')}: warning: the one-word "
+                              "synonym 'provocation' of `snapping-hip` is also a word of ")
+    assert "any answer that uses the word credits `snapping-hip`" in message
+
+
+def test_a_test_name_where_a_finding_is_meant(tmp_path, capsys):
+    text = GOOD.replace("synonyms: [positive hula hoop test]", "synonyms: [positive hula hoop test, Freiberg test]")
+    path, err = warned(capsys, tmp_path, text)
+    assert err == [f"{path}:{line_with(text, 'Freiberg test')}: warning: 'Freiberg test' names a test, but "
+                   "`positive-snap-tests` is a finding ('Positive snapping provocation tests'): a learner who only "
+                   "names the test would be credited with its result; write the result "
+                   "(e.g. 'positive Freiberg test')"]
+
+
+def test_a_hint_that_gives_the_model_answer_away(tmp_path, capsys):
+    text = GOOD.replace('hints: ["Which movements bring it on?"]', "hints: [The provocation tests are positive.]")
+    path, err = warned(capsys, tmp_path, text)
+    assert err == [f"{path}:{line_with(text, 'hints: [The provocation')}: warning: a hint of stage `findings` gives "
+                   "the model answer (`explain`) away; a hint should narrow the search without naming the answer"]
+
+
+def test_a_misconception_that_another_stage_expects(tmp_path, capsys):
+    text = GOOD.replace("    expect: [positive-snap-tests]\n",
+                        "    expect: [positive-snap-tests]\n    misconceptions: [snapping-hip]\n")
+    path, err = warned(capsys, tmp_path, text)
+    assert err == [f"{path}:{line_with(text, 'misconceptions: [snapping-hip]')}: warning: `snapping-hip` is a "
+                   "misconception in stage `findings` but expected in stage `diagnosis`: a learner is told off "
+                   "here for what that stage credits; if that is meant, say why in its feedback"]
+
+
+def test_an_expected_concept_no_example_exercises(tmp_path, capsys):
+    text = GOOD.replace('      - {answer: "coxa saltans", matches: [snapping-hip]}\n', "")
+    text = text.replace("    explain: A snapping hip.\n    examples:\n", "    explain: A snapping hip.\n")
+    path, err = warned(capsys, tmp_path, text)
+    assert err == [f"{path}:{line_with(text, '- id: diagnosis')}: warning: stage `diagnosis` has no examples "
+                   "`snapping-hip`; add an example answer that names each (`examples:` with `matches:`), so "
+                   "`tutor check` shows the matcher finds it"]
+
+
+def test_strict_makes_warnings_fail(tmp_path, capsys):
+    text = GOOD.replace("synonyms: [positive hula hoop test]", "synonyms: [positive hula hoop test, Freiberg test]")
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run_check(capsys, path)[0] == 0
+    status, err, out = run_check(capsys, path, "--strict")
+    assert status == 2 and len(err) == 1 and out.endswith("all good (1 warning)")
+    path.write_text(GOOD, encoding="utf-8")
+    assert run_check(capsys, path, "--strict")[0] == 0
+
+
+def test_a_failing_example_says_why_when_the_answer_denies_the_concept(tmp_path, capsys):
+    text = GOOD.replace('{answer: "coxa saltans", matches: [snapping-hip]}',
+                        '{answer: "no coxa saltans", matches: [snapping-hip]}')
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    status, err, out = run_check(capsys, path)
+    assert status == 2
+    assert err == [f"{path}:{line_with(text, 'no coxa saltans')}: example answer 'no coxa saltans' should match "
+                   "[snapping-hip] but matched [] (missing snapping-hip); why: `snapping-hip` is mentioned only "
+                   "to deny it"]

@@ -1,0 +1,153 @@
+"""What `tutor check` warns an author about: a case that loads and plays, but will grade
+learners in a way its author probably did not mean.
+
+Each warning is a Problem whose message starts with "warning: ", at the line it is
+about. Warnings never fail a check unless it is run with `--strict`. Terms are compared
+as the matcher reads them (its own tokeniser: case, plurals, spelling and hyphens folded).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from tutor.cases.fields import quoted
+from tutor.cases.problems import Problem
+from tutor.model import Case, Concept
+
+WARNING = "warning: "
+
+# A term that names an examination test or sign, and a label that states its result.
+_TEST_NAME = re.compile(r"\b(tests?|manoeuvres?|maneuvers?|signs?)\s*$", re.IGNORECASE)
+_RESULT_WORD = re.compile(
+    r"\b(positive|negative|abnormal|normal|no|not|without|absent|reproduces?|reproducing|elicits?|provokes?|painful|painless|pain|tender|tenderness)\b|\+|陽性|陰性",
+    re.IGNORECASE,
+)
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    return Problem(path, line, WARNING + message)
+
+
+def is_warning(problem: Problem) -> bool:
+    return problem.message.startswith(WARNING)
+
+
+def _norms(text: str) -> tuple[str, ...]:
+    from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+
+    return tuple(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK))
+
+
+def _origin(origin: str) -> tuple[str, int]:
+    path, _, line = origin.rpartition(":")
+    return (path or "?"), (int(line) if line.isdigit() else 1)
+
+
+class _Lines:
+    """Where a piece of text is written in the file, for warnings about one synonym or hint."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def of(self, needle: str, start: int = 1) -> int:
+        for number in range(max(1, start), len(self.lines) + 1):
+            if needle in self.lines[number - 1]:
+                return number
+        return start
+
+
+def lines_of(text: str) -> _Lines:
+    return _Lines(text)
+
+
+def case_warnings(case: Case, shown: str, text: str, shared: Mapping[str, Concept]) -> list[Problem]:
+    """Every warning about one case file (`text` is the file's contents, for lines)."""
+    lines = _Lines(text)
+    own = [c for c in case.concepts.values() if _origin(c.origin)[0] == shown]
+    warnings: list[Problem] = []
+    warnings += concept_warnings(own, case.concepts.values(), shown, lines)
+    warnings += _stage_warnings(case, shown, lines)
+    return warnings
+
+
+def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: str, lines: _Lines) -> list[Problem]:
+    """Warnings about the concepts a file defines, against every concept the matcher knows."""
+    known = list(known)
+    longer: dict[str, list[tuple[Concept, str]]] = {}  # word -> (concept, term) of terms it is part of
+    for concept in known:
+        for term in (concept.label, *concept.synonyms):
+            words = _norms(term)
+            if len(words) > 1:
+                for word in set(words):
+                    longer.setdefault(word, []).append((concept, term))
+    warnings = []
+    for concept in own:
+        path, line = _origin(concept.origin)
+        if concept.measure is None and not concept.synonyms:
+            warnings.append(warning(path, line, f"concept `{concept.id}` has no synonyms: only its label "
+                                                f"{quoted(concept.label, 60)} is recognised; add the other ways "
+                                                "learners say it (abbreviations, spellings, plain words)"))
+        for term in concept.synonyms:
+            words = _norms(term)
+            if len(words) == 1 and words[0].isascii():
+                inside = [(c, t) for c, t in longer.get(words[0], ()) if c.id != concept.id]
+                if inside:
+                    other, phrase = inside[0]
+                    warnings.append(warning(
+                        path, lines.of(term, line),
+                        f"the one-word synonym {quoted(term, 40)} of `{concept.id}` is also a word of "
+                        f"{quoted(phrase, 60)} (`{other.id}`): any answer that uses the word credits "
+                        f"`{concept.id}`, so prefer a longer phrase that only it uses"))
+        result_label = bool(_RESULT_WORD.search(concept.label))
+        for term in concept.synonyms:
+            if result_label and _TEST_NAME.search(term) and not _RESULT_WORD.search(term):
+                warnings.append(warning(
+                    path, lines.of(term, line),
+                    f"{quoted(term, 60)} names a test, but `{concept.id}` is a finding "
+                    f"({quoted(concept.label, 60)}): a learner who only names the test would be credited "
+                    f"with its result; write the result (e.g. {quoted('positive ' + term, 60)})"))
+    return warnings
+
+
+def _same_text(a: str, b: str) -> bool:
+    def fold(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+    return bool(fold(a)) and (fold(a) == fold(b) or (len(fold(b)) > 20 and fold(b) in fold(a)))
+
+
+def _stage_warnings(case: Case, shown: str, lines: _Lines) -> list[Problem]:
+    warnings = []
+    # A differential lists what a later (or earlier) stage calls a wrong commitment: that is the
+    # usual shape of a case, not a slip. Expected anywhere else, a misconception is suspect.
+    expected_in = {}
+    for stage in case.stages:
+        if stage.kind != "differential":
+            for concept_id in stage.expected_ids:
+                expected_in.setdefault(concept_id, stage.id)
+    for stage in case.stages:
+        line = stage.line or 1
+        hints = [*stage.hints, *(e.hint for e in stage.expect if e.hint)]
+        for hint in hints:
+            if _same_text(hint, stage.explain):
+                warnings.append(warning(shown, lines.of(hint[:40], line),
+                                        f"a hint of stage `{stage.id}` gives the model answer (`explain`) away; "
+                                        "a hint should narrow the search without naming the answer"))
+        for concept_id in stage.misconception_ids:
+            other = expected_in.get(concept_id)
+            if other is not None and other != stage.id:
+                warnings.append(warning(
+                    shown, lines.of(concept_id, line),
+                    f"`{concept_id}` is a misconception in stage `{stage.id}` but expected in stage `{other}`: "
+                    "a learner is told off here for what that stage credits; if that is meant, say why in "
+                    "its feedback"))
+        exercised = {c for example in stage.examples for c in example.matches}
+        unexercised = [c for c in stage.expected_ids if c not in exercised]
+        if unexercised:
+            what = "has no examples" if not stage.examples else "has no example that matches"
+            warnings.append(warning(
+                shown, line,
+                f"stage `{stage.id}` {what} {', '.join(f'`{c}`' for c in unexercised)}; add an example answer "
+                "that names each (`examples:` with `matches:`), so `tutor check` shows the matcher finds it"))
+    return warnings
