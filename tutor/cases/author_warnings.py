@@ -121,7 +121,7 @@ def _stage_warnings(case: Case, shown: str, lines: _Lines) -> list[Problem]:
     warnings = []
     # A differential lists what a later (or earlier) stage calls a wrong commitment: that is the
     # usual shape of a case, not a slip. Expected anywhere else, a misconception is suspect.
-    expected_in = {}
+    expected_in: dict[str, str] = {}
     for stage in case.stages:
         if stage.kind != "differential":
             for concept_id in stage.expected_ids:

@@ -124,22 +124,21 @@ def _targets(paths: list[str]) -> list[_Target]:
         files.extend((index, p) for p in (_yaml_files(path) if path.is_dir() else [path]))
     # Cases are checked in the order of the paths given, so a duplicated id is blamed on the later one.
     targets: dict[tuple[int, str], _Target] = {}
-    path_index = 0
 
-    def target_for(folder: Path) -> _Target:
-        key = (path_index, str(folder.resolve()))
+    def target_for(index: int, folder: Path) -> _Target:
+        key = (index, str(folder.resolve()))
         if key not in targets:
             targets[key] = _Target(folder)
         return targets[key]
 
     for path_index, path in files:
         if path.name == WORDS_FILE and path.is_file():
-            target_for(path.parent).word_files.append(path)
+            target_for(path_index, path.parent).word_files.append(path)
         elif path.name in SHARED_FILES and path.is_file():
-            target_for(path.parent).check_shared = True
+            target_for(path_index, path.parent).check_shared = True
         else:
             # Missing or unreadable files are reported by the loader like any other problem.
-            target_for(dialogues_folder_of(path) or shipped).cases.append(path)
+            target_for(path_index, dialogues_folder_of(path) or shipped).cases.append(path)
     return list(targets.values())
 
 
