@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="case files or folders (default: the library, shipped and your folders)")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 2)")
+
+    commands.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
     return parser
 
 
@@ -109,6 +111,7 @@ COMMAND_MODULES = {
     "grade": "tutor.grade_command",
     "list": "tutor.list_command",
     "check": "tutor.check_command",
+    "schema": "tutor.schema_command",
     None: "tutor.tui.launch",
 }
 
