@@ -99,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 2)")
 
     commands.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
+
+    new = commands.add_parser("new", help="write a commented skeleton of a case that checks and plays")
+    new.add_argument("id", metavar="ID", help="the new case's id (lowercase letters, digits, '-')")
+    new.add_argument("--dir", metavar="DIR", help="the folder to write ID.yaml in (default: here)")
+
+    concepts = commands.add_parser("concepts", help="list the shared concepts (ids, synonyms) and discriminators")
+    concepts.add_argument("query", nargs="*", metavar="QUERY", help="only those whose id, label or a synonym has this")
+    concepts.add_argument("--json", action="store_true", help="one JSON array on stdout")
     return parser
 
 
@@ -112,6 +120,8 @@ COMMAND_MODULES = {
     "list": "tutor.list_command",
     "check": "tutor.check_command",
     "schema": "tutor.schema_command",
+    "new": "tutor.new_command",
+    "concepts": "tutor.concepts_command",
     None: "tutor.tui.launch",
 }
 
