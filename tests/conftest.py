@@ -15,18 +15,11 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
-@pytest.fixture(scope="session")
-def session_cache_dir(tmp_path_factory):
-    """One cache for the whole run: what it holds is keyed by content, so tests may share it."""
-    return tmp_path_factory.mktemp("cache")
-
-
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path_factory, monkeypatch, session_cache_dir):
-    """Point the learner's records, settings and cache at fresh folders, and use the repo's dialogues."""
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Point the learner's records and settings at fresh folders, and use the repo's dialogues."""
     monkeypatch.setenv("TUTOR_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("TUTOR_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("TUTOR_DIALOGUES", raising=False)
     monkeypatch.delenv("TUTOR_CASES", raising=False)
-    monkeypatch.setenv("TUTOR_CACHE_DIR", str(session_cache_dir))

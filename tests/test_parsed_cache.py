@@ -86,15 +86,26 @@ def test_a_corrupt_or_foreign_cache_is_a_miss(own_cache, tmp_path, monkeypatch):
     case_file.write_text(CASE, encoding="utf-8")
     library.load_case(str(case_file))
     CaseGrader(library.load_case(str(case_file)))
-    entries = list((own_cache / "parsed").glob("*.pickle"))
-    assert {e.name.split("-")[0] for e in entries} >= {"case", "shared", "index"}
+    check_paths([str(case_file)])
+    entries = list((own_cache / "parsed").glob("*.json"))
+    assert {e.name.split("-")[0] for e in entries} >= {"case", "shared", "check"}
+    damage = [b"", b"\x80\x05garbage", b"not json at all", b'{"key": 1, "value": {"$": "system"}}',
+              b'{"key": {"$t": []}, "value": {"$": "Popen", "args": "rm"}}']
     for number, entry in enumerate(entries):
-        entry.write_bytes([b"", b"\x80\x05garbage", b"not a pickle at all"][number % 3])
+        entry.write_bytes(damage[number % len(damage)])
     forget_this_process()
     reads = count_reads(monkeypatch)
     case = library.load_case(str(case_file))
     assert case.title == "A case read once" and len(reads) == 1
     assert CaseGrader(case).grade("diagnosis", "IFI").matched == ("ifi",)
+    assert check_paths([str(case_file)]).errors == []
+
+
+def test_only_the_tutors_own_dataclasses_are_read_back():
+    with pytest.raises(KeyError):
+        parsed_cache.decode({"$": "Popen", "args": ["rm", "-rf", "/"]})
+    problem = loading.Problem("a.yaml", 3, "text")
+    assert parsed_cache.decode(parsed_cache.encode((problem,))) == (problem,)
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path, monkeypatch):

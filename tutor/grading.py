@@ -87,7 +87,7 @@ class CaseGrader:
 
     def __init__(self, case: Case):
         self.case = case
-        self.index = _index_for(case)
+        self.index = ConceptIndex(case.concepts.values(), _shared_vocabulary(), _setting_words(case))
 
     @classmethod
     def prepared(cls, case: Case, index: ConceptIndex) -> "CaseGrader":
@@ -184,29 +184,6 @@ def _coexist(case: Case, a: str, b: str) -> bool:
         return False
     said = " ".join((disc.why_confused, disc.trap or "", *disc.points)).casefold()
     return any(word in said for word in _COEXIST_WORDS)
-
-
-def _index_for(case: Case) -> ConceptIndex:
-    """The case's concept index, from the user's cache when this very index was built before.
-
-    Building it tokenises every term of the case and of the shared lexicon, which costs far
-    more than reading one answer; it depends only on the concepts, the setting words and the
-    tutor's code, so it is kept keyed by exactly those (see tutor.cases.parsed_cache)."""
-    import hashlib
-
-    from tutor.cases import parsed_cache
-
-    concepts = tuple(case.concepts.values())
-    vocabulary = _shared_vocabulary()
-    context = _setting_words(case)
-    what = repr((sorted(concepts, key=lambda c: c.id), sorted(vocabulary, key=lambda c: c.id), context))
-    key = (hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest(),)
-    index = parsed_cache.load("index", case.id, key)
-    if isinstance(index, ConceptIndex):
-        return index
-    index = ConceptIndex(concepts, vocabulary, context)
-    parsed_cache.store("index", case.id, key, index)
-    return index
 
 
 def _shared_vocabulary() -> tuple[Concept, ...]:

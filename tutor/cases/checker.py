@@ -223,8 +223,8 @@ def _shared_findings(folder: Path, shared: SharedDefinitions) -> list[tuple[tupl
     name = str(folder.resolve())
     if key is not None:
         stored = parsed_cache.load("check-shared", name, key)
-        if isinstance(stored, list):
-            return stored
+        if isinstance(stored, tuple):
+            return [(pair, problem) for pair, problem in stored]
     lexicon = folder / LEXICON_FILE
     own = [c for c in shared.concepts.values() if Path(c.origin.rpartition(":")[0]).name == LEXICON_FILE
            and Path(c.origin.rpartition(":")[0]).resolve() == lexicon.resolve()]
@@ -235,7 +235,7 @@ def _shared_findings(folder: Path, shared: SharedDefinitions) -> list[tuple[tupl
         text = ""
     findings += [(None, w) for w in concept_warnings(own, shared.concepts.values(), str(lexicon), lines_of(text))]
     if key is not None:
-        parsed_cache.store("check-shared", name, key, findings)
+        parsed_cache.store("check-shared", name, key, tuple(tuple(item) for item in findings))
     return findings
 
 
@@ -288,8 +288,9 @@ def _case_findings(path: Path, shown: str, shared: SharedDefinitions) -> _CaseFi
     name = f"{path.resolve() if stamp else path}\0{shown}"
     if key is not None:
         stored = parsed_cache.load("check", name, key)
-        if isinstance(stored, _CaseFindings):
-            return stored
+        if isinstance(stored, tuple) and len(stored) == 4:
+            case_id, stages, examples, problems = stored
+            return _CaseFindings(case_id, stages, examples, [(pair, problem) for pair, problem in problems])
     findings = _CaseFindings()
     try:
         case = cached_case(path, shared, shown) if shared_from is not None else load_case_file(Path(shown), shared)
@@ -304,7 +305,8 @@ def _case_findings(path: Path, shown: str, shared: SharedDefinitions) -> _CaseFi
         findings.problems += [(None, p) for p in _text_cut_by_hash(path, shown)]
         findings.problems += [(None, w) for w in _warnings(case, path, shown, shared)]
     if key is not None:
-        parsed_cache.store("check", name, key, findings)
+        parsed_cache.store("check", name, key, (findings.case_id, findings.stages, findings.examples,
+                                                tuple(tuple(item) for item in findings.problems)))
     return findings
 
 
@@ -410,7 +412,7 @@ def _why(case: Case, grader, grade, wanted, found: set[str]) -> str:
         reasons.append(f"no term of `{concept_id}` is in the answer (closest: {_quote(best)}, "
                        f"{score:.0f}% alike){seen}; add the learner's words as a synonym if they mean it")
     for concept_id in sorted(found - set(wanted)):
-        evidence = grade.evidence(concept_id)
+        evidence = grade.best_mention(concept_id)
         if evidence is not None:
             reasons.append(f"`{concept_id}` is earned by {_quote(evidence.evidence)} (its term {_quote(evidence.term)})")
         else:

@@ -2,13 +2,14 @@
 
 Reading YAML is most of what `tutor list`, `tutor check` and the app's first
 screen cost, and a case file rarely changes between two runs. Each result (a
-Case, SharedDefinitions, or the CaseError a broken file gave) is pickled in
+Case, SharedDefinitions, or the problems a broken file gave) is kept as JSON in
 the user's cache folder under a name made from what it was read from, beside
 the key it was read with: the file's path as shown, its modification time and
 size, the same for every shared file it was merged with, and a fingerprint of
 the tutor's version, its code and its word data. Any difference is a miss and
-the file is read again. The matcher's index of a case and `tutor check`'s
-findings for a case are kept the same way (see grading and the checker).
+the file is read again. `tutor check`'s findings for a case are kept the same
+way. JSON read back only into an allow-list of the tutor's own dataclasses, as
+tutor.prepared does for `tutor grade`: nothing in the cache is ever executed.
 
 The cache is only ever a shortcut: a missing, unreadable, corrupt or foreign
 entry is a miss, and a cache folder that cannot be written is simply not used.
@@ -16,29 +17,66 @@ entry is a miss, and a cache folder that cannot be written is simply not used.
 
 from __future__ import annotations
 
-import copyreg
+import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 import tutor
+from tutor import model
+from tutor.cases.problems import Problem
 
-
-
-def read_only_view(items: dict) -> MappingProxyType:
-    return MappingProxyType(items)
-
-
-# The model's read-only mappings are views over a dict; they travel as that dict.
-copyreg.pickle(MappingProxyType, lambda view: (read_only_view, (dict(view),)))
-
-ENTRY_FORMAT = 1
-CACHE_ENV = "TUTOR_CACHE_DIR"
+ENTRY_FORMAT = 2
 NO_CACHE_ENV = "TUTOR_NO_CACHE"
+
+
+def _classes() -> dict[str, type]:
+    from tutor.cases.loading import SharedDefinitions
+
+    return {cls.__name__: cls for cls in (
+        model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
+        model.Concept, model.Measure, SharedDefinitions, Problem,
+    )}
+
+
+# -- JSON, read back only into an allow-list of the tutor's own dataclasses (as tutor.prepared) --
+
+
+def encode(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _classes():
+        return {"$": type(value).__name__,
+                **{f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"$t": [encode(v) for v in value]}
+    if isinstance(value, (frozenset, set)):
+        return {"$s": sorted((encode(v) for v in value), key=repr)}
+    if isinstance(value, (dict, MappingProxyType)):
+        return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot keep {type(value).__name__} in the cache")
+
+
+def decode(value, classes: dict[str, type] | None = None):
+    classes = classes if classes is not None else _classes()
+    if isinstance(value, list):
+        return [decode(v, classes) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$t" in value:
+        return tuple(decode(v, classes) for v in value["$t"])
+    if "$s" in value:
+        return frozenset(decode(v, classes) for v in value["$s"])
+    if "$m" in value:
+        return model.frozen_mapping({decode(k, classes): decode(v, classes) for k, v in value["$m"]})
+    cls = classes[value["$"]]  # KeyError for anything not on the allow-list
+    return cls(**{k: decode(v, classes) for k, v in value.items() if k != "$"})
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +113,7 @@ def _folder() -> Path | None:
 
 def _entry_path(folder: Path, kind: str, name: str) -> Path:
     digest = hashlib.sha256(f"{kind}\0{name}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return folder / f"{kind}-{digest}.pickle"
+    return folder / f"{kind}-{digest}.json"
 
 
 def load(kind: str, name: str, key: tuple) -> object | None:
@@ -84,11 +122,12 @@ def load(kind: str, name: str, key: tuple) -> object | None:
     if folder is None:
         return None
     try:
-        with _entry_path(folder, kind, name).open("rb") as handle:
-            stored_key, value = pickle.load(handle)
-    except Exception:  # missing, truncated, written by another version: read the file instead
+        stored = json.loads(_entry_path(folder, kind, name).read_text(encoding="utf-8"))
+        if decode(stored["key"], {}) != (code_fingerprint(), name, key):
+            return None
+        return decode(stored["value"])
+    except Exception:  # missing, damaged, foreign or from another version: read the file instead
         return None
-    return value if stored_key == (code_fingerprint(), name, key) else None
 
 
 def store(kind: str, name: str, key: tuple, value: object) -> None:
@@ -96,12 +135,13 @@ def store(kind: str, name: str, key: tuple, value: object) -> None:
     if folder is None:
         return
     try:
-        data = pickle.dumps(((code_fingerprint(), name, key), value), protocol=pickle.HIGHEST_PROTOCOL)
+        text = json.dumps({"key": encode((code_fingerprint(), name, key)), "value": encode(value)},
+                          ensure_ascii=False, separators=(",", ":"))
         # Written aside and renamed over, so a reader never sees half an entry.
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
             os.replace(temporary, _entry_path(folder, kind, name))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
