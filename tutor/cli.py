@@ -104,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("id", metavar="ID", help="the new case's id (lowercase letters, digits, '-')")
     new.add_argument("--dir", metavar="DIR", help="the folder to write ID.yaml in (default: here)")
 
+    misses = commands.add_parser("misses", help="answers in the records that a case did not know, per stage")
+    misses.add_argument("case", nargs="?", metavar="CASE", help="a case id or file (default: every case)")
+    misses.add_argument("--since", metavar="DATE", help="only plays since this date (2026-12-01)")
+    adding = misses.add_mutually_exclusive_group()
+    adding.add_argument("--add-example", metavar="ANSWER", help="add this answer as an example of --stage")
+    adding.add_argument("--add-synonym", metavar="TEXT", help="add this text as a synonym of --concept")
+    misses.add_argument("--stage", help="the stage an added example answers")
+    misses.add_argument("--matches", metavar="IDS", help="the concepts the example should match, a,b (default: "
+                        "what it matches today)")
+    misses.add_argument("--concept", help="the case concept an added synonym belongs to")
+
     concepts = commands.add_parser("concepts", help="list the shared concepts (ids, synonyms) and discriminators")
     concepts.add_argument("query", nargs="*", metavar="QUERY", help="only those whose id, label or a synonym has this")
     concepts.add_argument("--json", action="store_true", help="one JSON array on stdout")
@@ -122,6 +133,7 @@ COMMAND_MODULES = {
     "schema": "tutor.schema_command",
     "new": "tutor.new_command",
     "concepts": "tutor.concepts_command",
+    "misses": "tutor.misses_command",
     None: "tutor.tui.launch",
 }
 

@@ -404,5 +404,9 @@ def load_case(ref: str) -> Case:
     (over the shipped ones), as `tutor check` does, so a case the checker passes also plays.
     """
     path = resolve_case_path(ref)
-    shared = shared_definitions(dialogues_folder_of(path))
-    return cached_case(path, shared)
+    return cached_case(path, shared_definitions_for_file(path))
+
+
+def shared_definitions_for_file(path: Path) -> SharedDefinitions:
+    """The shared definitions a case file is read with: its folder's (over the shipped ones) or the shipped."""
+    return shared_definitions(dialogues_folder_of(path))
