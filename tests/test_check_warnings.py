@@ -135,3 +135,18 @@ def test_a_failing_example_says_why_when_the_answer_denies_the_concept(tmp_path,
     assert err == [f"{path}:{line_with(text, 'no coxa saltans')}: example answer 'no coxa saltans' should match "
                    "[snapping-hip] but matched [] (missing snapping-hip); why: `snapping-hip` is mentioned only "
                    "to deny it"]
+
+
+def test_the_shipped_library_s_own_warnings_show_only_when_it_is_named(capsys):
+    from tutor.cases.library import dialogues_dir
+
+    assert main(["check"]) == 0
+    out_err = capsys.readouterr()
+    assert ": warning: " not in out_err.err and out_err.out.strip().endswith("all good")
+    status = main(["check", str(dialogues_dir())])
+    named = capsys.readouterr()
+    assert status == 0
+    # Whatever the shipped cases carry is listed and counted when the folder is named.
+    warned = [line for line in named.err.splitlines() if ": warning: " in line]
+    assert named.out.strip().endswith(f"({len(warned)} warning{'s' if len(warned) != 1 else ''})" if warned
+                                      else "all good")
