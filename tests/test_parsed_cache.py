@@ -141,3 +141,21 @@ def test_a_changed_tutor_reads_everything_again(own_cache, tmp_path, monkeypatch
     reads = count_reads(monkeypatch)
     library.load_case(str(case_file))
     assert len(reads) == 1
+
+
+def test_listing_an_unchanged_library_reads_no_case_and_an_edit_shows(own_cache, tmp_path, monkeypatch):
+    folder = tmp_path / "teaching"
+    folder.mkdir()
+    (folder / "cached.yaml").write_text(CASE, encoding="utf-8")
+    (folder / "broken.yaml").write_text(CASE.replace("title: A case read once\n", ""), encoding="utf-8")
+    monkeypatch.setenv("TUTOR_CASES", str(folder))
+    first = {e.id: (e.title, bool(e.problems)) for e in library.list_cases()}
+    forget_this_process()
+    reads = count_reads(monkeypatch)
+    again = {e.id: (e.title, bool(e.problems)) for e in library.list_cases()}
+    assert again == first and reads == []
+    assert again["cached-case"] == ("A case read once", False) and again["broken"][1]
+    (folder / "cached.yaml").write_text(CASE.replace("A case read once", "Renamed"), encoding="utf-8")
+    forget_this_process()
+    assert {e.id: e.title for e in library.list_cases()}["cached-case"] == "Renamed"
+    assert [Path(r).name for r in reads] == ["cached.yaml"]

@@ -282,7 +282,11 @@ def case_files(folder: Path | CaseFolder | None = None) -> list[Path]:
 
 def list_cases() -> list[CaseEntry]:
     """Every case of the library, sorted by difficulty then title; broken files are listed with
-    their problems, and so is a case whose id an earlier folder already uses."""
+    their problems, and so is a case whose id an earlier folder already uses.
+
+    What a list shows of each file (id, title, summary, tags, difficulty, or its problems) is
+    kept per folder in one cache entry, so listing an unchanged library of hundreds of cases
+    reads one small file, not every case."""
     folders, _ = case_folders()
     entries = []
     first_of: dict[str, Path] = {}
@@ -292,25 +296,41 @@ def list_cases() -> list[CaseEntry]:
             shared_problems: tuple[Problem, ...] = ()
         except CaseError as error:
             shared, shared_problems = SharedDefinitions(), error.problems
+        listing_key = shared_key(shared)
+        listing_name = f"{_folder_key(folder.cases_dir)}\0{shown_path(folder.cases_dir)}"
+        stored = parsed_cache.load("listing", listing_name, listing_key) if listing_key else None
+        known: dict = dict(stored) if isinstance(stored, dict) or hasattr(stored, "items") else {}
+        listing: dict[str, tuple] = {}
         for path in case_files(folder):
-            try:
-                case = cached_case(path, shared)
-            except CaseError as error:
+            stamp = _stamp(path)
+            seen = known.get(path.name)
+            if isinstance(seen, tuple) and len(seen) == 2 and seen[0] == stamp:
+                shown = seen[1]
+            else:
+                try:
+                    case = cached_case(path, shared)
+                    shown = (case.id, case.title, case.summary, case.tags, case.difficulty)
+                except CaseError as error:
+                    shown = error.problems
+            listing[path.name] = (stamp, shown)
+            if shown and isinstance(shown[0], Problem):
                 entries.append(CaseEntry(
                     id=path.stem, title=f"{path.stem} (cannot be loaded)", summary=None, tags=(),
-                    difficulty=None, path=path, problems=error.problems + shared_problems, folder=folder,
+                    difficulty=None, path=path, problems=tuple(shown) + shared_problems, folder=folder,
                 ))
                 continue
+            case_id, title, summary, tags, difficulty = shown
             problems = shared_problems
-            first = first_of.setdefault(case.id, path)
+            first = first_of.setdefault(case_id, path)
             duplicate_of = first if first != path else None
             if duplicate_of is not None:
-                problems += (duplicate_id_problem(case.id, path, duplicate_of),)
+                problems += (duplicate_id_problem(case_id, path, duplicate_of),)
             entries.append(CaseEntry(
-                id=case.id, title=case.title, summary=case.summary, tags=case.tags,
-                difficulty=case.difficulty, path=path, problems=problems, folder=folder,
-                duplicate_of=duplicate_of,
+                id=case_id, title=title, summary=summary, tags=tuple(tags), difficulty=difficulty, path=path,
+                problems=problems, folder=folder, duplicate_of=duplicate_of,
             ))
+        if listing_key and listing != known:
+            parsed_cache.store("listing", listing_name, listing_key, listing)
     entries.sort(key=lambda e: (e.difficulty or 0, e.title.casefold(), e.id))
     return entries
 
