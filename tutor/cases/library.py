@@ -17,6 +17,7 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from tutor.cases import parsed_cache
 from tutor.cases.fields import suggestion
@@ -299,7 +300,7 @@ def list_cases() -> list[CaseEntry]:
         listing_key = shared_key(shared)
         listing_name = f"{_folder_key(folder.cases_dir)}\0{shown_path(folder.cases_dir)}"
         stored = parsed_cache.load("listing", listing_name, listing_key) if listing_key else None
-        known: dict = dict(stored) if isinstance(stored, dict) or hasattr(stored, "items") else {}
+        known: dict = dict(stored) if isinstance(stored, Mapping) else {}
         listing: dict[str, tuple] = {}
         for path in case_files(folder):
             stamp = _stamp(path)
