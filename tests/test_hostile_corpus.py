@@ -150,7 +150,9 @@ def test_tutor_check_reports_the_whole_corpus_in_its_own_words(tmp_path):
     for line in problems:
         assert re.match(r"tests/hostile/[\w-]+\.yaml:\d+: \S", line), line
         assert not _obeyable(line)
-    assert {re.match(r"tests/hostile/([\w-]+\.yaml)", line).group(1) for line in problems} == REFUSED
+    # Warnings (a case that loads but may grade oddly) are not refusals.
+    refused = [line for line in problems if ": warning: " not in line]
+    assert {re.match(r"tests/hostile/([\w-]+\.yaml)", line).group(1) for line in refused} == REFUSED
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev are POSIX")
