@@ -12,7 +12,7 @@ import sys
 
 from tutor import __version__
 from tutor.streams import is_output_error, silence_stdout, standard_streams_usable
-from tutor.text_safety import speaks_utf8
+from tutor.text_safety import one_line, speaks_utf8
 
 
 def _seconds(text: str) -> float:
@@ -158,12 +158,15 @@ def main(argv: list[str] | None = None) -> int:
         silence_stdout()
         sys.stderr.close()
         return 0
-    except OSError as error:
-        if not is_output_error(error):
-            raise
-        # The disk behind stdout is full, or the stream is gone: say so once, in one line.
-        silence_stdout()
-        print(f"tutor: cannot write the output: {error.strerror or error}", file=sys.stderr)
+    except Exception as error:
+        if is_output_error(error):
+            # The disk behind stdout is full, or the stream is gone: say so once, in one line.
+            silence_stdout()
+            print(f"tutor: cannot write the output: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+            return 1
+        # A bug of ours, in any command: one line for the learner, never a traceback.
+        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
+              file=sys.stderr)
         return 1
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 import time
 
-from tutor.streams import is_output_error
 from tutor.text_safety import one_line
 
 
@@ -57,7 +56,7 @@ def _nothing_text(args) -> str:
     return "No case to drill."
 
 
-def _run(args) -> int:
+def run(args) -> int:
     from tutor import drill as drilling
     from tutor.cases.problems import CaseError, report_problems
 
@@ -109,15 +108,3 @@ def _repl_drill(drill) -> int:
     print("\nDrill summary\n\n" + drilling.table(drill.lines), flush=True)
     return 0
 
-
-def run(args) -> int:
-    try:
-        return _run(args)
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise
-    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
-        if is_output_error(error):
-            raise  # the CLI says the disk is full, in one line
-        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
-              file=sys.stderr)
-        return 1

@@ -24,8 +24,6 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from tutor.streams import is_output_error
-from tutor.text_safety import one_line
 
 ANSWER_COLUMNS = ("case_id", "session_id", "stage_id", "stage_kind", "attempt", "answer", "recognised", "credited",
                   "misconceptions", "confusions", "credit", "at", "seconds")
@@ -87,7 +85,7 @@ def write_csv(rows: list[dict], columns: tuple[str, ...], out) -> None:
         writer.writerow([_csv_cell(row[c]) for c in columns])
 
 
-def _run(args) -> int:
+def run(args) -> int:
     from tutor.history import History
     from tutor.stats_command import open_existing_records
 
@@ -107,15 +105,3 @@ def _run(args) -> int:
         write_csv(answers, ANSWER_COLUMNS, sys.stdout)
     return 0
 
-
-def run(args) -> int:
-    try:
-        return _run(args)
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise
-    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
-        if is_output_error(error):
-            raise  # the CLI says the disk is full, in one line
-        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
-              file=sys.stderr)
-        return 1

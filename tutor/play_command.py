@@ -24,8 +24,6 @@ from typing import Callable
 
 from tutor.model import Case
 from tutor.session import Play, answer_lines, drill_seconds, play_script
-from tutor.streams import is_output_error
-from tutor.text_safety import one_line
 
 
 def _app_runner() -> Callable[..., int | None] | None:
@@ -44,7 +42,7 @@ def time_limit_of(args, case: Case) -> float | None:
     return None
 
 
-def _run(args) -> int:
+def run(args) -> int:
     from tutor.cases.library import load_case
     from tutor.cases.problems import CaseError, report_problems
     from tutor.records import Records
@@ -77,15 +75,4 @@ def _run(args) -> int:
 
     return repl.run(case, time_limit=time_limit_of(args, case))
 
-
-def run(args) -> int:
-    try:
-        return _run(args)
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise  # the CLI ends these quietly
-    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
-        if is_output_error(error):
-            raise  # the CLI says the disk is full, in one line
-        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})", file=sys.stderr)
-        return 1
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from tutor.streams import is_output_error
 from tutor.text_safety import one_line
 
 
@@ -46,7 +45,7 @@ def open_existing_records(front_end: str | None = None):
     return Records.open(path, front_end=front_end)
 
 
-def _run(args) -> int:
+def run(args) -> int:
     from tutor import stats as statistics
     from tutor.history import History
 
@@ -65,15 +64,3 @@ def _run(args) -> int:
         sys.stdout.write(statistics.render_text(result) + "\n")
     return 0
 
-
-def run(args) -> int:
-    try:
-        return _run(args)
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise
-    except Exception as error:  # a bug of ours: one line for the learner, not a traceback
-        if is_output_error(error):
-            raise  # the CLI says the disk is full, in one line
-        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
-              file=sys.stderr)
-        return 1
