@@ -497,3 +497,24 @@ REPORT = ConceptIndex([
 )
 def test_report_style_colons_read_like_the_words_without_them(answer, expected):
     assert said(REPORT, answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, concept, label",
+    [
+        ("skeletally immature", "mature", "Skeletally mature"),
+        ("skeletally-immature patient", "mature", "Skeletally mature"),
+        ("lesion is nonspecific", "specific", "Specific lesion"),
+        ("tendon unstable", "stable", "Stable tendon"),
+        ("incomplete tear", "complete", "Complete tear"),
+    ],
+)
+def test_a_negating_prefix_is_not_a_typo(answer, concept, label):
+    assert said(ConceptIndex([Concept(concept, label)]), answer) == {}
+
+
+def test_a_chinese_term_does_not_match_inside_a_longer_chinese_word():
+    sarcoma = ConceptIndex([Concept("sarcoma", "Sarcoma", ("肉瘤",))])
+    assert said(sarcoma, "骨肉瘤") == {}
+    assert said(sarcoma, "軟組織肉瘤") == {"sarcoma": "+"}
+    assert said(sarcoma, "肉瘤") == {"sarcoma": "+"}

@@ -44,6 +44,9 @@ _OPPOSITE_PREFIXES = (
     ("sub", "supra"), ("pre", "post"), ("ante", "retro"), ("endo", "exo"), ("add", "abd"),
     ("hetero", "homo"), ("mono", "poly"), ("uni", "bi"), ("in", "ex"),
 )
+# Prefixes that turn a word into its opposite: immature, incomplete, unstable, nonspecific.
+_NEGATING_PREFIXES = ("im", "in", "un", "non", "dis", "ir", "il")
+_PREFIXED_WORD = 4  # letters the negated word has at least ("mature", "stable")
 # Words that start a new phrase: in "nerve enlarged distal to the piriformis", "enlarged"
 # is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
 _PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
@@ -134,7 +137,23 @@ def _close_enough(typed: str, known: str, distance: int) -> bool:
     for a, b in _OPPOSITE_SUFFIXES:
         if (typed.endswith(a) and known.endswith(b)) or (typed.endswith(b) and known.endswith(a)):
             return False
+    if _negating_prefix_between(typed, known) or _negating_prefix_between(known, typed):
+        return False
     return True
+
+
+def _negating_prefix_between(longer: str, shorter: str) -> bool:
+    """Whether `longer` is `shorter` with im-/in-/un-/non-/dis- put before one of its words.
+
+    "skeletallyimmature" (two words typed together) is not a slip for "skeletallymature".
+    """
+    for prefix in _NEGATING_PREFIXES:
+        if len(longer) != len(shorter) + len(prefix):
+            continue
+        for at in range(len(shorter) - _PREFIXED_WORD + 1):
+            if longer[at : at + len(prefix)] == prefix and longer == shorter[:at] + prefix + shorter[at:]:
+                return True
+    return False
 
 
 class ConceptIndex:
