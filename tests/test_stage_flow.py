@@ -393,6 +393,12 @@ def test_in_an_earlier_stage_the_contrast_is_against_the_cases_diagnosis():
     ("right QF edema, left side normal", ""),
     ("QF edema; no edema on the left", ""),
     ("left QF edema, right normal", "left QF"),
+    # How the patient lay for an examination is not the side of the complaint.
+    ("lying on her left side, adduction in extension hurts", ""),
+    ("turned onto his left side for the IFI test", ""),
+    ("left lateral decubitus, pain on adduction", ""),
+    ("left decubitus: positive test", ""),
+    ("lying on the right side, left hip QF edema", "left hip"),
 ])
 def test_the_wrong_side_is_found_in_the_learners_words(text, words):
     assert wrong_side_words(text, "right") == words

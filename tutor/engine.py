@@ -666,6 +666,9 @@ _SIDE = re.compile(
     r"|([左右][\u4e00-\u9fff])",
     re.IGNORECASE,
 )
+_POSITION_AFTER = re.compile(r"[\s-]+(?:lateral[\s-]+)?decubitus\b", re.I)
+_POSITION_BEFORE = re.compile(r"\b(?:lying|lie|lies|lay|laid|positioned|turned)\s+(?:on\s+|onto\s+)?"
+                              r"(?:his|her|their|the|my|your)?\s*$", re.I)
 # Words after "right"/"left" that show it is not a side: "the right answer", "right away".
 _NOT_A_SIDE = frozenset({
     "away", "now", "answer", "diagnosis", "one", "thing", "idea", "here", "there", "after", "before",
@@ -701,6 +704,9 @@ def _sides_named(text: str, side: str) -> tuple[bool, str]:
     for m in _SIDE.finditer(text):
         if m.group(1):
             if m.group(2).casefold() in _NOT_A_SIDE:
+                continue
+            # "lying on his right side", "left lateral decubitus": how the patient lay, not the hip.
+            if _POSITION_AFTER.match(text, m.end(1)) or _POSITION_BEFORE.search(text, 0, m.start()):
                 continue
             named = _SIDE_WORDS[m.group(1).casefold()]
         else:

@@ -138,7 +138,11 @@ class CaseGrader:
             answer=answer,
             matched=matched,
             misconceptions=tuple(
-                c for c in stage.misconception_ids if c in asserted and not _spoken_for(c, mentions, set(matched))
+                m.concept for m in stage.misconceptions
+                if m.concept in asserted and not _spoken_for(m.concept, mentions, set(matched))
+                # A rival the author did not list is a wrong commitment only when it stands
+                # alone: "apophyseal avulsion (hamstring avulsion)" named the diagnosis.
+                and not (m.implied and matched)
             ),
             negated=tuple(c for c in stage_concepts if c in denied),
             missing=tuple(c for c in expected if c not in asserted),

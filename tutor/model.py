@@ -74,6 +74,8 @@ class Misconception:
     concept: str
     feedback: str | None = None
     discriminator: str | None = None
+    # Not written by the author: a rival that a discriminator sets against the diagnosis.
+    implied: bool = False
 
 
 @dataclass(frozen=True)

@@ -397,6 +397,30 @@ def _what_it_holds(node: Node) -> str:
     return "a single text"
 
 
+def _with_known_rivals(stage: Stage, discriminators: Mapping[str, Discriminator]) -> Stage:
+    """A diagnosis stage that also counts, as wrong diagnoses, the rivals a discriminator sets
+    against its expected diagnosis.
+
+    Without this, a learner who commits to a rival the author did not list ("osteosarcoma" in
+    an avulsion case) reads "Noted ... not scored" instead of what tells the two apart. The
+    author's own misconception entries (with their feedback) always come first."""
+    if stage.kind != "diagnosis":
+        return stage
+    expected = set(stage.expected_ids)
+    listed = set(stage.misconception_ids)
+    rivals: list[Misconception] = []
+    for disc_id, disc in discriminators.items():
+        if not expected & set(disc.between):
+            continue
+        for rival in disc.between:
+            if rival not in expected and rival not in listed:
+                listed.add(rival)
+                rivals.append(Misconception(concept=rival, discriminator=disc_id, implied=True))
+    if not rivals:
+        return stage
+    return replace(stage, misconceptions=stage.misconceptions + tuple(rivals))
+
+
 class _CaseBuilder:
     def __init__(self, path: str, shared: SharedDefinitions, text: str = ""):
         self.path = path
@@ -450,6 +474,7 @@ class _CaseBuilder:
                 reader, fields["discriminators"], self.concepts, "this case", self.where_to_define
             ))
         stages = self._stages(fields["stages"]) if "stages" in fields else ()
+        stages = tuple(_with_known_rivals(stage, self.discriminators) for stage in stages)
 
         if case_id is None or title is None or source is None or not stages:
             return None
