@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--time-limit", type=_seconds, metavar="SECONDS", help="a drill with this many seconds")
     play.add_argument("--record", action="store_true",
                       help="from a pipe, keep this play in your records (the app and --plain always do)")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the case file (and its folder's lexicon) each time it is saved, at the same "
+                      "stage; errors are shown, not fatal; not recorded")
 
     drill = commands.add_parser("drill", help="timed cases in a row, ending with a table of scores and misses")
     drill.add_argument("cases", nargs="*", metavar="CASE", help="case ids or files (default: the whole library)")

@@ -12,6 +12,12 @@
 - a terminal otherwise: the Textual app (tutor.tui.launch.run_case), or the
   REPL if the app is not installed.
 
+`--watch` (an author's edit-play loop, tutor.case_watch): every front end reads
+the case file again when it is saved, scripted play too (before each line it
+plays, so a script can drive a reload); a save with errors is reported and the
+last good version goes on. A watched play is never recorded (`--record` with it
+is refused): it is an author testing a case, and its stages change under it.
+
 The shell those front ends share (`Play`, the slash commands, drill length)
 is `tutor.session`; this module only picks the front end.
 """
@@ -47,8 +53,14 @@ def run(args) -> int:
     from tutor.cases.problems import CaseError, report_problems
     from tutor.records import Records
 
+    watching = getattr(args, "watch", False)
+    if watching and getattr(args, "record", False):
+        print("tutor play: --watch plays are not recorded (an author's test run); leave out --record",
+              file=sys.stderr)
+        return 2
     try:
         case = load_case(args.case)
+        watch = _watch(args.case, case) if watching else None
     except CaseError as error:
         return report_problems(error)
 
@@ -60,7 +72,7 @@ def run(args) -> int:
         try:
             play = Play(case, records, time_limit=time_limit_of(args, case))
             lines = answer_lines(sys.stdin) if sys.stdin is not None else ()
-            play_script(play, lines, sys.stdout)
+            play_script(play, lines, sys.stdout, watch=watch)
         finally:
             if records is not None:
                 records.close()
@@ -70,9 +82,22 @@ def run(args) -> int:
         run_case = _app_runner()
         if run_case is not None:
             limit = time_limit_of(args, case)
-            return int((run_case(case, time_limit=limit) if limit else run_case(case)) or 0)
+            options = {"time_limit": limit} if limit else {}
+            if watch is not None:
+                options["watch"] = watch
+            return int(run_case(case, **options) or 0)
     from tutor import repl
 
+    if watch is not None:
+        play = Play(case, None, time_limit=time_limit_of(args, case))
+        return repl.run(case, play=play, watch=watch)
     return repl.run(case, time_limit=time_limit_of(args, case))
+
+
+def _watch(ref: str, case: Case):
+    from tutor.case_watch import CaseWatch
+    from tutor.cases.library import resolve_case_path
+
+    return CaseWatch(resolve_case_path(ref), case)
 
 

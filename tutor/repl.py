@@ -23,7 +23,7 @@ from tutor import locations
 from tutor.render import wording
 from tutor.model import Case
 from tutor.scoring import HINT_POINTS
-from tutor.session import ANSWER_LIMIT, LINE_LIMIT, Play
+from tutor.session import ANSWER_LIMIT, LINE_LIMIT, Play, watched_change_text
 from tutor.text_safety import printable
 
 MAX_WIDTH = 100
@@ -139,6 +139,34 @@ class _TimeUp(Exception):
     """A drill's time ran out while the learner was typing."""
 
 
+class _FileSaved(Exception):
+    """With --watch: a watched file changed while the prompt waited (the text typed so far kept)."""
+
+    def __init__(self, typed: str):
+        super().__init__()
+        self.typed = typed
+
+
+def _look_while_waiting(watch) -> None:
+    # Called inside the running prompt: a stat of the watched files every poll_seconds on
+    # prompt_toolkit's own loop; a change ends the prompt so the reload shows at once, not
+    # at the next Enter. What the files say is read after the prompt, in run().
+    app = get_app()
+    loop = app.loop
+    if loop is None:
+        return
+
+    def look() -> None:
+        if not (app.is_running and app.future is not None and not app.future.done()):
+            return
+        if watch.moved():
+            app.exit(exception=_FileSaved(app.current_buffer.text))
+        else:
+            loop.call_later(watch.poll_seconds, look)
+
+    loop.call_later(watch.poll_seconds, look)
+
+
 def _ring_at_deadline(play: Play) -> None:
     # Called inside the running prompt: end it when the drill's time is up, so the
     # bell rings on time rather than at the next Enter.
@@ -155,8 +183,12 @@ def _ring_at_deadline(play: Play) -> None:
         app.loop.call_later(remaining + 0.05, ring)
 
 
-def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None, play=None) -> int:
-    """Play `case` (or the `play` already opened, as a drill does) until it ends or the learner leaves."""
+def run(case: Case, records=None, input=None, output=None, time_limit: float | None = None, play=None,
+        watch=None) -> int:
+    """Play `case` (or the `play` already opened, as a drill does) until it ends or the learner leaves.
+
+    With `watch` (a tutor.case_watch.CaseWatch): the case file is looked at before each
+    prompt and, while the prompt waits, every `watch.poll_seconds` (half a second); a save reloads it there and then."""
     from tutor.records import Records
 
     own_records = records is None and play is None
@@ -178,9 +210,26 @@ def run(case: Case, records=None, input=None, output=None, time_limit: float | N
         prompt.default_buffer.on_text_changed += _cap_answer
         _show(wording.render_events(play.opening, _width()), output)
         _show(wording.wrap(wording.START_NOTE, _width()), output)
+        if watch is not None:
+            from tutor.case_watch import NOT_RECORDED_NOTE
+
+            _show(wording.wrap(NOT_RECORDED_NOTE, _width()), output)
+
+        def pre_run() -> None:
+            _ring_at_deadline(play)
+            if watch is not None:
+                _look_while_waiting(watch)
+
+        typed = ""
         while not play.finished:
+            if watch is not None:
+                _show(watched_change_text(play, watch, _width()), output)
             try:
-                line = prompt.prompt(_prompt(play), pre_run=lambda: _ring_at_deadline(play))
+                line = prompt.prompt(_prompt(play), pre_run=pre_run, default=typed)
+                typed = ""
+            except _FileSaved as saved:
+                typed = saved.typed  # given back at the next prompt, after the reload is shown
+                continue
             except (KeyboardInterrupt, EOFError):
                 _show(wording.render_events(play.quit(), _width()), output)
                 break

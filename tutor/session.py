@@ -10,13 +10,16 @@ answer is cleaned, and how long a drill lasts.
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TextIO
 
 from tutor.engine import Session, advance, open_case
 from tutor.events import Answer, AskHint, CaseFinished, Event, Input, Next, Quit, Skip, Tick
 from tutor.model import Case
 from tutor.render import wording
 from tutor.text_safety import one_line, printable
+
+if TYPE_CHECKING:
+    from tutor.case_watch import Carried, CaseWatch
 
 ANSWER_LIMIT = 20_000  # characters of one answer line kept; the grader reads fewer still
 # Characters of an input line read at all; the rest of a longer line is skipped unread.
@@ -102,6 +105,18 @@ class Play:
     def remaining(self) -> float | None:
         return self.session.remaining(self.clock())
 
+    def reload(self, case: Case, grader=None) -> Carried:
+        """Go on with a new version of the case (`--watch`): same stage by id; see tutor.case_watch."""
+        from tutor.case_watch import carry_over
+
+        if grader is None:
+            from tutor.grading import CaseGrader
+
+            grader = CaseGrader(case)
+        self.session, carried = carry_over(self.session, case, grader, self.clock())
+        self.case = case
+        return carried
+
     def line(self, line: str) -> tuple[tuple[Event, ...], str | None]:
         """One line typed by the learner: the events it caused, or a message that is not an event."""
         command = command_of(line)
@@ -160,17 +175,28 @@ def answer_lines(stream: TextIO) -> Iterator[str]:
         yield line
 
 
-def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH) -> None:
-    """The whole dialogue as plain text: one input line per answer or command, the summary last."""
+def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None = wording.DEFAULT_WIDTH,
+                watch: CaseWatch | None = None) -> None:
+    """The whole dialogue as plain text: one input line per answer or command, the summary last.
+
+    With `watch`, the case file is looked at after each line is read, before it is played."""
 
     def write(text: str) -> None:
         out.write(text)
         out.flush()
 
     write(wording.render_events(play.opening, width) + "\n\n" + wording.wrap(wording.START_NOTE, width) + "\n")
+    if watch is not None:
+        from tutor.case_watch import NOT_RECORDED_NOTE
+
+        write("\n" + wording.wrap(NOT_RECORDED_NOTE, width) + "\n")
     for raw in lines:
         if play.finished:
             break
+        if watch is not None:
+            shown = watched_change_text(play, watch, width)
+            if shown:
+                write("\n" + shown + "\n")
         line = raw.rstrip("\r\n")
         events, message = play.line(line)
         if not events and message is None:
@@ -180,6 +206,25 @@ def play_script(play: Play, lines: Iterable[str], out: TextIO, width: int | None
         write("\n" + echo + "\n" + body + "\n")
     if not play.finished:
         write("\n" + render_with_note(play, play.quit(), width) + "\n")
+
+
+def watched_change_text(play: Play, watch: CaseWatch, width: int | None, grader_of=None) -> str:
+    """Look at the watched files once; what the learner is to be shown about a change ("" if none).
+
+    A save that loads is played from the stage the learner is at; one that does not is
+    reported with its errors and the last good version goes on."""
+    from tutor.case_watch import broken_text
+
+    if play.finished:
+        return ""
+    change = watch.poll()
+    if change is None:
+        return ""
+    if change.case is None:
+        return broken_text(change, watch.shown, width)
+    carried = play.reload(change.case, grader_of(change.case) if grader_of is not None else None)
+    notes = "\n\n".join(wording.wrap(note, width) for note in carried.notes)
+    return notes + "\n\n" + wording.render_event(carried.stage, width)
 
 
 DEFAULT_DRILL_SECONDS = 600

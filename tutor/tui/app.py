@@ -72,7 +72,7 @@ class TutorApp(App[int]):
     ]
 
     def __init__(self, services: Services, start_case: Case | None = None, theme: str | None = None,
-                 time_limit: float | None = None, drill=None):
+                 time_limit: float | None = None, drill=None, watch=None):
         from tutor.tui.terminal_input import app_driver_class
 
         # A driver that reads bytes which are not UTF-8 as U+FFFD, instead of dying on them.
@@ -82,6 +82,7 @@ class TutorApp(App[int]):
         self.services = services
         self.start_case = start_case
         self.start_time_limit = time_limit
+        self.case_watch = watch  # `tutor play CASE --watch`: the start case is reloaded on each save
         self.theme = theme or DARK_THEME
         self.crash_log: Path | None = None
         self._records_opened = False
@@ -99,7 +100,7 @@ class TutorApp(App[int]):
         elif self.start_case is not None:
             from tutor.tui.case_screen import CaseScreen
 
-            self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit))
+            self.push_screen(CaseScreen(self.start_case, time_limit=self.start_time_limit, watch=self.case_watch))
 
     def _leave_cleanly_on_signals(self) -> None:
         # Killed by default, the app would leave the terminal in the alternate screen with the
@@ -136,7 +137,11 @@ class TutorApp(App[int]):
         """Play a case again from its summary, in place of the summary."""
         from tutor.tui.case_screen import CaseScreen
 
-        self.switch_screen(CaseScreen(case, time_limit=time_limit))
+        watch = self.case_watch if self.case_watch is not None and self.case_watch.watches(case) else None
+        if watch is not None:
+            watch.poll()  # saved since the case ended: the retry plays what is on disk now
+            case = watch.case
+        self.switch_screen(CaseScreen(case, time_limit=time_limit, watch=watch))
 
     def open_progress(self) -> None:
         from tutor.tui.progress import ProgressScreen
@@ -221,6 +226,7 @@ def build_app(
     make_grader: Callable[[Case], Any] | None = None,
     time_limit: float | None = None,
     drill=None,
+    watch=None,
 ) -> TutorApp:
     """The app, with the shipped library and real records unless told otherwise."""
     services = Services()
@@ -234,4 +240,4 @@ def build_app(
         services.open_records = open_records
     if make_grader is not None:
         services.make_grader = make_grader
-    return TutorApp(services, start_case=start_case, theme=theme, time_limit=time_limit, drill=drill)
+    return TutorApp(services, start_case=start_case, theme=theme, time_limit=time_limit, drill=drill, watch=watch)

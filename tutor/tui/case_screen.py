@@ -52,9 +52,10 @@ class CaseScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Read on", priority=True),
     ]
 
-    def __init__(self, case: Case, time_limit: float | None = None, drill=None):
+    def __init__(self, case: Case, time_limit: float | None = None, drill=None, watch=None):
         super().__init__()
         self.case = case
+        self.watch = watch  # a tutor.case_watch.CaseWatch with `tutor play CASE --watch`
         self.time_limit = time_limit  # seconds, in a timed drill
         self.drill = drill  # a tutor.drill.Drill when this case is one of several in a row
         self.play: Play | None = None
@@ -77,7 +78,9 @@ class CaseScreen(Screen):
         app = self.app
         try:
             grader = app.services.make_grader(self.case)
-            self.play = Play(self.case, records=app.records, clock=app.now, grader=grader,
+            # A watched play is an author's test run of a case that changes under it: not recorded.
+            records = app.records if self.watch is None else None
+            self.play = Play(self.case, records=records, clock=app.now, grader=grader,
                              time_limit=self.time_limit, drill=self.drill.id if self.drill is not None else None)
             if self.drill is not None:
                 self.drill.current = self.play
@@ -88,10 +91,56 @@ class CaseScreen(Screen):
         self.query_one("#stepper", StageStepper).set_stages((s.id, s.kind) for s in self.case.stages)
         self.query_one("#found", FoundSoFar).reset()
         # One batch, so the case opens at the top of its vignette rather than at the note.
-        await self.show(self.play.opening, notes=[Note(wording.START_NOTE)])
+        notes = [Note(wording.START_NOTE)]
+        if self.watch is not None:
+            from tutor.case_watch import NOT_RECORDED_NOTE
+
+            notes.append(Note(NOT_RECORDED_NOTE))
+            self.set_interval(self.watch.poll_seconds, self.look_at_case_file, name="case-watch")
+        await self.show(self.play.opening, notes=notes)
         if self.time_limit:
             self.show_clock()
             self.set_interval(1.0, self.tick)
+
+    async def look_at_case_file(self) -> None:
+        """With --watch, on a timer: a save reloads the case at the same stage; a broken one is reported."""
+        from tutor.case_watch import broken_text
+
+        if self.watch is None or self.play is None or self.play.finished or self.busy:
+            return
+        change = self.watch.poll()
+        if change is None:
+            return
+        title = self.query_one("#case-title", Static)
+        if change.case is None:
+            title.update(Content.assemble(plain(self.case.title, 200),
+                                          (" · the file has errors: playing the last good version", "$text-error")))
+            await self.transcript.add([Note(broken_text(change, self.watch.shown))])
+            return
+        self.busy = True
+        try:
+            carried = self.play.reload(change.case, self.app.services.make_grader(change.case))
+        finally:
+            self.busy = False
+        self.case = change.case
+        title.update(plain(self.case.title, 200))
+        session = self.play.session
+        stepper = self.query_one("#stepper", StageStepper)
+        stepper.restart((s.id, s.kind) for s in self.case.stages)
+        for stage, progress in zip(self.case.stages, session.progress):
+            if progress.outcome is not None:
+                stepper.close_stage(stage.id, progress.outcome, passed=progress.passed, score=progress.score)
+        stepper.open_stage(session.stage_index)
+        progress = session.current_progress
+        found = self.query_one("#found", FoundSoFar)
+        found.reset(wording.kind_name(carried.stage.kind) if carried.stage.kind else carried.stage.stage_id)
+        if progress is not None:
+            found.credit(self.case.label(c) for c in progress.found)
+            if progress.passed:
+                stepper.pass_stage(carried.stage.stage_id)
+        self.input.placeholder = PASSED_PLACEHOLDER if progress is not None and progress.passed else PLACEHOLDER
+        self.show_question(carried.stage)
+        await self.transcript.add([Note(note) for note in carried.notes] + widgets_for((carried.stage,)))
 
     def show_clock(self) -> None:
         remaining = self.play.remaining() if self.play is not None else None

@@ -23,14 +23,15 @@ def run(args=None) -> int:
     return _run_app(build_app())
 
 
-def run_case(case: Case, time_limit: float | None = None) -> int:
-    """The app opened straight on one case (a drill with `time_limit`); its library is still a key away."""
+def run_case(case: Case, time_limit: float | None = None, watch=None) -> int:
+    """The app opened straight on one case (a drill with `time_limit`; reloaded on each save with a
+    tutor.case_watch.CaseWatch `watch`); its library is still a key away."""
     if not _in_a_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return 2
     from tutor.tui.app import build_app
 
-    return _run_app(build_app(start_case=case, time_limit=time_limit))
+    return _run_app(build_app(start_case=case, time_limit=time_limit, watch=watch))
 
 
 def run_drill(drill) -> int:

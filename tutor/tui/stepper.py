@@ -47,6 +47,14 @@ class StageStepper(Static):
         self.stages = tuple(stages)
         self.refresh_steps()
 
+    def restart(self, stages) -> None:
+        """New stages with nothing closed yet (a case reloaded with --watch marks its closed ones again)."""
+        self.outcomes.clear()
+        self.passed.clear()
+        self.scores.clear()
+        self.current = None
+        self.set_stages(stages)
+
     def open_stage(self, index: int) -> None:
         self.current = index
         self.refresh_steps()
