@@ -1,0 +1,85 @@
+"""The new-author dev split (tests/newauthor/) is well formed: its cases pass `tutor check`
+and every label names a stage and a concept that the case really has.
+
+Structure only: what the matcher makes of these answers is the benchmark's business
+(scripts/bench_grading.py), not a test's, so tuning can never turn this test red.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tutor.cli import main
+
+NEWAUTHOR = Path(__file__).parent / "newauthor"
+CASES = sorted((NEWAUTHOR / "cases").glob("*.yaml"))
+ANSWER_FILES = sorted((NEWAUTHOR / "answers").glob("*.yaml"))
+ANSWER_KEYS = {"stage", "answer", "matched", "negated", "misconceptions", "tags"}
+MINIMUM_ANSWERS_PER_CASE = 110
+STAGE_KINDS = {"history", "findings", "differential", "diagnosis", "management"}
+
+
+def read_yaml(path: Path):
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def concept_id(entry) -> str:
+    return entry if isinstance(entry, str) else entry["concept"]
+
+
+def stage_concepts(case) -> dict[str, tuple[set[str], set[str]]]:
+    """Stage id -> (expected concept ids, misconception concept ids)."""
+    return {
+        stage["id"]: (
+            {concept_id(entry) for entry in stage["expect"]},
+            {concept_id(entry) for entry in stage.get("misconceptions", [])},
+        )
+        for stage in case["stages"]
+    }
+
+
+def test_the_split_has_two_cases_each_with_an_answer_file():
+    assert len(CASES) == 2
+    assert [path.name for path in ANSWER_FILES] == [path.name for path in CASES]
+
+
+@pytest.mark.parametrize("case_path", CASES, ids=lambda path: path.stem)
+def test_case_passes_tutor_check(case_path, capsys):
+    assert main(["check", str(case_path)]) == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize("case_path", CASES, ids=lambda path: path.stem)
+def test_case_names_a_seed_and_covers_all_five_stage_kinds(case_path):
+    case = read_yaml(case_path)
+    assert case["id"] == case_path.stem
+    assert "seed 0" in case["source"]
+    assert {stage["kind"] for stage in case["stages"]} == STAGE_KINDS
+
+
+@pytest.mark.parametrize("answers_path", ANSWER_FILES, ids=lambda path: path.stem)
+def test_every_label_names_a_concept_of_its_stage(answers_path):
+    labels = read_yaml(answers_path)
+    case = read_yaml(NEWAUTHOR / "cases" / f"{labels['case']}.yaml")
+    concepts = stage_concepts(case)
+    answers = labels["answers"]
+    assert len(answers) >= MINIMUM_ANSWERS_PER_CASE
+    assert {answer["stage"] for answer in answers} == set(concepts)
+    for number, answer in enumerate(answers, start=1):
+        where = f"{answers_path.name} answer {number}: {answer.get('answer')!r}"
+        assert set(answer) == ANSWER_KEYS, where
+        assert isinstance(answer["answer"], str) and answer["answer"].strip(), where
+        expected, misconceptions = concepts[answer["stage"]]
+        assert set(answer["matched"]) <= expected, where
+        assert set(answer["misconceptions"]) <= misconceptions, where
+        assert set(answer["negated"]) <= expected | misconceptions, where
+        assert not set(answer["negated"]) & (set(answer["matched"]) | set(answer["misconceptions"])), where
+        assert all(isinstance(tag, str) for tag in answer["tags"]), where
+
+
+@pytest.mark.parametrize("answers_path", ANSWER_FILES, ids=lambda path: path.stem)
+def test_traps_are_a_quarter_to_a_third_of_the_answers(answers_path):
+    answers = read_yaml(answers_path)["answers"]
+    traps = sum("trap" in answer["tags"] for answer in answers)
+    assert 0.25 <= traps / len(answers) <= 0.33
