@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Grading quality and speed, against baselines run in the same process.
 
-    python scripts/bench_grading.py              # corpus, new-author, negation (dev), speed
+    python scripts/bench_grading.py              # corpus, new-author, newauthor-dev, negation (dev), speed
     python scripts/bench_grading.py --heldout    # and the frozen held-out split (totals only)
     python scripts/bench_grading.py --mistakes   # and every answer the tutor got wrong
                                                  # (never those of the held-out split)
@@ -13,6 +13,9 @@ Sections:
                concept it uses keeps its label and at most its first two synonyms; no other
                lexicon concept is loaded. `measure:` thresholds stay (they are not synonyms);
                word-level data under dialogues/ (shorthand, English-Chinese word pairs) stays.
+  newauthor-dev  tests/newauthor/: two cases and their labelled answers by an author who never
+               read the matcher, graded the way the held-out split is, with per-case figures. A
+               dev split: tune on it freely (`--mistakes` lists what the tutor got wrong).
   heldout      tests/heldout/: cases and answers the matcher was never tuned on. Only totals
                are printed; the individual mistakes are never shown.
   negation     tests/heldout/negation.yaml, the `dev` split (and with --heldout the `test` split,
@@ -58,7 +61,8 @@ from tutor.model import Concept, frozen_mapping  # noqa: E402
 
 FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
 HELDOUT = ROOT / "tests" / "heldout"
-SECTIONS = ("corpus", "new-author", "heldout", "negation", "speed")
+NEWAUTHOR_DEV = ROOT / "tests" / "newauthor"
+SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "negation", "speed")
 NEW_AUTHOR_SYNONYMS = 2
 
 
@@ -161,6 +165,25 @@ def grading_table(title: str, answers, cases, *, timed: bool, mistakes: bool) ->
         for line in rows["tutor"][0].mistakes:
             print("  " + line)
     return rows
+
+
+def newauthor_dev_table(mistakes: bool) -> None:
+    """The new-author dev split, loaded and scored like the held-out split, plus a row per case."""
+    held = read_corpus(NEWAUTHOR_DEV / "answers") if (NEWAUTHOR_DEV / "answers").is_dir() else []
+    if not held:
+        print("\n## new-author dev: tests/newauthor/answers/ has no answers yet")
+        return
+    dev_cases = {ref: case_for(ref, NEWAUTHOR_DEV / "cases") for ref in sorted({a.case_ref for a in held})}
+    grading_table("new-author dev split (tests/newauthor/, tunable)", held, dev_cases, timed=False, mistakes=mistakes)
+    methods = Methods(dev_cases).all()
+    print(f"\nper case: {'case':26} {'method':8} {'answers':>7} {'traps':>5} {'precision':>9} {'recall':>7} "
+          f"{'F1':>6} {'trap FP':>8}")
+    for ref in dev_cases:
+        answers = [a for a in held if a.case_ref == ref]
+        for name, predict in methods.items():
+            result = score(answers, dev_cases, predict)
+            print(f"          {ref:26} {name:8} {len(answers):7d} {sum(a.is_trap for a in answers):5d} "
+                  f"{result.precision:9.3f} {result.recall:7.3f} {result.f1:6.3f} {result.trap_false_positives:8d}")
 
 
 # -- negation -------------------------------------------------------------------------------
@@ -324,7 +347,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus")
     parser.add_argument("--mistakes", action="store_true",
-                        help="list the tutor's mistakes (corpus, new-author, negation dev split only)")
+                        help="list the tutor's mistakes (corpus, new-author, newauthor-dev, negation dev split only)")
     parser.add_argument("--heldout", action="store_true", help="also grade the frozen held-out split (totals only)")
     parser.add_argument("--only", default="", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     args = parser.parse_args()
@@ -342,6 +365,8 @@ def main() -> int:
         stripped = {ref: as_new_author_wrote_it(case) for ref, case in cases.items()}
         grading_table("new-author: shipped cases stripped to label + 2 synonyms", answers, stripped,
                       timed=False, mistakes=args.mistakes)
+    if "newauthor-dev" in sections:
+        newauthor_dev_table(args.mistakes)
     if "heldout" in sections:
         held = [a for a in read_corpus(HELDOUT / "answers")] if (HELDOUT / "answers").is_dir() else []
         if not held:
