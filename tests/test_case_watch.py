@@ -211,6 +211,41 @@ def test_a_broken_save_is_reported_with_its_line_and_play_goes_on_with_the_last_
     assert carried.notes
 
 
+def test_a_file_written_to_while_it_is_read_is_read_again_at_the_next_look(tmp_path):
+    from tutor.case_watch import load_watched
+
+    path, play, _ = start(tmp_path)
+    final = case_text(replace={"What is the diagnosis?": "Which disease is it?"})
+    cut_short = case_text(stages=("history",))  # half a save of a stage list still parses
+    writes_left = [final]
+
+    def load_while_the_editor_writes(case_file):
+        case = load_watched(case_file)
+        if writes_left:
+            save(path, writes_left.pop())  # the rest of the save lands after the tutor read the first part
+        return case
+
+    watch = CaseWatch(path, play.case, load=load_while_the_editor_writes)
+    save(path, cut_short)
+    assert watch.poll() is None  # nothing taken from a read that raced with a write
+    assert watch.case.stages[-1].id == "diagnosis" and watch.moved()
+    change = watch.poll()
+    assert change is not None and [s.id for s in change.case.stages] == ["history", "findings", "diagnosis"]
+    assert change.case.stages[2].ask == "Which disease is it?"
+
+
+def test_the_errors_shown_are_the_ones_tutor_check_reports(tmp_path):
+    from tutor.cases.checker import check_paths
+
+    path, play, watch = start(tmp_path)
+    save(path, case_text(replace={"    expect: [delta-diagnosis]\n": "    expect: [nowhere]\n",
+                                  "kind: history": "kind: story"}))
+    change = watch.poll()
+    assert change.case is None and len(change.problems) == 2
+    checked = check_paths([str(path)])
+    assert [str(p) for p in change.problems] == [str(p) for p in checked.errors]
+
+
 def test_yaml_that_does_not_parse_and_a_deleted_file_are_errors_not_crashes(tmp_path):
     path, play, watch = start(tmp_path)
     save(path, "format: 1\nid: [unclosed\n")

@@ -12,8 +12,10 @@ Watched: the case file, and the lexicon and discriminators files that can
 extend it (the case's own folder and the one above, as the library reads
 them, and the shipped ones). Each look is a `stat` of those few files
 (inode, mtime_ns, size); only when one of those moved are the files read and
-hashed, so a save that changed nothing (or a `touch`) reloads nothing. That
-is all an edit-play loop needs, so no file-watching library is used.
+hashed, so a save that changed nothing (or a `touch`) reloads nothing; a
+look during which the files moved again (a save still being written) takes
+nothing, and the next look reads the finished file. That is all an
+edit-play loop needs, so no file-watching library is used.
 
 `carry_over` moves a session onto the new version (a pure function; the
 engine never knows a file changed): the learner stays at the stage with the
@@ -119,7 +121,7 @@ class CaseWatch:
         self.problems: tuple[Problem, ...] = ()  # why the file on disk does not load now, if it does not
         self._load = load
         self._files = watched_files(case_file)
-        self._stamps = {f: _stamp(f) for f in self._files}
+        self._stamps = self._look()
         self._digests = {f: _digest(f) for f in self._files}
 
     @property
@@ -128,7 +130,7 @@ class CaseWatch:
 
     def moved(self) -> bool:
         """Whether a watched file's stat differs from the last look; nothing is read or changed."""
-        return any(_stamp(f) != self._stamps[f] for f in self._files)
+        return self._look() != self._stamps
 
     def watches(self, case: Case) -> bool:
         """Whether `case` is a version of the watched one (a retry from the summary plays the latest)."""
@@ -136,27 +138,36 @@ class CaseWatch:
 
     def poll(self) -> FileChange | None:
         """None when no file changed since the last look (or a save left its bytes the same)."""
-        stamps = {f: _stamp(f) for f in self._files}
+        stamps = self._look()
         if stamps == self._stamps:
             return None
         moved = [f for f in self._files if stamps[f] != self._stamps[f]]
-        self._stamps = stamps
         digests = dict(self._digests)
         digests.update({f: _digest(f) for f in moved})
         if digests == self._digests:
+            self._stamps = stamps
             return None
-        self._digests = digests
         try:
-            case = self._load(self.case_file)
+            result: Case | CaseError = self._load(self.case_file)
         except CaseError as error:
-            problems = error.problems or (Problem(self.shown, 1, "not a valid case"),)
+            result = error
+        if self._look() != stamps:
+            # Written to while it was read: half a save may still parse (a stage list cut short).
+            # Nothing is taken from this look; the next one reads the finished file.
+            return None
+        self._stamps, self._digests = stamps, digests
+        if isinstance(result, CaseError):
+            problems = result.problems or (Problem(self.shown, 1, "not a valid case"),)
             if problems == self.problems:
                 return None  # saved again, still broken the same way: already said
             self.problems = problems
             return FileChange(problems=problems)
         self.problems = ()
-        self.case = case
-        return FileChange(case=case)
+        self.case = result
+        return FileChange(case=result)
+
+    def _look(self) -> dict[Path, Stamp]:
+        return {f: _stamp(f) for f in self._files}
 
 
 # --- What the learner is told ------------------------------------------------

@@ -83,3 +83,27 @@ def test_the_app_reloads_a_saved_case_at_the_same_stage_and_shows_a_broken_save(
                 assert db.execute("SELECT COUNT(*) FROM sessions").fetchone() == (0,)
 
     run(scenario)
+
+
+def test_a_retry_from_the_summary_plays_the_version_saved_since_and_still_watches(tmp_path):
+    path, _, watch = start(tmp_path)
+    watch.poll_seconds = 0.02
+
+    async def scenario():
+        app = build_test_app(start_case=watch.case, watch=watch)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None,
+                           "the case opened")
+            await pilot.press(*"/quit", "enter")
+            await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            save(path, case_text(replace={"Which feature of the story matters?": "What in the story counts?"}))
+            await pilot.press("r")
+            await wait_for(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None,
+                           "the case again")
+            screen = app.screen
+            assert screen.watch is watch
+            assert screen.case.stages[0].ask == "What in the story counts?"
+            save(path, case_text(replace={"Which feature of the story matters?": "Which part of the story?"}))
+            await wait_for(pilot, lambda: "Which part of the story?" in shown_text(app), "the next save")
+
+    run(scenario)
