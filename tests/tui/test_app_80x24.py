@@ -100,7 +100,7 @@ def test_escape_asks_before_ending_a_case_and_no_keeps_playing():
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question a third time")
             await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
-            await pilot.press("h")
+            await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home, the case screen gone cleanly")
             assert table_rows(app)
 
@@ -116,6 +116,12 @@ def test_escape_on_a_finished_case_goes_home():
             for _ in range(5):
                 await pilot.press("f3")
             await wait_until(pilot, lambda: screen.summary is not None, "the end of the case")
+            await wait_until(pilot, lambda: "Hint (-" not in shown_text(app).splitlines()[-1], "the footer without F2")
+            footer = shown_text(app).splitlines()[-1]
+            assert "Skip" not in footer and "Stop" not in footer  # nothing left to skip or stop
+            turns = len(screen.transcript.children)
+            await pilot.press("f2", "f3")
+            assert len(screen.transcript.children) == turns and screen_name(app) == "CaseScreen"
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
 
@@ -174,5 +180,43 @@ def test_a_chosen_tag_chip_keeps_its_name_and_a_long_chip_row_says_it_scrolls(mo
             await pilot.click(chip)
             await wait_until(pilot, lambda: chip.on, "the chip on")
             assert f"✓ {chip.tag}" in shown_text(app)
+
+    run(scenario)
+
+
+LONG_ASK = (
+    "Fluid in the ischial bursa and a thickened tendon: is this bursitis, tendinopathy, or both? "
+    "And which of the two is the commoner finding on its own, in a runner of this age?"
+)
+
+
+def case_file_with(tmp_path, stage_changes: dict[str, dict]) -> str:
+    """A copy of the test library's long-stride case with some stages' fields changed."""
+    import yaml
+
+    from conftest import LIBRARY
+
+    data = yaml.safe_load((LIBRARY / "cases" / "long-stride-pain.yaml").read_text(encoding="utf-8"))
+    for stage in data["stages"]:
+        stage.update(stage_changes.get(stage["id"], {}))
+    path = tmp_path / "long-stride-changed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_a_three_line_question_is_shown_whole_above_the_answer_line(tmp_path):
+    from tutor.cases.library import load_case
+
+    case = load_case(case_file_with(tmp_path, {"history": {"ask": LONG_ASK}}))
+
+    async def scenario():
+        app = build_test_app(start_case=case)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+            bar = app.screen.query_one("#question")
+            await wait_until(pilot, lambda: bar.region.height >= 3, "the question bar grown to the question")
+            shown = " ".join(line.strip() for line in shown_text(app).splitlines()[bar.region.y:bar.region.bottom])
+            assert shown == f"1/5 {LONG_ASK}"  # every word, the last line too
+            assert bar.region.bottom <= app.screen.query_one("#answer").region.y
 
     run(scenario)

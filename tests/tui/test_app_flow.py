@@ -146,7 +146,7 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             first_score = app.screen.summary.score
 
             # Retry opens the same case afresh.
-            await pilot.press("r")
+            await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen is not screen, "a new try")
             assert not app.screen.query(LearnerSaid)
 
@@ -157,7 +157,7 @@ def test_a_whole_case_from_the_library_to_the_summary_and_back():
             await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary after stopping")
             assert "stopped" in [r[1] for r in table_rows(app, "#stage-scores")]
-            await pilot.press("h")
+            await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home")
             await wait_until(pilot, lambda: "Last" in column_labels(app), "the score columns")
             from tutor.render.wording import percent

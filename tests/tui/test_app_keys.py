@@ -106,7 +106,7 @@ def test_play_in_a_terminal_opens_the_case_and_home_is_a_key_away():
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
             await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
-            await pilot.press("h")
+            await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "the library")
 
     run(scenario)
@@ -129,7 +129,7 @@ def test_every_screen_fits_80_by_24():
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
             await pilot.press("y")
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
-            assert "r Retry case" in shown_text(app) and "h Home" in shown_text(app)
+            assert "^r Retry case" in shown_text(app) and "esc Library" in shown_text(app)
 
     run(scenario)
 
@@ -145,5 +145,31 @@ def test_a_pasted_paragraph_is_one_answer():
             screen.input.post_message(events.Paste("Long stride pain.\n\nNo trauma.\n  Worse walking fast.\n"))
             await wait_until(pilot, lambda: screen.input.value, "the pasted text")
             assert screen.input.value == "Long stride pain. No trauma. Worse walking fast."
+
+    run(scenario)
+
+
+def test_letters_typed_on_the_summary_never_retry_or_leave():
+    """Reliability m17: a learner still typing when the case ends ("/quit", then "trauma, the hip")
+    stays on the summary, is told the case is over, and the screen's own keys still work."""
+
+    async def scenario():
+        app = build_test_app(start_case=load_case("quiet-hip"))
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await wait_until(pilot, lambda: "Was there an injury?" in shown_text(app), "the question")
+            await pilot.press(*"/quit", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            summary = app.screen
+            await pilot.press(*"trauma, the hip", "enter")
+            await wait_until(pilot, lambda: "the case has ended" in shown_text(app), "the notice that the case is over")
+            assert app.screen is summary  # no retry (r), no home (h)
+            assert "^r Retry case" in shown_text(app) and "esc Library" in shown_text(app)
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case again")
+            await wait_until(pilot, lambda: app.screen.play is not None, "the new play")
+            await pilot.press(*"/quit", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary again")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "the library")
 
     run(scenario)

@@ -202,6 +202,7 @@ class CaseScreen(Screen):
                 case CaseFinished():
                     self.summary = event.summary
                     self.show_question(None)
+                    self.refresh_bindings()
         if self.summary is not None:
             last = self.drill is None or self.drill.position + 1 >= len(self.drill.cases)
             label = "See your summary" if self.drill is None else "See the drill's table" if last else "Next case"
@@ -307,6 +308,9 @@ class CaseScreen(Screen):
         self.app.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A finished case has nothing to hint, skip or stop: Enter (or the button) goes on.
+        if action in ("hint", "skip", "stop") and self.summary is not None:
+            return False
         # "Read on" only while there is more below.
         if action == "scroll_transcript" and parameters and parameters[0] == 1:
             transcript = self.query("#transcript")

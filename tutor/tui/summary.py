@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +18,9 @@ from tutor.text_safety import one_line
 from tutor.tui.screen_text import cell, plain
 from tutor.tui.transcript import ContrastView
 from tutor.render.wording import OUTCOME_NAMES, duration, kind_name, percent
+
+
+CASE_IS_OVER = "What you type here is not sent: the case has ended. Ctrl+R plays it again, Esc goes to the library."
 
 
 def score_line(summary) -> Content:
@@ -46,9 +49,11 @@ def concept_list(title: str, labels, mark: str, mark_style: str) -> Table:
 
 class SummaryScreen(Screen):
     AUTO_FOCUS = "#summary-body"
+    # No key that types a letter: a learner still typing an answer when the case ends (after
+    # /quit, F4, or Enter on a finished case) must not retry the case or leave with an "r" or "h".
     BINDINGS = [
-        Binding("r", "retry", "Retry case"),
-        Binding("h,escape", "home", "Home"),
+        Binding("ctrl+r", "retry", "Retry case"),
+        Binding("escape", "home", "Library"),
         Binding("f1", "help", "Help"),
     ]
 
@@ -58,6 +63,7 @@ class SummaryScreen(Screen):
         self.summary = summary
         self.contrasts = tuple(contrasts)
         self.records_note = records_note  # why this session is not (yet) in the records
+        self.told_case_is_over = False
 
     def theme_colour(self, name: str, fallback: str) -> str:
         """A colour of the current theme for Rich text (which cannot read Textual's $variables)."""
@@ -85,8 +91,8 @@ class SummaryScreen(Screen):
                 for contrast in self.contrasts:
                     yield ContrastView(contrast)
             with Horizontal(id="summary-actions"):
-                yield Button("Retry this case (r)", id="retry", variant="primary", compact=True)
-                yield Button("Back to the library (h)", id="home", compact=True)
+                yield Button("Retry this case (Ctrl+R)", id="retry", variant="primary", compact=True)
+                yield Button("Back to the library (Esc)", id="home", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +111,12 @@ class SummaryScreen(Screen):
                 Text(str(stage.attempts), justify="right"),
                 Text(str(stage.hints_used), justify="right"),
             )
+
+    def on_key(self, event: events.Key) -> None:
+        # Letters typed here were meant for an answer line that has gone: say so, once.
+        if event.is_printable and not self.told_case_is_over:
+            self.told_case_is_over = True
+            self.notify(CASE_IS_OVER, title="This case is over", markup=False, timeout=8)
 
     @on(Button.Pressed, "#retry")
     def action_retry(self) -> None:
