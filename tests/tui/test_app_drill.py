@@ -46,7 +46,7 @@ def test_f6_drills_every_shown_case_in_a_row_and_ends_with_the_table():
     async def scenario():
         clock = Clock()
         app = build_test_app(clock=clock)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen" and table_rows(app), "the library")
             cases = len(table_rows(app))
             assert cases == 2
@@ -67,7 +67,10 @@ def test_f6_drills_every_shown_case_in_a_row_and_ends_with_the_table():
             text = shown_text(app)
             assert "Drill · 2 of 2 cases played" in text
             assert "(time up)" in text and "(stopped)" in text
-            await pilot.press("h")
+            await pilot.press(*"the hip")  # still typing when the drill ended: not a way home (m17)
+            await wait_until(pilot, lambda: "the drill has ended" in shown_text(app), "the notice")
+            assert screen_name(app) == "DrillSummaryScreen"
+            await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "back home")
             # Both plays are in the records as one drill, from the app.
             import sqlite3
@@ -97,5 +100,38 @@ def test_an_answer_half_typed_when_time_runs_out_is_shown_as_not_graded():
             assert "no trauma, long str" in shown_text(app)
             assert screen.input.value == ""
             assert screen.play.session.progress[0].found == ()  # it was not graded
+
+    run(scenario)
+
+
+def test_the_drill_table_fits_80_columns_with_every_miss_in_sight():
+    """QA finding 13: at 80x24 the drill's table was cut ("8 s (time u", no Misses column)."""
+    from tutor.drill import STOPPED, TIMED_OUT, Drill, DrillLine
+    from tutor.tui.drill_summary import DrillSummaryScreen
+
+    misses = ("Pain on long-stride walking", "Pain on hip extension with adduction",
+              "Tenderness lateral to the ischial tuberosity", "Pain towards the groin and medial buttock")
+    drill = Drill(cases=[])
+    drill.lines += [
+        DrillLine("a", "Buttock and leg pain in a 51-year-old man, nine months after a fall", TIMED_OUT,
+                  0.25, 480, misses=misses),
+        DrillLine("b", "Hip pain that began late in pregnancy", STOPPED, 0.0, 8, misses=misses[:1]),
+    ]
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen" and table_rows(app), "the library")
+            app.push_screen(DrillSummaryScreen(drill))
+            await wait_until(pilot, lambda: screen_name(app) == "DrillSummaryScreen" and app.screen.query("#drill-table"),
+                             "the drill's table")
+            table = app.screen.query_one("#drill-table")
+            await wait_until(pilot, lambda: table.row_count == 2 and table.virtual_size.width > 0, "the rows")
+            assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing to scroll sideways
+            text = " ".join(shown_text(app).split())
+            assert "Misses" in text and "(time up)" in text and "(stopped)" in text
+            for miss in misses:  # wrapped in its column, every word there
+                assert all(word in text for word in miss.split()), miss
+            assert "Tenderness lateral" in text and "medial buttock" in text
 
     run(scenario)

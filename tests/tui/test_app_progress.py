@@ -81,3 +81,41 @@ def test_progress_at_80x24(snap_compare):
         await open_progress(pilot)
 
     assert snap_compare(build_test_app(), terminal_size=SIZE, run_before=open_it)
+
+
+def test_every_progress_table_fits_80_columns_with_long_titles(tmp_path):
+    """QA finding 13: the Sessions table's Score was cut to "Scor" at 80 columns by a long title."""
+    import yaml
+
+    from conftest import LIBRARY
+    from tutor.cases.library import load_case
+    from tutor.records import Records
+    from tutor.session import Play
+
+    data = yaml.safe_load((LIBRARY / "cases" / "long-stride-pain.yaml").read_text(encoding="utf-8"))
+    data["title"] = "Buttock and leg pain in a 51-year-old man, nine months after a fall on the stairs"
+    path = tmp_path / "long-title.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with Records.open(front_end="app") as records:
+        play = Play(load_case(str(path)), records, clock=lambda: FIXED_NOW - DAY)
+        play.answer("hamstring tendinopathy")
+        play.quit()
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_progress(pilot)
+            tabs = app.screen.query_one("#progress-tabs")
+            for pane, table_id in [("tab-sessions", "#sessions"), ("tab-cases", "#cases"),
+                                   ("tab-concepts", "#concepts"), ("tab-pairs", "#pairs"), ("tab-kinds", "#kinds")]:
+                tabs.active = pane
+                table = app.screen.query_one(table_id)
+                await wait_until(pilot, lambda: table.region.width > 0 and table.virtual_size.width > 0, f"the {pane} table")
+                assert table.region.right <= 80
+                assert table.virtual_size.width <= table.scrollable_content_region.width, pane  # no sideways scroll
+            tabs.active = "tab-sessions"
+            await wait_until(pilot, lambda: "Score" in shown_text(app), "the sessions table again")
+            assert "Buttock and leg pain in a 51-year-old man" in shown_text(app)  # cut with an ellipsis, not lost
+            assert "0%" in shown_text(app)
+
+    run(scenario)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent,
 from tutor.stats import Stats, compute
 from tutor.text_safety import one_line
 from tutor.tui.home import ago
-from tutor.tui.screen_text import cell, plain
+from tutor.tui.screen_text import cut_cell, plain, room_left
 from tutor.render.wording import OUTCOME_NAMES, kind_name, percent
 
 DAY = 24 * 60 * 60
@@ -117,11 +117,24 @@ class ProgressScreen(Screen):
                     f"{percent(high)}, last {percent(scores[-1])} · {stats.plays} plays{shown} · Enter on a "
                     "session reopens it"))
             else:
-                caption.update(Content(f"{stats.plays} plays, no finished case yet."))
+                caption.update(Content(f"{stats.plays} play{'s' if stats.plays != 1 else ''}, no finished case yet."))
+        self.fill_tables(now)
+
+    def on_resize(self) -> None:
+        # The title columns take what the screen has left, so the tables are laid out again.
+        if self.loaded:
+            self.fill_tables(self.app.now())
+
+    def fill_tables(self, now: float) -> None:
+        """Every table at most as wide as the screen: the title columns take the room left, cut with "…"."""
+        stats = self.stats
+        width = self.app.size.width
+        for table in self.query(DataTable):
+            table.clear(columns=True)
 
         sessions = self.query_one("#sessions", DataTable)
         sessions.add_column("When", width=9)
-        sessions.add_column("Case")
+        sessions.add_column("Case", width=room_left(width, [9, 10, 9]))
         sessions.add_column(Text("Score", justify="right"), width=10)
         sessions.add_column("Played in", width=9)
         newest = sorted(self.history.sessions, key=lambda s: (-s.started_at, -s.id))
@@ -130,29 +143,36 @@ class ProgressScreen(Screen):
             newest = newest[:SESSIONS_SHOWN]
         for s in newest:
             score = percent(s.score) if s.score is not None and s.finished_at is not None else "unfinished"
-            sessions.add_row(Text(ago(now - s.started_at)), cell(s.title, 120), Text(score, justify="right"),
+            sessions.add_row(Text(ago(now - s.started_at)), cut_cell(s.title, 120), Text(score, justify="right"),
                              Text(FRONT_END_NAMES.get(s.front_end, s.front_end or "")), key=str(s.id))
 
         cases = self.query_one("#cases", DataTable)
-        for label in ("Case", "Plays", "Best", "Last", "Trend", "Played", "Review"):
-            cases.add_column(label)
+        figures = [("Plays", 5), ("Best", 4), ("Last", 4), ("Trend", 5), ("Played", 8), ("Review", 6)]
+        cases.add_column("Case", width=room_left(width, [w for _, w in figures]))
+        for label, column_width in figures:
+            cases.add_column(label, width=column_width)
         for c in stats.cases:
             trend = "" if c.trend is None else ("=" if round(c.trend * 100) == 0 else f"{round(c.trend * 100):+d}")
-            cases.add_row(cell(c.title, 120), Text(str(c.plays)), Text(percent(c.best) if c.best is not None else "-"),
+            cases.add_row(cut_cell(c.title, 120), Text(str(c.plays)), Text(percent(c.best) if c.best is not None else "-"),
                           Text(percent(c.last) if c.last is not None else "-"), Text(trend),
                           Text(ago(now - c.last_played) if c.last_played else ""), Text(until(now, c.next_due)))
 
         concepts = self.query_one("#concepts", DataTable)
-        for label in ("Concept, weakest first", "Expected", "Found", "Missed"):
-            concepts.add_column(label)
+        counts = [("Expected", 8), ("Found", 5), ("Missed", 6)]
+        concepts.add_column("Concept, weakest first", width=room_left(width, [w for _, w in counts]))
+        for label, column_width in counts:
+            concepts.add_column(label, width=column_width)
         for c in stats.concepts:
-            concepts.add_row(cell(c.label, 120), Text(str(c.expected)), Text(str(c.found)), Text(str(c.missed)))
+            concepts.add_row(cut_cell(c.label, 120), Text(str(c.expected)), Text(str(c.found)), Text(str(c.missed)))
 
         pairs = self.query_one("#pairs", DataTable)
-        for label in ("Said", "Where the stage expected", "Times"):
-            pairs.add_column(label)
+        label_width = room_left(width, [5], flexible=2)
+        pairs.add_column("Said", width=label_width)
+        pairs.add_column("Where the stage expected", width=label_width)
+        pairs.add_column("Times", width=5)
         for p in stats.pairs:
-            pairs.add_row(cell(p.wrong_label, 60), cell(p.expected_label or "(not recorded)", 60), Text(str(p.times)))
+            pairs.add_row(cut_cell(p.wrong_label, 60), cut_cell(p.expected_label or "(not recorded)", 60),
+                          Text(str(p.times)))
 
         kinds = self.query_one("#kinds", DataTable)
         for label in ("Stage kind", "Stages", "Mean time", "In all"):

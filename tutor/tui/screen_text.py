@@ -24,3 +24,19 @@ def cell(text: str | None, limit: int = 200, style: str = "") -> Text:
     """A DataTable cell: DataTable reads a bare str as markup, a Text never."""
     return Text(one_line(text or "", limit), style=style)
 
+
+
+def room_left(screen_width: int, fixed_widths: list[int], flexible: int = 1, cell_padding: int = 1) -> int:
+    """The width each of a table's `flexible` columns gets so the whole table fits the screen.
+
+    Counts every column's padding (DataTable adds `cell_padding` on both sides) and the
+    vertical scrollbar, which takes two cells once the rows outgrow the view.
+    """
+    columns = len(fixed_widths) + flexible
+    spare = screen_width - 2 - sum(fixed_widths) - 2 * cell_padding * columns
+    return max(8, spare // max(1, flexible))
+
+
+def cut_cell(text: str | None, limit: int = 200, style: str = "") -> Text:
+    """A DataTable cell cut to its column with an ellipsis (the full text is elsewhere on screen)."""
+    return Text(one_line(text or "", limit), style=style, no_wrap=True, overflow="ellipsis")
