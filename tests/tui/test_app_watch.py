@@ -97,7 +97,7 @@ def test_a_retry_from_the_summary_plays_the_version_saved_since_and_still_watche
             await pilot.press(*"/quit", "enter")
             await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             save(path, case_text(replace={"Which feature of the story matters?": "What in the story counts?"}))
-            await pilot.press("r")
+            await pilot.press("ctrl+r")  # the summary's retry key
             await wait_for(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None,
                            "the case again")
             screen = app.screen
