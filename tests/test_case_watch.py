@@ -180,6 +180,21 @@ def test_stages_moved_or_added_before_the_learner_are_not_left_half_played(tmp_p
     assert stage_id(play) == "findings"
 
 
+def test_a_stage_added_before_the_learner_is_named_as_not_played(tmp_path):
+    path, play, watch = start(tmp_path, case_text(stages=("history", "diagnosis")))
+    play.answer("alpha mark")
+    play.next()
+    assert stage_id(play) == "diagnosis"
+    save(path, case_text())  # findings added between the two
+    carried = play.reload(watch.poll().case)
+    assert stage_id(play) == "diagnosis" and play.session.stage_index == 2
+    assert play.session.progress[1].opened_at is None  # never reached: scores 0 in the summary
+    assert any("Not played in this run" in note and "`findings`" in note for note in carried.notes)
+    play.answer("delta")
+    assert play.finished
+    assert [s.stage_id for s in play.session.summary().stages] == ["history", "findings", "diagnosis"]
+
+
 def test_a_broken_save_is_reported_with_its_line_and_play_goes_on_with_the_last_good_version(tmp_path):
     path, play, watch = start(tmp_path)
     play.answer("alpha mark")

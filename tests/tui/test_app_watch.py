@@ -20,7 +20,7 @@ from test_case_watch import case_text, save, start  # noqa: E402
 
 SIZE = (100, 40)
 # Rounds of a short pause before a condition is given up: a bound far above normal, to catch a hang.
-ROUNDS = 1500
+ROUNDS = 3000
 
 
 async def wait_for(pilot, condition, what: str) -> None:
