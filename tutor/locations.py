@@ -1,6 +1,8 @@
 """Where the tutor keeps a learner's things on disk.
 
-platformdirs picks the usual place for each system; TUTOR_DATA_DIR, TUTOR_CONFIG_DIR
+platformdirs picks the usual place for each system (the cache folder of an ordinary Linux
+session is worked out here, as platformdirs does, so `tutor grade` need not import it);
+TUTOR_DATA_DIR, TUTOR_CONFIG_DIR
 and TUTOR_CACHE_DIR override it, and TUTOR_DB names the records file itself (a
 shared file for a class, a copy to look at), so tests and portable installs never touch the
 developer's own records. Folders are created on first use, not on import.
@@ -10,9 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
-
-import platformdirs
 
 from tutor.cases.problems import Problem
 
@@ -33,12 +34,32 @@ def _folder(env_name: str, default: str) -> Path:
 
 def data_dir() -> Path:
     """Learner records and input history."""
+    import platformdirs
+
     return _folder("TUTOR_DATA_DIR", platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def cache_dir() -> Path:
     """Work kept between runs that can always be done again (parsed case files)."""
-    return _folder("TUTOR_CACHE_DIR", platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _folder("TUTOR_CACHE_DIR", user_cache_folder())
+
+
+def user_cache_folder() -> str:
+    """platformdirs.user_cache_dir("tutor"), without importing it where the rule is plain.
+
+    On Linux that is $XDG_CACHE_HOME/tutor when it is an absolute path, else ~/.cache/tutor
+    with an absolute $HOME (a test holds the two equal); anything else (macOS, Windows,
+    Android, an odd home) is left to platformdirs.
+    """
+    if sys.platform.startswith("linux") and not hasattr(sys, "getandroidapilevel"):
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        if os.path.isabs(xdg):
+            return os.path.join(xdg, APP_NAME)
+        if not xdg.strip() and os.path.isabs(os.environ.get("HOME", "")):
+            return os.path.join(os.path.expanduser("~/.cache"), APP_NAME)
+    import platformdirs
+
+    return platformdirs.user_cache_dir(APP_NAME, appauthor=False)
 
 
 def records_file() -> Path:
@@ -60,8 +81,12 @@ CONFIG_FILE = "config.toml"
 def config_file() -> Path:
     """The settings file a learner or an instructor edits by hand (TOML)."""
     override = os.environ.get("TUTOR_CONFIG_DIR", "").strip()
-    folder = Path(override).expanduser() if override else Path(
-        platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    if override:
+        folder = Path(override).expanduser()
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
     return folder / CONFIG_FILE  # not created: reading a missing file means no settings
 
 

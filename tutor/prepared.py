@@ -15,17 +15,18 @@ the case is prepared afresh, never an error.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import zlib
 from pathlib import Path
 from types import MappingProxyType
 
-from tutor import model
+from tutor import __version__, model
 from tutor.matching import terms as term_types
 
 CACHE_ENV = "TUTOR_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 3
 _CLASSES = {cls.__name__: cls for cls in (
     model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
     model.Concept, model.Measure, term_types.Term, term_types.TermWord,
@@ -37,34 +38,44 @@ def cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV, "").strip()
     if override:
         return Path(override).expanduser()
-    import platformdirs
+    from tutor.locations import user_cache_folder
 
-    return Path(platformdirs.user_cache_dir("tutor", appauthor=False))
+    return Path(user_cache_folder())
 
 
 # -- a small codec for the tutor's frozen dataclasses --------------------------------------------
 
 
-def _encode_terms(terms: list) -> list:
-    """Terms are most of the cache: kept as plain rows, read back positionally."""
-    return [[t.concept, t.text, [[w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed] for w in t.words],
-             t.denial_core, t.ordered, _encode(t.measure), t.shortened, t.part_of_name] for t in terms]
+def _encode_terms(terms: list) -> dict:
+    """Terms are most of the cache: plain rows, each word and concept id written once and named by number."""
+    words: dict[tuple, int] = {}
+    concepts: dict[str, int] = {}
+    rows = []
+    for t in terms:
+        numbers = [words.setdefault((w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed), len(words))
+                   for w in t.words]
+        flags = t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3
+        row = [concepts.setdefault(t.concept, len(concepts)), t.text, numbers, flags]
+        if t.measure is not None:
+            row.append(_encode(t.measure))
+        rows.append(row)
+    return {"concepts": list(concepts), "words": [list(w) for w in words], "terms": rows}
 
 
-def _decode_terms(rows: list) -> list:
+def _decode_terms(value: dict) -> list:
     word, term = term_types.TermWord, term_types.Term
-    words: dict[tuple, term_types.TermWord] = {}  # the same word recurs across terms: build it once
+    # The same word recurs across terms: one object each, as when the index was built.
+    words = [word(str(norm), str(raw), bool(optional), bool(case_sensitive), str(unstemmed))
+             for norm, raw, optional, case_sensitive, unstemmed in value["words"]]
+    concepts = [str(c) for c in value["concepts"]]
     out = []
-    for concept, text, ws, core, ordered, measure, shortened, part in rows:
-        made: list[term_types.TermWord] = []
-        for w in ws:
-            key = tuple(w)
-            found = words.get(key)
-            if found is None:
-                found = words[key] = word(str(w[0]), str(w[1]), bool(w[2]), bool(w[3]), str(w[4]))
-            made.append(found)
-        out.append(term(str(concept), str(text), tuple(made), bool(core), bool(ordered),
-                        _decode(measure), bool(shortened), bool(part)))
+    for row in value["terms"]:
+        concept, text, numbers, flags = row[:4]
+        measure = _decode(row[4]) if len(row) > 4 else None
+        if measure is not None and not isinstance(measure, model.Measure):
+            raise TypeError("a term measures something that is not a Measure")
+        out.append(term(concepts[concept], str(text), tuple([words[n] for n in numbers]), bool(flags & 1),
+                        bool(flags & 2), measure, bool(flags & 4), bool(flags & 8)))
     return out
 
 
@@ -74,7 +85,7 @@ def _encode_words(data) -> dict:
             "also_means": [[k, list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
                ("essential", "context", "said_last_in_chinese", "makes_a_modifier")},
-            "longest": data.longest}
+            "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk}
 
 
 def _decode_words(value: dict):
@@ -87,6 +98,8 @@ def _decode_words(value: dict):
         longest=int(value["longest"]), said_last_in_chinese=frozenset(value["said_last_in_chinese"]),
         makes_a_modifier=frozenset(value["makes_a_modifier"]),
         also_means={str(k): tuple(v) for k, v in value["also_means"]},
+        same_word={str(k): str(v) for k, v in value["same_word"].items()},
+        same_cjk={str(k): str(v) for k, v in value["same_cjk"].items()},
     )
 
 
@@ -125,18 +138,30 @@ def _decode(value):
 # -- keys -----------------------------------------------------------------------------------------
 
 
-def _stamp(path: Path) -> list:
+def _stamp(path: Path | str) -> list:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return [str(path), None]
     return [str(path), info.st_size, info.st_mtime_ns]
 
 
+def _code_files() -> list[str]:
+    """The tutor's own code a prepared case depends on: the loader, the matcher, the grader."""
+    files: list[str] = []
+    for folder in (_CODE, _CODE / "matching", _CODE / "cases"):
+        try:
+            with os.scandir(folder) as entries:
+                files += [entry.path for entry in entries if entry.name.endswith(".py")]
+        except OSError:
+            continue
+    return sorted(files)
+
+
 def _key(sources: list[Path]) -> str:
-    """Every file the prepared case came from, with its size and time; stored and compared whole."""
-    code = sorted(p for folder in (_CODE, _CODE / "matching", _CODE / "cases") for p in folder.glob("*.py"))
-    return json.dumps([_FORMAT, [_stamp(p) for p in sources], [_stamp(p) for p in code]])
+    """Every file the prepared case came from, and the tutor's code, each with its size and time
+    (a stat each, nothing hashed): stored beside the entry and compared whole."""
+    return json.dumps([_FORMAT, __version__, [_stamp(p) for p in sources], [_stamp(p) for p in _code_files()]])
 
 
 # -- the prepared grader ----------------------------------------------------------------------------
@@ -190,6 +215,8 @@ def prepared_grader(ref: str):
     key = _key(sources)
     # The file name only spreads keys over files; the key inside is what must match.
     file = cache_dir() / f"case-{zlib.crc32(key.encode()):08x}.json"
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of objects that all stay: collecting while they are made finds nothing
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         if data["key"] != key:
@@ -200,8 +227,11 @@ def prepared_grader(ref: str):
         if isinstance(case, model.Case):
             tokens.use_word_data(words)
             return CaseGrader.prepared(case, ConceptIndex.from_terms(terms))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # not there yet, or not readable: prepare afresh
+    except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
+        pass
+    finally:
+        if collecting:
+            gc.enable()
     from tutor.cases.library import load_case
 
     grader = CaseGrader(load_case(ref))

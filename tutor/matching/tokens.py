@@ -118,19 +118,12 @@ _LONGEST_PHRASE = max(len(key) for key in _PHRASES)
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
 _SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
               "+": "positive"}
-def _word_tables() -> tuple[dict[str, str], dict[str, str]]:
+def _one_word_tables(data: object) -> tuple[dict[str, str], dict[str, str]]:
     """The one-word replacements of words.yaml (`word_for_word`, `character_for_word`).
 
     Read as plain strings, not through the tokenizer (which uses them); a missing or
-    broken file leaves them empty, as for the other word tables.
+    broken section leaves them empty, as for the other word tables.
     """
-    import yaml
-
-    try:
-        with shipped_words_file().open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=yaml.SafeLoader) or {}
-    except (OSError, yaml.YAMLError):
-        data = {}
 
     def table(name: str) -> dict[str, str]:
         section = data.get(name) if isinstance(data, dict) else None
@@ -139,8 +132,6 @@ def _word_tables() -> tuple[dict[str, str], dict[str, str]]:
         return {str(k).casefold(): str(v) for k, v in section.items() if k is not None and v is not None}
 
     return table("word_for_word"), table("character_for_word")
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +223,11 @@ def _split_apostrophe(word: str) -> list[str]:
     return [head] if tail in ("s", "d", "ll", "re", "ve", "m") else [head + tail]
 
 
-def _raw_tokens(text: str) -> list[Token]:
+def _raw_tokens(text: str, same_word: dict[str, str] | None = None,
+                same_cjk: dict[str, str] | None = None) -> list[Token]:
+    """Tokens as typed, one-word replacements made (those in use unless given)."""
+    if same_word is None or same_cjk is None:
+        same_word, same_cjk = word_data().same_word, word_data().same_cjk
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -244,7 +239,7 @@ def _raw_tokens(text: str) -> list[Token]:
                     tokens += [Token("can", raw, start, end, WORD), Token("not", raw, start, end, WORD)]
                 elif part:
                     # "doesnt" is a contraction before it is a British spelling ("oe" -> "e").
-                    meaning = _SAME_WORD.get(part) or _SAME_WORD.get(_spelling(part), _spelling(part))
+                    meaning = same_word.get(part) or same_word.get(_spelling(part), _spelling(part))
                     for same in meaning.split():
                         tokens.append(Token(same, raw, start, end, WORD))
         elif kind == "shorthand":
@@ -252,8 +247,8 @@ def _raw_tokens(text: str) -> list[Token]:
                 tokens.append(Token(part, raw, start, end, WORD))
         elif kind == "plus":
             tokens.append(Token("and", raw, start, end, WORD))
-        elif kind == "cjk" and raw in _SAME_CJK:
-            tokens.append(Token(_SAME_CJK[raw], raw, start, end, WORD))
+        elif kind == "cjk" and raw in same_cjk:
+            tokens.append(Token(same_cjk[raw], raw, start, end, WORD))
         elif kind == "symbol":
             tokens.append(Token(raw, raw, start, end, WORD))
         elif kind == "num":
@@ -296,9 +291,6 @@ def shipped_words_file() -> Path:
     return installed if installed.is_file() else package_dir.parent / "dialogues" / WORDS_FILE
 
 
-_SAME_WORD, _SAME_CJK = _word_tables()
-
-
 @dataclass(frozen=True)
 class WordData:
     """Shorthand, synonymous words and Chinese-English word pairs, as token rewrites."""
@@ -311,10 +303,8 @@ class WordData:
     said_last_in_chinese: frozenset[str] = frozenset()  # 間隙狹窄: "narrow" after the space
     makes_a_modifier: frozenset[str] = frozenset()  # "piriformis injection" is not piriformis
     also_means: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "worse" also names a pain
-
-
-def _key_norms(text: str) -> tuple[str, ...]:
-    return tuple(t.norm for t in _raw_tokens(prepare(str(text))) if t.kind in (WORD, CJK, NUM))
+    same_word: dict[str, str] = field(default_factory=dict)  # word_for_word: "hurts" is "pain"
+    same_cjk: dict[str, str] = field(default_factory=dict)  # character_for_word: 痛 is "pain"
 
 
 def read_word_data(path: Path) -> WordData:
@@ -328,6 +318,13 @@ def read_word_data(path: Path) -> WordData:
         data = {}
     if not isinstance(data, dict):
         data = {}
+    same_word, same_cjk = _one_word_tables(data)
+
+    def _key_norms(text: object) -> tuple[str, ...]:
+        # The file's own one-word replacements, as the tokenizer makes them once these tables are in use.
+        tokens = _raw_tokens(prepare(str(text)), same_word, same_cjk)
+        return tuple(t.norm for t in tokens if t.kind in (WORD, CJK, NUM))
+
     rewrites: dict[tuple[str, ...], tuple[str, ...]] = {}
     for section in ("shorthand", "same", "zh"):
         for key, value in (data.get(section) or {}).items():
@@ -343,7 +340,8 @@ def read_word_data(path: Path) -> WordData:
                     max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"),
                     frozenset(_stem(w) for w in word_set("makes_a_modifier")),
                     {_stem(k[0]): tuple(_stem(w) for w in v) for k, v in
-                     ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v})
+                     ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v},
+                    same_word, same_cjk)
 
 
 _word_data: list[WordData] = []  # the tables in use, read once per process
