@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from collections.abc import Callable
 
 from tutor import __version__
 from tutor.streams import is_output_error, silence_stdout, standard_streams_usable
@@ -44,16 +46,31 @@ def _date(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM): {text[:40]!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tutor",
-        description="A conversational case tutor for radiology learners. "
-        "With no command, opens the case library in the terminal app.",
-    )
-    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (and the compression
+    modules it loads), which argparse would do for every option it is given."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout (None), or not a terminal
+            columns = 0
+    return columns or 80
 
-    play = commands.add_parser("play", help="play a case (app in a terminal, plain text from a pipe)")
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own layout, as wide as the terminal (a test holds it to argparse's)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
+
+def _play(play: argparse.ArgumentParser) -> None:
     play.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
     play.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
     play.add_argument("--drill", action="store_true",
@@ -65,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="reload the case file (and its folder's lexicon) each time it is saved, at the same "
                       "stage; errors are shown, not fatal; not recorded")
 
-    drill = commands.add_parser("drill", help="timed cases in a row, ending with a table of scores and misses")
+
+def _drill(drill: argparse.ArgumentParser) -> None:
     drill.add_argument("cases", nargs="*", metavar="CASE", help="case ids or files (default: the whole library)")
     drill.add_argument("--tag", help="only the cases with this tag")
     drill.add_argument("--due", action="store_true", help="only the cases due for review, weakest first")
@@ -76,38 +94,47 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--plain", action="store_true", help="use the line REPL instead of the app")
     drill.add_argument("--record", action="store_true", help="from a pipe, keep this drill in your records")
 
-    stats = commands.add_parser("stats", help="your progress: per case, concept, confused pair and stage kind")
+
+def _stats(stats: argparse.ArgumentParser) -> None:
     stats.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
-    export = commands.add_parser("export", help="your answers and results as CSV or JSON, for an instructor")
+
+def _export(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--since", type=_date, metavar="DATE", help="only plays started on or after DATE (YYYY-MM-DD)")
     export.add_argument("--case", metavar="ID", help="only the plays of this case")
     export.add_argument("--table", choices=("answers", "results"), default="answers",
                         help="CSV only: one row per answer (default) or per play's result")
 
-    grade = commands.add_parser("grade", help="grade answers without playing (JSON out)")
+
+def _grade(grade: argparse.ArgumentParser) -> None:
     grade.add_argument("case", metavar="CASE", help="a case id or a path to a case file")
     grade.add_argument("--stage", help="the stage id the answer is for")
     grade.add_argument("--answer", help="the answer text")
     grade.add_argument("--batch", metavar="FILE", help='JSON lines {"stage": ..., "answer": ...}; - for stdin')
 
-    listing = commands.add_parser("list", help="list the cases")
+
+def _list(listing: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
     listing.add_argument("--paths", action="store_true", help="add each case's file to the table")
 
-    check = commands.add_parser("check", help="validate case files and run their examples")
+
+def _check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="case files or folders (default: the library, shipped and your folders)")
     check.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 2)")
 
-    commands.add_parser("schema", help="print the JSON Schema of the case format (for editors)")
 
-    new = commands.add_parser("new", help="write a commented skeleton of a case that checks and plays")
+def _schema(schema: argparse.ArgumentParser) -> None:
+    pass  # no options: the schema is the same for every case
+
+
+def _new(new: argparse.ArgumentParser) -> None:
     new.add_argument("id", metavar="ID", help="the new case's id (lowercase letters, digits, '-')")
     new.add_argument("--dir", metavar="DIR", help="the folder to write ID.yaml in (default: here)")
 
-    misses = commands.add_parser("misses", help="answers in the records that a case did not know, per stage")
+
+def _misses(misses: argparse.ArgumentParser) -> None:
     misses.add_argument("case", nargs="?", metavar="CASE", help="a case id or file (default: every case)")
     misses.add_argument("--since", metavar="DATE", help="only plays since this date (2026-12-01)")
     adding = misses.add_mutually_exclusive_group()
@@ -118,9 +145,46 @@ def build_parser() -> argparse.ArgumentParser:
                         "what it matches today)")
     misses.add_argument("--concept", help="the case concept an added synonym belongs to")
 
-    concepts = commands.add_parser("concepts", help="list the shared concepts (ids, synonyms) and discriminators")
+
+def _concepts(concepts: argparse.ArgumentParser) -> None:
     concepts.add_argument("query", nargs="*", metavar="QUERY", help="only those whose id, label or a synonym has this")
     concepts.add_argument("--json", action="store_true", help="one JSON array on stdout")
+
+
+# Each subcommand, in the order `tutor --help` lists them: its one-line help and its arguments.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "play": ("play a case (app in a terminal, plain text from a pipe)", _play),
+    "drill": ("timed cases in a row, ending with a table of scores and misses", _drill),
+    "stats": ("your progress: per case, concept, confused pair and stage kind", _stats),
+    "export": ("your answers and results as CSV or JSON, for an instructor", _export),
+    "grade": ("grade answers without playing (JSON out)", _grade),
+    "list": ("list the cases", _list),
+    "check": ("validate case files and run their examples", _check),
+    "schema": ("print the JSON Schema of the case format (for editors)", _schema),
+    "new": ("write a commented skeleton of a case that checks and plays", _new),
+    "misses": ("answers in the records that a case did not know, per stage", _misses),
+    "concepts": ("list the shared concepts (ids, synonyms) and discriminators", _concepts),
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` just that subcommand under the same top level.
+
+    Building every subcommand's options costs more than some commands take to run, and a
+    command line that names its command needs no other: its help, usage and errors read
+    exactly as with the whole parser.
+    """
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description="A conversational case tutor for radiology learners. "
+        "With no command, opens the case library in the terminal app.",
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, add_arguments) in COMMANDS.items():
+        if only is None or name == only:
+            add_arguments(commands.add_parser(name, help=summary, formatter_class=_HelpFormatter))
     return parser
 
 
@@ -145,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not standard_streams_usable():
             return 2
-        args = build_parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else argv
+        named = arguments[0] if arguments and arguments[0] in COMMANDS else None
+        args = build_parser(named).parse_args(arguments)
         if hasattr(sys.stdout, "reconfigure") and not speaks_utf8(sys.stdout):
             # A Windows pipe (cp1252) has no byte for a Chinese title: write \u escapes, not a traceback.
             sys.stdout.reconfigure(errors="backslashreplace")
