@@ -1,3 +1,3 @@
-from tutor.cli import main
+from tutor.entry import main
 
 raise SystemExit(main())
