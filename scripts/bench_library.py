@@ -15,7 +15,8 @@ tutor:
 - `tutor grade` with one answer against `python -c "import yaml, rapidfuzz"`
   (target <= 2x).
 
-Every figure is the median of RUNS fresh processes, after one warm-up run that
+Every figure is the median of RUNS fresh processes, from bytecode as an installed
+tutor runs (PYTHONDONTWRITEBYTECODE is not passed on), after one warm-up run that
 fills the tutor's cache (the first run after an edit pays for reading the YAML,
 and that cold figure is printed too). Records, settings and the cache go to
 temporary folders, never the learner's own.
@@ -118,7 +119,9 @@ def main() -> int:
         added = build_library(big, args.cases)
         shipped_count = len(list(SHIPPED.glob("*.yaml")))
         base_env = dict(os.environ)
-        for name in ("TUTOR_CASES", "TUTOR_DIALOGUES", "TUTOR_DB"):
+        # PYTHONDONTWRITEBYTECODE too: an installed tutor runs from bytecode compiled once (pip
+        # compiles a package as it installs it, as it did yaml and rapidfuzz), not from source.
+        for name in ("TUTOR_CASES", "TUTOR_DIALOGUES", "TUTOR_DB", "PYTHONDONTWRITEBYTECODE"):
             base_env.pop(name, None)
         base_env.update(TUTOR_DATA_DIR=str(tmp_path / "data"), TUTOR_CONFIG_DIR=str(tmp_path / "config"),
                         TUTOR_CACHE_DIR=str(tmp_path / "cache"),
@@ -156,11 +159,14 @@ def main() -> int:
               f"{check_big * 1000:7.1f} ms   per added case {per_case:5.1f} ms  (target <= {TARGETS['check_ms']:.0f} ms)"
               f"   [cold, first run: {(cold_check - check_shipped) / max(1, added) * 1000:.0f} ms per added case]")
 
+        grade_command = tutor + ["grade", "ifi-classic", "--stage", "history", "--answer",
+                                 "no trauma, pain on long strides"]
+        cold_grade = timed(grade_command, shipped_env)  # prepares the case and keeps it
         floor = median_of(args.runs, [sys.executable, "-c", "import yaml, rapidfuzz"], base_env)
-        grade = median_of(args.runs, tutor + ["grade", "ifi-classic", "--stage", "history", "--answer",
-                                              "no trauma, pain on long strides"], shipped_env)
+        grade = median_of(args.runs, grade_command, shipped_env)
         print(f"tutor grade        import yaml, rapidfuzz {floor * 1000:7.1f} ms   tutor grade "
-              f"{grade * 1000:7.1f} ms   ratio {grade / floor:5.2f}x  (target <= {TARGETS['grade']}x)")
+              f"{grade * 1000:7.1f} ms   ratio {grade / floor:5.2f}x  (target <= {TARGETS['grade']}x)"
+              f"   [cold, first run: {cold_grade * 1000:.0f} ms]")
     return 0
 
 
