@@ -190,8 +190,9 @@ def test_a_second_answer_to_a_passed_stage_that_adds_nothing_says_it_is_still_pa
     session, _ = start()
     session, events = step(session, Answer("no-trauma long-strides"), Answer("no-trauma"))
     nudge = of(Nudge, events)[0]
-    assert nudge.passed and nudge.pump == ""
-    assert "Still passed" in nudge.text and "empty line" in nudge.text
+    assert nudge.passed and not nudge.pump
+    said = wording.render_event(nudge, width=None)
+    assert "Still passed" in said and "empty line" in said
     assert session.current_stage.id == "history"
 
 
@@ -216,8 +217,9 @@ def test_next_before_passing_says_what_is_still_needed_and_uses_no_try():
     session, events = step(session, Answer("no-trauma"), Next())
     (reply,) = of(NotPassedYet, events)
     assert (reply.needed, reply.required_remaining, reply.attempts_left) == (1, 1, 2)
-    assert "Not passed yet: one more feature to pass this stage, and it is an essential one" in reply.text
-    assert "/skip" in reply.text
+    said = wording.render_event(reply, width=None)
+    assert "Not passed yet: one more feature to pass this stage, and it is an essential one" in said
+    assert "/skip" in said
     assert session.current_progress.attempts == 1 and session.current_stage.id == "history"
 
 
@@ -304,7 +306,8 @@ def test_without_author_hints_the_first_hint_is_the_free_pump_then_the_answer():
     session, events = step(session, AskHint())
     (pump,) = of(HintGiven, events)
     assert (pump.level, pump.cost, pump.next_reveals) == (0, 0.0, True)
-    assert pump.text == wording.pump("history", found_any=False)
+    assert (pump.kind, pump.found_any) == ("history", False)
+    assert wording.render_event(pump, width=None).startswith(f"Hint (free): {wording.pump('history', False)}")
     assert session.current_progress.hints_used == 0
     session, events = step(session, AskHint())
     assert of(HintGiven, events)[0].reveals_answer
@@ -324,7 +327,8 @@ def test_the_free_pump_comes_with_a_nudge_after_an_answer_that_added_nothing():
     session, _ = start()
     session, events = step(session, Answer("narrow-ifs"))
     nudge = of(Nudge, events)[0]
-    assert nudge.pump == wording.pump("history", found_any=False)
+    assert nudge.pump and not nudge.progressed
+    assert wording.render_event(nudge, width=None).endswith("\n" + wording.pump("history", found_any=False))
     assert session.current_progress.hints_used == 0
 
 

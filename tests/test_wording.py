@@ -123,8 +123,7 @@ def test_a_misconception_met_again_is_short():
 
 def test_not_recognised_is_honest_and_suggests_a_rephrasing_for_the_stage_kind():
     text = wording.render_event(
-        NotRecognised(answer="lovely weather", suggestion=wording.rephrase_suggestion("findings"),
-                      attempt=1, attempts_allowed=3, kind="findings"),
+        NotRecognised(answer="lovely weather", attempt=1, attempts_allowed=3, kind="findings"),
         width=None,
     )
     assert text.startswith("I did not recognise a finding in that.")

@@ -46,7 +46,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
-from tutor.render import wording
+from tutor.giving_up import is_giving_up
 from tutor.events import (  # re-exported: front ends still read some of these from here
     Answer as Answer,
     AnswerGraded as AnswerGraded,
@@ -206,7 +206,7 @@ def advance(session: Session, action: Input) -> tuple[Session, tuple[Event, ...]
                 return _close_and_move_on(session, PASSED, at, reason=MOVED_ON)
             return session, ()
 
-        case Answer(text=text) if wording.is_giving_up(text):
+        case Answer(text=text) if is_giving_up(text):
             return session, (_not_recognised(stage, progress, text, at, gave_up=True),)
 
         case Answer(text=text):
@@ -299,7 +299,6 @@ def _not_recognised(
 ) -> NotRecognised:
     return NotRecognised(
         answer=text,
-        suggestion=wording.rephrase_suggestion(stage.kind),
         counted=False,
         gave_up=gave_up,
         unmatched=unmatched,
@@ -324,7 +323,6 @@ def _not_passed_yet(stage: Stage, progress: StageProgress, at: float) -> NotPass
         needed=needed,
         required_remaining=required_remaining,
         attempts_left=attempts_left,
-        text=wording.not_passed_text(stage.kind, needed, required_remaining, attempts_left),
         at=at,
     )
 
@@ -359,8 +357,8 @@ def _hint(
         session = _with_progress(session, progress)
         return session, (
             HintGiven(
-                level=0, text=wording.pump(stage.kind, found_any=bool(progress.found)), reveals_answer=False,
-                levels=1, stage_id=stage.id, at=at, cost=0.0, next_reveals=True, passed=progress.passed,
+                level=0, text="", reveals_answer=False, levels=1, stage_id=stage.id, at=at, cost=0.0,
+                next_reveals=True, passed=progress.passed, kind=stage.kind, found_any=bool(progress.found),
             ),
         )
     level = progress.hints_used + 1
@@ -381,7 +379,7 @@ def _hint(
     labels = tuple(session.case.label(c) for c in missing)
     reveal = HintGiven(
         level=level,
-        text=wording.reveal_text(stage.kind, labels),
+        text="",
         reveals_answer=True,
         levels=levels,
         revealed=labels,
@@ -600,20 +598,18 @@ def _nudge(stage: Stage, progress: StageProgress, progressed: bool, at: float) -
     required_remaining = sum(1 for c in stage.required_ids if c not in progress.found)
     needed = _needed(stage, progress.found)
     attempts_left = max(0, stage.attempts - progress.attempts)
-    if progress.passed:
-        text = wording.passed_nudge_text(stage.kind, remaining, attempts_left)
-    else:
-        text = wording.nudge_text(stage.kind, needed, required_remaining, attempts_left, progressed)
     return Nudge(
         remaining=remaining,
         required_remaining=required_remaining,
-        text=text,
         needed=needed,
         attempts_left=attempts_left,
         at=at,
         passed=progress.passed,
+        kind=stage.kind,
+        progressed=progressed,
+        found_any=bool(progress.found),
         # The general question, free: after an answer that added nothing, it shows where to look.
-        pump="" if progress.passed or progressed else wording.pump(stage.kind, found_any=bool(progress.found)),
+        pump=not (progress.passed or progressed),
     )
 
 

@@ -163,18 +163,21 @@ class MisconceptionMet:
 class Nudge:
     remaining: int  # expected concepts not yet found
     required_remaining: int  # of which required
-    text: str
     needed: int = 0  # the fewest more finds that would pass the stage (0 once passed)
     attempts_left: int = 0
     at: float = 0.0
     passed: bool = False  # already passed: what is left only adds to the score
-    pump: str = ""  # the general, free question that invites more ("What else do you see?")
+    kind: str | None = None
+    progressed: bool = False  # the answer found something new
+    found_any: bool = False  # something of this stage has been found so far
+    # After an answer that added nothing to a stage not yet passed, the general, free question
+    # that invites more ("What else do you see?") comes with the nudge.
+    pump: bool = False
 
 
 @dataclass(frozen=True)
 class NotRecognised:
     answer: str
-    suggestion: str
     counted: bool = True  # False for an empty answer, which costs no attempt
     attempt: int = 0
     attempts_allowed: int = 0
@@ -191,7 +194,7 @@ class NotRecognised:
 @dataclass(frozen=True)
 class HintGiven:
     level: int  # 1, 2, ...: the hints taken in this stage so far, this one included (0: the free pump)
-    text: str
+    text: str  # the author's hint; "" for the free pump and the reveal, which render words
     reveals_answer: bool
     levels: int = 0  # rungs this stage's ladder has, the reveal included
     revealed: tuple[str, ...] = ()  # labels named by the reveal
@@ -202,6 +205,8 @@ class HintGiven:
     next_cost: float = HINT_PENALTY  # what the next /hint would cost
     concept_id: str = ""  # the missing concept this hint points at, if the author tied it to one
     passed: bool = False  # the stage was already passed
+    kind: str | None = None
+    found_any: bool = False  # something of this stage had been found (the free pump asks "what else")
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,6 @@ class NotPassedYet:
     needed: int
     required_remaining: int
     attempts_left: int
-    text: str
     at: float = 0.0
 
 

@@ -5,8 +5,9 @@ Markdown-ish plain text (headings with '#', bullets with '-', nothing a plain
 pipe cannot show). Text that comes from a case file or a learner passes
 through `printable` first, so it can never drive the terminal.
 
-The engine also asks this module for the words it puts inside events (the
-general pump, the rephrasing suggestion, the nudge), so the wording stays here.
+Events carry facts (how many finds are needed, the stage's kind, what a reveal
+names); the sentences made from them (the nudge, the general pump, the
+rephrasing suggestion, the reveal) are composed here and nowhere else.
 Events are told apart by their type (tutor.events), never by name.
 """
 
@@ -141,7 +142,7 @@ START_NOTE = (
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
-# --- Words the engine puts into events ---------------------------------------
+# --- Words made from the facts an event carries --------------------------------
 
 
 def kind_name(kind: str | None) -> str:
@@ -152,20 +153,6 @@ def pump(kind: str | None, found_any: bool) -> str:
     """The general first hint: an open question, kind-aware, that names nothing."""
     first, later = _PUMPS.get(kind or "", _GENERAL_PUMP)
     return later if found_any else first
-
-
-# Answers that say "I don't know" rather than guess: pointed to /hint, never charged a try.
-_GIVING_UP = frozenset({
-    "idk", "i dont know", "i don't know", "dont know", "don't know", "dunno", "no idea", "not sure",
-    "im not sure", "i'm not sure", "unsure", "no clue", "pass", "hint", "help", "?", "??", "???",
-    "不知道", "不確定", "不清楚", "不會", "不懂",
-})
-
-
-def is_giving_up(text: str) -> bool:
-    """Whether an answer only says the learner does not know."""
-    words = " ".join(printable(text).casefold().replace("’", "'").strip(" .!。!~…").split())  # noqa: B005 - a set of end marks
-    return words in _GIVING_UP
 
 
 def rephrase_suggestion(kind: str | None) -> str:
@@ -521,8 +508,11 @@ def render_contrast(contrast: Contrast, width: int | None = DEFAULT_WIDTH) -> st
 
 
 def _nudge(event) -> str:
-    pump = event.pump
-    return f"{event.text}\n{pump}" if pump else event.text
+    if event.passed:
+        text = passed_nudge_text(event.kind, event.remaining, event.attempts_left)
+    else:
+        text = nudge_text(event.kind, event.needed, event.required_remaining, event.attempts_left, event.progressed)
+    return f"{text}\n{pump(event.kind, event.found_any)}" if event.pump else text
 
 
 def _stage_passed(event) -> str:
@@ -533,7 +523,7 @@ def _stage_passed(event) -> str:
 
 
 def _not_passed_yet(event) -> str:
-    return event.text
+    return not_passed_text(event.kind, event.needed, event.required_remaining, event.attempts_left)
 
 
 def _not_recognised(event) -> str:
@@ -543,14 +533,14 @@ def _not_recognised(event) -> str:
                 f"/skip shows the model answer. That did not use a try.{passed}")
     if event.unmatched:
         text = (f"I couldn't match that to this case's terms — say it another way, or /hint. "
-                f"That did not use a try. {event.suggestion}{passed}")
+                f"That did not use a try. {rephrase_suggestion(event.kind)}{passed}")
         if event.truncated:
             text += "\n(That was a very long answer; I read only the beginning.)"
         return text
     if not event.counted:
-        return f"I didn't catch an answer there. {event.suggestion}{passed}"
+        return f"I didn't catch an answer there. {rephrase_suggestion(event.kind)}{passed}"
     thing = _THING.get(event.kind or "", "finding")
-    text = f"I did not recognise a {thing} in that. {event.suggestion}"
+    text = f"I did not recognise a {thing} in that. {rephrase_suggestion(event.kind)}"
     left = event.attempts_allowed - event.attempt
     if left == 1:
         text += " One try left."
@@ -563,9 +553,9 @@ def _not_recognised(event) -> str:
 
 def _hint_given(event) -> str:
     if event.reveals_answer:
-        return _safe(event.text)
+        return _safe(reveal_text(event.kind, event.revealed))
     if not event.level:
-        text = f"Hint (free): {_safe(event.text)}"
+        text = f"Hint (free): {pump(event.kind, event.found_any)}"
         if event.next_reveals:
             text += f"\n(This question has no hints of its own: the next /hint shows the answer, {HINT_COST}.)"
         return text
