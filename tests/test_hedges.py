@@ -104,3 +104,74 @@ stages:
     grade = grader.grade("report", "no narrowing of the ischiofemoral space")
     assert grade.matched == ("normal-ifs",)
     assert grade.to_json()["also_mentioned"] == []  # never the opposite of what was credited
+
+
+BOTH = b"""format: 1
+id: both
+title: Both
+source: seeds/000
+concepts:
+  toh: {label: Transient osteoporosis, synonyms: [TOH]}
+  avn: {label: Osteonecrosis, synonyms: [AVN]}
+  bursitis: {label: Ischial bursitis}
+  pht: {label: Proximal hamstring tendinopathy, synonyms: [PHT]}
+discriminators:
+  toh-vs-avn:
+    between: [toh, avn]
+    why_confused: Both cause hip pain and marrow edema.
+  pht-vs-bursitis:
+    between: [pht, bursitis]
+    why_confused: Same place.
+    trap: Most patients have both; report both.
+stages:
+  - id: diagnosis
+    kind: diagnosis
+    ask: Diagnosis?
+    expect: [toh]
+    misconceptions: [{concept: avn, discriminator: toh-vs-avn}]
+    explain: E
+  - id: tendons
+    kind: diagnosis
+    ask: Diagnosis?
+    expect: [pht]
+    misconceptions: [{concept: bursitis, discriminator: pht-vs-bursitis}]
+    explain: E
+"""
+
+
+@pytest.fixture(scope="module")
+def both() -> CaseGrader:
+    return CaseGrader(load_case_bytes(BOTH, "both.yaml"))
+
+
+def test_a_discriminator_that_only_says_both_share_a_sign_does_not_let_them_coexist(both):
+    # "Both cause hip pain" says nothing of the two together: naming both is a commitment ...
+    for answer in ("report both TOH and AVN", "TOH with AVN"):
+        grade = both.grade("diagnosis", answer)
+        assert "avn" in grade.misconceptions and "avn" not in grade.considered, answer
+    # ... while "most patients have both; report both" does let them coexist.
+    for answer in ("report both PHT and ischial bursitis", "PHT with ischial bursitis"):
+        assert "bursitis" in both.grade("tendons", answer).considered, answer
+
+
+HEDGED = ["I think IFI but could be PHT", "IFI or PHT", "IFI > PHT", "IFI; PHT less likely", "IFI vs PHT",
+          "IFI, PHT less likely", "IFI, possibly PHT", "IFI, r/o PHT", "IFI; cannot exclude PHT",
+          "favour IFI over PHT", "IFI; PHT is less likely", "IFI, ?PHT", "IFI but might be PHT"]
+
+
+@pytest.mark.parametrize("answer", HEDGED)
+def test_a_hedge_costs_the_same_however_it_is_written(grader, answer):
+    """Issue 10: in play, every way of keeping PHT in play scores as "IFI > PHT" does: no penalty."""
+    from tutor.engine import Answer, CaseFinished, Quit, Skip, advance, open_case
+
+    def stage_score(text: str) -> float:
+        session, _ = open_case(grader.case, grader)
+        session, _ = advance(session, Skip(at=1.0))  # past the differential to the diagnosis
+        session, answered = advance(session, Answer(text, at=2.0))  # IFI found: the case ends
+        _, quit = advance(session, Quit(at=3.0))
+        summary = next(e.summary for e in (*answered, *quit) if isinstance(e, CaseFinished))
+        return next(s.score for s in summary.stages if s.stage_id == "diagnosis")
+
+    assert stage_score(answer) == stage_score("IFI > PHT") == stage_score("IFI")
+    # The near miss: committing to the wrong one beside the right one does cost.
+    assert stage_score("IFI and PHT") < stage_score("IFI")

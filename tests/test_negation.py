@@ -108,3 +108,152 @@ def test_a_plan_to_avoid_something_states_the_plan_and_not_what_it_avoids(answer
 
 def test_avoiding_a_plan_still_denies_it():
     assert {m.concept: m.negated for m in PLAN.find("avoid crutches").mentions} == {"crutches": True}
+
+
+# -- rules read from words.yaml's `negation` and `phrases_read_as` sections ------------------
+
+MORE = ConceptIndex([Concept(f.replace(" ", "-"), f) for f in
+                     ["displaced fracture", "effusion", "edema", "pain", "buttock pain",
+                      "sitting pain", "surgery", "crutches", "analgesia", "ifi", "normal ifs"]])
+CHINESE = ConceptIndex([Concept(f, f) for f in ["拐杖", "追蹤MRI", "手術治療"]])
+
+
+def more(answer: str, index: ConceptIndex = MORE) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for mention in index.find(answer).mentions:
+        mark = "?" if mention.considered else "-" if mention.negated else "+"
+        if result.get(mention.concept) != "+":
+            result[mention.concept] = mark
+    return result
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        # A prefix ("non-", 非) denies its own word, never the rest of a list ...
+        ("non-displaced fracture, effusion or edema", {"displaced-fracture": "-", "effusion": "+", "edema": "+"}),
+        # ... while a denial word does reach along it (the near miss).
+        ("no displaced fracture, effusion or edema", {"displaced-fracture": "-", "effusion": "-", "edema": "-"}),
+    ],
+)
+def test_a_negating_prefix_denies_its_own_word_only(answer, expected):
+    assert more(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("非手術治療、拐杖、追蹤MRI", {"手術治療": "-", "拐杖": "+", "追蹤MRI": "+"}),
+        ("沒有手術治療、拐杖", {"手術治療": "-", "拐杖": "-"}),
+    ],
+)
+def test_a_negating_prefix_in_chinese_denies_its_own_word_only(answer, expected):
+    assert more(answer, CHINESE) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("she can't sit for long without buttock pain", {"buttock-pain": "+"}),
+        ("never runs without pain", {"pain": "+"}),
+        ("unable to sit without buttock pain", {"buttock-pain": "+"}),
+        # Near misses: "without" alone, or after a denial in an earlier clause, still denies.
+        ("sits for long without buttock pain", {"buttock-pain": "-"}),
+        ("no trauma; sits without buttock pain", {"buttock-pain": "-"}),
+    ],
+)
+def test_a_denial_before_without_states_what_follows(answer, expected):
+    assert more(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("edema that does not reach the femoral head", {"edema": "+"}),
+        ("the sitting pain is not improving", {"sitting-pain": "+"}),
+        ("the buttock pain has not settled", {"buttock-pain": "+"}),
+        # Near misses: "not" before a state or at the end of the clause denies.
+        ("the sitting pain is not present", {"sitting-pain": "-"}),
+        ("edema not seen", {"edema": "-"}),
+        ("sitting pain? not really", {"sitting-pain": "-"}),
+    ],
+)
+def test_not_before_what_a_finding_does_keeps_the_finding(answer, expected):
+    assert more(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("IFI unlikely given the normal IFS", {"ifi": "-", "normal-ifs": "+"}),
+        ("IFI unlikely because of a normal IFS", {"ifi": "-", "normal-ifs": "+"}),
+        # Near miss: with no turn between, a denial before the finding reaches it.
+        ("unlikely IFI", {"ifi": "-"}),
+    ],
+)
+def test_given_and_because_end_a_denial(answer, expected):
+    assert more(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("crutches before any surgery", {"crutches": "+", "surgery": "?"}),
+        ("analgesia; surgery only if it fails", {"analgesia": "+", "surgery": "?"}),
+        ("surgery as a last resort", {"surgery": "?"}),
+        # Near misses: a plan stated plainly, or steps merely put in order ("before" alone).
+        ("crutches, then surgery", {"crutches": "+", "surgery": "+"}),
+        ("surgery before crutches", {"surgery": "+", "crutches": "+"}),
+    ],
+)
+def test_a_later_or_conditional_step_is_kept_in_play_not_chosen(answer, expected):
+    assert more(answer) == expected
+
+
+def test_every_cue_word_in_words_yaml_is_a_string():
+    """An unquoted `no` in YAML is False: it would silently stop denying anything."""
+    from tutor.matching.tokens import shipped_words_section
+
+    for name in ("negation", "phrases_read_as"):
+        section = shipped_words_section(name)
+        assert isinstance(section, dict) and section, name
+        for key, listed in section.items():
+            assert isinstance(key, str), (name, key)
+            assert all(isinstance(word, str) for word in listed), (name, key, listed)
+    for name in ("coexistence_cues", "coexistence_in_a_discriminator"):
+        listed = shipped_words_section(name)
+        assert isinstance(listed, list) and all(isinstance(word, str) for word in listed), name
+
+
+def test_the_written_dev_sentences_are_read_as_labelled():
+    """tests/negation/written-dev.yaml: every mention denied, asserted or kept in play as labelled."""
+    from pathlib import Path
+
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "negation" / "written-dev.yaml").read_text(encoding="utf-8"))
+    wrong = []
+    for sentence in data["sentences"]:
+        for mention in sentence["mentions"]:
+            found = [m for m in ConceptIndex([Concept("target", mention["term"])]).find(sentence["text"]).mentions
+                     if m.concept == "target"]
+            denied = bool(found) and all(m.negated for m in found)
+            if denied != (mention["status"] == "denied"):
+                wrong.append((sentence["text"], mention["term"], mention["status"]))
+    assert not wrong
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("?stress fracture", {"stress-fracture": "?"}),
+        ("bursitis, ?labral tear", {"bursitis": "+", "labral-tear": "?"}),
+        ("labral tear?", {"labral-tear": "?"}),
+        # Near misses: a question answered is no hedge, nor is a question mark standing apart.
+        ("fever? no", {"fever": "-"}),
+        ("fever? yes", {"fever": "+"}),
+        ("bursitis. ? later", {"bursitis": "+"}),
+    ],
+)
+def test_a_question_mark_on_a_finding_keeps_it_in_play(answer, expected):
+    assert stance(answer) == expected

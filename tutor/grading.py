@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
-from tutor.matching.tokens import typed_offsets
+from tutor.matching.tokens import shipped_words_section, typed_offsets
 from tutor.model import Case, Concept, Stage
 
 
@@ -154,9 +154,15 @@ class CaseGrader:
         )
 
 
-_COEXIST_CUES = frozenset({"coexist", "coexisting", "coexistent", "coexists", "concomitant", "together", "both",
-                           "plus", "associated", "accompanying", "with", "+", "合併", "併", "同時"})
-_COEXIST_WORDS = ("coexist", "together", "both", "at once", "concomitant", "double crush", "travel with")
+def _listed(name: str) -> tuple[str, ...]:
+    listed = shipped_words_section(name)
+    return tuple(str(w).casefold() for w in listed if isinstance(w, str)) if isinstance(listed, list) else ()
+
+
+# words.yaml: what a learner writes to name two conditions together, and what a discriminator
+# says when its two conditions can be present together ("both" alone is no such thing there).
+_COEXIST_CUES = frozenset(_listed("coexistence_cues"))
+_COEXIST_WORDS = _listed("coexistence_in_a_discriminator")
 
 
 def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text: str) -> tuple[Mention, ...]:

@@ -11,36 +11,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tutor.matching.tokens import CJK, COMMA, CONSIDER_MARK, HARD, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token
+from tutor.matching.tokens import (
+    CJK, COMMA, CONSIDER_MARK, HARD, IF_NEEDED_MARK, LATER_MARK, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token, _stem, shipped_words_section,
+)
 
 STOPWORDS = frozenset(
     "a an the of in at on to with and or for from by as is are was were be been being "
     "its it this that these those there which very some any also of".split()
 ) | frozenset({"of", "and", "or"})
+def _negation_words(name: str) -> frozenset[str]:
+    """A word list of words.yaml's `negation` section, each word as written and as stemmed."""
+    section = shipped_words_section("negation")
+    listed = section.get(name) if isinstance(section, dict) else None
+    words = {str(w).casefold() for w in listed or () if w is not None} if isinstance(listed, list) else set()
+    return frozenset(words | {_stem(w) for w in words})
+
+
 # Cues that deny what follows them ("no", "without") or what precedes them ("absent").
-NEG_BEFORE = frozenset(
-    {"no", "not", "without", "deny", "denie", "deni", "denying", "never", "neither", "non",
-     "none", "negative", "absent", "unlikely", "doubt", "avoid", "prevent", "unnecessary", NEG_MARK, LESS_LIKELY_MARK}
-)
-NEG_AFTER = frozenset({"absent", "deni", "denie", "negative", "unlikely", "none", "doubtful",
-                       "unnecessary", "avoid", NEG_MARK, LESS_LIKELY_MARK, "resolv", "resolved", "nil", "free",
-                       "contraindicat", "contraindicated", "gone", "disappear", "disappeared"})
+NEG_BEFORE = _negation_words("deny_what_follows") | {NEG_MARK, LESS_LIKELY_MARK}
+NEG_AFTER = _negation_words("deny_what_precedes") | {NEG_MARK, LESS_LIKELY_MARK}
+# A prefix denies the word it is part of and nothing further: "non-operative treatment, crutches".
+_PREFIXES = _negation_words("prefixes")
+# After "not", a verb of what the mention does: it is still there ("the pain is not improving").
+_STILL_THERE_AFTER_NOT = tuple(sorted(_negation_words("keep_what_precedes_after_not")))
 # Words that may stand between a mention and a cue after it: "trauma is denied".
-_LINKING = frozenset(
-    {"is", "are", "was", "were", "be", "been", "has", "have", "had", "also", "clearly", "do", "doe",
-     "did",
-     "definitely", "entirely", "completely", "probably", "likely", "seem", "seen", "felt",
-     "test", "sign", "maneuver", "finding", "feature"}
-)
+_LINKING = _negation_words("linking")
 # Words that end the reach of a cue before them: "no trauma but long-stride pain".
-_SCOPE_ENDS = frozenset(
-    {"but", "however", "although", "though", "yet", "except", "whereas", "while", "which",
-     "who", "apart", "aside", "besides", "instead", "rather", "likely", "probably", "possibly",
-     "favor", "favored", "suggest", "suggestive", "consistent", "compatible", "represent",
-     "more", "most", "then", "so", "because", "since", "due", "show", "reveal", "demonstrate",
-     "report", "complain", "present", "worse", "better", "aggravat", "reliev", "positive",
-     "consider", "think", "suspect", "favour", CONSIDER_MARK}
-)
+_SCOPE_ENDS = _negation_words("turns") | {CONSIDER_MARK, LATER_MARK, IF_NEEDED_MARK}
+# "can't sit without pain": a denial before "without" makes it state what follows.
+_NEGATED_BEFORE_WITHOUT = _negation_words("negated_before_without")
 # "no A or B" denies both; "no A and B" is read as denying A only, the way
 # learners write "no trauma and pain on long strides".
 _CONNECTORS = frozenset({"or", "nor", "/"})
@@ -141,7 +140,7 @@ class Stance:
 
 ASSERTED = Stance()
 # Words that keep what follows in play without committing to it.
-_CONSIDER_BEFORE = frozenset({CONSIDER_MARK, "differential"})
+_CONSIDER_BEFORE = frozenset({CONSIDER_MARK, LATER_MARK, "differential"})
 _RANKED_BELOW = "gt"  # "TOH > AVN", "favour TOH over AVN": AVN is ranked lower, not chosen
 _VERSUS = frozenset({"vs", "versus"})  # "TOH vs AVN": both weighed, neither chosen yet
 
@@ -149,6 +148,8 @@ _VERSUS = frozenset({"vs", "versus"})  # "TOH vs AVN": both weighed, neither cho
 def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
                 list_commas: frozenset[int] = frozenset()) -> Stance:
     """Whether the words first..last are denied or only kept in play, and where the cue stands."""
+    if first > 0 and tokens[first - 1].raw == "?" and tokens[first - 1].end == tokens[first].start:
+        return Stance(considered=True, cue=first - 1)  # "?stress fracture", "IFI, ?PHT"
     reach = 0.0
     # A cue reaches across another mention only through a list: "no trauma or fever",
     # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
@@ -168,7 +169,13 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
             return Stance(considered=True, cue=i)
         if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
             break
+        if token.norm in _PREFIXES:
+            if i == first - 1:
+                return Stance(denied=True, cue=i)
+            break  # "non-operative treatment, crutches": the prefix stays with its own word
         if token.norm in NEG_BEFORE:
+            if token.norm == "without" and _negated_before(tokens, i):
+                break  # "she can't sit without pain" states the pain
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.kind == LIST or token.norm in _CONNECTORS:
             joined = True
@@ -188,6 +195,20 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     if after is ASSERTED and alternative_at is not None:
         return Stance(alternative=True, cue=alternative_at)
     return after
+
+
+_ANSWERS_TO_A_QUESTION = frozenset({"yes", "positive", "present", "no", "not", "none", "negative"})
+_DOUBLE_NEGATIVE_REACH = 6  # words back from "without" a denial of the verb may stand
+
+
+def _negated_before(tokens: list[Token], at: int) -> bool:
+    """Whether a denial stands before "without" in its clause: "can't sit for long without pain"."""
+    for j in range(at - 1, max(-1, at - 1 - _DOUBLE_NEGATIVE_REACH), -1):
+        if tokens[j].kind in (HARD, COMMA) or tokens[j].norm in _SCOPE_ENDS:
+            return False
+        if tokens[j].norm in _NEGATED_BEFORE_WITHOUT:
+            return True
+    return False
 
 
 # "rest to avoid a stress fracture": the plan is stated; the purpose denies only what follows it.
@@ -211,19 +232,22 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.norm in _VERSUS:
             return Stance(considered=True, cue=i)  # "TOH vs AVN"
-        if token.norm == CONSIDER_MARK:
-            return Stance(considered=True, cue=i)  # "AVN r/o"
+        if token.norm in (CONSIDER_MARK, IF_NEEDED_MARK):
+            return Stance(considered=True, cue=i)  # "AVN r/o", "surgery only if it fails"
         nxt = i + 1
         if token.raw == "?" and nxt < len(tokens) and tokens[nxt].norm in ("no", "not", "none", "negative"):
             return Stance(denied=True, cue=nxt)  # "pain sitting? no"
+        if token.raw == "?" and i == last + 1 and tokens[last].end == token.start and (
+                nxt >= len(tokens) or tokens[nxt].norm not in _ANSWERS_TO_A_QUESTION):
+            return Stance(considered=True, cue=i)  # "hamstring tear?": asked, not asserted
         if token.norm in ("not", "no"):
             j = i + 1
             while j < len(tokens) and tokens[j].norm in STOPWORDS:
                 j += 1
             # "IFI no FAI": a "no" before a word denies that word, not what came before it.
             ends = j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST)
-            if j < len(tokens) and tokens[j].norm in NEG_AFTER:
-                return ASSERTED  # "the pain has not resolved", "effusion not absent"
+            if j < len(tokens) and (tokens[j].norm in NEG_AFTER or tokens[j].norm.startswith(_STILL_THERE_AFTER_NOT)):
+                return ASSERTED  # "the pain has not resolved", "effusion not absent", "is not improving"
             if ends or (token.norm == "not" and not any(j in c for c in mentions)):
                 return Stance(denied=True, cue=i)
     return ASSERTED
