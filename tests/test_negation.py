@@ -200,7 +200,10 @@ def test_given_and_because_end_a_denial(answer, expected):
     [
         ("crutches before any surgery", {"crutches": "+", "surgery": "?"}),
         ("analgesia; surgery only if it fails", {"analgesia": "+", "surgery": "?"}),
-        ("surgery as a last resort", {"surgery": "?"}),
+        ("surgery if symptoms persist", {"surgery": "?"}),
+        ("crutches; surgery as a last resort", {"crutches": "+", "surgery": "?"}),
+        # A condition that is not a failure makes nothing conditional.
+        ("surgery if the tear is complete", {"surgery": "+"}),
         # Near misses: a plan stated plainly, or steps merely put in order ("before" alone).
         ("crutches, then surgery", {"crutches": "+", "surgery": "+"}),
         ("surgery before crutches", {"surgery": "+", "crutches": "+"}),
@@ -257,3 +260,40 @@ def test_the_written_dev_sentences_are_read_as_labelled():
 )
 def test_a_question_mark_on_a_finding_keeps_it_in_play(answer, expected):
     assert stance(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("lack of fever and weight loss", {"fever": "-", "weight-loss": "-"}),
+        ("the joint effusion is no longer seen", {"joint-effusion": "-"}),
+        ("no longer has bursitis", {"bursitis": "-"}),
+        ("interval resolution of the joint effusion", {"joint-effusion": "-"}),
+        ("the joint effusion has settled", {"joint-effusion": "-"}),
+        ("no joint effusion to suggest bursitis", {"joint-effusion": "-", "bursitis": "-"}),
+        # Near misses: a partial resolution, a plain finding that suggests another, a longer course.
+        ("partial resolution of the joint effusion", {"joint-effusion": "+"}),
+        ("joint effusion to suggest bursitis", {"joint-effusion": "+", "bursitis": "+"}),
+        ("the joint effusion is no larger", {"joint-effusion": "+"}),
+    ],
+)
+def test_report_phrases_of_absence_and_resolution(answer, expected):
+    assert stance(answer) == expected
+
+
+def test_words_yaml_has_no_section_or_key_twice():
+    """YAML keeps the last of two equal keys silently: a second `"not":` would drop the first."""
+    import yaml
+
+    from tutor.matching.tokens import shipped_words_file
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        keys = [str(loader.construct_object(k)) for k, _ in node.value]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    assert yaml.load(shipped_words_file().read_text(encoding="utf-8"), Loader=Strict)

@@ -43,7 +43,11 @@ from tutor.cases.author_warnings import is_warning
 SHARED_FILES = (LEXICON_FILE, DISCRIMINATORS_FILE)
 WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, "essential": list,
                  "context": list, "said_last_in_chinese": list, "makes_a_modifier": list,
-                 "also_means": dict, "word_for_word": dict, "character_for_word": dict}
+                 "also_means": dict, "word_for_word": dict, "character_for_word": dict,
+                 "phrases_read_as": dict, "negation": dict, "coexistence_cues": list,
+                 "coexistence_in_a_discriminator": list}
+# Sections whose every entry is a list of words (a `no` left unquoted reads as false in YAML).
+_WORD_LIST_SECTIONS = frozenset({"phrases_read_as", "negation"})
 
 
 @dataclass
@@ -185,6 +189,13 @@ def _word_file_problems(path: Path) -> list[Problem]:
         elif value is not None and not isinstance(value, shape):
             kind = "a mapping of word: meaning" if shape is dict else "a list of words"
             problems.append(Problem(str(path), 1, f"`{key}` must be {kind}"))
+        elif isinstance(value, dict) and key in _WORD_LIST_SECTIONS:
+            for name, words in value.items():
+                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                    problems.append(Problem(str(path), 1, f"`{key}: {name}` must be a list of words, each quoted "
+                                                          "where YAML would read it otherwise (\"no\", \"not\", \"or\")"))
+        if shape is list and isinstance(value, list) and not all(isinstance(w, str) for w in value):
+            problems.append(Problem(str(path), 1, f"`{key}` must be a list of words (quote \"no\", \"or\")"))
     return problems
 
 

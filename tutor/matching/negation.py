@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.matching.tokens import (
-    CJK, COMMA, CONSIDER_MARK, HARD, IF_NEEDED_MARK, LATER_MARK, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token, _stem, shipped_words_section,
+    CJK, COMMA, CONSIDER_MARK, HARD, LATER_MARK, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token, _stem, shipped_words_section,
 )
 
 STOPWORDS = frozenset(
@@ -37,7 +37,7 @@ _STILL_THERE_AFTER_NOT = tuple(sorted(_negation_words("keep_what_precedes_after_
 # Words that may stand between a mention and a cue after it: "trauma is denied".
 _LINKING = _negation_words("linking")
 # Words that end the reach of a cue before them: "no trauma but long-stride pain".
-_SCOPE_ENDS = _negation_words("turns") | {CONSIDER_MARK, LATER_MARK, IF_NEEDED_MARK}
+_SCOPE_ENDS = _negation_words("turns") | {CONSIDER_MARK, LATER_MARK}
 # "can't sit without pain": a denial before "without" makes it state what follows.
 _NEGATED_BEFORE_WITHOUT = _negation_words("negated_before_without")
 # "no A or B" denies both; "no A and B" is read as denying A only, the way
@@ -197,6 +197,30 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     return after
 
 
+_CONDITION_WORDS = _negation_words("condition_words")
+_FAILURE_WORDS = frozenset(w for w in _negation_words("failure_words") if " " not in w)
+_FAILURE_PHRASES = tuple(tuple(w.split()) for w in _negation_words("failure_words") if " " in w)
+_LAST_RESORT = tuple(tuple(w.split()) for w in _negation_words("last_resort"))
+_CONDITION_REACH = 8  # words a condition may run before its failure word
+
+
+def _condition_at(tokens: list[Token], at: int) -> int | None:
+    """Where a condition that makes the step before it conditional starts, if one does at `at`:
+    "(surgery) only if it fails", "(surgery) if symptoms persist", "(surgery) as a last resort"."""
+    norms = [t.norm for t in tokens[at : at + _CONDITION_REACH + 1]]
+    if any(tuple(norms[: len(p)]) == p for p in _LAST_RESORT):
+        return at
+    start = 1 if norms and norms[0] == "only" else 0
+    if len(norms) <= start or norms[start] not in _CONDITION_WORDS:
+        return None
+    for k in range(start + 1, len(norms)):
+        if tokens[at + k].kind in (HARD, COMMA):
+            return None
+        if norms[k] in _FAILURE_WORDS or any(tuple(norms[k : k + len(p)]) == p for p in _FAILURE_PHRASES):
+            return at
+    return None
+
+
 _ANSWERS_TO_A_QUESTION = frozenset({"yes", "positive", "present", "no", "not", "none", "negative"})
 _DOUBLE_NEGATIVE_REACH = 6  # words back from "without" a denial of the verb may stand
 
@@ -232,8 +256,11 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.norm in _VERSUS:
             return Stance(considered=True, cue=i)  # "TOH vs AVN"
-        if token.norm in (CONSIDER_MARK, IF_NEEDED_MARK):
-            return Stance(considered=True, cue=i)  # "AVN r/o", "surgery only if it fails"
+        if token.norm == CONSIDER_MARK:
+            return Stance(considered=True, cue=i)  # "AVN r/o"
+        condition = _condition_at(tokens, i)
+        if condition is not None:
+            return Stance(considered=True, cue=condition)  # "surgery only if it fails"
         nxt = i + 1
         if token.raw == "?" and nxt < len(tokens) and tokens[nxt].norm in ("no", "not", "none", "negative"):
             return Stance(denied=True, cue=nxt)  # "pain sitting? no"
