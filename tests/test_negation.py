@@ -297,3 +297,32 @@ def test_words_yaml_has_no_section_or_key_twice():
 
     Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     assert yaml.load(shipped_words_file().read_text(encoding="utf-8"), Loader=Strict)
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        # Three short items or more to the end of the clause: one list, without "or"/"and".
+        ("no fever, chills, night sweats", {"fever": "-", "chills": "-", "night-sweats": "-"}),
+        ("No bursitis, labral tear, stress fracture.", {"bursitis": "-", "labral-tear": "-", "stress-fracture": "-"}),
+        # Near misses: two items, or an item too long for a list item, are a denial then findings.
+        ("no fever, muscle atrophy", {"fever": "-", "muscle-atrophy": "+"}),
+        ("no fever, chills, marked muscle atrophy noted", {"fever": "-", "chills": "+", "muscle-atrophy": "+"}),
+    ],
+)
+def test_a_list_without_a_closing_or_needs_three_short_items(answer, expected):
+    assert stance(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("stop the crutches", {"crutches": "-"}),
+        ("discontinue crutches", {"crutches": "-"}),
+        ("rest, stop crutches", {"rest": "+", "crutches": "-"}),
+        # Near miss: a plan that comes after stopping something else is still the plan.
+        ("crutches until the pain stops", {"crutches": "+"}),
+    ],
+)
+def test_stopping_a_treatment_denies_it(answer, expected):
+    assert {m.concept: "-" if m.negated else "+" for m in PLAN.find(answer).mentions} == expected

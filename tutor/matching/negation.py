@@ -47,6 +47,11 @@ _SCOPE_REACH = 5.0  # content words a cue before a mention reaches across
 
 
 _LIST_ITEM_WORDS = 4  # content words an item of "A, B or C" may have
+# A list with no "or"/"and" before its last item ("no fever, chills, night sweats") needs three
+# items or more of at most two words each, to the end of the clause; "no trauma, RCC history"
+# and "no trauma, sitting pain, pain on long strides" are a denial and then findings.
+_UNCLOSED_COMMAS = 2
+_UNCLOSED_ITEM_WORDS = 2
 _LAST_ITEM_AFTER_AND = 2  # "free of fever and weight loss"; not "no trauma and pain on long strides"
 _LIST_CONNECTORS = frozenset({"or", "nor", "and", "/"})
 # An item with these is a clause, not a list item: "no trauma, pain on long strides and sitting".
@@ -85,10 +90,16 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
         if token.raw == "," and token.kind == COMMA:
             # Follow the items to the connector that closes the list.
             j, joints, closed = c, [c], False
+            longest = _item_before(tokens, c)[0]
             while j < len(tokens):
                 words, end, plain = _item_after(tokens, j)
                 oxford = words == 0 and end < len(tokens) and _connects(tokens[end])
                 if not oxford and (not plain or words == 0 or words > _LIST_ITEM_WORDS):
+                    break
+                longest = max(longest, words)
+                if (end >= len(tokens) or tokens[end].kind == HARD) and len(joints) >= _UNCLOSED_COMMAS \
+                        and longest <= _UNCLOSED_ITEM_WORDS:
+                    closed = True  # "No fracture, dislocation, effusion.": three short items to the end
                     break
                 if end < len(tokens) and _connects(tokens[end]):
                     # "or weakness in the leg" closes a list; "and pain on long strides" may not.
