@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
-from tutor.matching.tokens import shipped_words_section, typed_offsets
+from tutor.matching.tokens import cue_list, typed_offsets
 from tutor.model import Case, Concept, Stage
 
 
@@ -154,15 +154,9 @@ class CaseGrader:
         )
 
 
-def _listed(name: str) -> tuple[str, ...]:
-    listed = shipped_words_section(name)
-    return tuple(str(w).casefold() for w in listed if isinstance(w, str)) if isinstance(listed, list) else ()
-
-
-# words.yaml: what a learner writes to name two conditions together, and what a discriminator
-# says when its two conditions can be present together ("both" alone is no such thing there).
-_COEXIST_CUES = frozenset(_listed("coexistence_cues"))
-_COEXIST_WORDS = _listed("coexistence_in_a_discriminator")
+# words.yaml (`coexistence_cues`, `coexistence_in_a_discriminator`): what a learner writes to name
+# two conditions together, and what a discriminator says when its two conditions can be present
+# together ("both" alone is no such thing there: "Both cause hip pain").
 
 
 def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text: str) -> tuple[Mention, ...]:
@@ -180,7 +174,7 @@ def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text
         chosen_expected = {m.concept for m in out if not m.negated and not m.considered
                            and m.concept in stage.expected_ids}
         words = set(re.findall(r"[^\W\d_]+|\+|合併|併|同時", text.casefold()))
-        if chosen_expected and words & _COEXIST_CUES:
+        if chosen_expected and not words.isdisjoint(cue_list("coexistence_cues")):
             out = [replace(m, considered=True)
                    if m.concept in stage.misconception_ids and not m.negated
                    and any(_coexist(case, m.concept, x) for x in chosen_expected) else m
@@ -193,7 +187,7 @@ def _coexist(case: Case, a: str, b: str) -> bool:
     if disc is None:
         return False
     said = " ".join((disc.why_confused, disc.trap or "", *disc.points)).casefold()
-    return any(word in said for word in _COEXIST_WORDS)
+    return any(word in said for word in cue_list("coexistence_in_a_discriminator"))
 
 
 def _shared_vocabulary() -> tuple[Concept, ...]:

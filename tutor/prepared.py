@@ -85,7 +85,9 @@ def _encode_words(data) -> dict:
             "also_means": [[k, list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
                ("essential", "context", "said_last_in_chinese", "makes_a_modifier")},
-            "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk}
+            "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk,
+            "phrases": [[list(k), v] for k, v in data.phrases.items()],
+            "cue_lists": {k: list(v) for k, v in data.cue_lists.items()}}
 
 
 def _decode_words(value: dict):
@@ -100,6 +102,9 @@ def _decode_words(value: dict):
         also_means={str(k): tuple(v) for k, v in value["also_means"]},
         same_word={str(k): str(v) for k, v in value["same_word"].items()},
         same_cjk={str(k): str(v) for k, v in value["same_cjk"].items()},
+        phrases={tuple(k): str(v) for k, v in value["phrases"]},
+        cue_lists={str(k): tuple(str(w) for w in v) for k, v in value["cue_lists"].items()},
+        longest_phrase=max((len(k) for k, _ in value["phrases"]), default=1),
     )
 
 

@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 
 from tutor.matching.measurement import read_after, read_before
 from tutor.model import Concept
-from tutor.matching.negation import NEG_BEFORE, STOPWORDS, Stance, list_commas, negation_of
+from tutor.matching.negation import STOPWORDS, Stance, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
 from tutor.matching.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
 
@@ -343,15 +343,16 @@ class ConceptIndex:
         last = max(h.last for h in chosen)
         extras = 0
         inner_cue = None
+        deny = denial_cues_before()
         for i in range(first, last + 1):
             if i in covered:
                 continue
             norm = tokens[i].norm
-            if norm == CONSIDER_MARK or (norm in NEG_BEFORE and inner_cue is not None) or norm in _PHRASE_BREAKS:
+            if norm == CONSIDER_MARK or (norm in deny and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
             if norm in _RELIEF and not any(w.norm in _RELIEF for w in term.words):
                 return None  # "pain better when sitting" is not "pain when sitting"
-            if norm in NEG_BEFORE:
+            if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
             elif norm not in STOPWORDS:
                 extras += 1

@@ -12,34 +12,70 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tutor.matching.tokens import (
-    CJK, COMMA, CONSIDER_MARK, HARD, LATER_MARK, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token, _stem, shipped_words_section,
+    CJK, COMMA, CONSIDER_MARK, HARD, LATER_MARK, LESS_LIKELY_MARK, LIST, NEG_MARK, WORD, Token, WordData, _stem,
+    word_data,
 )
 
 STOPWORDS = frozenset(
     "a an the of in at on to with and or for from by as is are was were be been being "
     "its it this that these those there which very some any also of".split()
 ) | frozenset({"of", "and", "or"})
-def _negation_words(name: str) -> frozenset[str]:
-    """A word list of words.yaml's `negation` section, each word as written and as stemmed."""
-    section = shipped_words_section("negation")
-    listed = section.get(name) if isinstance(section, dict) else None
-    words = {str(w).casefold() for w in listed or () if w is not None} if isinstance(listed, list) else set()
-    return frozenset(words | {_stem(w) for w in words})
+@dataclass(frozen=True)
+class CueWords:
+    """The cue words of words.yaml's `negation` section, each as written and as stemmed."""
+
+    deny_before: frozenset[str]  # deny what follows them: "no", "without"
+    deny_after: frozenset[str]  # deny what precedes them: "absent", "denied", "resolved"
+    prefixes: frozenset[str]  # deny only the word they are part of: "non-operative treatment, crutches"
+    still_there_after_not: tuple[str, ...]  # "the pain is not improving": word starts
+    linking: frozenset[str]  # may stand between a mention and a cue after it: "trauma is denied"
+    scope_ends: frozenset[str]  # end the reach of a cue before them: "no trauma but long-stride pain"
+    negated_before_without: frozenset[str]  # "can't sit without pain" states the pain
+    condition_words: frozenset[str]  # "surgery only if it fails"
+    failure_words: frozenset[str]
+    failure_phrases: tuple[tuple[str, ...], ...]
+    last_resort: tuple[tuple[str, ...], ...]
 
 
-# Cues that deny what follows them ("no", "without") or what precedes them ("absent").
-NEG_BEFORE = _negation_words("deny_what_follows") | {NEG_MARK, LESS_LIKELY_MARK}
-NEG_AFTER = _negation_words("deny_what_precedes") | {NEG_MARK, LESS_LIKELY_MARK}
-# A prefix denies the word it is part of and nothing further: "non-operative treatment, crutches".
-_PREFIXES = _negation_words("prefixes")
-# After "not", a verb of what the mention does: it is still there ("the pain is not improving").
-_STILL_THERE_AFTER_NOT = tuple(sorted(_negation_words("keep_what_precedes_after_not")))
-# Words that may stand between a mention and a cue after it: "trauma is denied".
-_LINKING = _negation_words("linking")
-# Words that end the reach of a cue before them: "no trauma but long-stride pain".
-_SCOPE_ENDS = _negation_words("turns") | {CONSIDER_MARK, LATER_MARK}
-# "can't sit without pain": a denial before "without" makes it state what follows.
-_NEGATED_BEFORE_WITHOUT = _negation_words("negated_before_without")
+def _cue_words(data: WordData) -> CueWords:
+    def words(name: str) -> frozenset[str]:
+        listed = set(data.cue_lists.get(f"negation.{name}", ()))
+        return frozenset(listed | {_stem(w) for w in listed})
+
+    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(w.split()) for w in data.cue_lists.get(f"negation.{name}", ()) if " " in w)
+
+    return CueWords(
+        deny_before=words("deny_what_follows") | {NEG_MARK, LESS_LIKELY_MARK},
+        deny_after=words("deny_what_precedes") | {NEG_MARK, LESS_LIKELY_MARK},
+        prefixes=words("prefixes"),
+        still_there_after_not=tuple(sorted(words("keep_what_precedes_after_not"))),
+        linking=words("linking"),
+        scope_ends=words("turns") | {CONSIDER_MARK, LATER_MARK},
+        negated_before_without=words("negated_before_without"),
+        condition_words=words("condition_words"),
+        failure_words=frozenset(w for w in words("failure_words") if " " not in w),
+        failure_phrases=phrases("failure_words"),
+        last_resort=tuple(tuple(w.split()) for w in data.cue_lists.get("negation.last_resort", ())),
+    )
+
+
+_in_use: list[tuple[WordData, CueWords]] = []  # the cue words of the word data in use
+
+
+def cue_words() -> CueWords:
+    """The cue words of the words.yaml in use (read with the other word tables, once)."""
+    data = word_data()
+    if not _in_use or _in_use[0][0] is not data:
+        _in_use[:] = [(data, _cue_words(data))]
+    return _in_use[0][1]
+
+
+def denial_cues_before() -> frozenset[str]:
+    """Words that deny what follows them ("no", "without"): a term that starts with one names an absence."""
+    return cue_words().deny_before
+
+
 # "no A or B" denies both; "no A and B" is read as denying A only, the way
 # learners write "no trauma and pain on long strides".
 _CONNECTORS = frozenset({"or", "nor", "/"})
@@ -65,10 +101,11 @@ def _connects(token: Token) -> bool:
 
 def _item_after(tokens: list[Token], at: int, clauses_end: bool = True) -> tuple[int, int, bool]:
     """The list item after position `at`: (content words, where it ends, whether it is plain)."""
+    cues = cue_words()
     j, words, plain = at + 1, 0, True
     while j < len(tokens) and not tokens[j].kind == HARD and tokens[j].raw != "," and not _connects(tokens[j]):
         norm = tokens[j].norm
-        if (norm in _SCOPE_ENDS or norm in NEG_BEFORE or norm == CONSIDER_MARK or tokens[j].kind == COMMA
+        if (norm in cues.scope_ends or norm in cues.deny_before or norm == CONSIDER_MARK or tokens[j].kind == COMMA
                 or (clauses_end and norm in _CLAUSE_WORDS)):
             plain = False
         elif norm not in STOPWORDS:
@@ -125,10 +162,11 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
 
 
 def _item_before(tokens: list[Token], at: int) -> tuple[int, int, bool]:
+    cues = cue_words()
     j, words, plain = at - 1, 0, True
-    while j >= 0 and not tokens[j].kind == HARD and tokens[j].raw != "," and tokens[j].norm not in NEG_BEFORE:
+    while j >= 0 and not tokens[j].kind == HARD and tokens[j].raw != "," and tokens[j].norm not in cues.deny_before:
         norm = tokens[j].norm
-        if norm in _SCOPE_ENDS or norm == CONSIDER_MARK or tokens[j].kind == COMMA:
+        if norm in cues.scope_ends or norm == CONSIDER_MARK or tokens[j].kind == COMMA:
             plain = False
         elif norm not in STOPWORDS and norm not in _LIST_CONNECTORS:
             words += 1
@@ -159,6 +197,7 @@ _VERSUS = frozenset({"vs", "versus"})  # "TOH vs AVN": both weighed, neither cho
 def negation_of(tokens: list[Token], first: int, last: int, mentions: list[frozenset[int]],
                 list_commas: frozenset[int] = frozenset()) -> Stance:
     """Whether the words first..last are denied or only kept in play, and where the cue stands."""
+    cues = cue_words()
     if first > 0 and tokens[first - 1].raw == "?" and tokens[first - 1].end == tokens[first].start:
         return Stance(considered=True, cue=first - 1)  # "?stress fracture", "IFI, ?PHT"
     reach = 0.0
@@ -178,13 +217,13 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
             continue
         if token.norm in _CONSIDER_BEFORE or (token.norm == _RANKED_BELOW and reach == 0):
             return Stance(considered=True, cue=i)
-        if token.kind in (HARD, COMMA) or token.norm in _SCOPE_ENDS or token.norm == "and":
+        if token.kind in (HARD, COMMA) or token.norm in cues.scope_ends or token.norm == "and":
             break
-        if token.norm in _PREFIXES:
+        if token.norm in cues.prefixes:
             if i == first - 1:
                 return Stance(denied=True, cue=i)
             break  # "non-operative treatment, crutches": the prefix stays with its own word
-        if token.norm in NEG_BEFORE:
+        if token.norm in cues.deny_before:
             if token.norm == "without" and _negated_before(tokens, i):
                 break  # "she can't sit without pain" states the pain
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
@@ -208,26 +247,23 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     return after
 
 
-_CONDITION_WORDS = _negation_words("condition_words")
-_FAILURE_WORDS = frozenset(w for w in _negation_words("failure_words") if " " not in w)
-_FAILURE_PHRASES = tuple(tuple(w.split()) for w in _negation_words("failure_words") if " " in w)
-_LAST_RESORT = tuple(tuple(w.split()) for w in _negation_words("last_resort"))
 _CONDITION_REACH = 8  # words a condition may run before its failure word
 
 
 def _condition_at(tokens: list[Token], at: int) -> int | None:
     """Where a condition that makes the step before it conditional starts, if one does at `at`:
     "(surgery) only if it fails", "(surgery) if symptoms persist", "(surgery) as a last resort"."""
+    cues = cue_words()
     norms = [t.norm for t in tokens[at : at + _CONDITION_REACH + 1]]
-    if any(tuple(norms[: len(p)]) == p for p in _LAST_RESORT):
+    if any(tuple(norms[: len(p)]) == p for p in cues.last_resort):
         return at
     start = 1 if norms and norms[0] == "only" else 0
-    if len(norms) <= start or norms[start] not in _CONDITION_WORDS:
+    if len(norms) <= start or norms[start] not in cues.condition_words:
         return None
     for k in range(start + 1, len(norms)):
         if tokens[at + k].kind in (HARD, COMMA):
             return None
-        if norms[k] in _FAILURE_WORDS or any(tuple(norms[k : k + len(p)]) == p for p in _FAILURE_PHRASES):
+        if norms[k] in cues.failure_words or any(tuple(norms[k : k + len(p)]) == p for p in cues.failure_phrases):
             return at
     return None
 
@@ -238,10 +274,11 @@ _DOUBLE_NEGATIVE_REACH = 6  # words back from "without" a denial of the verb may
 
 def _negated_before(tokens: list[Token], at: int) -> bool:
     """Whether a denial stands before "without" in its clause: "can't sit for long without pain"."""
+    cues = cue_words()
     for j in range(at - 1, max(-1, at - 1 - _DOUBLE_NEGATIVE_REACH), -1):
-        if tokens[j].kind in (HARD, COMMA) or tokens[j].norm in _SCOPE_ENDS:
+        if tokens[j].kind in (HARD, COMMA) or tokens[j].norm in cues.scope_ends:
             return False
-        if tokens[j].norm in _NEGATED_BEFORE_WITHOUT:
+        if tokens[j].norm in cues.negated_before_without:
             return True
     return False
 
@@ -252,18 +289,19 @@ _PURPOSE_VERBS = frozenset({"avoid", "prevent"})
 
 def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]) -> Stance:
     """What the words after a mention say of it: "trauma denied", "IFI less likely", "AVN r/o"."""
+    cues = cue_words()
     i = last + 1
     while i < len(tokens) and tokens[i].kind in (WORD, CJK) and (
-        tokens[i].norm in _LINKING or tokens[i].norm in STOPWORDS
+        tokens[i].norm in cues.linking or tokens[i].norm in STOPWORDS
     ):
         i += 1
-    if i + 1 < len(tokens) and tokens[i].raw == ":" and tokens[i + 1].norm in NEG_AFTER | {"no", "not"}:
+    if i + 1 < len(tokens) and tokens[i].raw == ":" and tokens[i + 1].norm in cues.deny_after | {"no", "not"}:
         i += 1  # "retraction: nil", "fever: none", "SLR: negative"
     if i < len(tokens):
         token = tokens[i]
         if token.norm in _PURPOSE_VERBS and i > last + 1 and tokens[i - 1].norm == "to":
             return ASSERTED
-        if token.norm in NEG_AFTER:
+        if token.norm in cues.deny_after:
             return Stance(denied=True, cue=i, soft=token.norm == LESS_LIKELY_MARK)
         if token.norm in _VERSUS:
             return Stance(considered=True, cue=i)  # "TOH vs AVN"
@@ -284,7 +322,7 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
                 j += 1
             # "IFI no FAI": a "no" before a word denies that word, not what came before it.
             ends = j >= len(tokens) or tokens[j].kind in (HARD, COMMA, LIST)
-            if j < len(tokens) and (tokens[j].norm in NEG_AFTER or tokens[j].norm.startswith(_STILL_THERE_AFTER_NOT)):
+            if j < len(tokens) and (tokens[j].norm in cues.deny_after or tokens[j].norm.startswith(cues.still_there_after_not)):
                 return ASSERTED  # "the pain has not resolved", "effusion not absent", "is not improving"
             if ends or (token.norm == "not" and not any(j in c for c in mentions)):
                 return Stance(denied=True, cue=i)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tutor.model import Concept, Measure
-from tutor.matching.negation import NEG_BEFORE, STOPWORDS
+from tutor.matching.negation import STOPWORDS, denial_cues_before
 from tutor.matching.tokens import CJK, COMMA, HARD, NUM, WORD, Token, prepare, tokenize
 
 # Short words that are also abbreviations compare case-sensitively ("US" is not "us").
@@ -56,7 +56,7 @@ class Term:
 
 def is_absence_concept(concept: Concept) -> bool:
     words = [t.norm for t in tokenize(prepare(concept.label)) if t.kind not in (COMMA, HARD)]
-    return bool(words) and words[0] in NEG_BEFORE
+    return bool(words) and words[0] in denial_cues_before()
 
 
 def inherited_denials(terms: list[Term]) -> list[Term]:
@@ -158,9 +158,10 @@ def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]
     tokens = [t for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)]
     words = [_term_word(t) for t in tokens]
     variants: list[tuple[list[TermWord], bool]] = []
-    if absence and words and words[0].norm in NEG_BEFORE:
+    deny = denial_cues_before()
+    if absence and words and words[0].norm in deny:
         core = words[1:]
-        while core and core[0].norm in NEG_BEFORE | STOPWORDS:
+        while core and core[0].norm in deny | STOPWORDS:
             core = core[1:]
         if core:
             variants.append((core, True))

@@ -23,6 +23,7 @@ SEPARATOR_KINDS = frozenset({HARD, COMMA, LIST})
 NEG_MARK = "\x00neg"  # "ruled out", "excluded", 已排除: denies what is next to it
 CONSIDER_MARK = "\x00consider"  # "cannot exclude", "r/o", 排除: keeps a concept in play
 LESS_LIKELY_MARK = "\x00lesslikely"  # "X less likely": a denial a differential still lists
+LATER_MARK = "\x00later"  # "CT before any surgery": what follows is a later step, kept in play
 
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
@@ -53,66 +54,40 @@ _BRITISH = {
 _ISE = re.compile(r"(?<=[a-z]{3})(is|ys)(e|ed|es|ing|ation|ations)$")
 _DIPHTHONG = re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z]{2})|^(ae|oe)(?=[a-z]{3})")
 
-# Multi-word phrases that stand for one idea, rewritten before matching.
-# Longest first within a shared first word; values are the replacement token.
-_PHRASES: dict[tuple[str, ...], str] = {}
+# The roles a phrase of words.yaml's `phrases_read_as` may be read as, besides a plain word.
+_PHRASE_ROLES = {"<ruled out>": NEG_MARK, "<kept in play>": CONSIDER_MARK, "<less likely>": LESS_LIKELY_MARK,
+                 "<later step>": LATER_MARK}
+# Sections of words.yaml that are lists of cue words, kept as written for negation and grading.
+CUE_SECTIONS = ("negation", "coexistence_cues", "coexistence_in_a_discriminator")
 
 
-def _phrases(replacement: str, *phrases: str) -> None:
-    for phrase in phrases:
-        _PHRASES[tuple(phrase.split())] = replacement
+def _phrase_table(data: dict) -> dict[tuple[str, ...], str]:
+    """`phrases_read_as`: each phrase as the norms it is matched on (Chinese character by
+    character, as CJK text is tokenized), mapped to what it is read as."""
+    phrases: dict[tuple[str, ...], str] = {}
+    section = data.get("phrases_read_as")
+    for reading, listed in section.items() if isinstance(section, dict) else ():
+        replacement = _PHRASE_ROLES.get(str(reading), str(reading))
+        for phrase in listed if isinstance(listed, list) else ():
+            if not isinstance(phrase, str):
+                continue  # an unquoted `no` is False: tutor check reports it
+            text = phrase.casefold()
+            key = tuple(text) if re.fullmatch(f"[{_CJK_RANGES}]+", text) else tuple(text.split())
+            if key:
+                phrases[key] = replacement
+    return phrases
 
 
-_phrases(
-    CONSIDER_MARK,
-    "cannot exclude", "can not exclude", "cannot rule out", "can not rule out",
-    "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
-    "not excluded", "not ruled out", "not be excluded", "not be ruled out",
-    "does not exclude", "doe not exclude", "do not exclude", "did not exclude", "does not rule out",
-    "doe not rule out", "do not rule out", "did not rule out", "r / o", "rule out", "rule out of", "to exclude", "exclude", "ruling out",
-)
-_phrases("unlikely", "improbable")
-_phrases(LESS_LIKELY_MARK, "less likely", "less probable", "less favored", "less favoured")
-_phrases(CONSIDER_MARK, "could be", "might be", "may be", "could also be", "possible", "possibly",
-         "questionable", "query", "concern for", "worried about", "suspicious for", "suggestive of")
-_phrases(NEG_MARK, "ruled out", "excluded", "excluding", "was excluded", "were excluded")
-_phrases("lt", "less than", "smaller than", "narrower than", "lower than", "shorter than",
-         "under", "below", "<", "≤", "< =")
-_phrases("gt", "more than", "greater than", "larger than", "wider than", "longer than",
-         "over", "above", "exceeding", ">", "≥", "> =")
-_phrases("no", "negative for", "free of", "absence of", "no evidence of", "no sign of",
-         "no signs of", "rather than", "instead of", "not consistent with", "argues against",
-         "argue against", "nor")
-_phrases("with", "along with", "together with", "not without")
-_phrases("no", "no findings to suggest", "no finding to suggest", "no findings suggestive of",
-         "no features of", "no feature of", "no evidence to suggest", "no signs suggestive of",
-         "low suspicion for", "low suspicion of", "low likelihood of", "not suggestive of",
-         "no suggestion of")
-_phrases("deny", "does not report", "doe not report", "do not report", "did not report", "not report",
-         "no report of", "does not complain of", "doe not complain of", "did not complain of",
-         "no complaint of", "no complaints of")
-# Double negatives and "no change in X" state X.
-_phrases("certainly", "no doubt", "not in doubt", "no reason to doubt", "not only", "beyond doubt")
-_phrases("unchanged", "no increase in", "no change in", "no decrease in", "no interval change in",
-         "no change other than", "no progression of", "no reduction in")
-_phrases(CONSIDER_MARK, "not sure about", "not sure if", "unsure about", "not certain about",
-         "not sure of")
-# Traditional (and the commonest Simplified) Chinese cues; CJK text is tokenized per character.
-for _zh, _rep in {
-    "無法排除": CONSIDER_MARK, "不能排除": CONSIDER_MARK, "不排除": CONSIDER_MARK,
-    "不可排除": CONSIDER_MARK, "无法排除": CONSIDER_MARK,
-    "已排除": NEG_MARK, "排除了": NEG_MARK, "被排除": NEG_MARK, "排除": CONSIDER_MARK,
-    "沒有": "no", "没有": "no", "並無": "no", "并无": "no", "未見": "no", "未见": "no",
-    "不是": "not", "否認": "deny", "否认": "deny", "不太可能": "unlikely", "可能性低": "unlikely",
-    "但是": "but", "可是": "but", "而是": "but", "可能": "likely", "較可能": "likely",
-    "考慮": "likely", "考虑": "likely", "懷疑": "likely", "疑似": "likely", "符合": "consistent",
-    "不需要": "no", "不需": "no", "不用": "no", "不必": "no", "無需": "no", "无需": "no", "毋需": "no",
-    "沒": "no", "没": "no", "無": "no", "无": "no", "非": "not", "未": "no", "但": "but",
-    "卻": "but", "超過": "gt", "大於": "gt", "多於": "gt", "高於": "gt", "小於": "lt", "少於": "lt",
-    "低於": "lt", "不到": "lt", "或": "or", "和": "and", "及": "and", "與": "and", "与": "and", "的": "of",
-}.items():
-    _PHRASES[tuple(_zh)] = _rep
-_LONGEST_PHRASE = max(len(key) for key in _PHRASES)
+def _cue_lists(data: dict) -> dict[str, tuple[str, ...]]:
+    """The cue word lists, by name: "negation.turns", "coexistence_cues" ..."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in CUE_SECTIONS:
+        section = data.get(name)
+        lists = section.items() if isinstance(section, dict) else [("", section)]
+        for key, listed in lists:
+            if isinstance(listed, list):
+                out[f"{name}.{key}" if key else name] = tuple(w.casefold() for w in listed if isinstance(w, str))
+    return out
 
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
@@ -261,12 +236,14 @@ def _raw_tokens(text: str, same_word: dict[str, str] | None = None,
 
 
 def _rewrite_phrases(tokens: list[Token]) -> list[Token]:
+    data = word_data()
+    phrases, longest = data.phrases, data.longest_phrase
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        for size in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
             key = tuple(t.norm for t in tokens[i : i + size])
-            replacement = _PHRASES.get(key)
+            replacement = phrases.get(key)
             if replacement is not None:
                 first, last = tokens[i], tokens[i + size - 1]
                 kind = WORD if replacement.isascii() or replacement.startswith("\x00") else CJK
@@ -305,6 +282,9 @@ class WordData:
     also_means: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "worse" also names a pain
     same_word: dict[str, str] = field(default_factory=dict)  # word_for_word: "hurts" is "pain"
     same_cjk: dict[str, str] = field(default_factory=dict)  # character_for_word: 痛 is "pain"
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # phrases_read_as: "negative for" is "no"
+    cue_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "negation.turns": but, however ...
+    longest_phrase: int = 1
 
 
 def read_word_data(path: Path) -> WordData:
@@ -319,6 +299,7 @@ def read_word_data(path: Path) -> WordData:
     if not isinstance(data, dict):
         data = {}
     same_word, same_cjk = _one_word_tables(data)
+    phrases = _phrase_table(data)
 
     def _key_norms(text: object) -> tuple[str, ...]:
         # The file's own one-word replacements, as the tokenizer makes them once these tables are in use.
@@ -341,7 +322,12 @@ def read_word_data(path: Path) -> WordData:
                     frozenset(_stem(w) for w in word_set("makes_a_modifier")),
                     {_stem(k[0]): tuple(_stem(w) for w in v) for k, v in
                      ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v},
-                    same_word, same_cjk)
+                    same_word, same_cjk, phrases, _cue_lists(data), max((len(k) for k in phrases), default=1))
+
+
+def cue_list(name: str) -> tuple[str, ...]:
+    """A cue word list of the words.yaml in use ("negation.turns", "coexistence_cues")."""
+    return word_data().cue_lists.get(name, ())
 
 
 _word_data: list[WordData] = []  # the tables in use, read once per process
