@@ -848,3 +848,38 @@ def test_a_line_break_no_editor_shows_does_not_shift_line_numbers(separator):
     with pytest.raises(CaseError) as caught:
         load_case_bytes(text.encode("utf-8"), "odd.yaml")
     assert all(problem.line <= 3 for problem in caught.value.problems), caught.value.problems
+
+
+def _node_shape(node) -> object:
+    """Everything of a node the loader reads: tag, value or children, style and where it is."""
+    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style, where)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, node.flow_style, where, [_node_shape(n) for n in node.value])
+    return ("map", node.tag, node.flow_style, where, [(_node_shape(k), _node_shape(v)) for k, v in node.value])
+
+
+_REPO = Path(__file__).resolve().parent.parent
+_YAML_FILES = sorted((_REPO / "dialogues").rglob("*.yaml")) + sorted(
+    (_REPO.parent / "shared" / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _YAML_FILES, ids=lambda p: p.name)
+def test_one_parse_composes_the_tree_yaml_compose_makes_whatever_the_parser(parser, path):
+    # The file is parsed once (its events checked, then composed from them): the same tree as
+    # PyYAML's own compose, which parses the file again.
+    data = path.read_bytes()
+    ours = safe_yaml.compose_tree(data, str(path))
+    theirs = yaml.compose(safe_yaml.decode_text(data, str(path)).encode("utf-8"), Loader=parser)
+    assert _node_shape(ours) == _node_shape(theirs)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: &x [1, 2]\nb: &x [3]\n", "c.yaml:2: the same anchor `&name` is defined twice; rename one"),
+    ("a: 1\n---\nb: 2\n", "c.yaml:2: a second YAML document starts here ('---'); put one case in each file"),
+])
+def test_the_composers_own_problems_are_still_reported(parser, text, expected):
+    with pytest.raises(CaseError) as caught:
+        safe_yaml.compose_tree(text.encode(), "c.yaml")
+    assert str(caught.value) == expected

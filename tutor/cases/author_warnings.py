@@ -9,6 +9,7 @@ as the matcher reads them (its own tokeniser: case, plurals, spelling and hyphen
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from tutor.cases.fields import quoted
@@ -34,6 +35,14 @@ def is_warning(problem: Problem) -> bool:
 
 
 def _norms(text: str) -> tuple[str, ...]:
+    from tutor.matching.tokens import word_data
+
+    # The shared lexicon's terms are the same for every case a check reads: worked out once.
+    return _norms_under(text, id(word_data()))
+
+
+@lru_cache(maxsize=65536)
+def _norms_under(text: str, words: int) -> tuple[str, ...]:
     from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
 
     return tuple(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK))

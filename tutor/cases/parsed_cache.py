@@ -34,6 +34,7 @@ ENTRY_FORMAT = 2
 NO_CACHE_ENV = "TUTOR_NO_CACHE"
 
 
+@lru_cache(maxsize=1)
 def _classes() -> dict[str, type]:
     from tutor.cases.loading import SharedDefinitions
 
@@ -47,9 +48,9 @@ def _classes() -> dict[str, type]:
 
 
 def encode(value):
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _classes():
-        return {"$": type(value).__name__,
-                **{f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    cls = type(value)
+    if _classes().get(cls.__name__) is cls:
+        return {"$": cls.__name__, **{name: encode(getattr(value, name)) for name in _field_names(cls)}}
     if isinstance(value, tuple):
         return {"$t": [encode(v) for v in value]}
     if isinstance(value, (frozenset, set)):
@@ -61,6 +62,11 @@ def encode(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise TypeError(f"cannot keep {type(value).__name__} in the cache")
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def decode(value, classes: dict[str, type] | None = None):

@@ -2,10 +2,12 @@
 
 Only the safe loader is used and only to *compose*: nodes keep their line
 numbers and duplicate keys, and nothing is constructed, let alone executed.
-Before composing, one pass over the parser's events bounds the work: how deep
-the file nests (a composer recurses, and libyaml's can crash in C on a few
-hundred thousand `[`), and how much its aliases would expand ("billion
-laughs"). A refused file costs a fraction of a second and no memory.
+The file is parsed once: the parser's events are checked as they come, which
+bounds the work (how deep the file nests: a composer recurses, and libyaml's
+can crash in C on a few hundred thousand `[`; how much its aliases would
+expand, "billion laughs"), and only then composed, from the same events, by
+the safe loader's own composer and resolver. A refused file costs a fraction
+of a second and no memory.
 
 The parser is PyYAML's pure-Python one on every machine, even where libyaml is
 installed: the two disagree (libyaml reads `[What makes it worse?]` as one item,
@@ -22,10 +24,13 @@ import re
 from typing import Protocol
 
 import yaml
+import yaml.composer
+import yaml.resolver
 from yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
+    Event,
     ScalarEvent,
 )
 from yaml.nodes import Node
@@ -51,13 +56,50 @@ def compose_tree(data: bytes, path: str) -> Node | None:
 
     Raises CaseError for anything that is not safe, small, well-formed UTF-8 YAML.
     """
+    if _last_tree and _last_tree[0] == (data, path, SAFE_LOADER):
+        return _last_tree[1]
     text = decode_text(data, path)
     encoded = text.encode("utf-8")
-    _check_events(encoded, text, path)
+    events = _check_events(encoded, text, path)
     try:
-        return yaml.compose(encoded, Loader=SAFE_LOADER)
+        root = _ComposedFromEvents(events).get_single_node()
     except yaml.YAMLError as error:
         raise CaseError([yaml_problem(error, text, encoded, path)]) from None
+    _last_tree[:] = [(data, path, SAFE_LOADER), root]
+    return root
+
+
+# The tree of the file read last: `tutor check` reads a file's tree twice (to load the case, and to
+# look for text a '#' cut off), and parsing is most of what a file costs. No reader changes a node.
+_last_tree: list = []
+
+
+class _ComposedFromEvents(yaml.composer.Composer, yaml.resolver.Resolver):
+    """yaml.compose with the safe loader's composer and resolver, over events already parsed.
+
+    Both loaders PyYAML offers (SafeLoader and libyaml's CSafeLoader) resolve tags with
+    yaml.resolver.Resolver, so a node tree made here is the one yaml.compose would make.
+    """
+
+    def __init__(self, events: list[Event]) -> None:
+        self._events = events
+        self._next = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    # The parser's interface, as yaml.parser.Parser has it: None once the events run out.
+    def check_event(self, *choices: type) -> bool:
+        if self._next >= len(self._events):
+            return False
+        return not choices or isinstance(self._events[self._next], choices)
+
+    def peek_event(self) -> Event | None:
+        return self._events[self._next] if self._next < len(self._events) else None
+
+    def get_event(self) -> Event | None:
+        event = self.peek_event()
+        self._next += 1
+        return event
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -92,8 +134,9 @@ def decode_text(data: bytes, path: str) -> str:
 _UNSEEN_LINE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
 
 
-def _check_events(encoded: bytes, text: str, path: str) -> None:
-    """Walk the parser's events once, refusing deep nesting, alias bombs and foreign tags."""
+def _check_events(encoded: bytes, text: str, path: str) -> list[Event]:
+    """The parser's events, walked once, refusing deep nesting, alias bombs and foreign tags."""
+    events: list[Event] = []
     sizes: dict[str, int] = {}  # anchor -> how many values it stands for, once finished
     stack: list[list] = []  # open collections: [values so far, anchor, ("[...]", line) of a flow one, or None]
     expansion = 0
@@ -108,6 +151,7 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
 
     try:
         for event in yaml.parse(encoded, Loader=SAFE_LOADER):
+            events.append(event)
             line = _line(event.start_mark)
             if isinstance(event, (ScalarEvent, CollectionStartEvent)):
                 tag = event.tag
@@ -167,6 +211,7 @@ def _check_events(encoded: bytes, text: str, path: str) -> None:
         raise CaseError([*tag_problems, yaml_problem(error, text, encoded, path)]) from None
     if tag_problems:
         raise CaseError(tag_problems)
+    return events
 
 
 class _Mark(Protocol):  # the Python parser's and libyaml's marks alike
