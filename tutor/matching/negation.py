@@ -35,6 +35,7 @@ class CueWords:
     failure_words: frozenset[str]
     failure_phrases: tuple[tuple[str, ...], ...]
     last_resort: tuple[tuple[str, ...], ...]
+    headings_in_play: frozenset[str] = frozenset()  # "differential: IFI, PHT, DGS"
 
 
 def _cue_words(data: WordData) -> CueWords:
@@ -57,6 +58,7 @@ def _cue_words(data: WordData) -> CueWords:
         failure_words=frozenset(w for w in words("failure_words") if " " not in w),
         failure_phrases=phrases("failure_words"),
         last_resort=tuple(tuple(w.split()) for w in data.cue_lists.get("negation.last_resort", ())),
+        headings_in_play=words("headings_in_play"),
     )
 
 
@@ -200,6 +202,8 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
     cues = cue_words()
     if first > 0 and tokens[first - 1].raw == "?" and tokens[first - 1].end == tokens[first].start:
         return Stance(considered=True, cue=first - 1)  # "?stress fracture", "IFI, ?PHT"
+    if _under_a_heading_in_play(tokens, first, cues):
+        return Stance(considered=True)
     reach = 0.0
     # A cue reaches across another mention only through a list: "no trauma or fever",
     # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
@@ -269,6 +273,14 @@ def _condition_at(tokens: list[Token], at: int) -> int | None:
 
 
 _ANSWERS_TO_A_QUESTION = frozenset({"yes", "positive", "present", "no", "not", "none", "negative"})
+def _under_a_heading_in_play(tokens: list[Token], first: int, cues: CueWords) -> bool:
+    """Whether the mention stands in a sentence after "differential:" or "ddx:"."""
+    for j in range(first - 1, 0, -1):
+        if tokens[j].kind == HARD:
+            return tokens[j].raw in (":", "：") and tokens[j - 1].norm in cues.headings_in_play
+    return False
+
+
 _DOUBLE_NEGATIVE_REACH = 6  # words back from "without" a denial of the verb may stand
 
 
