@@ -37,8 +37,9 @@ def test_a_passed_stage_takes_one_more_answer():
             await open_long_stride(pilot)
             screen = app.screen
             await say(pilot, "atraumatic, worse with long strides")
-            text = shown_text(app)
-            assert "Stage passed" in text and "Anything to add?" in text
+            # The learner's line is on screen first; the tutor's reply follows it.
+            await wait_until(pilot, lambda: "Anything to add?" in shown_text(app), "the passed stage's reply")
+            assert "Stage passed" in shown_text(app)
             assert screen.play.session.current_stage.id == "history"
             assert screen.input.placeholder == PASSED_PLACEHOLDER
             assert "✓ History" in stepper_text(app)
