@@ -150,3 +150,14 @@ def test_the_shipped_library_s_own_warnings_show_only_when_it_is_named(capsys):
     warned = [line for line in named.err.splitlines() if ": warning: " in line]
     assert named.out.strip().endswith(f"({len(warned)} warning{'s' if len(warned) != 1 else ''})" if warned
                                       else "all good")
+
+
+def test_every_expected_concept_of_the_shipped_cases_has_an_example_the_matcher_finds(capsys):
+    from tutor.cases.library import dialogues_dir
+
+    # Named, the shipped folder shows its own warnings; a stage whose expected concept no example
+    # names would be one, and a failing example an error (status 2).
+    status = main(["check", str(dialogues_dir() / "cases")])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert [line for line in err.splitlines() if "has no example" in line] == []
