@@ -117,7 +117,9 @@ def test_a_broken_settings_file_or_missing_folder_is_a_problem_at_its_line(tmp_p
     monkeypatch.setenv("TUTOR_CONFIG_DIR", str(config))
     monkeypatch.setenv("TUTOR_CASES", str(tmp_path / "nowhere"))
     problems = library_problems()
-    assert [(Path(p.path).name, p.line) for p in problems] == [("config.toml", 2), ("$TUTOR_CASES", 1)]
+    # The environment variable has no line: it is named alone (`$TUTOR_CASES: …`).
+    assert [(Path(p.path).name, p.line) for p in problems] == [("config.toml", 2), ("$TUTOR_CASES", None)]
+    assert str(problems[1]).startswith("$TUTOR_CASES: ")
     assert "must be a list" in problems[0].message and "not a folder" in problems[1].message
     assert set(SHIPPED_IDS) <= {e.id for e in list_cases()}  # the library still lists
 
@@ -160,7 +162,8 @@ def test_tutor_list_shows_the_folder_each_case_comes_from(teaching, tmp_path):
     assert listed.returncode == 0, listed.stderr
     origins = {(c["id"], c["folder"]) for c in json.loads(listed.stdout)}
     assert ("snap-case", str(teaching)) in origins and (SHIPPED_IDS[0], "shipped") in origins
-    assert f"again.yaml:1: case id `snap-case` is also used by {teaching / 'snap.yaml'}" in listed.stderr
+    # At the duplicate's `id:` line (the second line of own_case).
+    assert f"again.yaml:2: case id `snap-case` is also used by {teaching / 'snap.yaml'}" in listed.stderr
 
     table = tutor("list", env=env).stdout.splitlines()
     assert table[0].split()[3] == "FROM"  # after the level, once a folder of your own is in the library
@@ -194,4 +197,4 @@ def test_tutor_check_with_no_path_checks_the_instructor_folders_too(teaching, tm
 
     assert check_command.run(Args()) == 2
     err = capsys.readouterr().err
-    assert f"{other / 'again.yaml'}:1: case id `snap-case` is also used by {teaching / 'snap.yaml'}" in err
+    assert f"{other / 'again.yaml'}:2: case id `snap-case` is also used by {teaching / 'snap.yaml'}" in err

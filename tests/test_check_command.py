@@ -107,8 +107,8 @@ def test_broken_files_get_file_line_messages_and_exit_2(tmp_path, capsys):
     typo = write(tmp_path, "typo.yaml", CASE.replace("stages:", "stags:"))
     status, err, out = check(capsys, str(empty), str(typo), str(tmp_path / "missing.yaml"))
     assert err == [
-        f"{empty}:1: the file is empty; a case file starts with `format: 1`",
-        f"{tmp_path / 'missing.yaml'}:1: no such file",
+        f"{empty}: the file is empty; a case file starts with `format: 1`",  # no line involved: no `:1:`
+        f"{tmp_path / 'missing.yaml'}: no such file",
         f"{typo}:{line_with(CASE, 'stages:')}: unknown key `stags` in the case; did you mean `stages`?",
     ]
     assert out == "0 cases, 0 stages, 0 examples: 3 problems in 3 files"
@@ -131,7 +131,9 @@ def test_two_files_with_one_case_id(tmp_path, capsys):
     first = write(tmp_path, "a.yaml", CASE)
     second = write(tmp_path, "b.yaml", CASE)
     status, err, _ = check(capsys, str(tmp_path))
-    assert err == [f"{second}:1: case id `checked-case` is also used by {first}; each case needs its own id"]
+    # At the line of the second file's `id:`.
+    line = line_with(CASE, "id: checked-case")
+    assert err == [f"{second}:{line}: case id `checked-case` is also used by {first}; each case needs its own id"]
     assert status == 2
 
 
@@ -147,7 +149,7 @@ def test_a_dialogues_folder_is_checked_with_its_own_shared_files(tmp_path, capsy
     status, err, out = check(capsys, str(folder))
     # The lexicon's problem is reported once, where it is; the case's uses of `no-trauma` are not blamed.
     assert err == [
-        f"{folder / 'cases' / 'shared-user.yaml'}:1: this case uses shared definitions that have problems "
+        f"{folder / 'cases' / 'shared-user.yaml'}: this case uses shared definitions that have problems "
         "(reported there)",
         f"{folder / 'lexicon.yaml'}:6: unknown key `lable` in concept `no-trauma`; did you mean `label`?",
     ]

@@ -71,7 +71,7 @@ def test_bad_batch_lines_are_reported_with_their_line(tmp_path):
     assert [(g["stage"], g["answer"], g["matched"]) for g in graded] == [("history", "IFI", ["ifi"])]
     errors = run.stderr.splitlines()
     assert errors[0].startswith(f"{batch}:2: ")
-    assert errors[1].startswith(f"{batch}:3: ") and "'nope'" in errors[1]
+    assert errors[1].startswith(f"{batch}:3: ") and "`nope`" in errors[1]
     assert errors[2].startswith(f"{batch}:4: ")
     assert "Traceback" not in run.stderr
 
@@ -151,11 +151,12 @@ def test_json_stays_valid_when_stdout_cannot_encode_the_answer(tmp_path):
     assert "no-trauma" in result["matched"]
 
 
-def test_a_batch_file_that_cannot_be_read_is_reported_at_its_first_line(tmp_path):
+def test_a_batch_file_that_cannot_be_read_is_reported_by_its_name_alone(tmp_path):
     missing = tmp_path / "no-such-answers.jsonl"
     run = tutor("grade", "ifi-classic", "--batch", str(missing))
     assert run.returncode == 2
-    assert run.stderr.startswith(f"{missing}:1: cannot read the batch file")  # file:line, lines count from 1
+    # No line of the file is involved: `file: message`, not a `:1:` that points at nothing.
+    assert run.stderr.startswith(f"{missing}: cannot read the batch file")
     assert "Traceback" not in run.stderr
 
 

@@ -434,9 +434,10 @@ def test_a_mis_indented_key_points_at_its_line(tmp_path):
 @pytest.mark.parametrize(
     "content, line, message",
     [
-        (b"", 1, "the file is empty; a case file starts with `format: 1`"),
-        (b"  \n\n", 1, "the file is empty; a case file starts with `format: 1`"),
-        (b"# just a comment\n", 1, "the file has only comments; a case file starts with `format: 1`"),
+        # About the whole file, not a line of it: `path: message`, no `:1:`.
+        (b"", None, "the file is empty; a case file starts with `format: 1`"),
+        (b"  \n\n", None, "the file is empty; a case file starts with `format: 1`"),
+        (b"# just a comment\n", None, "the file has only comments; a case file starts with `format: 1`"),
         (b"format: 1\nid: x\x00\x01\x02", 2,
          "this is not a text file (it contains NUL bytes); a case file is YAML text saved as UTF-8"),
         (b"format: 1\ntitle: caf\xe9\n", 2, "the file is not UTF-8 text (byte 0xe9 cannot be read); save it as UTF-8"),
@@ -456,16 +457,17 @@ def test_files_that_are_not_cases_are_refused_with_a_reason(tmp_path, content, l
     path.write_bytes(content)
     with pytest.raises(CaseError) as caught:
         load_case_file(path)
-    assert [str(p) for p in caught.value.problems] == [f"{path}:{line}: {message}"]
+    where = f"{path}:{line}" if line is not None else f"{path}"
+    assert [str(p) for p in caught.value.problems] == [f"{where}: {message}"]
 
 
 def test_a_missing_file_and_a_folder(tmp_path):
     with pytest.raises(CaseError) as caught:
         load_case_file(tmp_path / "nope.yaml")
-    assert str(caught.value) == f"{tmp_path / 'nope.yaml'}:1: no such file"
+    assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: no such file"  # no line is involved: no `:1:`
     with pytest.raises(CaseError) as caught:
         load_case_file(tmp_path)
-    assert str(caught.value) == f"{tmp_path}:1: this is a folder, not a case file"
+    assert str(caught.value) == f"{tmp_path}: this is a folder, not a case file"
 
 
 def test_a_file_over_the_size_cap_is_refused_without_parsing(tmp_path):
@@ -474,7 +476,7 @@ def test_a_file_over_the_size_cap_is_refused_without_parsing(tmp_path):
     with pytest.raises(CaseError) as caught:
         load_case_file(path)
     assert str(caught.value) == (
-        f"{path}:1: the file is larger than 1024 KiB; a case file is a few kilobytes of text, "
+        f"{path}: the file is larger than 1024 KiB; a case file is a few kilobytes of text, "
         "so this is probably not a case file"
     )
 
@@ -706,6 +708,9 @@ def test_report_problems_shows_escape_characters_instead_of_sending_them():
 # -- no file crashes the loader ------------------------------------------------------------
 
 
+WHOLE_FILE_PROBLEMS = ("the file is empty", "the file has only comments", "the file is larger than")
+
+
 def only_case_errors(data: bytes) -> None:
     try:
         load_case_bytes(data, "fuzz.yaml")
@@ -714,6 +719,11 @@ def only_case_errors(data: bytes) -> None:
         # Lines as an editor counts them (LF, CRLF or a lone CR), plus one for the end of file.
         lines = len(re.findall(r"\r\n|\r|\n", data.decode("utf-8", "replace"))) + 2
         for problem in error.problems:
+            if problem.line is None:
+                # Only a problem of the whole file names no line.
+                assert problem.message.startswith(WHOLE_FILE_PROBLEMS), str(problem)
+                assert re.fullmatch(r"fuzz\.yaml: \S.*", str(problem), re.DOTALL), str(problem)
+                continue
             assert re.fullmatch(r"fuzz\.yaml:\d+: \S.*", str(problem), re.DOTALL), str(problem)
             assert 1 <= problem.line <= lines
 

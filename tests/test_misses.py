@@ -85,7 +85,7 @@ def test_misses_lists_each_stage_s_unknown_answers_grouped_and_counted(played):
     later = tutor("misses", str(case), "--since", "2999-01-01", env=env)
     assert later.returncode == 0 and "No missed answers" in later.stdout
     bad = tutor("misses", str(case), "--since", "yesterday", env=env)
-    assert bad.returncode == 2 and "--since:1: not a date" in bad.stderr
+    assert bad.returncode == 2 and "--since: not a date" in bad.stderr
 
 
 def changed_lines(old: str, new: str) -> list[str]:

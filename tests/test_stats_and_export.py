@@ -138,8 +138,10 @@ def test_json_export_round_trips_exactly_and_filters(history_file):
         answers, results = rows_of(records.history())
     assert data == {"answers": answers, "results": results}
     assert data["answers"][1]["answer"] == "=HYPERLINK(\"http://x\")"  # JSON keeps the text exactly
-    none = json.loads(run_tutor(["export", "--format", "json", "--case", "another"], history_file).stdout)
-    assert none == {"answers": [], "results": []}
+    # A case of the library never played: empty, exit 0, and said on stderr.
+    unplayed = run_tutor(["export", "--format", "json", "--case", "toh-recurrent"], history_file)
+    assert unplayed.returncode == 0 and json.loads(unplayed.stdout) == {"answers": [], "results": []}
+    assert "no plays of `toh-recurrent`" in unplayed.stderr
     later = json.loads(run_tutor(["export", "--format", "json", "--since", "2030-01-01"], history_file).stdout)
     assert later["results"] == []
     bad = run_tutor(["export", "--since", "yesterday"], history_file)
@@ -150,3 +152,17 @@ def test_write_csv_turns_lists_into_cells():
     out = io.StringIO()
     write_csv([{"a": ["x", "y"], "b": None, "c": [["p", "q"]]}], ("a", "b", "c"), out)
     assert out.getvalue() == "a,b,c\nx;y,,p>q\n"
+
+
+def test_export_of_an_unknown_case_is_an_error_with_one_did_you_mean(history_file):
+    # QA 2026-12-01 #14: a mistyped id printed a header and exited 0, as if there were no answers.
+    typo = run_tutor(["export", "--case", "engine-tset"], history_file)
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert typo.stderr.strip() == ("--case: no case with id `engine-tset` in your records or the library; "
+                                   "did you mean `engine-test`?")
+    nothing_near = run_tutor(["export", "--format", "json", "--case", "nope"], history_file)
+    assert nothing_near.returncode == 2 and nothing_near.stdout == "" and "Traceback" not in nothing_near.stderr
+    assert nothing_near.stderr.count("\n") == 1 and "`tutor list` shows the cases" in nothing_near.stderr
+    # A case that is only in the records (since removed from the library) still exports.
+    recorded = run_tutor(["export", "--case", "engine-test"], history_file)
+    assert recorded.returncode == 0 and "engine-test," in recorded.stdout

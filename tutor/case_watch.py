@@ -157,7 +157,7 @@ class CaseWatch:
             return None
         self._stamps, self._digests = stamps, digests
         if isinstance(result, CaseError):
-            problems = result.problems or (Problem(self.shown, 1, "not a valid case"),)
+            problems = result.problems or (Problem(self.shown, None, "not a valid case"),)
             if problems == self.problems:
                 return None  # saved again, still broken the same way: already said
             self.problems = problems

@@ -155,9 +155,15 @@ def choose(entries: list, records=None, *, named: Iterable[str] = (), tag: str |
 # --- The table ------------------------------------------------------------------
 
 
-def table(lines: list[DrillLine], width: int = 100) -> str:
-    """The closing table as plain text: case, score, time, misses."""
-    rows = [("Case", "Score", "Time", "Misses")]
+def table(lines: list[DrillLine], width: int = wording.DEFAULT_WIDTH) -> str:
+    """The closing table as plain text in `width` columns: case, score, time, misses.
+
+    The misses wrap under their own column, broken between items; when that column would
+    be too narrow to read, they go on the lines below the row instead."""
+    from tutor.render import columns
+
+    rows = [("Case", "Score", "Time")]
+    misses: list[list[str]] = [["Misses"]]
     for line in lines:
         score = wording.percent(line.score) if line.score is not None else "-"
         if line.ended == NOT_PLAYED:
@@ -168,14 +174,28 @@ def table(lines: list[DrillLine], width: int = 100) -> str:
                 spent += " (time up)"
             elif line.ended == STOPPED:
                 spent += " (stopped)"
-        misses = "; ".join(line.misses) if line.misses else ("-" if line.ended != NOT_PLAYED else "")
-        rows.append((one_line(line.case_id, 40), score, spent, one_line(misses, 400)))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        rows.append((one_line(line.case_id, 60), score, spent))
+        shown = [one_line(label, 200) for label in line.misses]
+        misses.append(shown or (["-"] if line.ended != NOT_PLAYED else []))
+    widths = columns.column_widths(rows, width, shrinkable=(0,))
+    head_width = sum(widths) + len(columns.GAP) * len(widths)
+    beside = width - head_width >= MISSES_NARROWEST
     out = []
-    for r in rows:
-        head = f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  "
-        out.append((head + r[3])[: max(width, len(head) + 20)].rstrip())
+    for row, items in zip(rows, misses):
+        head = columns.GAP.join(columns.pad(columns.cut(cell, widths[i]), widths[i], right=i == 1)
+                                for i, cell in enumerate(row)) + columns.GAP
+        if beside:
+            wrapped = columns.wrap_items(items, width - head_width) if items else [""]
+            out.append((head + wrapped[0]).rstrip())
+            out += [(" " * head_width + more).rstrip() for more in wrapped[1:]]
+        else:
+            out.append(head.rstrip())
+            if items and items not in (["Misses"], ["-"]):
+                out += ["    " + more for more in columns.wrap_items(["Misses: " + items[0], *items[1:]], width - 4)]
     return "\n".join(out)
+
+
+MISSES_NARROWEST = 30  # cells: narrower than this, the misses go below their row
 
 
 # --- On a pipe --------------------------------------------------------------------
@@ -228,6 +248,6 @@ def play_script(drill: Drill, lines: Iterable[str], out: TextIO, width: int | No
     if not drill.done:
         drill.stop()
     mean = drill.mean_score
-    write("\n## Drill summary\n\n" + table(drill.lines) + "\n")
+    write("\n## Drill summary\n\n" + table(drill.lines, width or wording.DEFAULT_WIDTH) + "\n")
     if mean is not None:
         write(f"\nDrill score: {wording.percent(mean)}\n")

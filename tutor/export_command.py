@@ -24,6 +24,8 @@ import json
 import sys
 from datetime import datetime, timezone
 
+from tutor.text_safety import one_line
+
 
 ANSWER_COLUMNS = ("case_id", "session_id", "stage_id", "stage_kind", "attempt", "answer", "recognised", "credited",
                   "misconceptions", "confusions", "credit", "at", "seconds")
@@ -85,6 +87,26 @@ def write_csv(rows: list[dict], columns: tuple[str, ...], out) -> None:
         writer.writerow([_csv_cell(row[c]) for c in columns])
 
 
+def _unknown_case(case_id: str, recorded: set[str]) -> str | None:
+    """Why `--case` names no case (neither in the records nor in the library), or None.
+
+    A case played once and since removed from the library is still in the records: not unknown."""
+    from tutor.suggestions import did_you_mean
+
+    if case_id in recorded:
+        return None
+    try:
+        from tutor.cases.library import list_cases
+
+        known = recorded | {entry.id for entry in list_cases()}
+    except Exception:
+        known = set(recorded)
+    if case_id in known:
+        return None
+    hint = did_you_mean(case_id, sorted(known)) or "`tutor list` shows the cases, `tutor stats` the ones played"
+    return f"--case: no case with id `{one_line(case_id, 100)}` in your records or the library; {hint}"
+
+
 def run(args) -> int:
     from tutor.history import History
     from tutor.stats_command import open_existing_records
@@ -92,6 +114,14 @@ def run(args) -> int:
     records = open_existing_records()
     try:
         history = records.history(since=args.since, case_id=args.case) if records is not None else History()
+        if args.case is not None and not history.sessions:
+            recorded = {s.case_id for s in records.history(answers=False).sessions} if records is not None else set()
+            unknown = _unknown_case(args.case, recorded)
+            if unknown is not None:
+                print(unknown, file=sys.stderr)
+                return 2
+            print(f"tutor export: no plays of `{one_line(args.case, 100)}` in your records"
+                  + (" since that date" if args.since is not None else ""), file=sys.stderr)
     finally:
         if records is not None:
             records.close()

@@ -1,7 +1,9 @@
 """`tutor grade`: grade answers without playing, one JSON object per answer.
 
 Every problem (no such case, an invalid case, an unknown stage, a bad batch
-line) is reported as `where:line: message` on stderr with exit status 2. In a
+line) is reported as `where:line: message` on stderr with exit status 2 (`where:
+message` when no line is involved: a missing file, an unknown id). A stage is named
+by its id or by what the tutor shows for it ("Imaging findings", "management", "5"). In a
 batch the good lines are still graded, one JSON object each in input order, so
 one typo in a long file costs one line, not the whole run.
 """
@@ -31,25 +33,33 @@ def _print_problems(lines: list[str]) -> int:
     return USAGE_ERROR
 
 
-def _stage_problem(case: Case, stage_id: object) -> str | None:
-    known = [s.id for s in case.stages]
-    if not isinstance(stage_id, str) or stage_id not in known:
-        return f"no stage {stage_id!r} in case {case.id!r} (its stages: {', '.join(known)})"
-    return None
+def _stage_id(case: Case, name: object) -> tuple[str | None, str | None]:
+    """The id of the stage `name` means (its id, or a name the tutor shows for it), or why none."""
+    from tutor.stage_names import find_stage
+
+    stage, problem = find_stage(case, name)
+    return (stage.id if stage is not None else None), problem
 
 
 def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
     try:
         if path == "-":
-            text = sys.stdin.read()
+            buffer = getattr(sys.stdin, "buffer", None)
+            data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        # Windows editors save UTF-8 with a byte order mark, which JSON does not allow.
-        lines = text.removeprefix("\ufeff").splitlines()
+            with open(path, "rb") as handle:
+                data = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        return [], [f"{path}:1: cannot read the batch file: {reason}"]
+        return [], [f"{path}: cannot read the batch file: {reason}"]  # no line of it was read
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return [], [f"{path}:{line}: the batch file is not UTF-8 text (byte 0x{data[error.start]:02x} "
+                    "cannot be read); save it as UTF-8"]
+    # Windows editors save UTF-8 with a byte order mark, which JSON does not allow.
+    lines = text.removeprefix("\ufeff").splitlines()
     requests: list[_Request] = []
     problems: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -74,11 +84,11 @@ def _read_batch(path: str, case: Case) -> tuple[list[_Request], list[str]]:
         if not isinstance(item["answer"], str):
             problems.append(f"{path}:{number}: 'answer' must be a string")
             continue
-        stage_problem = _stage_problem(case, item["stage"])
-        if stage_problem:
+        stage_id, stage_problem = _stage_id(case, item["stage"])
+        if stage_id is None:
             problems.append(f"{path}:{number}: {stage_problem}")
             continue
-        requests.append(_Request(item["stage"], item["answer"]))
+        requests.append(_Request(stage_id, item["answer"]))
     return requests, problems
 
 
@@ -100,10 +110,10 @@ def run(args) -> int:
     if args.batch is not None:
         requests, problems = _read_batch(args.batch, case)
     else:
-        problem = _stage_problem(case, args.stage)
-        if problem:
+        stage_id, problem = _stage_id(case, args.stage)
+        if stage_id is None:
             return _print_problems([f"--stage: {problem}"])
-        requests = [_Request(args.stage, args.answer)]
+        requests = [_Request(stage_id, args.answer)]
 
     out = sys.stdout
     ascii_only = not speaks_utf8(out)

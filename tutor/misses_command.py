@@ -29,7 +29,7 @@ def _since(text: str | None) -> float | None:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise CaseError.single("--since", 1, f"not a date: {text!r}; write it as 2026-12-01 or 2026-12-01T09:30") \
+        raise CaseError.single("--since", None, f"not a date: {text!r}; write it as 2026-12-01 or 2026-12-01T09:30") \
             from None
     if moment.tzinfo is None:
         moment = moment.astimezone()  # the learner's own clock
@@ -49,24 +49,26 @@ def _add(args) -> int:
     path = _case_path(args.case)
     if args.add_example is not None:
         if not args.stage:
-            raise CaseError.single(str(path), 1, "--add-example needs --stage STAGE (the stage it answers)")
+            raise CaseError.single(str(path), None, "--add-example needs --stage STAGE (the stage it answers)")
+        from tutor.stage_names import find_stage
+
+        case = load_case(str(path))
+        stage, why_not = find_stage(case, args.stage)  # its id, or a name the tutor shows for it
+        if stage is None:
+            raise CaseError.single("--stage", None, why_not or "no such stage")
         if args.matches is not None:
             matches = [m.strip() for m in args.matches.split(",") if m.strip()]
         else:
             from tutor.grading import CaseGrader
 
-            case = load_case(str(path))
-            stage = next((s for s in case.stages if s.id == args.stage), None)
-            if stage is None:
-                raise CaseError.single(str(path), 1, f"no stage `{args.stage}` in case `{case.id}`")
             grade = CaseGrader(case).grade(stage, args.add_example)
             matches = [c for c in stage.expected_ids + stage.misconception_ids
                        if c in set(grade.matched) | set(grade.misconceptions)]
-        edit = case_edits.add_example(path, args.stage, args.add_example, matches)
+        edit = case_edits.add_example(path, stage.id, args.add_example, matches)
         what = f"example {one_line(args.add_example, 80)!r} (matches: [{', '.join(matches)}])"
     else:
         if not args.concept:
-            raise CaseError.single(str(path), 1, "--add-synonym needs --concept CONCEPT (whose synonym it is)")
+            raise CaseError.single(str(path), None, "--add-synonym needs --concept CONCEPT (whose synonym it is)")
         edit = case_edits.add_synonym(path, args.concept, args.add_synonym)
         what = f"synonym {one_line(args.add_synonym, 80)!r} of `{args.concept}`"
     case_edits.write(edit)
@@ -124,7 +126,7 @@ def run(args) -> int:
     try:
         if args.add_example is not None or args.add_synonym is not None:
             if not args.case:
-                raise CaseError.single("tutor misses", 1, "name the CASE to add to")
+                raise CaseError.single("tutor misses", None, "name the CASE to add to")
             return _add(args)
         return _list(args)
     except CaseError as error:

@@ -83,14 +83,14 @@ def run(args) -> int:
     folder = Path(args.dir).expanduser() if args.dir else Path(".")
     path = folder / f"{case_id}.yaml"
     if path.exists():
-        print(f"{path}:1: already exists; choose another id or edit that file", file=sys.stderr)
+        print(f"{path}: already exists; choose another id or edit that file", file=sys.stderr)
         return 2
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as out:
             out.write(skeleton(case_id, str(path)))
     except OSError as error:
-        print(f"{path}:1: cannot write the file: {error.strerror or error}", file=sys.stderr)
+        print(f"{path}: cannot write the file: {error.strerror or error}", file=sys.stderr)
         return 2
     print(f"Wrote {path}. Next: edit it, then `tutor check {path}` and `tutor play {path}`.")
     return 0

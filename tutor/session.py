@@ -52,7 +52,12 @@ def command_of(line: str) -> str | None:
 
 
 def unknown_command_text(line: str) -> str:
+    from tutor.suggestions import did_you_mean
+
     word = one_line(line.strip().split()[0] if line.strip() else line, 40)
+    hint = did_you_mean(word, ["/hint", "/next", "/skip", "/quit", "/help"], quote="")
+    if hint:
+        return f"I don't know the command {word}. {hint[0].upper()}{hint[1:]}"
     return f"I don't know the command {word}. Commands: /hint, /next, /skip, /quit, /help."
 
 

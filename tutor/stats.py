@@ -192,25 +192,27 @@ def _trend(value: float | None) -> str:
     return "=" if points == 0 else f"{'+' if points > 0 else ''}{points}"
 
 
-def _date(seconds: float | None) -> str:
+DATE_STYLES = ("minute", "day", "short")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _date(seconds: float | None, style: str = "minute") -> str:
+    """2026-12-01 09:30 ("minute"), 2026-12-01 ("day"), or 1 Dec for a day of this year ("short")."""
     if seconds is None:
         return "-"
     from datetime import datetime
 
-    return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromtimestamp(seconds)
+    if style == "short" and moment.year == datetime.now().year:
+        return f"{moment.day} {_MONTHS[moment.month - 1]}"  # by hand: strftime's %b follows the locale
+    return moment.strftime("%Y-%m-%d %H:%M" if style == "minute" else "%Y-%m-%d")
 
 
-def _grid(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for row in rows:
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
-        out.append("  ".join(cells).rstrip())
-    return out
-
-
-def render_text(stats: Stats, limit: int = 15) -> str:
-    from tutor.text_safety import one_line
+def render_text(stats: Stats, limit: int = 15, width: int = 80) -> str:
+    """The figures as plain text, every table within `width` columns (names cut with … to fit;
+    `tutor stats --json` has them whole)."""
+    from tutor.render.columns import fit_table
+    from tutor.text_safety import cells, one_line
 
     if not stats.plays:
         return "No records yet: play a case (tutor play CASE, or the app) and come back."
@@ -218,31 +220,40 @@ def render_text(stats: Stats, limit: int = 15) -> str:
     if stats.skipped_rows:
         lines.append(f"({stats.skipped_rows} rows of the records hold values of the wrong type and were left out.)")
     lines += ["", "## Cases", ""]
-    rows = [("Case", "Plays", "Best", "Last", "Trend", "Last played", "Next due")]
-    for c in stats.cases:
-        rows.append((one_line(c.case_id, 40), str(c.plays), _percent(c.best), _percent(c.last), _trend(c.trend),
-                     _date(c.last_played), _date(c.next_due)))
-    lines += _grid(rows, right={1, 2, 3, 4})
+
+    def case_rows(style: str) -> list[tuple[str, ...]]:
+        rows = [("Case", "Plays", "Best", "Last", "Trend", "Last played", "Next due")]
+        for c in stats.cases:
+            rows.append((one_line(c.case_id, 60), str(c.plays), _percent(c.best), _percent(c.last), _trend(c.trend),
+                         _date(c.last_played, style), _date(c.next_due, style)))
+        return rows
+
+    # The dates give up room before the case ids do: the time of day, then this year's year.
+    for style in DATE_STYLES:
+        rows = case_rows(style)
+        if sum(max(cells(r[i]) for r in rows) for i in range(len(rows[0]))) + 2 * (len(rows[0]) - 1) <= width:
+            break
+    lines += fit_table(rows, width, right={1, 2, 3, 4}, shrinkable=(0,))
     if stats.concepts:
         lines += ["", "## Concepts, weakest first", ""]
         rows = [("Concept", "Expected", "Found", "Missed")]
-        for c in stats.concepts[:limit]:
-            rows.append((one_line(c.label, 60), str(c.expected), str(c.found), str(c.missed)))
-        lines += _grid(rows, right={1, 2, 3})
+        for concept in stats.concepts[:limit]:
+            rows.append((one_line(concept.label, 100), str(concept.expected), str(concept.found), str(concept.missed)))
+        lines += fit_table(rows, width, right={1, 2, 3}, shrinkable=(0,))
         if len(stats.concepts) > limit:
             lines.append(f"… and {len(stats.concepts) - limit} more (tutor stats --json has them all)")
     if stats.pairs:
         lines += ["", "## Confusions", ""]
         rows = [("Said", "Where the stage expected", "Times")]
         for p in stats.pairs[:limit]:
-            rows.append((one_line(p.wrong_label, 50), one_line(p.expected_label or "(not recorded)", 50), str(p.times)))
-        lines += _grid(rows, right={2})
+            rows.append((one_line(p.wrong_label, 100), one_line(p.expected_label or "(not recorded)", 100), str(p.times)))
+        lines += fit_table(rows, width, right={2}, shrinkable=(0, 1))
     if stats.kinds:
         lines += ["", "## Time per stage kind", ""]
         rows = [("Stage kind", "Stages", "Mean time", "In all")]
         for k in stats.kinds:
             rows.append((one_line(k.kind, 30), str(k.stages), _seconds(k.mean_seconds), _seconds(k.seconds)))
-        lines += _grid(rows, right={1, 2, 3})
+        lines += fit_table(rows, width, right={1, 2, 3}, shrinkable=(0,))
     return "\n".join(lines)
 
 

@@ -61,6 +61,9 @@ def run(args) -> int:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(statistics.render_text(result) + "\n")
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns  # 80 in a pipe, unless COLUMNS says
+        sys.stdout.write(statistics.render_text(result, width=width) + "\n")
     return 0
 

@@ -173,12 +173,12 @@ def _word_file_problems(path: Path) -> list[Problem]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        return [Problem(str(path), 1, f"cannot be read: {error}")]
+        return [Problem(str(path), None, f"cannot be read: {error}")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return [Problem(str(path), (mark.line + 1) if mark else 1, "not valid YAML")]
+        return [Problem(str(path), (mark.line + 1) if mark else None, "not valid YAML")]
     if not isinstance(data, dict):
-        return [Problem(str(path), 1, "word data must be a mapping of sections: " + ", ".join(WORD_SECTIONS))]
+        return [Problem(str(path), None, "word data must be a mapping of sections: " + ", ".join(WORD_SECTIONS))]
     problems = []
     for key, value in data.items():
         if key == "format":
@@ -279,8 +279,11 @@ def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> N
     report.examples += findings.examples
     first = report.case_ids.setdefault(findings.case_id, shown)
     if first != shown:
+        from tutor.cases.library import top_level_key_line
+
         report.problems.append(Problem(
-            shown, 1, f"case id `{findings.case_id}` is also used by {first}; each case needs its own id",
+            shown, top_level_key_line(path, "id"),
+            f"case id `{findings.case_id}` is also used by {first}; each case needs its own id",
         ))
 
 

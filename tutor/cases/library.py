@@ -17,10 +17,9 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from tutor.cases import parsed_cache
-from tutor.cases.fields import suggestion
 from tutor.cases.loading import (
     DISCRIMINATORS_FILE,
     LEXICON_FILE,
@@ -111,10 +110,10 @@ def case_folders() -> tuple[list[CaseFolder], list[Problem]]:
 
     folders = [CaseFolder(dialogues_dir(), SHIPPED)]
     problems: list[Problem] = []
-    named: list[tuple[str, str, int]] = []  # (folder as written, named by, line)
+    named: list[tuple[str, str, int | None]] = []  # (folder as written, named by, line)
     for text in os.environ.get(CASES_ENV, "").split(os.pathsep):
         if text.strip():
-            named.append((text.strip(), CASES_ENV, 0))
+            named.append((text.strip(), CASES_ENV, None))
     settings, why_not = read_config()
     if why_not is not None:
         problems.append(why_not)
@@ -136,7 +135,7 @@ def case_folders() -> tuple[list[CaseFolder], list[Problem]]:
         folder = Path(text).expanduser()
         if not folder.is_dir():
             where = f"${CASES_ENV}" if named_by == CASES_ENV else f"`{CASE_DIRS_SETTING}`"
-            problems.append(Problem(named_by if line else f"${CASES_ENV}", line or 1,
+            problems.append(Problem(f"${CASES_ENV}" if named_by == CASES_ENV else named_by, line,
                                     f"{where} names {text}, which is not a folder"))
             continue
         key = _folder_key(folder)
@@ -154,14 +153,26 @@ def _folder_key(folder: Path) -> str:
         return str(folder)
 
 
-def _setting_line(path: Path, key: str) -> int:
+def _setting_line(path: Path, key: str) -> int | None:
     try:
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if line.strip().startswith(key):
                 return number
     except OSError:
         pass
-    return 1
+    return None
+
+
+def top_level_key_line(path: Path, key: str) -> int | None:
+    """The line of `key:` at the start of a line of a YAML file, or None (then no line is named)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith(key) and line[len(key):].lstrip(" ").startswith(":"):
+                    return number
+    except OSError:
+        pass
+    return None
 
 
 # -- caches -------------------------------------------------------------------
@@ -252,7 +263,7 @@ def cached_case(path: Path, shared: SharedDefinitions, shown: str | None = None)
                 result = error
             except Exception as error:  # a bug of ours: this file is listed as broken, the others still load
                 result = CaseError.single(
-                    shown, 1, f"the tutor failed while reading this file ({type(error).__name__}: {error})"
+                    shown, None, f"the tutor failed while reading this file ({type(error).__name__}: {error})"
                 )
                 disk_key = None  # not kept: the next tutor may not have the bug
             if disk_key:
@@ -337,8 +348,9 @@ def list_cases() -> list[CaseEntry]:
 
 
 def duplicate_id_problem(case_id: str, path: Path, first: Path) -> Problem:
-    return Problem(shown_path(path), 1, f"case id `{case_id}` is also used by {shown_path(first)}; "
-                                        "each case needs its own id (the first one is played)")
+    return Problem(shown_path(path), top_level_key_line(path, "id"),
+                   f"case id `{case_id}` is also used by {shown_path(first)}; "
+                   "each case needs its own id (the first one is played)")
 
 
 def library_problems() -> list[Problem]:
@@ -347,7 +359,8 @@ def library_problems() -> list[Problem]:
 
 
 def _looks_like_path(ref: str) -> bool:
-    return os.sep in ref or "/" in ref or ref.endswith(CASE_SUFFIXES)
+    # A case id has no dot ("notes.txt" is a file, not an id): a missing one is "no such file".
+    return os.sep in ref or "/" in ref or "." in ref
 
 
 def resolve_case_path(ref: str) -> Path:
@@ -355,16 +368,16 @@ def resolve_case_path(ref: str) -> Path:
     if _looks_like_path(ref):
         path = Path(ref).expanduser()
         if _is_folder(path):
-            raise CaseError.single(ref, 1, "this is a folder, not a case file")
+            raise CaseError.single(ref, None, "this is a folder, not a case file")
         if not os.path.lexists(path):
-            raise CaseError.single(ref, 1, "no such file")
+            raise CaseError.single(ref, None, "no such file")
         try:
             os.stat(path)
         except OSError as error:
             if error.errno == errno.ELOOP:
-                raise CaseError.single(ref, 1, "cannot read the file: its symbolic links go round in a loop") from None
+                raise CaseError.single(ref, None, "cannot read the file: its symbolic links go round in a loop") from None
             if error.errno == errno.ENOENT:
-                raise CaseError.single(ref, 1, "no such file (a symbolic link to a file that is not there)") from None
+                raise CaseError.single(ref, None, "no such file (a symbolic link to a file that is not there)") from None
         return path  # a named pipe or a device: the loader says which, without reading it
 
     folder = dialogues_dir()
@@ -380,18 +393,23 @@ def resolve_case_path(ref: str) -> Path:
         return ids[ref]
     if _is_file(Path(ref)):
         return Path(ref)
-    known = ", ".join(sorted(ids)) or f"none (no case files in {shown_path(folder / CASES_FOLDER)})"
-    hint = suggestion(ref, ids)
-    if not hint:
-        # "ifi" for "ifi-classic": the start of an id is what people remember.
-        starting = sorted(i for i in ids if i.startswith(ref.casefold()) or ref.casefold() in i.split("-"))
-        # Several ids can share a start ("ifi-classic", "ifi-valgus-hip"): offer a few, not one at random.
-        if 1 <= len(starting) <= 3:
-            hint = "; did you mean " + " or ".join(f"`{i}`" for i in starting) + "?"
+    raise CaseError([unknown_case_problem(ref, ids, folder)])
+
+
+def unknown_case_problem(ref: str, ids: Iterable[str], folder: Path | None = None) -> Problem:
+    """`ref: no case with id …`, with one did-you-mean or where to see the cases; no line: none is involved."""
+    from tutor.suggestions import did_you_mean
+
+    known = sorted(ids)
     shown = ref if len(ref) <= 100 else ref[:99] + "…"
-    raise CaseError.single(
-        shown, 1, f"no case with id `{shown}` and no such file{hint}; known cases: {known}"
-    )
+    if not known:
+        where = shown_path((folder or dialogues_dir()) / CASES_FOLDER)
+        return Problem(shown, None, f"no case with id `{shown}` and no such file; the library has no cases "
+                                    f"(no case files in {where})")
+    hint = did_you_mean(ref, known) if len(ref) <= 100 else ""
+    if not hint:
+        hint = f"`tutor list` shows the {len(known)} case{'s' if len(known) != 1 else ''}"
+    return Problem(shown, None, f"no case with id `{shown}` and no such file; {hint}")
 
 
 def _is_file(path: Path) -> bool:

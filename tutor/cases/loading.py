@@ -107,23 +107,23 @@ def read_limited(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise CaseError.single(shown, 1, "no such file") from None
+        raise CaseError.single(shown, None, "no such file") from None
     except IsADirectoryError:
-        raise CaseError.single(shown, 1, "this is a folder, not a case file") from None
+        raise CaseError.single(shown, None, "this is a folder, not a case file") from None
     except OSError as error:
-        raise CaseError.single(shown, 1, f"cannot read the file: {_reason(error)}") from None
+        raise CaseError.single(shown, None, f"cannot read the file: {_reason(error)}") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise CaseError.single(shown, 1, "this is a folder, not a case file")
+            raise CaseError.single(shown, None, "this is a folder, not a case file")
         if not stat.S_ISREG(mode):
-            raise CaseError.single(shown, 1, f"this is not a regular file (it is {_kind_of(mode)}); "
+            raise CaseError.single(shown, None, f"this is not a regular file (it is {_kind_of(mode)}); "
                                              "a case file is a YAML text file")
         with os.fdopen(fd, "rb") as handle:
             fd = -1  # the handle closes it
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise CaseError.single(shown, 1, f"cannot read the file: {_reason(error)}") from None
+        raise CaseError.single(shown, None, f"cannot read the file: {_reason(error)}") from None
     finally:
         if fd >= 0:
             os.close(fd)
@@ -235,12 +235,12 @@ def load_case_bytes(data: bytes, path: str, shared: SharedDefinitions | None = N
     shared = shared or NO_SHARED
     root = compose_tree(data, path)
     if root is None:
-        raise CaseError.single(path, 1, "the file has only comments; a case file starts with `format: 1`")
+        raise CaseError.single(path, None, "the file has only comments; a case file starts with `format: 1`")
     builder = _CaseBuilder(path, shared, data.decode("utf-8-sig", "replace"))
     case = builder.build(root)
     if builder.reader.problems or case is None:
         # With no problem of its own, a case fails only through broken shared definitions.
-        fallback = Problem(path, 1, "this case uses shared definitions that have problems (reported there)"
+        fallback = Problem(path, None, "this case uses shared definitions that have problems (reported there)"
                            if shared.broken else "not a valid case")
         raise CaseError(in_file_order(builder.reader.problems) or [fallback])
     return case

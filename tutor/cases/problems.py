@@ -19,7 +19,7 @@ EXIT_PROBLEMS = 2
 @dataclass(frozen=True)
 class Problem:
     path: str
-    line: int  # 1-based; problems about a whole file (empty, missing) are on line 1
+    line: int | None  # 1-based; None when no line of the file is involved (missing, empty, a folder)
     message: str
 
     def __post_init__(self) -> None:
@@ -29,6 +29,10 @@ class Problem:
         object.__setattr__(self, "message", visible(self.message))
 
     def __str__(self) -> str:
+        # `path:line: message` points an editor at the line; with no line, `path: message`
+        # rather than a `:1:` that would send the author to a line that has nothing to do with it.
+        if self.line is None:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 
@@ -49,7 +53,7 @@ def visible(text: str) -> str:
 
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     """By file, then line; problems on one line keep the order they were found in."""
-    return sorted(problems, key=lambda p: (p.path, p.line))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0))
 
 
 class CaseError(Exception):
@@ -60,7 +64,7 @@ class CaseError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid case")
 
     @classmethod
-    def single(cls, path: str, line: int, message: str) -> "CaseError":
+    def single(cls, path: str, line: int | None, message: str) -> "CaseError":
         return cls([Problem(str(path), line, message)])
 
 

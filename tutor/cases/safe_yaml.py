@@ -105,12 +105,12 @@ class _ComposedFromEvents(yaml.composer.Composer, yaml.resolver.Resolver):
 def decode_text(data: bytes, path: str) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise CaseError.single(
-            path, 1,
+            path, None,
             f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; a case file is a few kilobytes "
             "of text, so this is probably not a case file",
         )
     if not data.strip():
-        raise CaseError.single(path, 1, "the file is empty; a case file starts with `format: 1`")
+        raise CaseError.single(path, None, "the file is empty; a case file starts with `format: 1`")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise CaseError.single(
