@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from hypothesis import settings
@@ -23,3 +24,8 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("TUTOR_DIALOGUES", raising=False)
     monkeypatch.delenv("TUTOR_CASES", raising=False)
+    # The settings read (and the problems said) in an earlier test are not this test's.
+    settings = sys.modules.get("tutor.settings")
+    if settings is not None:
+        settings._read.clear()
+        settings._warned.clear()

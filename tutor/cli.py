@@ -151,6 +151,18 @@ def _concepts(concepts: argparse.ArgumentParser) -> None:
     concepts.add_argument("--json", action="store_true", help="one JSON array on stdout")
 
 
+def _config(config: argparse.ArgumentParser) -> None:
+    config.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    actions = config.add_subparsers(dest="action", metavar="ACTION")
+    setting = actions.add_parser("set", help="keep a setting: tutor config set theme light",
+                                 formatter_class=_HelpFormatter)
+    setting.add_argument("key", metavar="KEY", help="theme, drill_cases, drill_time_limit or case_dirs")
+    setting.add_argument("values", nargs="+", metavar="VALUE", help="its value (case_dirs: one or more folders)")
+    unsetting = actions.add_parser("unset", help="take a setting out, back to its default",
+                                   formatter_class=_HelpFormatter)
+    unsetting.add_argument("key", metavar="KEY")
+
+
 # Each subcommand, in the order `tutor --help` lists them: its one-line help and its arguments.
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "play": ("play a case (app in a terminal, plain text from a pipe)", _play),
@@ -164,7 +176,16 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "new": ("write a commented skeleton of a case that checks and plays", _new),
     "misses": ("answers in the records that a case did not know, per stage", _misses),
     "concepts": ("list the shared concepts (ids, synonyms) and discriminators", _concepts),
+    "config": ("where your settings file is and what it sets (set, unset)", _config),
 }
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # A mistyped command or choice gets one did-you-mean instead of the whole list.
+        from tutor.suggestions import with_choice_suggestion
+
+        super().error(with_choice_suggestion(message))
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -174,7 +195,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     command line that names its command needs no other: its help, usage and errors read
     exactly as with the whole parser.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tutor",
         description="A conversational case tutor for radiology learners. "
         "With no command, opens the case library in the terminal app.",
@@ -201,6 +222,7 @@ COMMAND_MODULES = {
     "new": "tutor.new_command",
     "concepts": "tutor.concepts_command",
     "misses": "tutor.misses_command",
+    "config": "tutor.config_command",
     None: "tutor.tui.launch",
 }
 

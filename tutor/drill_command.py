@@ -35,7 +35,7 @@ def _records_for(args, in_terminal: bool):
     return None, None
 
 
-def _cases(args, reader, now: float):
+def _cases(args, reader, now: float, default_count: int | None = None):
     from tutor.drill import choose
     from tutor.cases.library import list_cases, load_case
 
@@ -43,8 +43,10 @@ def _cases(args, reader, now: float):
         chosen = choose([load_case(ref) for ref in args.cases], reader, tag=args.tag, due=args.due,
                         weakest=args.weakest, count=args.count, now=now)
         return chosen
+    # The settings' drill_cases shortens a drill of the library; cases named are all played.
+    count = args.count or default_count
     entries = [e for e in list_cases() if not e.problems]
-    chosen = choose(entries, reader, tag=args.tag, due=args.due, weakest=args.weakest, count=args.count, now=now)
+    chosen = choose(entries, reader, tag=args.tag, due=args.due, weakest=args.weakest, count=count, now=now)
     return [load_case(str(e.path)) for e in chosen]
 
 
@@ -65,16 +67,23 @@ def run(args) -> int:
         for stream in (sys.stdin, sys.stdout):
             if stream is not None and hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
+    if not in_terminal or args.plain:
+        from tutor.settings import warn_once_on_stderr
+
+        warn_once_on_stderr()  # the app shows them itself
+    from tutor.settings import drill_defaults
+
+    default_count, default_seconds = drill_defaults()
     writer, reader = _records_for(args, in_terminal)
     try:
         try:
-            cases = _cases(args, reader, time.time())
+            cases = _cases(args, reader, time.time(), default_count)
         except CaseError as error:
             return report_problems(error)
         if not cases:
             print(_nothing_text(args), file=sys.stderr)
             return 1
-        drill = drilling.Drill(cases, records=writer, time_limit=args.time_limit,
+        drill = drilling.Drill(cases, records=writer, time_limit=args.time_limit or default_seconds,
                                front_end="script" if not in_terminal else "repl" if args.plain else "app")
         if not in_terminal:
             lines = iter(sys.stdin.readline, "") if sys.stdin is not None else ()
@@ -105,6 +114,9 @@ def _repl_drill(drill) -> int:
         line = drill.close_play(play)
         if line.ended == drilling.STOPPED:
             drill.stop()
-    print("\nDrill summary\n\n" + drilling.table(drill.lines), flush=True)
+    import shutil
+
+    print("\nDrill summary\n\n" + drilling.table(drill.lines, shutil.get_terminal_size((80, 24)).columns),
+          flush=True)
     return 0
 

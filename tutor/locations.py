@@ -103,12 +103,14 @@ def read_config() -> tuple[dict, Problem | None]:
     except FileNotFoundError:
         return {}, None
     except OSError as error:
-        return {}, Problem(str(path), 1, f"cannot read the settings file: {error.strerror or error}")
+        return {}, Problem(str(path), None, f"cannot read the settings file: {error.strerror or error}")
     try:
         return tomllib.loads(data.decode("utf-8")), None
     except UnicodeDecodeError:
-        return {}, Problem(str(path), 1, "the settings file is not UTF-8 text")
+        return {}, Problem(str(path), None, "the settings file is not UTF-8 text")
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"\(at line (\d+)", str(error))
-        return {}, Problem(str(path), int(found.group(1)) if found else 1,
-                           f"not valid TOML: {str(error).split(' (at ')[0]}")
+        line = int(found.group(1)) if found else None
+        if line is None and "end of document" in str(error):
+            line = max(1, data.count(b"\n") + (0 if data.endswith(b"\n") else 1))  # what was left open
+        return {}, Problem(str(path), line, f"not valid TOML: {str(error).split(' (at ')[0]}")

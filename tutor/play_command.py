@@ -40,11 +40,14 @@ def _app_runner() -> Callable[..., int | None] | None:
 
 
 def time_limit_of(args, case: Case) -> float | None:
-    """Seconds for a drill (--drill: see session.drill_seconds; --time-limit wins)."""
+    """Seconds for a drill: --time-limit, else (--drill) the settings' drill_time_limit, else
+    session.drill_seconds (the case's own time_limit, else ten minutes)."""
     if getattr(args, "time_limit", None):
         return float(args.time_limit)
     if getattr(args, "drill", False):
-        return drill_seconds(case)
+        from tutor.settings import drill_defaults
+
+        return drill_defaults()[1] or drill_seconds(case)
     return None
 
 
@@ -65,6 +68,9 @@ def run(args) -> int:
         return report_problems(error)
 
     if sys.stdin is None or not sys.stdin.isatty():
+        from tutor.settings import warn_once_on_stderr
+
+        warn_once_on_stderr()  # the app shows them itself
         for stream in (sys.stdin, sys.stdout):
             if stream is not None and hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
@@ -88,6 +94,9 @@ def run(args) -> int:
             return int(run_case(case, **options) or 0)
     from tutor import repl
 
+    from tutor.settings import warn_once_on_stderr
+
+    warn_once_on_stderr()
     if watch is not None:
         play = Play(case, None, time_limit=time_limit_of(args, case))
         return repl.run(case, play=play, watch=watch)

@@ -23,6 +23,29 @@ DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
 
+SETTING_OF_THEME = {DARK_THEME: "dark", LIGHT_THEME: "light"}
+
+
+def _chosen_theme() -> str:
+    """The theme the learner chose last time (the settings file), else dark."""
+    try:
+        from tutor.settings import read_settings
+
+        chosen = read_settings().values.get("theme")
+    except Exception:
+        return DARK_THEME  # settings are a help: the app starts whatever the file says
+    return LIGHT_THEME if chosen == "light" else DARK_THEME
+
+
+def _settings_warnings(say: Callable[[str], None]) -> None:
+    try:
+        from tutor.settings import warn_once
+
+        warn_once(say)
+    except Exception:
+        pass
+
+
 def _list_shipped_cases() -> list:
     from tutor.cases.library import list_cases
 
@@ -83,8 +106,9 @@ class TutorApp(App[int]):
         self.start_case = start_case
         self.start_time_limit = time_limit
         self.case_watch = watch  # `tutor play CASE --watch`: the start case is reloaded on each save
-        self.theme = theme or DARK_THEME
+        self.theme = theme or _chosen_theme()
         self.crash_log: Path | None = None
+        self._theme_unsaved_said = False
         self._records_opened = False
         self.answer_history: list[str] = []  # shared by every case played in this run, for the up arrow
 
@@ -95,6 +119,9 @@ class TutorApp(App[int]):
 
     def on_mount(self) -> None:
         self._leave_cleanly_on_signals()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        _settings_warnings(lambda message: self.notify(message, title="Settings", severity="warning",
+                                                       markup=False, timeout=10))
         if self.start_drill is not None:
             self.begin_drill(self.start_drill)
         elif self.start_case is not None:
@@ -189,6 +216,21 @@ class TutorApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def _remember_theme(self, theme) -> None:
+        # The next start opens in the theme chosen now (the settings file's `theme`).
+        name = SETTING_OF_THEME.get(getattr(theme, "name", ""))
+        if name is None:
+            return
+        try:
+            from tutor import settings
+
+            settings.remember("theme", name)
+        except Exception as error:  # a settings file that cannot be written never stops the app
+            if not self._theme_unsaved_said:
+                self._theme_unsaved_said = True
+                self.notify(f"The theme is not kept for next time: {error}", title="Settings",
+                            severity="warning", markup=False, timeout=8)
 
     def _fatal_error(self) -> None:
         # Textual's own handler prints a full traceback with local variables when

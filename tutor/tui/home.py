@@ -369,7 +369,9 @@ class HomeScreen(Screen):
     def action_drill_shown(self) -> None:
         """The shown cases in a row, each under its own clock (due ones weakest first when filtered to them)."""
         from tutor.drill import Drill
+        from tutor.settings import drill_defaults
 
+        most, seconds = drill_defaults()  # the learner's drill_cases and drill_time_limit, if set
         rows = list(self.shown)
         if self.due_only and self.app.records is not None:
             from tutor import review
@@ -381,6 +383,8 @@ class HomeScreen(Screen):
                 pass
         cases = []
         for row in rows:
+            if most is not None and len(cases) >= most:
+                break
             if getattr(row.entry, "problems", ()):
                 continue
             try:
@@ -390,7 +394,7 @@ class HomeScreen(Screen):
         if not cases:
             self.app.notify("No case to drill here.", severity="warning", markup=False)
             return
-        self.app.begin_drill(Drill(cases, front_end="app"))
+        self.app.begin_drill(Drill(cases, front_end="app", time_limit=seconds))
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -442,5 +446,7 @@ class HomeScreen(Screen):
         from tutor.session import drill_seconds
         from tutor.tui.case_screen import CaseScreen
 
-        limit = drill_seconds(case) if drill else None
+        from tutor.settings import drill_defaults
+
+        limit = (drill_defaults()[1] or drill_seconds(case)) if drill else None
         self.app.push_screen(CaseScreen(case, time_limit=limit))
