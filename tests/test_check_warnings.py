@@ -105,6 +105,14 @@ def test_a_misconception_that_another_stage_expects(tmp_path, capsys):
                    "here for what that stage credits; if that is meant, say why in its feedback"]
 
 
+def test_a_misconception_that_another_stage_expects_is_fine_once_its_feedback_says_why(tmp_path, capsys):
+    text = GOOD.replace("    expect: [positive-snap-tests]\n",
+                        "    expect: [positive-snap-tests]\n    misconceptions:\n"
+                        "      - {concept: snapping-hip, feedback: Not yet - first say what the tests showed.}\n")
+    path, err = warned(capsys, tmp_path, text)
+    assert err == []
+
+
 def test_an_expected_concept_no_example_exercises(tmp_path, capsys):
     text = GOOD.replace('      - {answer: "coxa saltans", matches: [snapping-hip]}\n', "")
     text = text.replace("    explain: A snapping hip.\n    examples:\n", "    explain: A snapping hip.\n")

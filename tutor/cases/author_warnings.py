@@ -143,8 +143,13 @@ def _stage_warnings(case: Case, shown: str, lines: _Lines) -> list[Problem]:
                 warnings.append(warning(shown, lines.of(hint[:40], line),
                                         f"a hint of stage `{stage.id}` gives the model answer (`explain`) away; "
                                         "a hint should narrow the search without naming the answer"))
-        for concept_id in stage.misconception_ids:
+        for mis in stage.misconceptions:
+            concept_id = mis.concept
             other = expected_in.get(concept_id)
+            # Feedback of its own is the author saying why (what the warning asks for); a rival
+            # implied by a discriminator is the tutor's, not the author's, to explain.
+            if mis.feedback or mis.implied:
+                continue
             if other is not None and other != stage.id:
                 warnings.append(warning(
                     shown, lines.of(concept_id, line),
