@@ -362,8 +362,6 @@ def test_r7_tenderness_lateral_to_the_ischium_is_credited():
     assert "lateral-ischial-tenderness" in grade("ifi-classic", "history", R7).matched
 
 
-@pytest.mark.xfail(strict=True, reason="matcher: a term never spans a comma, so 'extension, adduction and "
-                   "external rotation' as a list is not the one finding (reported to the grading helper)")
 def test_r7_the_provoking_movements_written_as_a_list_are_credited():
     assert "extension-adduction-pain" in grade("ifi-classic", "history", R7).matched
 

@@ -87,7 +87,9 @@ class CaseGrader:
 
     def __init__(self, case: Case):
         self.case = case
-        self.index = ConceptIndex(case.concepts.values(), _shared_vocabulary(), _setting_words(case))
+        in_play = {c for stage in case.stages for c in (*stage.expected_ids, *stage.misconception_ids)}
+        self.index = ConceptIndex(case.concepts.values(), _shared_vocabulary(), _setting_words(case),
+                                  topic_words(case), in_play)
 
     @classmethod
     def prepared(cls, case: Case, index: ConceptIndex) -> "CaseGrader":
@@ -95,6 +97,27 @@ class CaseGrader:
         grader = cls.__new__(cls)
         grader.case, grader.index = case, index
         return grader
+
+    def _on_this_side(self, mentions: tuple[Mention, ...], text: str) -> tuple[Mention, ...]:
+        """Without the findings said of the other side only: "QF edema on the left" is not the
+        right hip's QF edema (the engine tells the learner to check the side). A concept about
+        the other side ("asymptomatic left hip") is read as its words say, and one whose label
+        names no part of the body ("Skeletally immature", "Third trimester") has no side."""
+        from tutor.sides import clauses, other_side_only
+
+        side = self.case.side or ""
+        sided = self.__dict__.get("_sided")
+        if sided is None:
+            sided = self.__dict__["_sided"] = {
+                c.id for c in self.case.concepts.values()
+                if any(other_side_only(t, side) for t in (c.label, *c.synonyms)) or not _names_a_place(c)
+            }
+        cuts = clauses(text)
+        wrong = [(a, b) for a, b in cuts if other_side_only(text[a:b], side)]
+        if not wrong:
+            return mentions
+        return tuple(m for m in mentions if m.negated or m.concept in sided
+                     or not any(a <= m.start < b for a, b in wrong))
 
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
@@ -109,7 +132,7 @@ class CaseGrader:
         # in a reporting stage, "hamstring tendon tear?" does report on the hamstring tendons.
         mentions = analysis.mentions + tuple(
             m for m, outer in analysis.shadowed if m.concept in in_stage and outer not in in_stage
-        )
+        ) + _coordinated(analysis, expected, in_stage)
         # A concept to comment on is reported by stating it absent as much as present.
         either_way = set(stage.either_way_ids)
         reported_absent = tuple(c for c in stage.either_way_ids if any(
@@ -120,6 +143,8 @@ class CaseGrader:
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
+        if self.case.side in ("left", "right"):
+            mentions = self._on_this_side(mentions, analysis.text)
         mentions = _with_typed_offsets(mentions, answer)
         # One concept, one credit: words that earn a concept of this stage do not also name
         # another concept (a lexicon twin, or the opposite of what was credited) beside it.
@@ -152,6 +177,49 @@ class CaseGrader:
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
             reported_absent=reported_absent,
         )
+
+
+def _names_a_place(concept: Concept) -> bool:
+    from tutor.matching.terms import label_forms
+    from tutor.matching.tokens import prepare, tokenize, word_data
+
+    forms = label_forms(concept.label)
+    main = forms[1] if len(forms) > 1 else forms[0]  # the label without its aside
+    return any(t.norm in word_data().places or t.norm in ("left", "right") for t in tokenize(prepare(main)))
+
+
+def _coordinated(analysis: Analysis, expected: tuple[str, ...], in_stage: set[str]) -> tuple[Mention, ...]:
+    """Expected concepts named as the parts of a longer term of another stage concept.
+
+    "rest and physiotherapy" is conservative treatment, and it is rest and physiotherapy too
+    when the stage asks for each: a term made only of other expected concepts' words takes no
+    credit away from them. A part that is a wrong answer stays swallowed ("tendinopathy and
+    bursitis" is the both-together answer, not two single ones).
+    """
+    parts = [(m, outer) for m, outer in analysis.shadowed if m.concept in expected and outer in in_stage]
+    out = []
+    for m, outer in parts:
+        for longer in analysis.mentions:
+            if longer.concept != outer or not m.covered <= longer.covered:
+                continue
+            union: set[int] = set()
+            for other, around in parts:
+                if around == outer and other.covered <= longer.covered:
+                    union |= other.covered
+            if len(union) < len(longer.covered) and not _only_joining_words(analysis, longer, union):
+                continue
+            out.append(m)
+            break
+    return tuple(out)
+
+
+def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) -> bool:
+    from tutor.matching.negation import STOPWORDS
+    from tutor.matching.tokens import tokenize
+
+    tokens = tokenize(analysis.text)
+    rest = [tokens[i].norm for i in longer.covered - parts if i < len(tokens)]
+    return all(word in STOPWORDS for word in rest)
 
 
 # words.yaml (`coexistence_cues`, `coexistence_in_a_discriminator`): what a learner writes to name
@@ -205,6 +273,31 @@ def _shared_vocabulary() -> tuple[Concept, ...]:
 def _setting_words(case: Case) -> tuple[str, ...]:
     """A case's one-word tags name its setting ("hamstring"): words a term may go without."""
     return tuple(tag for tag in case.tags if tag.isalpha())
+
+
+_TOPIC_AT_LEAST = 2  # concepts of the case's stages whose labels name the structure
+
+
+def topic_words(case: Case) -> tuple[str, ...]:
+    """The structures (words.yaml `structures`) the labels of the case's stage concepts keep naming.
+
+    In a case about the hamstring, "partial tear" is the partial hamstring tear; in a case that
+    names the hamstring once, it may be any tear.
+    """
+    from tutor.matching.tokens import prepare, tokenize, word_data
+
+    structures = word_data().structures
+    used: set[str] = set()
+    for stage in case.stages:
+        used.update(stage.expected_ids, stage.misconception_ids)
+    counts: dict[str, int] = {}
+    for concept_id in sorted(used):
+        concept = case.concepts.get(concept_id)
+        if concept is None:
+            continue
+        for word in {t.norm for t in tokenize(prepare(concept.label))} & structures:
+            counts[word] = counts.get(word, 0) + 1
+    return tuple(sorted(w for w, n in counts.items() if n >= _TOPIC_AT_LEAST))
 
 
 def _spoken_for(concept_id: str, mentions: tuple[Mention, ...], matched: set[str]) -> bool:

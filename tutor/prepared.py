@@ -54,7 +54,7 @@ def _encode_terms(terms: list) -> dict:
     for t in terms:
         numbers = [words.setdefault((w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed), len(words))
                    for w in t.words]
-        flags = t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3
+        flags = t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3 | t.denial_only << 4
         row = [concepts.setdefault(t.concept, len(concepts)), t.text, numbers, flags]
         if t.measure is not None:
             row.append(_encode(t.measure))
@@ -75,7 +75,8 @@ def _decode_terms(value: dict) -> list:
         if measure is not None and not isinstance(measure, model.Measure):
             raise TypeError("a term measures something that is not a Measure")
         out.append(term(concepts[concept], str(text), tuple([words[n] for n in numbers]), bool(flags & 1),
-                        bool(flags & 2), measure, bool(flags & 4), bool(flags & 8)))
+                        bool(flags & 2), measure, bool(flags & 4), bool(flags & 8),
+                        bool(flags & 16)))
     return out
 
 
@@ -84,7 +85,8 @@ def _encode_words(data) -> dict:
             "capitals": [[k, list(v)] for k, v in data.capitals.items()],
             "also_means": [[k, list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
-               ("essential", "context", "said_last_in_chinese", "makes_a_modifier")},
+               ("essential", "context", "said_last_in_chinese", "makes_a_modifier", "structures", "places",
+                "qualifiers", "other_regions")},
             "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk,
             "phrases": [[list(k), v] for k, v in data.phrases.items()],
             "cue_lists": {k: list(v) for k, v in data.cue_lists.items()}}
@@ -105,6 +107,9 @@ def _decode_words(value: dict):
         phrases={tuple(k): str(v) for k, v in value["phrases"]},
         cue_lists={str(k): tuple(str(w) for w in v) for k, v in value["cue_lists"].items()},
         longest_phrase=max((len(k) for k, _ in value["phrases"]), default=1),
+        structures=frozenset(value.get("structures", ())), places=frozenset(value.get("places", ())),
+        qualifiers=frozenset(value.get("qualifiers", ())),
+        other_regions=frozenset(value.get("other_regions", ())),
     )
 
 
@@ -231,7 +236,7 @@ def prepared_grader(ref: str):
         words = _decode_words(data["words"])
         if isinstance(case, model.Case):
             tokens.use_word_data(words)
-            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms))
+            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms, data.get("topic", ())))
     except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
         pass
     finally:
@@ -242,6 +247,7 @@ def prepared_grader(ref: str):
     grader = CaseGrader(load_case(ref))
     try:
         text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
+                           "topic": sorted(grader.index.topic),
                            "words": _encode_words(tokens.word_data())},
                           ensure_ascii=False, separators=(",", ":"))
         file.parent.mkdir(parents=True, exist_ok=True)

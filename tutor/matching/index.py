@@ -28,11 +28,13 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tutor.matching.measurement import read_after, read_before
+from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, denial_cues_before, list_commas, negation_of
-from tutor.matching.terms import Term, inherited_denials, is_absence_concept, shortened_terms, terms_of
-from tutor.matching.tokens import CJK, CONSIDER_MARK, NUM, WORD, Token, prepare, tokenize, word_data
+from tutor.matching.terms import (Term, denial_forms, inherited_denials, is_absence_concept, shortened_terms,
+                                  terms_of)
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, NUM, WORD, Token, misspelt_rewrite, prepare, tokenize,
+                                   word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 
@@ -96,6 +98,7 @@ class _Hit:
     first: int
     last: int
     similarity: float
+    alias: bool = False  # the word names a kind of this one (words.yaml `also_means`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,7 @@ class _Placement:
     inner_cue: int | None = None  # "QF not edematous": a denial between the term's words
     contradicts: bool = False  # a measurement on the wrong side of the threshold
     in_order: bool = True  # the term's words in the order the term has them
+    via_alias: bool = False  # a word stood for its class: "metastasis" for a neoplasm
 
 
 def _norms(text: str) -> str:
@@ -160,9 +164,11 @@ class ConceptIndex:
     """Every term of every concept, arranged so that one answer is cheap to read."""
 
     def __init__(self, concepts: Iterable[Concept], vocabulary: Iterable[Concept] = (),
-                 context: Iterable[str] = ()):
+                 context: Iterable[str] = (), topic: Iterable[str] = (), in_play: Iterable[str] | None = None):
         """`vocabulary`: more concepts (the shared lexicon) that decide which short forms are
-        ambiguous, without being found themselves; `context`: the case's setting words."""
+        ambiguous, without being found themselves; `context`: the case's setting words;
+        `topic`: the structures its own concepts keep naming ("hamstring"); `in_play`: the
+        concepts its stages use (see terms.shortened_terms)."""
         concepts = list(concepts)
         self.terms: list[Term] = []
         for concept in concepts:
@@ -172,19 +178,29 @@ class ConceptIndex:
         others = [t for c in vocabulary if c.id not in known for t in terms_of(c)]
         essential = {c.id: frozenset(_norms(w) for w in c.essential) for c in concepts if c.essential}
         self.terms.extend(shortened_terms(self.terms, essential, self.terms + others,
-                                          frozenset(_norms(w) for w in context)))
+                                          frozenset(_norms(w) for w in context),
+                                          frozenset(_norms(w) for w in topic),
+                                          None if in_play is None else frozenset(in_play)))
+        self.terms.extend(denial_forms(self.terms, essential))
+        self.topic = frozenset(_norms(w) for w in topic)
         self._arrange()
 
     @classmethod
-    def from_terms(cls, terms: list[Term]) -> "ConceptIndex":
-        """An index over terms already made (by an earlier index of the same files)."""
+    def from_terms(cls, terms: list[Term], topic: Iterable[str] = ()) -> "ConceptIndex":
+        """An index over terms already made (by an earlier index of the same files), with the
+        topic words (already read as norms) it was made with."""
         index = cls.__new__(cls)
         index.terms = list(terms)
+        index.topic = frozenset(topic)
         index._arrange()
         return index
 
     def _arrange(self) -> None:
         self._by_word: dict[str, list[tuple[int, int]]] = {}
+        self._concept_words: dict[str, frozenset[str]] = {}
+        for term in self.terms:
+            self._concept_words[term.concept] = self._concept_words.get(term.concept, frozenset()) | {
+                w.norm for w in term.words}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):
                 if not word.optional:
@@ -212,6 +228,11 @@ class ConceptIndex:
         found: list[tuple[str, float]] = []
         if word in self._by_word:
             found.append((word, 100.0))
+        elif len(word) >= 6 and word.isalpha():
+            # The stemmer takes -ed off "reduced" but leaves the e of "reduce": the two meet here.
+            for other in (word[:-1] if word.endswith("e") else "", word + "e"):
+                if other and other in self._by_word:
+                    found.append((other, 100.0))
         # A word the terms use as it stands is that word, not a slip for its neighbour:
         # "sciatic" is not a typo of "sciatica".
         exact = word in self._by_word or word in self._spelled_as
@@ -236,14 +257,31 @@ class ConceptIndex:
             similar = self._similar_words(token.norm)
             for alias in word_data().also_means.get(token.norm, ()):
                 # "worse with sitting" names the pain of "Pain when sitting" without saying "pain".
-                similar += tuple((known, 95.0) for known, score in self._similar_words(alias) if score == 100.0)
+                for known, score in self._similar_words(alias):
+                    if score == 100.0:
+                        hits.setdefault(known, []).append(_Hit(i, i, 95.0, alias=True))
             if token.unstemmed and token.unstemmed != token.norm:
                 # "bursits" loses its s to the stemmer; its typed form is still close to "bursitis".
                 similar += self._similar_words(token.unstemmed)
+            nxt = i + 1
+            if not similar and token.kind == WORD:
+                # "unremarkble" is a slip for a word the tables read as "normal";
+                # "avascular nercosis" for one they read as osteonecrosis.
+                typed = token.unstemmed or token.norm
+                pairs = [((typed,), i)]
+                if nxt < len(tokens) and segment[nxt] == segment[i] and tokens[nxt].kind == WORD:
+                    pairs.append(((typed, tokens[nxt].unstemmed or tokens[nxt].norm), nxt))
+                for words, last in pairs:
+                    found = misspelt_rewrite(words)
+                    if found is None or found[0] not in self._by_word:
+                        continue
+                    meaning, key = found
+                    # The slips a term word may carry, no more: "hypointense" is no "hyperintense".
+                    if all(t == k or _close_enough(t, k, int(OSA.distance(t, k))) for t, k in zip(words, key)):
+                        hits.setdefault(meaning, []).append(_Hit(i, last, 90.0))
             for known, similarity in similar:
                 hits.setdefault(known, []).append(_Hit(i, i, similarity))
             # "ischio femoral" typed apart still names "ischiofemoral".
-            nxt = i + 1
             if (
                 nxt < len(tokens)
                 and segment[nxt] == segment[i]
@@ -276,7 +314,8 @@ class ConceptIndex:
                 return []
             options.append(found)
         if term.ordered:
-            return self._place_in_sequence(term, tokens, options, groups)
+            return [p for p in self._place_in_sequence(term, tokens, options, groups)
+                    if not self._beside_another_place(term, tokens, segment, p)]
         anchor = min(range(len(options)), key=lambda k: len(options[k]))
         placements: list[_Placement] = []
         for start in options[anchor]:
@@ -301,9 +340,40 @@ class ConceptIndex:
                 used |= set(range(best[1].first, best[1].last + 1))
             else:
                 placement = self._judge(term, tokens, chosen, used, groups)  # type: ignore[arg-type]
-                if placement is not None:
+                if placement is not None and not self._beside_another_place(term, tokens, segment, placement):
                     placements.append(placement)
         return placements
+
+    def _beside_another_place(self, term: Term, tokens: list[Token], segment: list[int],
+                              placement: "_Placement") -> bool:
+        """Whether a short form stands beside (or around) a body part its concept never names.
+
+        "valgus knee" is not the valgus hip, "fluid in the trochanteric bursa" not the fluid in
+        the ischial bursa, "knee effusion" not the hip joint effusion: the words a short form
+        left out were the place, and the answer names another one.
+        """
+        places = word_data().places - word_data().context
+        own = self._concept_words.get(term.concept, frozenset())
+        if not term.shortened:
+            # A whole term is only stopped by a region away from the setting: "septic arthritis
+            # of the knee", not "sarcoma of the ischium" nor "fracture of the femoral neck".
+            places = word_data().other_regions - self.topic
+        near = []
+        if term.shortened:
+            near = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
+            if placement.first > 0 and segment[placement.first - 1] == segment[placement.first]:
+                near.append(placement.first - 1)
+        elif own & places:
+            return False  # a term that names its place is read by its own words
+        j, skipped = placement.last + 1, 0
+        while j < len(tokens) and segment[j] == segment[placement.last] and skipped <= 2:
+            if tokens[j].norm not in STOPWORDS:
+                # Whole terms are read as "X of the knee"; a short form as "X knee" too.
+                if term.shortened or (skipped and tokens[j - skipped].norm in ("of", "in", "at")):
+                    near.append(j)
+                break
+            j, skipped = j + 1, skipped + 1
+        return any(tokens[i].norm in places and tokens[i].norm not in own for i in near)
 
     def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]],
                            groups: dict[int, frozenset[int]]) -> list[_Placement]:
@@ -345,12 +415,13 @@ class ConceptIndex:
         inner_cue = None
         deny = denial_cues_before()
         for i in range(first, last + 1):
-            if i in covered:
-                continue
+            if i in covered or tokens[i].is_separator:
+                continue  # a separator inside is a list's comma (see ConceptIndex.find)
             norm = tokens[i].norm
             if norm == CONSIDER_MARK or (norm in deny and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
-            if norm in _RELIEF and not any(w.norm in _RELIEF for w in term.words):
+            if norm in _RELIEF and not any(w.norm in _RELIEF for w in term.words) and any(
+                    w.norm == "pain" for w in term.words):
                 return None  # "pain better when sitting" is not "pain when sitting"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
@@ -372,7 +443,8 @@ class ConceptIndex:
         # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
         rotated = chosen[1:] + chosen[:1]
         natural = in_order or all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
-        return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural)
+        return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural,
+                          via_alias=any(h.alias for h in chosen))
 
     # -- answers -----------------------------------------------------------
 
@@ -391,6 +463,15 @@ class ConceptIndex:
                 current += 1
             segment.append(current)
         groups = _word_groups(tokens)
+        commas = list_commas(tokens, [])
+        # A term may reach across the commas of a list it shares words with: "pain on extension,
+        # adduction and external rotation" is the pain on extension and adduction.
+        in_list: list[int] = []
+        current = 0
+        for i, token in enumerate(tokens):
+            if token.is_separator and i not in commas:
+                current += 1
+            in_list.append(current)
         hits = self._hits(tokens, segment)
         candidates: set[int] = set()
         for known in hits:
@@ -398,23 +479,31 @@ class ConceptIndex:
         placements: list[_Placement] = []
         for t_index in sorted(candidates):
             term = self.terms[t_index]
-            for placement in self._place(term, tokens, segment, hits, groups):
+            for placement in self._place(term, tokens, in_list, hits, groups):
+                if in_list[placement.first] == in_list[placement.last] and segment[placement.first] != segment[
+                        placement.last] and not _whole_items_after(tokens, placement, commas):
+                    continue
                 if term.measure is not None:
-                    placement = _measured(placement, tokens, segment)
+                    measured = _measured(placement, tokens, segment)
+                    if measured is not None:
+                        placements += _further(measured, tokens)
+                    placement = measured
                 if placement is not None:
                     placements.append(placement)
         kept, shadowed = _keep_outermost(placements)
         kept = _drop_patchworks(kept)
         covered_all = [p.covered for p in kept]
-        commas = list_commas(tokens, covered_all)
 
-        def mention(p: _Placement) -> Mention | None:
+        def mention(p: _Placement, inside: _Placement | None = None) -> Mention | None:
             if p.inner_cue is not None:
                 stance = Stance(denied=True, cue=p.inner_cue)
             else:
-                stance = negation_of(tokens, p.first, p.last, covered_all, commas)
-            if p.term.denial_core and not stance.denied:
-                return None  # "trauma" says nothing about "no trauma"
+                # A mention inside a longer one is read as that one is: in "no sciatic nerve
+                # edema", "nerve edema" is denied too, not cut off from the "no" by "sciatic".
+                around = covered_all if inside is None else [c for c in covered_all if not p.covered <= c]
+                stance = negation_of(tokens, p.first, p.last, around, commas)
+            if (p.term.denial_core or p.term.denial_only) and not stance.denied:
+                return None  # "trauma" says nothing about "no trauma", "effusion" of a small one
             cue = stance.cue
             first = min(p.first, cue) if cue is not None else p.first
             last = max(p.last, cue) if cue is not None else p.last
@@ -427,8 +516,26 @@ class ConceptIndex:
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
-        hidden = [(m, outer) for m, outer in ((mention(p), o) for p, o in shadowed) if m is not None]
+        hidden = [(m, o.term.concept) for m, o in ((mention(p, o), o) for p, o in shadowed) if m is not None]
         return Analysis(prepared, tuple(mentions), truncated, tuple(hidden))
+
+
+def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int]) -> bool:
+    """Whether every list item a placement reaches into after a joint is all its own words.
+
+    "pain on extension, adduction" reaches into the item "adduction" whole; in "QF edema,
+    hamstring tendinopathy and bursitis", "edema ... hamstring" takes half an item, so it is not
+    a hamstring edema.
+    """
+    for joint in joints:
+        if not p.first < joint < p.last:
+            continue
+        j = joint + 1
+        while j < len(tokens) and j not in joints and not tokens[j].is_separator:
+            if j not in p.covered and tokens[j].norm not in STOPWORDS:
+                return False
+            j += 1
+    return True
 
 
 def _said_last_in_chinese(term: Term, chosen: list[_Hit]) -> bool:
@@ -475,28 +582,41 @@ def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
     return out
 
 
-def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], list[tuple[_Placement, str]]]:
+def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], list[tuple[_Placement, _Placement]]]:
     """One placement per spot: the best for a concept, and none swallowed by another concept's.
 
-    Returns the kept placements and the swallowed ones with the concept that swallowed them.
+    Returns the kept placements and the swallowed ones with the placement that swallowed them.
     """
     placements.sort(key=lambda p: (-len(p.covered), -p.score, p.first))
     kept: list[_Placement] = []
-    shadowed: dict[str, tuple[_Placement, str]] = {}
+    shadowed: dict[str, tuple[_Placement, _Placement]] = {}
     for p in placements:
         outer = None
         for q in kept:
             if q.term.measure is not None and q.term.concept != p.term.concept:
                 continue  # "retraction 5 cm" states the retraction and its size
             same = q.term.concept == p.term.concept
-            if (same and p.covered & q.covered) or (p.covered <= q.covered and len(q.covered) > len(p.covered)):
+            # A word read as its class gives way to the concept it names itself: "sarcoma" is
+            # the sarcoma, and a neoplasm only where no concept is the sarcoma.
+            named_itself = p.via_alias and not q.via_alias and p.covered <= q.covered
+            if (same and p.covered & q.covered) or named_itself or (
+                    p.covered <= q.covered and len(q.covered) > len(p.covered)):
                 outer = q
                 break
         if outer is None:
             kept.append(p)
         elif outer.term.concept != p.term.concept and p.term.concept not in shadowed:
-            shadowed[p.term.concept] = (p, outer.term.concept)
+            shadowed[p.term.concept] = (p, outer)
     return kept, list(shadowed.values())
+
+
+def _further(p: _Placement, tokens: list[Token]) -> list[_Placement]:
+    """A placement for each further number of one measured thing ("IFS 21 mm R and 13 mm L"):
+    the numbers only, so that each is judged (and may be denied) on its own."""
+    assert p.term.measure is not None
+    return [_Placement(p.term, r.first, r.last, frozenset(range(r.first, r.last + 1)), p.score - 1,
+                       None, r.contradicts, p.in_order, p.via_alias)
+            for r in further_readings(p.term.measure, tokens, p.last)]
 
 
 def _measured(p: _Placement, tokens: list[Token], segment: list[int]) -> _Placement | None:
@@ -508,4 +628,4 @@ def _measured(p: _Placement, tokens: list[Token], segment: list[int]) -> _Placem
         return None
     covered = p.covered | frozenset(range(reading.first, reading.last + 1))
     return _Placement(p.term, min(p.first, reading.first), max(p.last, reading.last), covered, p.score,
-                      p.inner_cue, reading.contradicts, p.in_order)
+                      p.inner_cue, reading.contradicts, p.in_order, p.via_alias)

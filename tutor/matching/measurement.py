@@ -91,3 +91,44 @@ def _reading(measure: Measure, value: float, unit: str, comparator: str | None, 
     if not holds and not contradicts:
         return None  # "IFS under 20 mm" says neither
     return Reading(number, last, contradicts)
+
+
+# Words that may stand between two readings of one measured thing: "IFS 21 mm on the right and
+# 13 mm on the left", "IFS 21 mm R, 13 mm L", "IFS 21/13 mm".
+_BETWEEN_READINGS = frozenset({"and", "on", "the", "right", "left", "r", "l", "rt", "lt", "side", "sided",
+                               "in", "at", "of", "with", "vs", "versus", "bilateral", "contralateral",
+                               "respectively", "while", "but", ",", "/"})
+_FURTHER_READINGS = 3
+
+
+def further_readings(measure: Measure, tokens: list[Token], last: int) -> list[Reading]:
+    """More numbers for the same measured thing after its first reading, within the sentence.
+
+    Reading stops at any word that could be another measured thing ("IFS 21 mm, QFS 6 mm"
+    gives the IFS one number); the words between may only name sides and join.
+    """
+    found: list[Reading] = []
+    i = last + 1
+    while i < len(tokens) and len(found) < _FURTHER_READINGS:
+        token = tokens[i]
+        if token.kind == NUM:
+            unit = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+            if unit not in _UNITS:
+                break
+            reading = _reading(measure, _value(token.norm), _UNITS[unit], None, i, i + 1)
+            if reading is None:
+                break
+            found.append(reading)
+            i += 2
+            continue
+        if token.norm not in _BETWEEN_READINGS and token.raw not in _BETWEEN_READINGS:
+            break
+        i += 1
+    return found
+
+
+def _value(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")

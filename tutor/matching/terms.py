@@ -25,6 +25,9 @@ _COMMON_SHORT_WORDS = STOPWORDS | frozenset(
 
 
 _LINK_WORDS = frozenset({"when", "while", "during", "whilst"})
+# Adverbs that do not change what a term names: "surgery only if refractory" is "surgery if
+# refractory", "apophysis not yet fused" is "apophysis not fused".
+_SPARE_ADVERBS = frozenset({"only", "just", "yet", "still", "already"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,9 @@ class Term:
     # One word of a longer name ("piriformis" for "Piriformis syndrome"): it names the concept
     # only standing alone, not as the modifier of another noun ("piriformis injection").
     part_of_name: bool = False
+    # Credited only when denied: "no effusion" denies the "Small left hip joint effusion", but
+    # "effusion" does not state it (see denial_forms).
+    denial_only: bool = False
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -137,7 +143,7 @@ def _make_terms(concept: Concept) -> list[Term]:
                 terms.append(Term(concept.id, text, tuple(words), False, ordered, measure))
     seen: set[tuple[str, ...]] = set()
     label_words = {w.norm for w, _ in _label_words(concept.label)}
-    for text in (concept.label, *concept.synonyms):
+    for text in (*label_forms(concept.label), *concept.synonyms):
         for words, denial_core in _term_variants(text, absence):
             key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
             if words and key not in seen:
@@ -147,6 +153,41 @@ def _make_terms(concept: Concept) -> list[Term]:
                 part = len(required) == 1 and required[0] in label_words and len(label_words) > 1
                 terms.append(Term(concept.id, text, tuple(words), denial_core, ordered, part_of_name=part))
     return terms
+
+
+_PARENTHESIS = re.compile(r"\s*[(（]([^()（）]*)[)）]")
+_OR = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
+_LISTED = re.compile(r"\s*[,;、]\s*")
+_EXPLANATION_WORDS = 3  # "(ischial apophysis fused)": an aside this long names the concept too
+
+
+def label_forms(label: str) -> list[str]:
+    """The label, and what an author's parenthesis in it says: "Sciatic nerve tumor
+    (schwannoma or neurofibroma)" is also named "sciatic nerve tumor", "schwannoma" and
+    "neurofibroma"; "Skeletally mature (ischial apophysis fused)" also "ischial apophysis fused";
+    "(no recurrent herniation, no root compression)" gives both.
+
+    A short aside ("(a variant)", "(ischial area)", "(fresh)") only explains the label and
+    names nothing by itself, nor does a list of single words ("(shape, version, distance)").
+    """
+    inner = _PARENTHESIS.findall(label)
+    if not inner:
+        return [label]
+    forms = [label, _PARENTHESIS.sub("", label).strip()]
+    for aside in inner:
+        alternatives = [p for p in _OR.split(aside) if _content_words(p)]
+        listed = [p for p in _LISTED.split(aside) if _content_words(p)]
+        if len(alternatives) > 1:
+            forms += [p for p in alternatives if len(_content_words(p)) >= 2 or len(_content_words(p)[0]) >= 5]
+        elif len(listed) > 1 and all(len(_content_words(p)) >= 2 for p in listed):
+            forms += listed
+        elif len(listed) == 1 and len(_content_words(aside)) >= _EXPLANATION_WORDS:
+            forms.append(aside)
+    return [f for f in forms if f]
+
+
+def _content_words(text: str) -> list[str]:
+    return [t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK) and t.norm not in STOPWORDS]
 
 
 def _label_words(label: str) -> list[tuple[TermWord, bool]]:
@@ -194,7 +235,7 @@ def _term_word(token: Token) -> TermWord:
         and token.norm in _COMMON_SHORT_WORDS
     )
     # "Pain when sitting" is said "pain sitting", "sudden pain during a sprint" as "while sprinting".
-    optional = (token.norm in STOPWORDS or token.norm in _LINK_WORDS) and not case_sensitive
+    optional = (token.norm in STOPWORDS or token.norm in _LINK_WORDS or token.norm in _SPARE_ADVERBS) and not case_sensitive
     return TermWord(token.norm, raw, optional, case_sensitive, token.unstemmed)
 
 
@@ -205,7 +246,8 @@ _AMBIGUOUS_WITHIN = 4  # another concept's term of at most this many words can c
 
 
 def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], vocabulary: list[Term],
-                    context: frozenset[str] = frozenset()) -> list[Term]:
+                    context: frozenset[str] = frozenset(), topic: frozenset[str] = frozenset(),
+                    in_play: frozenset[str] | None = None) -> list[Term]:
     """Shorter forms of terms, a teacher's way: the entity without what only restates the setting.
 
     "osteonecrosis" for "Osteonecrosis of the femoral head", "effusion" for "Hip joint effusion",
@@ -213,8 +255,14 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
     may be left out when it is a setting word (words.yaml `context`, or the case's own one-word
     tags in `context`), or part of an "of ..." phrase after the entity; never a word that tells
     concepts apart (words.yaml `essential`, a concept's own `essential:`), and never the entity
-    itself. A short form that another concept's term also contains (within a few words) is
-    ambiguous and is not used: "edema" is the QF's and the sciatic nerve's, so it is neither.
+    itself. A structure the case keeps naming (`topic`: "hamstring" in a hamstring case) may be
+    left out too when two words are left: "partial tear" for "Partial proximal hamstring tear",
+    "tendon thickening" for "Hamstring tendon thickening", never "tendinopathy" for "Hamstring
+    tendinopathy". A short form that another concept's term also contains (within a few words)
+    is ambiguous and is not used: "edema" is the QF's and the sciatic nerve's, so it is neither.
+    When `in_play` names the concepts the case's stages use, a shared concept outside it whose
+    term is exactly the short form is its twin, not a rival: "old apophyseal avulsion" of the
+    lexicon is the case's "Old ischial apophyseal avulsion" (one credit goes to the stage's).
     """
     from tutor.matching.tokens import word_data
 
@@ -240,7 +288,8 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             continue
         # The entity itself is never a setting word, so it always stays; a generic head
         # ("treatment", "history of") goes when what is left still names something.
-        droppable = [i for i in term.required if norms[i] in setting and norms[i] not in keep_always]
+        droppable = [i for i in term.required if (norms[i] in setting or norms[i] in topic)
+                     and norms[i] not in keep_always]
         tail = [i for i in term.required if i > of_at]
         if not droppable and not tail:
             continue
@@ -254,6 +303,9 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             kept = [i for i in term.required if i not in dropped]
             if not dropped or not kept:
                 continue
+            if (sum(norms[i] not in setting for i in kept) < 2
+                    and any(norms[i] not in setting for i in dropped if i in droppable and i not in tail)):
+                continue  # "tendinopathy" alone is not hamstring tendinopathy
             words = tuple(norms[i] for i in kept)
             if all(w in setting for w in words) or all(len(w) < 3 or not w.isalpha() for w in words):
                 continue
@@ -264,9 +316,54 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             # The same whole phrase in another concept is its twin ("No history of trauma" and
             # "History of trauma"): that does not make the short form ambiguous.
             if any(concept != term.concept and wanted <= other and other != own
+                   and not (in_play is not None and concept not in in_play and other == wanted)
                    for concept, other in claims.get(words[0], ())):
                 continue
             seen.add((term.concept, words, term.denial_core))
             out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core,
                             False, shortened=True, part_of_name=len(kept) == 1))
+    return out
+
+
+_DENIED_MODIFIERS = 2  # modifiers a denial may go without: "no effusion" for "small left effusion"
+
+
+def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> list[Term]:
+    """Shorter forms that count only when denied: the entity without its modifiers.
+
+    Denying the thing denies it whatever its size or side: "no effusion" denies the small left
+    hip joint effusion. Only the qualifiers listed in words.yaml (`qualifiers`: small, left,
+    mild ...) before the entity go, at most two besides the setting words; never the entity,
+    never a word that names a kind ("no fracture" does not deny the stress fracture), never a
+    concept's own `essential:` words.
+    """
+    from tutor.matching.tokens import word_data
+
+    data = word_data()
+    out: list[Term] = []
+    seen = {(t.concept, tuple(t.words[i].norm for i in t.required)) for t in terms if not t.shortened}
+    for term in terms:
+        if term.measure is not None or term.ordered or term.denial_core or term.shortened:
+            continue
+        norms = [w.norm for w in term.words]
+        required = list(term.required)
+        of_at = norms.index("of") if "of" in norms else len(norms)
+        before = [i for i in required if i < of_at]
+        if len(before) < 2:
+            continue
+        head = before[-1]
+        if not norms[head].isalpha() or len(norms[head]) < 4 or norms[head] in data.context:
+            continue
+        modifiers = [i for i in before[:-1] if norms[i] not in data.context]
+        own = essential.get(term.concept, frozenset())
+        if (not modifiers or len(modifiers) > _DENIED_MODIFIERS or any(norms[i] in own for i in modifiers)
+                or any(norms[i] not in data.qualifiers for i in modifiers)):
+            continue
+        kept = [i for i in required if i == head or i > of_at]
+        key = (term.concept, tuple(norms[i] for i in kept))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), False, False,
+                        shortened=True, part_of_name=len(kept) == 1, denial_only=True))
     return out

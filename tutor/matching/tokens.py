@@ -8,10 +8,14 @@ Each token keeps its character offsets so evidence can quote the learner.
 
 from __future__ import annotations
 
+import os.path
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from rapidfuzz.distance import OSA
 
 from tutor.text_safety import printable
 
@@ -159,6 +163,7 @@ def _spelling(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light, symmetric stemmer: plurals and -ed/-ing, nothing clever."""
     if len(word) <= 3 or not word.isalpha() or not word.isascii():
@@ -285,6 +290,12 @@ class WordData:
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # phrases_read_as: "negative for" is "no"
     cue_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "negation.turns": but, however ...
     longest_phrase: int = 1
+    # Structures a case may keep coming back to ("hamstring"): a term may go without one (see
+    # terms.shortened_terms) when the case's own concepts name it again and again.
+    structures: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # parts of the body: "valgus knee" is not the valgus hip
+    qualifiers: frozenset[str] = frozenset()  # size and side: "no effusion" denies a small one
+    other_regions: frozenset[str] = frozenset()  # "septic arthritis of the knee" is not the hip's
 
 
 def read_word_data(path: Path) -> WordData:
@@ -322,7 +333,11 @@ def read_word_data(path: Path) -> WordData:
                     frozenset(_stem(w) for w in word_set("makes_a_modifier")),
                     {_stem(k[0]): tuple(_stem(w) for w in v) for k, v in
                      ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v},
-                    same_word, same_cjk, phrases, _cue_lists(data), max((len(k) for k in phrases), default=1))
+                    same_word, same_cjk, phrases, _cue_lists(data), max((len(k) for k in phrases), default=1),
+                    structures=frozenset(_stem(w) for w in word_set("structures")),
+                    places=frozenset(_stem(w) for w in word_set("places") | word_set("structures")),
+                    qualifiers=frozenset(_stem(w) for w in word_set("qualifiers")),
+                    other_regions=frozenset(_stem(w) for w in word_set("other_regions")))
 
 
 def cue_list(name: str) -> tuple[str, ...]:
@@ -342,9 +357,104 @@ def word_data() -> WordData:
 def use_word_data(data: WordData) -> None:
     """Use tables read earlier from the same words.yaml (a prepared case carries them)."""
     _word_data[:] = [data]
+    _KEYS_BY_SIZE.clear()
+    _STEMMED_KEYS.clear()
+    misspelt_rewrite.cache_clear()
 
 
 _REWRITABLE = (WORD, CJK, NUM)
+_MISSPELT_KEY_WORDS = 2  # "avascular nercosis", "unremarkble": keys of one or two words
+
+
+def _edits_allowed(word: str) -> int:
+    return 0 if len(word) <= 5 else (1 if len(word) <= 8 else 2)
+
+
+@lru_cache(maxsize=4096)
+def misspelt_rewrite(words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """The one word a slightly misspelt shorthand or `same` key stands for (stemmed), with the key.
+
+    Keys are read before typos are forgiven, so "avascular nercosis" would never reach
+    osteonecrosis nor "unremarkble" normal; the matcher asks here for words it knows nothing
+    of. Each typed word keeps its first letter and is within the slips its length allows, and
+    differs before its last two letters.
+    """
+    if not 0 < len(words) <= _MISSPELT_KEY_WORDS or not all(w.isascii() and w.isalpha() for w in words):
+        return None
+    if sum(len(w) for w in words) < 6:
+        return None
+    best: tuple[int, str, tuple[str, ...]] | None = None
+    for key, meaning in _keys_by_size(len(words)):
+        total = 0
+        for typed, known in zip(words, key):
+            if typed == known:
+                continue
+            if typed[0] != known[0] or abs(len(typed) - len(known)) > 2:
+                break
+            same_start = len(os.path.commonprefix((typed, known)))
+            if same_start >= min(len(typed), len(known)) - 2:
+                break  # another ending is another word ("sprinter", "sprinted"), not a slip
+            distance = OSA.distance(typed, known, score_cutoff=_edits_allowed(known))
+            if distance > _edits_allowed(known):
+                break
+            total += distance
+        else:
+            if total and (best is None or total < best[0]):
+                best = (total, meaning, key)
+    return (best[1], best[2]) if best is not None else None
+
+
+_KEYS_BY_SIZE: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+
+
+def _keys_by_size(size: int) -> list[tuple[tuple[str, ...], str]]:
+    if not _KEYS_BY_SIZE:
+        for key, meaning in word_data().rewrites.items():
+            if len(meaning) == 1 and all(w.isascii() and w.isalpha() and len(w) >= 3 for w in key):
+                _KEYS_BY_SIZE.setdefault(len(key), []).append((key, _stem(meaning[0])))
+    return _KEYS_BY_SIZE.get(size, [])
+
+
+_STEMMED_KEYS: dict[int, dict[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _stemmed_keys(data: WordData) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The keys with their words stemmed, so "falls" meets the key "fall" and "tears" "tear"."""
+    found = _STEMMED_KEYS.get(id(data))
+    if found is None:
+        found = {}
+        for key, meaning in data.rewrites.items():
+            found.setdefault(tuple(_stem(w) for w in key), meaning)
+        _STEMMED_KEYS.clear()
+        _STEMMED_KEYS[id(data)] = found
+    return found
+
+
+def _rewrite_at(tokens: list[Token], i: int, data: WordData) -> tuple[tuple[str, ...] | None, int]:
+    """The words the key starting at tokens[i] stands for, and how many tokens it takes.
+
+    Longer keys first ("l spine" before the capital L), then a word typed in capitals ("PT",
+    "L" for left, but not the L of "L5"), then the word itself; each as typed, then stemmed.
+    """
+    stemmed = _stemmed_keys(data)
+    for size in range(min(data.longest, len(tokens) - i), 0, -1):
+        window = tokens[i : i + size]
+        if any(t.kind not in _REWRITABLE for t in window):
+            continue
+        if size == 1 and tokens[i].kind == WORD:
+            token = tokens[i]
+            glued_to_number = (len(token.raw) == 1 and i + 1 < len(tokens) and tokens[i + 1].kind == NUM
+                               and tokens[i + 1].start == token.end)
+            capital = None if glued_to_number else data.capitals.get(token.raw)
+            if capital is not None:
+                return capital, 1
+        norms = tuple(t.norm for t in window)
+        meaning = data.rewrites.get(norms)
+        if meaning is None and all(t.kind == WORD for t in window):
+            meaning = stemmed.get(tuple(_stem(n) for n in norms))
+        if meaning is not None:
+            return meaning, size
+    return None, 1
 
 
 def _rewrite_words(tokens: list[Token]) -> list[Token]:
@@ -358,16 +468,7 @@ def _rewrite_words(tokens: list[Token]) -> list[Token]:
             out.append(token)
             i += 1
             continue
-        meaning = data.capitals.get(token.raw) if token.kind == WORD else None
-        size = 1
-        if meaning is None:
-            for size in range(min(data.longest, len(tokens) - i), 0, -1):
-                window = tokens[i : i + size]
-                if any(t.kind not in _REWRITABLE for t in window):
-                    continue
-                meaning = data.rewrites.get(tuple(t.norm for t in window))
-                if meaning is not None:
-                    break
+        meaning, size = _rewrite_at(tokens, i, data)
         if meaning is None:
             out.append(token)
             i += 1
