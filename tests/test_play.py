@@ -220,6 +220,16 @@ def test_help_and_unknown_commands_do_not_use_up_a_try(tmp_path):
     assert "Stage score: 0%." in result.out
 
 
+def test_a_mistyped_command_is_answered_with_the_command_it_resembles(tmp_path):
+    result = play(first_case(), ["/nxet", "/hitn", "/frobnicate", "/quit"], tmp_path)
+    assert_clean_ending(result)
+    assert "I don't know the command /nxet. Did you mean /next?" in result.out
+    assert "I don't know the command /hitn. Did you mean /hint?" in result.out
+    frob = result.out.split("I don't know the command /frobnicate.", 1)[1].split("\n", 1)[0]
+    assert "Did you mean" not in frob
+    assert "Stage score: 0%." in result.out
+
+
 def test_an_answer_that_names_nothing_known_is_not_called_correct(tmp_path):
     result = play(first_case(), ["the weather was lovely on tuesday", "/quit"], tmp_path)
     assert_clean_ending(result)
