@@ -58,11 +58,12 @@ def test_the_quick_look_ups_agree_with_the_library(tmp_path):
     from tutor.cases import library
     from tutor.prepared import _case_file, _dialogues_dir, _shared_folder
 
-    assert _dialogues_dir() == library.dialogues_dir()
+    # The quick ones name files as plain strings (they run before pathlib is imported).
+    assert Path(_dialogues_dir()) == library.dialogues_dir()
     path = _case_file("ifi-classic")
-    assert path == library.resolve_case_path("ifi-classic").resolve()
-    assert _shared_folder(path) == (library.dialogues_folder_of(path) or library.dialogues_dir())
+    assert path is not None and Path(path) == library.resolve_case_path("ifi-classic").resolve()
+    assert Path(_shared_folder(path)) == (library.dialogues_folder_of(Path(path)) or library.dialogues_dir())
     alone = tmp_path / "case.yaml"
     alone.write_text("x", encoding="utf-8")
-    assert _shared_folder(alone) == (library.dialogues_folder_of(alone) or library.dialogues_dir())
+    assert Path(_shared_folder(str(alone))) == (library.dialogues_folder_of(alone) or library.dialogues_dir())
     assert _case_file("no-such-case") is None

@@ -21,7 +21,8 @@ from tutor.cases import library
 
 REPO = Path(__file__).resolve().parent.parent
 GRADE = ["grade", "ifi-classic", "--stage", "history", "--answer", "no trauma, pain on long strides"]
-NEVER_FOR_GRADE = ("textual", "prompt_toolkit", "platformdirs", "yaml", "ruamel", "tutor.cases.loading",
+NEVER_FOR_GRADE = ("textual", "prompt_toolkit", "platformdirs", "yaml", "ruamel", "pathlib", "shutil",
+                   "tutor.cases.loading",
                    "tutor.cases.library", "tutor.engine", "tutor.records")
 
 
@@ -66,7 +67,7 @@ def test_the_platform_cache_folder_is_found_without_platformdirs(tmp_path):
 def test_the_quick_cache_folder_is_the_one_platformdirs_names(xdg, monkeypatch):
     import platformdirs
 
-    from tutor.locations import user_cache_folder
+    from tutor.cache_folder import user_cache_folder
 
     if xdg is None:
         monkeypatch.delenv("XDG_CACHE_HOME", raising=False)

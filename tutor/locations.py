@@ -1,8 +1,8 @@
 """Where the tutor keeps a learner's things on disk.
 
 platformdirs picks the usual place for each system (the cache folder of an ordinary Linux
-session is worked out here, as platformdirs does, so `tutor grade` need not import it);
-TUTOR_DATA_DIR, TUTOR_CONFIG_DIR
+session is worked out in tutor.cache_folder, as platformdirs does, so `tutor grade` need not
+import it); TUTOR_DATA_DIR, TUTOR_CONFIG_DIR
 and TUTOR_CACHE_DIR override it, and TUTOR_DB names the records file itself (a
 shared file for a class, a copy to look at), so tests and portable installs never touch the
 developer's own records. Folders are created on first use, not on import.
@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
+from tutor.cache_folder import APP_NAME, user_cache_folder
 from tutor.cases.problems import Problem
-
-APP_NAME = "tutor"
-
 
 def _folder(env_name: str, default: str) -> Path:
     override = os.environ.get(env_name, "").strip()
@@ -42,24 +39,6 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """Work kept between runs that can always be done again (parsed case files)."""
     return _folder("TUTOR_CACHE_DIR", user_cache_folder())
-
-
-def user_cache_folder() -> str:
-    """platformdirs.user_cache_dir("tutor"), without importing it where the rule is plain.
-
-    On Linux that is $XDG_CACHE_HOME/tutor when it is an absolute path, else ~/.cache/tutor
-    with an absolute $HOME (a test holds the two equal); anything else (macOS, Windows,
-    Android, an odd home) is left to platformdirs.
-    """
-    if sys.platform.startswith("linux") and not hasattr(sys, "getandroidapilevel"):
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        if os.path.isabs(xdg):
-            return os.path.join(xdg, APP_NAME)
-        if not xdg.strip() and os.path.isabs(os.environ.get("HOME", "")):
-            return os.path.join(os.path.expanduser("~/.cache"), APP_NAME)
-    import platformdirs
-
-    return platformdirs.user_cache_dir(APP_NAME, appauthor=False)
 
 
 def records_file() -> Path:

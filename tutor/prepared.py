@@ -19,11 +19,14 @@ import gc
 import json
 import os
 import zlib
-from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from tutor import __version__, model
 from tutor.matching import terms as term_types
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CACHE_ENV = "TUTOR_CACHE_DIR"
 _FORMAT = 3
@@ -31,16 +34,25 @@ _CLASSES = {cls.__name__: cls for cls in (
     model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
     model.Concept, model.Measure, term_types.Term, term_types.TermWord,
 )}
-_CODE = Path(__file__).resolve().parent
+# Paths are plain strings here: pathlib (and the urllib.parse it imports) is a few per cent of
+# what `tutor grade` costs on a prepared case.
+_CODE = os.path.dirname(os.path.realpath(__file__))
+
+
+def _cache_folder() -> str:
+    override = os.environ.get(CACHE_ENV, "").strip()
+    if override:
+        return os.path.expanduser(override)
+    from tutor.cache_folder import user_cache_folder
+
+    return user_cache_folder()
 
 
 def cache_dir() -> Path:
-    override = os.environ.get(CACHE_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    from tutor.locations import user_cache_folder
+    """Where prepared cases are kept: $TUTOR_CACHE_DIR, else the user's cache folder."""
+    from pathlib import Path
 
-    return Path(user_cache_folder())
+    return Path(_cache_folder())
 
 
 # -- a small codec for the tutor's frozen dataclasses --------------------------------------------
@@ -148,7 +160,7 @@ def _decode(value):
 # -- keys -----------------------------------------------------------------------------------------
 
 
-def _stamp(path: Path | str) -> list:
+def _stamp(path: str) -> list:
     try:
         info = os.stat(path)
     except OSError:
@@ -159,7 +171,7 @@ def _stamp(path: Path | str) -> list:
 def _code_files() -> list[str]:
     """The tutor's own code a prepared case depends on: the loader, the matcher, the grader."""
     files: list[str] = []
-    for folder in (_CODE, _CODE / "matching", _CODE / "cases"):
+    for folder in (_CODE, os.path.join(_CODE, "matching"), os.path.join(_CODE, "cases")):
         try:
             with os.scandir(folder) as entries:
                 files += [entry.path for entry in entries if entry.name.endswith(".py")]
@@ -168,7 +180,7 @@ def _code_files() -> list[str]:
     return sorted(files)
 
 
-def _key(sources: list[Path]) -> str:
+def _key(sources: list[str]) -> str:
     """Every file the prepared case came from, and the tutor's code, each with its size and time
     (a stat each, nothing hashed): stored beside the entry and compared whole."""
     return json.dumps([_FORMAT, __version__, [_stamp(p) for p in sources], [_stamp(p) for p in _code_files()]])
@@ -180,28 +192,29 @@ def _key(sources: list[Path]) -> str:
 _LEXICON, _DISCRIMINATORS = "lexicon.yaml", "discriminators.yaml"  # as tutor.cases.loading names them
 
 
-def _dialogues_dir() -> Path:
+def _dialogues_dir() -> str:
     """tutor.cases.library.dialogues_dir, without importing the loader (a test keeps them equal)."""
     override = os.environ.get("TUTOR_DIALOGUES")
     if override:
-        return Path(override).expanduser()
-    installed = _CODE / "dialogues"
-    return installed if installed.is_dir() else _CODE.parent / "dialogues"
+        return os.path.expanduser(override)
+    installed = os.path.join(_CODE, "dialogues")
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(_CODE), "dialogues")
 
 
-def _case_file(ref: str) -> Path | None:
+def _case_file(ref: str) -> str | None:
     """The file of a case named by its file name or path, found without reading the library."""
     if "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml")):
-        path = Path(ref).expanduser()
+        path = os.path.expanduser(ref)
     else:
-        path = _dialogues_dir() / "cases" / f"{ref}.yaml"
-    return path.resolve() if path.is_file() else None
+        path = os.path.join(_dialogues_dir(), "cases", f"{ref}.yaml")
+    return os.path.realpath(path) if os.path.isfile(path) else None
 
 
-def _shared_folder(case_file: Path) -> Path:
+def _shared_folder(case_file: str) -> str:
     """tutor.cases.library.dialogues_folder_of, or the shipped folder (a test keeps them equal)."""
-    for folder in (case_file.parent, case_file.parent.parent):
-        if (folder / _LEXICON).is_file() or (folder / _DISCRIMINATORS).is_file():
+    parent = os.path.dirname(case_file)
+    for folder in (parent, os.path.dirname(parent)):
+        if os.path.isfile(os.path.join(folder, _LEXICON)) or os.path.isfile(os.path.join(folder, _DISCRIMINATORS)):
             return folder
     return _dialogues_dir()
 
@@ -219,16 +232,19 @@ def prepared_grader(ref: str):
     if path is None:
         from tutor.cases.library import resolve_case_path
 
-        path = resolve_case_path(ref).resolve()  # an id inside another file name, or a CaseError
+        path = os.path.realpath(resolve_case_path(ref))  # an id inside another file name, or a CaseError
     shared, shipped = _shared_folder(path), _dialogues_dir()
-    sources = [path, shared / _LEXICON, shared / _DISCRIMINATORS, shipped / _LEXICON, tokens.shipped_words_file()]
+    sources = [path, os.path.join(shared, _LEXICON), os.path.join(shared, _DISCRIMINATORS),
+               os.path.join(shipped, _LEXICON), tokens.shipped_words_path()]
     key = _key(sources)
     # The file name only spreads keys over files; the key inside is what must match.
-    file = cache_dir() / f"case-{zlib.crc32(key.encode()):08x}.json"
+    folder = _cache_folder()
+    file = os.path.join(folder, f"case-{zlib.crc32(key.encode()):08x}.json")
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of objects that all stay: collecting while they are made finds nothing
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        with open(file, encoding="utf-8") as handle:
+            data = json.load(handle)
         if data["key"] != key:
             raise ValueError("prepared from other files")
         case = _decode(data["case"])
@@ -250,9 +266,10 @@ def prepared_grader(ref: str):
                            "topic": sorted(grader.index.topic),
                            "words": _encode_words(tokens.word_data())},
                           ensure_ascii=False, separators=(",", ":"))
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        os.makedirs(folder, exist_ok=True)
+        temporary = f"{file[:-len('.json')]}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.write(text)
         os.replace(temporary, file)
     except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written only costs time

@@ -8,16 +8,19 @@ Each token keeps its character offsets so evidence can quote the learner.
 
 from __future__ import annotations
 
-import os.path
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
 from tutor.text_safety import printable
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Token kinds.
 WORD, CJK, NUM, HARD, COMMA, LIST = "word", "cjk", "num", "hard", "comma", "list"
@@ -266,11 +269,22 @@ def _rewrite_phrases(tokens: list[Token]) -> list[Token]:
 WORDS_FILE = "words.yaml"
 
 
+def shipped_words_path() -> str:
+    """The word data the tutor ships: beside the package when installed, else in the repo.
+
+    A plain string: `tutor grade` on a prepared case names this file without importing pathlib.
+    """
+    package_dir = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # tutor/, above matching/
+    installed = os.path.join(package_dir, "dialogues", WORDS_FILE)
+    return installed if os.path.isfile(installed) else os.path.join(os.path.dirname(package_dir), "dialogues",
+                                                                      WORDS_FILE)
+
+
 def shipped_words_file() -> Path:
-    """The word data the tutor ships: beside the package when installed, else in the repo."""
-    package_dir = Path(__file__).resolve().parents[1]  # tutor/, above tutor/matching/
-    installed = package_dir / "dialogues" / WORDS_FILE
-    return installed if installed.is_file() else package_dir.parent / "dialogues" / WORDS_FILE
+    """shipped_words_path() as a Path."""
+    from pathlib import Path
+
+    return Path(shipped_words_path())
 
 
 @dataclass(frozen=True)
@@ -298,12 +312,12 @@ class WordData:
     other_regions: frozenset[str] = frozenset()  # "septic arthritis of the knee" is not the hip's
 
 
-def read_word_data(path: Path) -> WordData:
+def read_word_data(path: Path | str) -> WordData:
     """Word tables from a words.yaml; a missing or unreadable file gives empty tables."""
     import yaml
 
     try:
-        with path.open(encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError):
         data = {}
@@ -350,7 +364,7 @@ _word_data: list[WordData] = []  # the tables in use, read once per process
 
 def word_data() -> WordData:
     if not _word_data:
-        _word_data.append(read_word_data(shipped_words_file()))
+        _word_data.append(read_word_data(shipped_words_path()))
     return _word_data[0]
 
 
