@@ -10,12 +10,15 @@ refused with both ids rather than guessed.
 from __future__ import annotations
 
 from tutor.model import Case, Stage
-from tutor.render.wording import kind_name
-from tutor.suggestions import did_you_mean
+
+# The wording (and the events it imports) and the suggestions are loaded only for a stage not
+# named by its id: `tutor grade --stage ID` on a prepared case does not need them.
 
 
 def shown_names(stage: Stage) -> tuple[str, ...]:
     """What the tutor calls this stage on screen: its kind's name, the stepper's short name."""
+    from tutor.render.wording import kind_name
+
     if not stage.kind:
         return ()
     return (kind_name(stage.kind), stage.kind.replace("-", " ").capitalize())
@@ -43,6 +46,8 @@ def find_stage(case: Case, text: object) -> tuple[Stage | None, str | None]:
         both = " and ".join(f"`{s.id}` (stage {case.stages.index(s) + 1})" for s in named)
         return None, (f"{len(named)} stages of case `{case.id}` are shown as `{text}`: {both}; "
                       "give the stage id")
+    from tutor.suggestions import did_you_mean
+
     # The id is what to suggest: the names only when no id is near.
     hint = (did_you_mean(text, [s.id for s in case.stages])
             or did_you_mean(text, [n for s in case.stages for n in shown_names(s)]))
