@@ -7,8 +7,12 @@
     file, each a scripted play (tutor.session.play_script, as `tutor play
     --record` runs it) of a shipped case, `--plays` times, every answer a counted
     attempt. Reported: writers, answers written (what the writers were given),
-    answers found in the file afterwards, and the wait of each step from its save
-    to its commit (median, p99, max). Nothing may be lost.
+    answers found in the file afterwards (and before: what was still in a spool at
+    the end, written by the next tutor that opened the file), the time each save
+    took (what the learner waits: median, p99, max), the time from a save to its
+    commit into the file, and each wait for a turn to write. Then the baseline in
+    the same run: the same writers, each on its own records file (no lock to wait
+    for: the machine's own share of the wait). Nothing may be lost.
 (ii) volume: `--answers` answers written through Records.save, one engine step
     (one transaction) at a time, in plays of a shipped case; beside it, in turns
     with it (after each play, as many rows as that play's answers), a bare SQLite
@@ -66,7 +70,8 @@ def run_writer(args) -> None:
             play_script(play, (line + "\n" for line in lines), sink)
             answers += len(lines)
         records.close()
-    print(json.dumps({"answers": answers, "waits": records.waits, "warnings": warnings}))
+    print(json.dumps({"answers": answers, "waits": records.waits, "saves": records.save_seconds,
+                      "turns": records.turn_waits, "warnings": warnings}))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -76,19 +81,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def concurrency(folder: Path, writers: int, plays: int) -> dict:
+def concurrency(folder: Path, writers: int, plays: int, shared: bool = True) -> dict:
+    """`shared`: one records file for every writer; otherwise each its own (the baseline: the same
+    processes on the same cores, no lock to wait for)."""
+    folder = folder / ("shared" if shared else "separate")
+    folder.mkdir()
     db = folder / "shared.sqlite3"
     start_at = time.time() + 3.0 + writers * 0.05  # every process imported and waiting before the gun
     children = [
         subprocess.Popen(
-            [sys.executable, __file__, "--writer", str(n), "--db", str(db), "--plays", str(plays),
+            [sys.executable, __file__, "--writer", str(n), "--db", str(db if shared else folder / f"own-{n}.sqlite3"),
+             "--plays", str(plays),
              "--start-at", str(start_at)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
             env={**os.environ, "TUTOR_DATA_DIR": str(folder / "data")},
         )
         for n in range(writers)
     ]
-    written, waits, warned, failed = 0, [], 0, 0
+    written, waits, saves, turns, warned, failed = 0, [], [], [], 0, 0
     for child in children:
         out, err = child.communicate(timeout=900)
         if child.returncode != 0:
@@ -98,8 +108,28 @@ def concurrency(folder: Path, writers: int, plays: int) -> dict:
         report = json.loads(out.strip().splitlines()[-1])
         written += report["answers"]
         waits += report["waits"]
+        saves += report["saves"]
+        turns += report["turns"]
         warned += bool(report["warnings"])
     elapsed = time.time() - start_at
+    if not shared:
+        found = 0
+        for own in folder.glob("own-*.sqlite3"):
+            with sqlite3.connect(own) as connection:
+                found += connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+            connection.close()
+        return {"writers": writers, "own_file_each": True, "answers_written": written, "answers_found": found,
+                "save_median_s": round(statistics.median(saves), 4) if saves else 0,
+                "save_p99_s": round(percentile(saves, 0.99), 4), "save_max_s": round(max(saves, default=0), 4),
+                "elapsed_s": round(elapsed, 1)}
+    spool = db.with_name(db.name + ".spool")
+    left_in_spools = len(list(spool.glob("*.jsonl"))) if spool.exists() else 0
+    with sqlite3.connect(db) as connection:
+        found_before_reopen = connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+    connection.close()
+    from tutor.records import Records
+
+    Records.open(db).close()  # what a tutor that stopped left in its spool, written by the next one
     with sqlite3.connect(db) as connection:
         found = connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
         sessions = connection.execute("SELECT COUNT(*) FROM sessions WHERE finished_at IS NOT NULL").fetchone()[0]
@@ -107,8 +137,17 @@ def concurrency(folder: Path, writers: int, plays: int) -> dict:
     return {
         "writers": writers, "failed_writers": failed, "answers_written": written, "answers_found": found,
         "lost": written - found, "finished_sessions": sessions, "integrity": integrity,
-        "writers_warned": warned, "wait_median_s": round(statistics.median(waits), 4) if waits else 0,
-        "wait_p99_s": round(percentile(waits, 0.99), 4), "wait_max_s": round(max(waits, default=0), 4),
+        "found_before_reopen": found_before_reopen, "spools_left": left_in_spools,
+        "writers_warned": warned,
+        # What the learner waits: a save, from its call to its return (the answer is on disk then,
+        # in the records or in the spool).
+        "save_median_s": round(statistics.median(saves), 4) if saves else 0,
+        "save_p99_s": round(percentile(saves, 0.99), 4), "save_max_s": round(max(saves, default=0), 4),
+        # From a save to its commit into the records file.
+        "commit_median_s": round(statistics.median(waits), 4) if waits else 0,
+        "commit_p99_s": round(percentile(waits, 0.99), 4), "commit_max_s": round(max(waits, default=0), 4),
+        # Each wait for a turn to write.
+        "turn_p99_s": round(percentile(turns, 0.99), 4), "turn_max_s": round(max(turns, default=0), 4),
         "elapsed_s": round(elapsed, 1),
     }
 
@@ -225,6 +264,8 @@ def main() -> None:
     parser.add_argument("--plays", type=int, default=2)
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--only", choices=("concurrency", "volume"))
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="leave out the concurrency run's baseline (each writer its own records file)")
     parser.add_argument("--writer", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
@@ -235,6 +276,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-records-") as folder:
         if args.only in (None, "concurrency"):
             print(json.dumps({"concurrency": concurrency(Path(folder), args.writers, args.plays)}), flush=True)
+            if not args.no_baseline:
+                print(json.dumps({"baseline": concurrency(Path(folder), args.writers, args.plays, shared=False)}),
+                      flush=True)
         if args.only in (None, "volume"):
             print(json.dumps({"volume": volume(Path(folder), args.answers)}), flush=True)
 

@@ -6,13 +6,17 @@ interface a server database for a class could implement as well.
 
 Writing. A front end calls `save(session, events)` after each step of the engine;
 each call is one transaction (WAL, synchronous=FULL), committed before the tutor
-says anything back, so a killed process loses nothing already answered. When the
-file is busy (another tutor is writing) a save waits up to `timeout` seconds for
-its turn; if the turn does not come, or the disk is full, the step is kept in
-memory, retried at the next save with everything queued before it, and once more
-with patience when the records are closed. The learner is warned when that
-starts, again every WARN_AGAIN seconds while it lasts, and when the records are
-back; the summary of a session not yet on disk says so (`note_for`).
+says anything back, so a killed process loses nothing already answered. Tutors
+sharing the file take turns in the order they asked (tutor.write_turns); a save
+waits at most `timeout` seconds (BUSY_TIMEOUT) for its turn. If the turn does not
+come, or the disk is full, the step goes to this tutor's spool file, synced to disk
+before the learner is answered, and is written at the next save with everything
+queued before it, and once more with patience when the records are closed; a
+spool left by a tutor that was killed is written by the next tutor that opens the
+records. (Where no spool can be made, a full disk or a read-only folder, steps
+wait in memory.) The learner is warned when waiting starts, again every WARN_AGAIN
+seconds while it lasts, and when the records are back; the summary of a session
+not yet in the file says so (`note_for`).
 
 Opening. The schema is versioned (PRAGMA user_version). Version 1 is the schema
 of the first release (tests/fixtures/records-v1.sqlite3 is such a file); older
@@ -30,21 +34,18 @@ from __future__ import annotations
 import json
 import os
 import random
+import secrets
 import shutil
 import sqlite3
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
 from tutor import locations, review
+from tutor.write_turns import Spool, WriteTurn, orphan_spools, read_spool
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
 from tutor.events import (
     AnswerGraded,
     CaseFinished,
@@ -67,7 +68,7 @@ from tutor.history import (
 GOOD_SCORE = review.GOOD_SCORE
 DAY = 24 * 60 * 60
 ANSWER_LIMIT = 20_000  # characters of an answer kept; the rest of a pasted novel is not a record
-BUSY_TIMEOUT = 5.0  # seconds a save waits for another tutor writing the same records
+BUSY_TIMEOUT = 1.0  # seconds a save waits for its turn to write; then the step waits in the spool
 POLL = 0.004  # seconds between tries for the write lock (plus as much again at random)
 CLOSE_PATIENCE = 30.0  # seconds closing waits to write what is still queued
 WARN_AGAIN = 30.0  # seconds between warnings while records wait
@@ -192,9 +193,8 @@ def _warn_on_stderr(message: str) -> None:
 
 @dataclass
 class _Step:
-    session: object
-    events: tuple
-    drill: str | None
+    name: str  # the session's name in this run (a spool names sessions by it)
+    data: dict  # the rows it adds, as Records._step_of makes them
     queued_at: float = 0.0  # monotonic seconds
 
 
@@ -245,10 +245,17 @@ class Records:
         self._waiting_since: float | None = None  # monotonic time records started waiting
         self._last_warning: float | None = None
         self._waiting_reason = ""
-        self._session_rows: dict[object, int] = {}
-        self._opened: dict[tuple[object, str], float] = {}
+        self._names: dict[object, str] = {}  # session key -> its name in this run
+        self._session_rows: dict[str, int] = {}  # session name -> its row, once committed
+        self._opened: dict[tuple[str, str], float] = {}
         self._skipped_warned: dict[str, int] = {}
-        self.waits: list[float] = []  # seconds from each save to its commit, for the benchmark
+        self._spool: Spool | None = None
+        self._spooled = 0  # how many of the pending steps are in the spool
+        # For the benchmark: seconds from each save to its commit, each save's own time (what the
+        # learner waits) and each wait for a turn.
+        self.waits: list[float] = []
+        self.save_seconds: list[float] = []
+        self.turn_waits: list[float] = []
 
     @classmethod
     def open(
@@ -296,8 +303,8 @@ class Records:
         """A line for the summary when this session is not (yet) in the records."""
         if self._refused is not None:
             return f"This session was not recorded: {self._refused}."
-        key = _key(session)
-        if any(_key(step.session) == key for step in self._pending):
+        name = self._names.get(_key(session))
+        if name is not None and any(step.name == name for step in self._pending):
             return (f"This session is not recorded yet ({self._waiting_reason}); "
                     "the tutor keeps trying until you leave.")
         return None
@@ -306,11 +313,19 @@ class Records:
         if self._pending and self._refused is None:
             self._flush(patience=self._patience)
             if self._pending:
-                lost = sum(1 for step in self._pending for e in step.events
-                           if isinstance(e, (AnswerGraded, NotRecognised)))
-                self._warn_now(f"learner records could not be written ({self._waiting_reason}): "
-                               f"{lost} answer(s) of this run are not in your records")
+                self._spool_pending()
+                spooled = _answers(self._pending[:self._spooled])
+                lost = _answers(self._pending[self._spooled:])
+                if spooled and self._spool is not None and self._spool.path is not None:
+                    self._warn_now(f"learner records could not be written ({self._waiting_reason}): "
+                                   f"{spooled} answer(s) of this run are kept in {self._spool.path} and go into "
+                                   "your records the next time the tutor opens them")
+                if lost:
+                    self._warn_now(f"learner records could not be written ({self._waiting_reason}): "
+                                   f"{lost} answer(s) of this run are not in your records")
                 self._pending.clear()
+        if self._spool is not None:
+            self._spool.let_go()
         self._disconnect()
 
     def __enter__(self) -> Records:
@@ -360,6 +375,9 @@ class Records:
             db.close()
             raise
         self._db = db
+        if self._spool is None:
+            self._spool = Spool(path)
+        self._write_orphans()
 
     def _disconnect(self) -> None:
         if self._db is not None:
@@ -382,11 +400,55 @@ class Records:
         """Write what one engine step produced, in one transaction (or queue it while the file is busy)."""
         if self._refused is not None:
             return
+        began = time.perf_counter()
         kept = tuple(e for e in events if isinstance(e, _RECORDED))
         if not kept:
             return
-        self._pending.append(_Step(session, kept, drill, self._monotonic()))
+        self._pending.append(self._step_of(session, kept, drill))
         self._flush(patience=0.0)
+        self.save_seconds.append(time.perf_counter() - began)
+
+    def _step_of(self, session, events: tuple, drill: str | None) -> _Step:
+        """One engine step as the rows it adds: plain values only, so that it can wait in a spool."""
+        key = _key(session)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = secrets.token_hex(8)
+        rows: list[list] = []
+        for index, event in enumerate(events):
+            if isinstance(event, StageOpened):
+                self._opened[(name, event.stage_id)] = event.at
+            elif isinstance(event, AnswerGraded):
+                confusions = []
+                for met in events[index + 1:]:
+                    if not isinstance(met, MisconceptionMet):
+                        break
+                    if met.contrast is not None and not met.kept_open:
+                        confusions.append([met.concept_id, met.contrast.other_id])
+                rows.append(["attempt", event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], 1, event.credit,
+                             json.dumps([c.concept_id for c in event.newly_found]),
+                             json.dumps(list(event.misconceptions)), event.at, json.dumps(confusions)])
+            elif isinstance(event, NotRecognised) and (event.counted or event.unmatched):
+                # An answer nothing in which was recognised uses no try, but is kept: it shows what to teach the matcher.
+                rows.append(["attempt", event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], 0, event.credit,
+                             "[]", "[]", event.at, "[]"])
+            elif isinstance(event, HintGiven):
+                rows.append(["hint", event.stage_id, event.level, int(event.reveals_answer), event.at])
+            elif isinstance(event, StageClosed):
+                rows.append(["stage", event.stage_id, event.kind, event.outcome, event.score, event.credit,
+                             event.attempts, event.hints_used, json.dumps(list(event.found)),
+                             json.dumps(list(event.missed)), event.at, self._opened.pop((name, event.stage_id), None)])
+            elif isinstance(event, CaseFinished):
+                summary = event.summary
+                rows.append(["finish", event.at, summary.score, summary.hints_used, summary.seconds,
+                             summary.time_limit])
+        data = {
+            "session": {"name": name, "row": self._session_rows.get(name), "case_id": session.case.id,
+                        "title": session.case.title, "started_at": session.started_at,
+                        "front_end": self.front_end, "time_limit": session.time_limit, "drill": drill},
+            "rows": rows,
+        }
+        return _Step(name, data, self._monotonic())
 
     def _flush(self, patience: float) -> bool:
         """Write every queued step in one transaction; retry with backoff for up to `patience` seconds."""
@@ -405,6 +467,7 @@ class Records:
                     self._refuse(str(error) if isinstance(error, Refused) else describe(error, self.path))
                     return False
                 if time.monotonic() + pause > give_up_at:
+                    self._spool_pending()
                     self._start_waiting(error)
                     return False
                 time.sleep(pause)
@@ -415,6 +478,19 @@ class Records:
                 self._warn_now("learner records are written again: nothing was lost")
             return True
         return not self._pending
+
+    def _spool_pending(self) -> None:
+        """Steps still waiting go to this tutor's spool on disk: a killed tutor loses none of them."""
+        if self._spool is None:
+            return
+        fresh = self._pending[self._spooled:]
+        if not fresh:
+            return
+        try:
+            self._spool.append([step.data for step in fresh])
+        except OSError:
+            return  # a full disk or a read-only folder: they wait in memory, as the warning says
+        self._spooled = len(self._pending)
 
     def _start_waiting(self, error: BaseException) -> None:
         self._waiting_reason = describe(error, self.path)
@@ -435,108 +511,147 @@ class Records:
     def _write_pending(self) -> None:
         db = self._db
         assert db is not None
-        new_keys: list[object] = []
+        # Waits are real seconds; self._monotonic is the clock of warnings and queue times.
+        give_up_at = time.monotonic() + self._timeout
         turn = WriteTurn(self.path) if self.path is not None else None
-        if turn is not None and not turn.acquire(self._timeout):
-            raise sqlite3.OperationalError("database is locked (another tutor is writing)")
+        if turn is not None:
+            acquired = turn.acquire(self._timeout)
+            self.turn_waits.append(turn.waited)
+            if not acquired:
+                raise sqlite3.OperationalError("database is locked (another tutor is writing)")
         try:
-            self._write_pending_in_turn(db, new_keys)
+            new_names: list[str] = []
+            begin_writing(db, max(0.0, give_up_at - time.monotonic()))
+            if turn is not None:
+                # SQLite's write lock is ours now and keeps the next tutor out until the commit; letting
+                # go of the turn here wakes it meanwhile, so that waking costs nobody's time.
+                turn.release()
+            try:
+                for step in self._pending:
+                    self._apply(db, step.data, self._session_rows, new_names, idempotent=False)
+                if self._spool is not None and self._spooled:
+                    # From here on the spool's lines may be in the records (see tutor.write_turns).
+                    self._spool.mark_flushing()
+                db.execute("COMMIT")
+            except BaseException:
+                for name in new_names:
+                    self._session_rows.pop(name, None)
+                if db.in_transaction:
+                    try:
+                        db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise
         finally:
             if turn is not None:
                 turn.release()
         self._pending.clear()
+        if self._spool is not None and self._spooled:
+            self._spool.remove()
+        self._spooled = 0
 
-    def _write_pending_in_turn(self, db: sqlite3.Connection, new_keys: list[object]) -> None:
-        begin_writing(db, self._timeout)
+    def _write_orphans(self) -> None:
+        """Write the spools of tutors that died with steps not yet in the records, then remove them."""
+        if self.path is None or self._db is None:
+            return
+        orphans = list(orphan_spools(self.path))
+        if not orphans:
+            return
+        db = self._db
+        turn = WriteTurn(self.path)
         try:
-            for step in self._pending:
-                row = self._session_row(step, new_keys)
-                events = step.events
-                for index, event in enumerate(events):
-                    self._write(step, row, event, events[index + 1:])
-            db.execute("COMMIT")
-        except BaseException:
-            for key in new_keys:
-                self._session_rows.pop(key, None)
-            if db.in_transaction:
-                try:
+            if not turn.acquire(self._timeout):
+                return  # the next tutor to open the records tries again
+            begin_writing(db, self._timeout)
+            try:
+                for _spool, fd in orphans:
+                    entries, settled = read_spool(fd)
+                    rows: dict[str, int] = {}
+                    for index, entry in enumerate(entries):
+                        self._apply(db, entry, rows, [], idempotent=index < settled)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
                     db.execute("ROLLBACK")
-                except sqlite3.Error:
+                raise
+            for spool, _fd in orphans:
+                try:
+                    spool.unlink()
+                except OSError:
                     pass
-            raise
+        except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError):
+            pass  # left for the next tutor: a spool is never a reason to stop recording
+        finally:
+            turn.release()
+            for _spool, fd in orphans:
+                os.close(fd)
 
-    def _session_row(self, step: _Step, new_keys: list[object]) -> int:
-        session = step.session
-        key = _key(session)
-        row = self._session_rows.get(key)
+    def _apply(self, db: sqlite3.Connection, data: dict, session_rows: dict[str, int], new_names: list[str],
+               *, idempotent: bool) -> None:
+        """The rows of one step. `idempotent`: it may be in the records already; add only what is missing."""
+        about = data["session"]
+        name = about["name"]
+        row = session_rows.get(name) or about.get("row")
+        if row is None and idempotent:
+            found = db.execute(
+                "SELECT id FROM sessions WHERE case_id = ? AND title = ? AND started_at = ? AND front_end IS ?"
+                " AND drill IS ? ORDER BY id DESC LIMIT 1",
+                (about["case_id"], about["title"], about["started_at"], about["front_end"], about["drill"]),
+            ).fetchone()
+            row = found[0] if found else None
         if row is None:
-            cursor = self._db.execute(
+            cursor = db.execute(
                 "INSERT INTO sessions (case_id, title, started_at, front_end, time_limit, drill)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (session.case.id, session.case.title, session.started_at, self.front_end,
-                 session.time_limit, step.drill),
+                (about["case_id"], about["title"], about["started_at"], about["front_end"], about["time_limit"],
+                 about["drill"]),
             )
-            row = self._session_rows[key] = cursor.lastrowid
-            new_keys.append(key)
-        return row
-
-    def _write(self, step: _Step, row: int, event: object, after: tuple) -> None:
-        db = self._db
-        key = _key(step.session)
-        if isinstance(event, StageOpened):
-            self._opened[(key, event.stage_id)] = event.at
-        elif isinstance(event, AnswerGraded):
-            confusions = []
-            for met in after:
-                if not isinstance(met, MisconceptionMet):
-                    break
-                if met.contrast is not None and not met.kept_open:
-                    confusions.append([met.concept_id, met.contrast.other_id])
-            db.execute(
-                "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
-                " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-                (
-                    row, event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], event.credit,
-                    json.dumps([c.concept_id for c in event.newly_found]),
-                    json.dumps(list(event.misconceptions)), event.at, json.dumps(confusions),
-                ),
-            )
-        elif isinstance(event, NotRecognised) and (event.counted or event.unmatched):
-            # An answer nothing in which was recognised uses no try, but is kept: it shows what to teach the matcher.
-            db.execute(
-                "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
-                " misconceptions, at, confusions) VALUES (?, ?, ?, ?, 0, ?, '[]', '[]', ?, '[]')",
-                (row, event.stage_id, event.attempt, event.answer[:ANSWER_LIMIT], event.credit, event.at),
-            )
-        elif isinstance(event, HintGiven):
-            db.execute(
-                "INSERT INTO hints (session_id, stage_id, level, reveals_answer, at) VALUES (?, ?, ?, ?, ?)",
-                (row, event.stage_id, event.level, int(event.reveals_answer), event.at),
-            )
-        elif isinstance(event, StageClosed):
-            db.execute(
-                "INSERT OR REPLACE INTO stage_results (session_id, stage_id, kind, outcome, score, credit,"
-                " attempts, hints_used, found, missed, closed_at, opened_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row, event.stage_id, event.kind, event.outcome, event.score, event.credit,
-                    event.attempts, event.hints_used, json.dumps(list(event.found)),
-                    json.dumps(list(event.missed)), event.at, self._opened.pop((key, event.stage_id), None),
-                ),
-            )
-        elif isinstance(event, CaseFinished):
-            summary = event.summary
-            db.execute(
-                "UPDATE sessions SET finished_at = ?, score = ?, hints_used = ?, seconds = ? WHERE id = ?",
-                (event.at, summary.score, summary.hints_used, summary.seconds, row),
-            )
-            try:
-                outcome = _outcome_of_session(db, row, step.session.case.id, event.at, summary.score,
-                                              summary.hints_used, summary.seconds, summary.time_limit)
-            except (TypeError, ValueError):
-                outcome = None  # rows edited by another program: the result is kept, its review is not
-            if outcome is not None:
-                _review(db, outcome)
+            row = cursor.lastrowid
+            new_names.append(name)
+        session_rows[name] = row
+        for kind, *values in data["rows"]:
+            if kind == "attempt":
+                stage_id, attempt, answer, recognised, credit, found_json, misconceptions, at, confusions = values
+                if idempotent and db.execute(
+                    "SELECT 1 FROM attempts WHERE session_id = ? AND stage_id = ? AND attempt = ? AND at = ?"
+                    " AND answer = ?", (row, stage_id, attempt, at, answer),
+                ).fetchone():
+                    continue
+                db.execute(
+                    "INSERT INTO attempts (session_id, stage_id, attempt, answer, recognised, credit, found,"
+                    " misconceptions, at, confusions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row, stage_id, attempt, answer, recognised, credit, found_json, misconceptions, at, confusions),
+                )
+            elif kind == "hint":
+                stage_id, level, reveals, at = values
+                if idempotent and db.execute(
+                    "SELECT 1 FROM hints WHERE session_id = ? AND stage_id = ? AND level = ? AND at = ?",
+                    (row, stage_id, level, at),
+                ).fetchone():
+                    continue
+                db.execute("INSERT INTO hints (session_id, stage_id, level, reveals_answer, at) VALUES (?, ?, ?, ?, ?)",
+                           (row, stage_id, level, reveals, at))
+            elif kind == "stage":
+                db.execute(
+                    "INSERT OR REPLACE INTO stage_results (session_id, stage_id, kind, outcome, score, credit,"
+                    " attempts, hints_used, found, missed, closed_at, opened_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row, *values),
+                )
+            elif kind == "finish":
+                at, score, hints_used, seconds, time_limit = values
+                if idempotent and db.execute("SELECT 1 FROM sessions WHERE id = ? AND finished_at = ?",
+                                             (row, at)).fetchone():
+                    continue  # its review is in the cards already
+                db.execute("UPDATE sessions SET finished_at = ?, score = ?, hints_used = ?, seconds = ? WHERE id = ?",
+                           (at, score, hints_used, seconds, row))
+                try:
+                    outcome = _outcome_of_session(db, row, about["case_id"], at, score, hints_used, seconds,
+                                                  time_limit)
+                except (TypeError, ValueError):
+                    outcome = None  # rows edited by another program: the result is kept, its review is not
+                if outcome is not None:
+                    _review(db, outcome)
 
     # --- Reading ---
 
@@ -643,6 +758,10 @@ class Records:
                        f"{f' in {self.path}' if self.path else ''}")
 
 
+def _answers(steps: list[_Step]) -> int:
+    return sum(1 for step in steps for row in step.data["rows"] if row[0] == "attempt")
+
+
 _RECORDED = (StageOpened, AnswerGraded, MisconceptionMet, NotRecognised, HintGiven, StageClosed, CaseFinished)
 
 
@@ -694,66 +813,6 @@ def _create(path: Path) -> None:
                 leftover.unlink()
             except FileNotFoundError:
                 pass
-
-
-class WriteTurn:
-    """Tutors sharing one records file wait for their turn to write asleep in the kernel (flock on
-    FILE.lock), woken as soon as the writer before them is done, instead of polling SQLite's lock:
-    with many tutors on few cores, polling takes the processor from the one holding the lock."""
-
-    def __init__(self, path: Path):
-        self._path = path.with_name(path.name + ".lock")
-        self._fd: int | None = None
-
-    def acquire(self, timeout: float) -> bool:
-        if fcntl is None:
-            return True  # no flock here (Windows): SQLite's own lock still keeps writers apart
-        try:
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:
-            return True  # a folder where no lock file can be made: SQLite's lock alone
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            self._fd = fd
-            return True
-        except OSError:
-            pass
-        guard = threading.Lock()
-        woke = threading.Event()
-        state = {"given_up": False, "held": False}
-
-        def wait_for_turn() -> None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:
-                pass
-            else:
-                with guard:
-                    if not state["given_up"]:
-                        state["held"] = True
-                if not state["held"]:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                if not state["held"]:
-                    os.close(fd)
-                woke.set()
-
-        threading.Thread(target=wait_for_turn, name="records-write-turn", daemon=True).start()
-        woke.wait(timeout)
-        with guard:
-            if state["held"]:
-                self._fd = fd
-                return True
-            state["given_up"] = True
-        return False
-
-    def release(self) -> None:
-        if self._fd is not None:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._fd)
-                self._fd = None
 
 
 def begin_writing(db: sqlite3.Connection, timeout: float, monotonic: Callable[[], float] = time.monotonic) -> None:
