@@ -286,6 +286,45 @@ def test_a_huge_paste_into_the_repl_is_cut_to_the_answer_limit(tmp_path, monkeyp
     assert "no trauma zzz" in history and len(history) < ANSWER_LIMIT + 500
 
 
+def test_a_20_mb_bracketed_paste_is_read_in_linear_time_and_cut_before_the_key_bindings():
+    from prompt_toolkit.input.vt100_parser import Vt100Parser
+    from prompt_toolkit.keys import Keys
+
+    from tutor import repl
+    from tutor.session import ANSWER_LIMIT
+
+    pressed = []
+    parser = repl.PasteCuttingParser(Vt100Parser(pressed.append))
+    chunk = "z" * 1024  # what prompt_toolkit reads from a terminal at a time
+    stream = ["ab", "\x1b[20", "0~no trauma "] + [chunk] * 20_000 + ["tail\x1b[2", "01~", "x"]
+    started = time.process_time()
+    for piece in stream:  # prompt_toolkit's own parser rescans all it holds at each piece: 20 MB took hours
+        parser.feed(piece)
+        assert time.process_time() - started < 60, "the paste is read in quadratic time"
+    parser.flush()
+    pastes = [p.data for p in pressed if p.key == Keys.BracketedPaste]
+    assert len(pastes) == 1 and pastes[0].startswith("no trauma zzz")
+    assert ANSWER_LIMIT <= len(pastes[0]) <= 4 * ANSWER_LIMIT
+    assert "".join(p.data for p in pressed if p.key != Keys.BracketedPaste) == "abx"  # keys around it kept
+
+
+def test_a_paste_cut_by_the_parser_still_ends_where_its_end_mark_is_split_across_reads():
+    from prompt_toolkit.input.vt100_parser import Vt100Parser
+    from prompt_toolkit.keys import Keys
+
+    from tutor import repl
+
+    for split in range(1, 6):
+        pressed = []
+        parser = repl.PasteCuttingParser(Vt100Parser(pressed.append))
+        whole = "\x1b[200~short paste\x1b[201~q"
+        end = whole.index("\x1b[201~") + split
+        for piece in (whole[:end], whole[end:]):
+            parser.feed(piece)
+        parser.flush()
+        assert [(p.key, p.data) for p in pressed] == [(Keys.BracketedPaste, "short paste"), ("q", "q")]
+
+
 # -- Minor 10: closed and full output streams --------------------------------------
 
 
