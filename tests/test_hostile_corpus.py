@@ -136,6 +136,39 @@ def test_the_app_shows_the_author_text_the_plain_modes_show():
     assert "a comment the plain modes show" in shown
     assert "![pic](https://example.com/x.png)" in shown
     assert "<script>alert(1)</script>" in shown
+    # 300 nested quotes: Rich indents each level until no room is left for the words.
+    assert "deep quote" in shown
+
+
+def test_a_title_with_markdown_in_it_is_shown_as_written_as_the_plain_modes_show_it():
+    import dataclasses
+
+    case = load_case_file(HOSTILE / "base-case.yaml")
+    title = "Hip *pain* `x` [link](https://e.com) &amp; <b>bold</b> \\* _under_ ~~gone~~"
+    case = dataclasses.replace(case, title=title)
+    out = io.StringIO()
+    play_script(Play(case), iter(["/quit"]), out, width=200)
+    assert f"# {title}" in out.getvalue()  # the plain mode, as written
+    shown = _rendered_by_the_app(list(Play(case).opening))
+    assert title in shown
+
+
+def test_300_nested_quotes_render_in_the_app_within_bounds():
+    from rich.console import Console
+
+    from tutor.tui.author_markdown import AuthorMarkdown
+
+    text = ">" * 300 + " deep words\n\n" + "\n".join(">" * n + " level" for n in range(1, 400))
+    console = Console(file=io.StringIO(), width=80, color_system=None, force_terminal=False, legacy_windows=False)
+    tracemalloc.start()
+    started = time.process_time()
+    try:
+        console.print(AuthorMarkdown(text, hyperlinks=False))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.process_time() - started < SECONDS and peak < PEAK_BYTES
+    assert "deep words" in console.file.getvalue()
 
 
 def test_tutor_check_reports_the_whole_corpus_in_its_own_words(tmp_path):

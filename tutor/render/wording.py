@@ -231,6 +231,9 @@ def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
     laid_out = type(event) in _LAID_OUT
     if width:
         event = _for_terminal(event, width)
+    elif isinstance(event, CaseOpened):
+        # A title is shown as written in a terminal, so a Markdown front end must not interpret it.
+        event = dataclasses.replace(event, title=markdown_literal(event.title))
     if laid_out:
         return wrap(renderer(event, width), width)
     return wrap(renderer(event), width)
@@ -239,6 +242,14 @@ def render_event(event: object, width: int | None = DEFAULT_WIDTH) -> str:
 def render_events(events: Iterable[object], width: int | None = DEFAULT_WIDTH) -> str:
     """Events one after another, a blank line between the ones that say something."""
     return "\n\n".join(text for text in (render_event(e, width) for e in events) if text)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_literal(text: str) -> str:
+    """`text` as Markdown that shows exactly these characters: every ASCII punctuation mark escaped."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def echo(answer: str) -> str:
