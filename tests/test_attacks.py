@@ -407,6 +407,18 @@ def test_special_files_as_case_paths_are_named_for_what_they_are(tmp_path):
             assert "Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_a_special_file_named_without_a_folder_or_yaml_is_named_for_what_it_is_not_no_such_file(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for name, reason in {"pipe": "not a regular file", "loop": "symbolic links"}.items():
+        for command in (["check", name], ["grade", name, "--stage", "history", "--answer", "x"], ["play", name]):
+            done = tutor(*command, tmp_path=tmp_path, timeout=60)
+            assert done.returncode == 2, (command, done)
+            assert "no such file" not in done.stderr, (command, done.stderr)
+            assert reason in done.stderr and "Traceback" not in done.stderr, (command, done.stderr)
+
+
 # -- Minor 15: odd data folders, ids and time limits ---------------------------------
 
 

@@ -393,6 +393,9 @@ def resolve_case_path(ref: str) -> Path:
         return ids[ref]
     if _is_file(Path(ref)):
         return Path(ref)
+    if _exists(ref):
+        # A named pipe, a device or a looping link by that name here: say what it is, not "no such file".
+        return resolve_case_path(os.path.join(os.curdir, ref))
     raise CaseError([unknown_case_problem(ref, ids, folder)])
 
 
@@ -410,6 +413,13 @@ def unknown_case_problem(ref: str, ids: Iterable[str], folder: Path | None = Non
     if not hint:
         hint = f"`tutor list` shows the {len(known)} case{'s' if len(known) != 1 else ''}"
     return Problem(shown, None, f"no case with id `{shown}` and no such file; {hint}")
+
+
+def _exists(name: str) -> bool:
+    try:
+        return os.path.lexists(name)
+    except (OSError, ValueError):  # a name too long for the system, or one with a NUL in it
+        return False
 
 
 def _is_file(path: Path) -> bool:
