@@ -19,6 +19,7 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.shortcuts import print_formatted_text
 
 from tutor import locations
+from tutor.bracketed_paste import PasteCutter
 
 from tutor.render import wording
 from tutor.model import Case
@@ -67,73 +68,28 @@ def _keep_newest(path, limit: int) -> None:
     os.replace(spare, path)
 
 
-PASTE_START = "\x1b[200~"
-PASTE_END = "\x1b[201~"
-
-
 class PasteCuttingParser:
-    """Stands in front of prompt_toolkit's input parser and keeps only the first 2 x ANSWER_LIMIT
-    characters of a bracketed paste, looking for its end mark in each new piece alone.
-
-    prompt_toolkit's own parser adds every piece read from the terminal (1 KB) to the paste so far
-    and searches all of it for the end mark: a 2 MB paste took 6 s before any key binding saw it,
-    20 MB hours. Only its public feed() and flush() are used."""
+    """prompt_toolkit's input parser with a PasteCutter in front of it (tutor.bracketed_paste):
+    a paste reaches it cut to twice the answer limit, in one piece. Only its public feed() and
+    flush() are used."""
 
     def __init__(self, parser):
         self._parser = parser
-        self._in_paste = False
-        self._kept: list[str] = []
-        self._room = 0
-        self._held = ""  # the end of the last piece, which may be the start of a mark
+        self._cutter = PasteCutter(2 * ANSWER_LIMIT)
 
     def feed(self, data: str) -> None:
-        data = self._held + data
-        self._held = ""
-        while data:
-            if not self._in_paste:
-                start = data.find(PASTE_START)
-                if start < 0:
-                    keep = _partial_mark(data, PASTE_START)
-                    self._parser.feed(data[: len(data) - keep])
-                    self._held = data[len(data) - keep:]
-                    return
-                self._parser.feed(data[: start + len(PASTE_START)])
-                self._in_paste, self._kept, self._room = True, [], 2 * ANSWER_LIMIT
-                data = data[start + len(PASTE_START):]
-            else:
-                end = data.find(PASTE_END)
-                content = data if end < 0 else data[:end]
-                if end < 0:
-                    keep = _partial_mark(content, PASTE_END)
-                    self._held = content[len(content) - keep:]
-                    content = content[: len(content) - keep]
-                if self._room > 0:
-                    self._kept.append(content[: self._room])
-                    self._room -= len(self._kept[-1])
-                if end < 0:
-                    return
-                # The paste, cut, and its end mark in one piece: the parser hands it to the key bindings.
-                self._in_paste = False
-                self._parser.feed("".join(self._kept) + PASTE_END)
-                self._kept = []
-                data = data[end + len(PASTE_END):]
+        passed = self._cutter.feed(data)
+        if passed:
+            self._parser.feed(passed)
 
     def flush(self) -> None:
-        if not self._in_paste and self._held:
-            self._parser.feed(self._held)
-            self._held = ""
+        held = self._cutter.flush()
+        if held:
+            self._parser.feed(held)
         self._parser.flush()
 
     def __getattr__(self, name: str):
         return getattr(self._parser, name)
-
-
-def _partial_mark(data: str, mark: str) -> int:
-    """How many characters at the end of `data` could be the beginning of `mark`."""
-    for size in range(min(len(mark) - 1, len(data)), 0, -1):
-        if data.endswith(mark[:size]):
-            return size
-    return 0
 
 
 def _cut_pastes(input):

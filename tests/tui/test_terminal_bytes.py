@@ -184,3 +184,25 @@ def test_control_characters_in_a_paste_never_scramble_the_answer_line():
             assert len(box.value) == ANSWER_LIMIT
 
     run(scenario)
+
+
+def test_an_escape_sequence_inside_a_terminal_paste_is_dropped_not_typed_before_the_paste(tmp_path):
+    # Review finding 18, on a real terminal: Textual's parser, meeting ESC inside a bracketed
+    # paste, typed "^OS and more" as keys and pasted "no trauma " after them.
+    data = tmp_path / "data"
+    app = AppOnATerminal(["play", "quiet-hip"], data)
+    try:
+        app.wait_for(lambda: "Your answer" in app.text(), "answer line")
+        app.send(b"\x1b[200~no trauma \x1bOS and \x1b[2Jmore\x07\x1b[201~")
+        app.send(b"\r")
+        app.wait_for(lambda: recorded_answers(data), "recorded answer")
+        shown_before = len(app.text())
+        app.send(b"\x1b")  # a lone Escape key still reaches the app: home from the finished case
+        app.wait_for(lambda: "Type to filter" in app.text()[shown_before:], "the library after Escape")
+        app.process.terminate()
+        app.close()
+    except BaseException:
+        app.process.kill()
+        app.close()
+        raise
+    assert recorded_answers(data) == ["no trauma S and more"]  # as the line REPL keeps it

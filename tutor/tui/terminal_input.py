@@ -24,8 +24,13 @@ import threading
 
 from textual.driver import Driver
 
+from tutor.bracketed_paste import PasteCutter
+from tutor.session import ANSWER_LIMIT
+from tutor.text_safety import printable
+
 READ_SIZE = 4096
 POLL_SECONDS = 0.05  # how soon the forwarding thread notices that the app stopped reading
+HELD_SECONDS = 0.005  # how long a lone ESC waits for the rest of a paste mark
 
 
 def app_driver_class() -> type[Driver] | None:
@@ -63,17 +68,28 @@ def forward_as_utf8(source: int, sink: int, stop: threading.Event) -> None:
     """Copy bytes from `source` to `sink` until `stop` or the end of input, as valid UTF-8.
 
     Sequences split across reads are kept whole (an incremental decoder); bytes that can never
-    be UTF-8 become U+FFFD. Closes `sink` when done, so the reader sees the end of input.
+    be UTF-8 become U+FFFD. A bracketed paste is passed on cut to twice the answer limit and
+    cleaned of escape sequences and control characters (tutor.bracketed_paste): Textual's
+    parser would type what follows an ESC inside a paste as keys. Closes `sink` when done, so
+    the reader sees the end of input.
     """
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    cutter = PasteCutter(2 * ANSWER_LIMIT, clean=printable)
     selector = selectors.DefaultSelector()
     try:
         selector.register(source, selectors.EVENT_READ)
         while not stop.is_set():
-            if not selector.select(POLL_SECONDS):
+            # What looks like the start of a paste mark (a lone ESC: the Escape key) goes on
+            # at once if nothing follows it.
+            if not selector.select(HELD_SECONDS if cutter.holding else POLL_SECONDS):
+                held = cutter.flush()
+                if held:
+                    _write_all(sink, held.encode("utf-8"))
                 continue
             data = os.read(source, READ_SIZE)
-            text = decoder.decode(data, final=not data)
+            text = cutter.feed(decoder.decode(data, final=not data))
+            if not data:
+                text += cutter.flush()
             if text:
                 _write_all(sink, text.encode("utf-8"))
             if not data:
