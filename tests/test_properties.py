@@ -146,3 +146,37 @@ def test_terminal_bytes_reach_the_app_as_valid_utf8_with_u_fffd_for_the_rest(chu
     os.close(terminal_read)
     os.close(app_read)
     assert received.decode("utf-8") == b"".join(chunks).decode("utf-8", "replace")
+
+
+# -- Bracketed pastes, as a terminal streams them -------------------------------------
+
+PASTE_PIECES = st.lists(st.sampled_from(["\x1b[200~", "\x1b[201~", "\x1b", "[", "2", "0", "1", "~", "a", "é",
+                                         "\n", "\x1bOS", " "]), max_size=40).map("".join)
+
+
+def _paste_contents(text: str) -> list[str]:
+    from tutor.bracketed_paste import PASTE_END, PASTE_START
+
+    found, at = [], 0
+    while (start := text.find(PASTE_START, at)) >= 0:
+        end = text.find(PASTE_END, start)
+        found.append(text[start + len(PASTE_START): end])
+        at = end + len(PASTE_END)
+    return found
+
+
+@FAST
+@given(PASTE_PIECES, st.lists(st.integers(min_value=0, max_value=60), max_size=8), st.integers(1, 12))
+def test_a_paste_is_cut_and_passed_on_alike_however_the_terminal_splits_it(text, cuts, limit):
+    from tutor.bracketed_paste import PasteCutter
+    from tutor.text_safety import printable
+
+    def through(pieces: list[str]) -> str:
+        cutter = PasteCutter(limit, clean=printable)
+        return "".join(cutter.feed(piece) for piece in pieces) + cutter.flush()
+
+    whole = through([text])
+    bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    assert through([text[a:b] for a, b in zip(bounds, bounds[1:])]) == whole
+    for content in _paste_contents(whole):  # each paste cut to the limit and holding no escape
+        assert len(content) <= limit and "\x1b" not in content
