@@ -242,6 +242,13 @@ def test_duplicate_stage_ids(tmp_path):
                "stage ids must be unique within a case, so rename one", occurrence=2)
 
 
+def test_a_duplicate_stage_id_is_reported_even_when_that_stage_has_another_error(tmp_path):
+    text = CASE.replace("- id: diagnosis", "- id: history").replace("kind: diagnosis", "kind: diagnossis")
+    problems = problems_of(text, tmp_path)
+    assert any(f":{line_with(text, '- id: history', 2)}: duplicate stage id `history`" in p for p in problems)
+    assert any("unknown stage kind 'diagnossis'" in p or "diagnossis" in p for p in problems)
+
+
 def test_a_concept_listed_twice_in_expect(tmp_path):
     text = CASE.replace("expect: [ifi]", "expect: [ifi, ifi]")
     expect_one(text, tmp_path, "expect: [ifi, ifi]",

@@ -10,6 +10,11 @@ from pathlib import Path
 
 from tutor.cli import main
 
+
+def line_with(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -28,13 +33,22 @@ def test_new_writes_a_skeleton_that_checks_clean_and_plays(tmp_path):
     assert "id: snapping-hip-draft" in text and text.count("TODO") > 5
     assert text.lstrip().startswith("#")  # commented for the author
 
-    checked = tutor("check", "--strict", str(path), cwd=tmp_path)
-    assert (checked.returncode, checked.stderr) == (0, "")
-    assert checked.stdout.strip() == "1 case, 2 stages, 3 examples: all good"
+    checked = tutor("check", str(path), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip() == "1 case, 2 stages, 3 examples: all good (1 warning)"
+    # The one warning is the skeleton's own promise: check says what is left to fix.
+    (todo,) = checked.stderr.splitlines()
+    assert todo.startswith(f"{path}:{line_with(text, 'TODO: the title')}: warning: ") and "still say TODO" in todo
 
     played = tutor("play", str(path), cwd=tmp_path, stdin="todo clue one\n\ntodo diagnosis abbreviation\n\n")
     assert played.returncode == 0, played.stderr
     assert "Score: 100%" in played.stdout
+
+    # Filled in, the skeleton is clean even for --strict.
+    path.write_text("\n".join(line.replace("TODO", "Done") if not line.lstrip().startswith("#") else line
+                              for line in text.splitlines()) + "\n", encoding="utf-8")
+    strict = tutor("check", "--strict", str(path), cwd=tmp_path)
+    assert (strict.returncode, strict.stderr) == (0, ""), strict.stderr
 
 
 def test_new_refuses_a_bad_id_and_an_existing_file(tmp_path, capsys):

@@ -77,7 +77,20 @@ def case_warnings(case: Case, shown: str, text: str, shared: Mapping[str, Concep
     warnings: list[Problem] = []
     warnings += concept_warnings(own, case.concepts.values(), shown, lines)
     warnings += _stage_warnings(case, shown, lines)
+    warnings += _placeholder_warnings(shown, lines)
     return warnings
+
+
+def _placeholder_warnings(shown: str, lines: _Lines) -> list[Problem]:
+    """A skeleton's TODOs still in the case's text (comments aside): learners would read them."""
+    found = [number for number, line in enumerate(lines.lines, start=1)
+             if "TODO" in line.split(" #", 1)[0] and not line.lstrip().startswith("#")]
+    if not found:
+        return []
+    where = ", ".join(str(n) for n in found[:8]) + (", ..." if len(found) > 8 else "")
+    return [warning(shown, found[0],
+                    f"{len(found)} line{'s' if len(found) != 1 else ''} still say TODO (line{'s' if len(found) != 1 else ''}"
+                    f" {where}); replace them before learners see the case")]
 
 
 def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: str, lines: _Lines) -> list[Problem]:

@@ -510,17 +510,21 @@ class _CaseBuilder:
         first_line: dict[str, int] = {}
         for number, item in enumerate(items, start=1):
             stage = self._stage(item, number)
-            if stage is None:
-                continue
-            if stage.id in first_line:
+            # A stage with an error of its own still claims its id: a second `- id: history`
+            # is reported now, not only once the first mistake is fixed.
+            id_node = _value_of(item, "id")
+            stage_id = id_node.value.strip() if isinstance(id_node, ScalarNode) and id_node.value.strip() else None
+            if stage_id is not None and stage_id in first_line:
                 reader.problem(
-                    stage.line,
-                    f"duplicate stage id `{stage.id}` (first on line {first_line[stage.id]}); "
+                    line_of(item),
+                    f"duplicate stage id `{stage_id}` (first on line {first_line[stage_id]}); "
                     "stage ids must be unique within a case, so rename one",
                 )
                 continue
-            first_line[stage.id] = stage.line
-            stages.append(stage)
+            if stage_id is not None:
+                first_line[stage_id] = line_of(item)
+            if stage is not None:
+                stages.append(stage)
         return tuple(stages)
 
     def _stage(self, node: Node, number: int) -> Stage | None:
