@@ -424,6 +424,7 @@ def _enter_stage(session: Session, index: int, at: float) -> tuple[Session, tupl
             ask=stage.ask,
             attempts_allowed=stage.attempts,
             at=at,
+            title=case.stage_title(stage),
         ),
     )
 
@@ -459,6 +460,7 @@ def _close_stage(
             passed=progress.passed,
             reason=reason or outcome,
             prompted=len(progress.prompted),
+            title=session.case.stage_title(stage),
         ),
     )
 
@@ -684,6 +686,7 @@ def _summary(session: Session) -> Summary:
                 misconceptions=progress.misconceptions,
                 misconception_labels=tuple(label(c) for c in progress.misconceptions),
                 passed=progress.passed,
+                title=case.stage_title(stage),
             )
         )
     # One story per concept: a confusion is what to study, so it is not also "found" or

@@ -99,6 +99,7 @@ class StageOpened:
     ask: str
     attempts_allowed: int = 3
     at: float = 0.0
+    title: str | None = None  # the stage's own name when its kind does not tell it apart (Case.stage_title)
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ class StageClosed:
     passed: bool = False  # the pass rule was met before the stage closed
     reason: str = ""  # why it closed: COMPLETE, MOVED_ON, or the outcome itself
     prompted: int = 0  # concepts named after a contrast had named them (each scored as a hint)
+    title: str | None = None  # as StageOpened.title
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,7 @@ class StageSummary:
     misconceptions: tuple[str, ...]
     misconception_labels: tuple[str, ...]
     passed: bool = False
+    title: str | None = None  # as StageOpened.title
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class Stage:
     hints: tuple[str, ...] = ()
     attempts: int = 3
     present: str | None = None  # extension: what the learner is shown before `ask`
+    title: str | None = None  # extension: the stage's own short name ("Report"), shown instead of its kind
     examples: tuple[Example, ...] = ()
     line: int = 0
 
@@ -142,6 +143,20 @@ class Case:
             if stage.id == stage_id:
                 return stage
         raise KeyError(stage_id)
+
+    def stage_title(self, stage: Stage) -> str | None:
+        """The stage's own name when its kind alone would not tell it apart, else None (its kind names it).
+
+        The author's `title:` first; else, when two stages share a kind (a report stage of kind
+        findings after the findings stage), each one whose id is not the kind is called by its id.
+        """
+        if stage.title:
+            return stage.title
+        if stage.kind is None or stage.id == stage.kind:
+            return None
+        if sum(1 for other in self.stages if other.kind == stage.kind) < 2:
+            return None
+        return stage.id.replace("-", " ").capitalize()
 
     def label(self, concept_id: str) -> str:
         concept = self.concepts.get(concept_id)

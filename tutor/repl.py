@@ -150,7 +150,7 @@ def _toolbar(play: Play, columns: int | None = None) -> str:
     columns = columns or shutil.get_terminal_size((80, 24)).columns
     remaining = play.remaining()
     place = f"Stage {session.stage_index + 1}/{len(play.case.stages)}"
-    name = wording.kind_name(stage.kind)
+    name = " ".join(printable(play.case.stage_title(stage) or wording.kind_name(stage.kind)).split())[:40]
     state = "passed: Enter moves on" if progress.passed else (
         f"try {min(progress.attempts + 1, stage.attempts)} of {stage.attempts}")
     hints = f"hints {progress.hints_used} (-{HINT_POINTS} each)"

@@ -220,3 +220,35 @@ def test_a_three_line_question_is_shown_whole_above_the_answer_line(tmp_path):
             assert bar.region.bottom <= app.screen.query_one("#answer").region.y
 
     run(scenario)
+
+
+def test_a_report_stage_of_kind_findings_is_named_report_in_the_stepper_and_the_summary(tmp_path):
+    import yaml
+
+    from conftest import LIBRARY
+    from tutor.cases.library import load_case
+
+    data = yaml.safe_load((LIBRARY / "cases" / "long-stride-pain.yaml").read_text(encoding="utf-8"))
+    data["stages"].insert(4, {"id": "report", "kind": "findings", "ask": "What goes in the report?",
+                              "expect": ["narrow-ifs"], "explain": "The ischiofemoral space, measured."})
+    path = tmp_path / "with-report.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    case = load_case(str(path))
+
+    async def scenario():
+        app = build_test_app(start_case=case)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+            stepper = shown_text(app).splitlines()[1].strip()
+            assert stepper.split(" › ") == ["▶ History", "Findings", "Differential", "Diagnosis", "Report",
+                                            "Management"], stepper
+            for _ in range(4):
+                await pilot.press("f3")
+            await wait_until(pilot, lambda: "Stage 5 of 6 · Report" in shown_text(app), "the report stage's heading")
+            assert "Report: nothing credited yet" in shown_text(app)
+            await pilot.press(*"/quit", "enter")
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
+            assert [row[0] for row in table_rows(app, "#stage-scores")] == [
+                "History", "Imaging findings", "Differential diagnosis", "Final diagnosis", "Report", "Management"]
+
+    run(scenario)

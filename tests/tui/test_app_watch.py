@@ -74,7 +74,7 @@ def test_the_app_reloads_a_saved_case_at_the_same_stage_and_shows_a_broken_save(
             await wait_for(pilot, lambda: "is no longer in the file" in notes(app), "the stage-gone note")
             assert screen.play.session.current_stage.id == "findings"
             assert "the file has errors" not in str(screen.query_one("#case-title").render())
-            assert [s for s, _ in stepper.stages] == ["history", "findings"]
+            assert [s for s, *_ in stepper.stages] == ["history", "findings"]
         records = tmp_path / "data" / "records.sqlite3"
         if records.exists():  # the library screen behind the case may open the records; the case is not in them
             import sqlite3

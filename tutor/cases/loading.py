@@ -68,7 +68,7 @@ CONCEPT_REQUIRED = {"label": "the name shown to the learner, also matched like a
 DISCRIMINATOR_KEYS = ("between", "why_confused", "points", "trap")
 DISCRIMINATOR_REQUIRED = {"between": "the two concept ids it tells apart, e.g. `between: [a, b]`"}
 STAGE_KEYS = (
-    "id", "kind", "present", "ask", "expect", "pass", "misconceptions", "hints", "attempts",
+    "id", "kind", "title", "present", "ask", "expect", "pass", "misconceptions", "hints", "attempts",
     "explain", "examples",
 )
 STAGE_REQUIRED = {
@@ -537,6 +537,7 @@ class _CaseBuilder:
             return None
         stage_id = reader.identifier(fields["id"], "stage", what) if "id" in fields else None
         kind = self._kind(fields.get("kind"), what)
+        title = reader.text(fields.get("title"), "title", what)
         present = reader.text(fields.get("present"), "present", what)
         ask = reader.text(fields.get("ask"), "ask", what)
         explain = reader.text(fields.get("explain"), "explain", what)
@@ -554,7 +555,7 @@ class _CaseBuilder:
             id=stage_id, ask=ask, expect=expect, explain=explain, kind=kind,
             pass_count=pass_count, misconceptions=misconceptions, hints=hints,
             attempts=attempts if attempts is not None else DEFAULT_ATTEMPTS,
-            present=present, examples=examples, line=line_of(node),
+            present=present, examples=examples, line=line_of(node), title=title,
         )
 
     def _kind(self, node: Node | None, what: str) -> str | None:

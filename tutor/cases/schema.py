@@ -105,6 +105,8 @@ def case_schema() -> dict[str, Any]:
     stage = _object({
         "id": _described("Unique within the case, e.g. history.", {"$ref": "#/$defs/id"}),
         "kind": {"description": "What the stage asks for.", "enum": list(STAGE_KINDS)},
+        "title": _described("Extension: the stage's own short name (e.g. Report), shown in place of its kind.",
+                            TEXT),
         "present": _described("Extension: what the learner is shown before the question (Markdown).", TEXT),
         "ask": _described("The tutor's question.", TEXT),
         "expect": {"description": "The concepts an expert answer contains.",

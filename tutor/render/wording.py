@@ -149,6 +149,13 @@ def kind_name(kind: str | None) -> str:
     return KIND_NAMES.get(kind or "", "Question")
 
 
+def stage_label(kind: str | None, stage_id: str, title: str | None = None) -> str:
+    """What a stage is called on screen: its own title when it has one (two stages of one kind), else its kind."""
+    if title:
+        return title
+    return kind_name(kind) if kind else stage_id
+
+
 def pump(kind: str | None, found_any: bool) -> str:
     """The general first hint: an open question, kind-aware, that names nothing."""
     first, later = _PUMPS.get(kind or "", _GENERAL_PUMP)
@@ -403,7 +410,7 @@ def _case_opened(event) -> str:
 
 
 def _stage_opened(event) -> str:
-    parts = [f"## Stage {event.index + 1} of {event.total} · {kind_name(event.kind)}"]
+    parts = [f"## Stage {event.index + 1} of {event.total} · {_safe_line(event.title or kind_name(event.kind))}"]
     if event.present:
         parts.append(_safe(event.present))
     parts.append(_safe(event.ask))
@@ -633,7 +640,7 @@ _RENDERERS: dict[type, Callable[..., str]] = {
 
 def render_summary(summary: Summary, width: int | None = DEFAULT_WIDTH) -> str:
     lines = [f"## Summary: {_safe_line(summary.title)}", ""]
-    names = [kind_name(s.kind) if s.kind else s.stage_id for s in summary.stages]
+    names = [stage_label(s.kind, s.stage_id, s.title) for s in summary.stages]
     name_width = max([len("Stage"), *(len(n) for n in names)])
     outcome_width = max(len(v) for v in OUTCOME_NAMES.values())
     lines.append(f"  {'Stage':<{name_width}}  {'Result':<{outcome_width}}  {'Score':>5}  Hints")

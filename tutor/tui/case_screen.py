@@ -88,7 +88,7 @@ class CaseScreen(Screen):
             await self.transcript.add([Note(f"This case cannot be played: {type(error).__name__}: {error}")])
             self.input.disabled = True
             return
-        self.query_one("#stepper", StageStepper).set_stages((s.id, s.kind) for s in self.case.stages)
+        self.query_one("#stepper", StageStepper).set_stages(self.stage_steps())
         self.query_one("#found", FoundSoFar).reset()
         # One batch, so the case opens at the top of its vignette rather than at the note.
         notes = [Note(wording.START_NOTE)]
@@ -126,7 +126,7 @@ class CaseScreen(Screen):
         title.update(plain(self.case.title, 200))
         session = self.play.session
         stepper = self.query_one("#stepper", StageStepper)
-        stepper.restart((s.id, s.kind) for s in self.case.stages)
+        stepper.restart(self.stage_steps())
         for stage, progress in zip(self.case.stages, session.progress):
             if progress.outcome is not None:
                 stepper.close_stage(stage.id, progress.outcome, passed=progress.passed, score=progress.score)
@@ -166,6 +166,10 @@ class CaseScreen(Screen):
                 await self.transcript.add([Note(f"Not graded (time was up): “{unsent}”")])
             self.show_clock()
 
+    def stage_steps(self) -> list[tuple[str, str | None, str | None]]:
+        """Each stage for the stepper: its id, kind and own title (two stages of one kind read apart)."""
+        return [(s.id, s.kind, self.case.stage_title(s)) for s in self.case.stages]
+
     @property
     def transcript(self) -> Transcript:
         return self.query_one("#transcript", Transcript)
@@ -187,7 +191,7 @@ class CaseScreen(Screen):
             match event:
                 case StageOpened():
                     stepper.open_stage(event.index)
-                    found.reset(wording.kind_name(event.kind) if event.kind else event.stage_id)
+                    found.reset(wording.stage_label(event.kind, event.stage_id, event.title))
                     self.input.placeholder = PLACEHOLDER
                     self.show_question(event)
                 case StagePassed():

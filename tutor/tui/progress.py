@@ -16,7 +16,7 @@ from tutor.stats import Stats, compute
 from tutor.text_safety import one_line
 from tutor.tui.home import ago
 from tutor.tui.screen_text import cut_cell, plain, room_left
-from tutor.render.wording import OUTCOME_NAMES, kind_name, percent
+from tutor.render.wording import OUTCOME_NAMES, kind_name, percent, stage_label
 
 DAY = 24 * 60 * 60
 SESSIONS_SHOWN = 300  # the latest plays listed; tutor export has every one
@@ -205,6 +205,17 @@ class ProgressScreen(Screen):
         self.app.pop_screen()
 
 
+def stage_titles(case_id: str) -> dict[str, str | None]:
+    """The case's own stage names (two stages of one kind), if the case is still in the library."""
+    try:
+        from tutor.cases.library import load_case
+
+        case = load_case(case_id)
+    except Exception:
+        return {}  # a case gone from the library: its stages are named by kind, or by id
+    return {stage.id: case.stage_title(stage) for stage in case.stages}
+
+
 class PastSessionScreen(Screen):
     """One past play, read-only: each stage's answers with what they were credited, as recorded."""
 
@@ -234,6 +245,7 @@ class PastSessionScreen(Screen):
         if session is None:
             return "This session is no longer in the records."
         labels = concept_labels({session.case_id})
+        titles = stage_titles(session.case_id)
         label = lambda cid: labels.get(cid, cid)  # noqa: E731
         answers = [a for a in self.history.answers if a.session_id == session.id]
         hints = [h for h in self.history.hints if h.session_id == session.id]
@@ -249,7 +261,7 @@ class PastSessionScreen(Screen):
         by_stage = {s.stage_id: s for s in stages}
         for stage_id in order:
             result = by_stage.get(stage_id)
-            head = kind_name(result.kind) if result is not None and result.kind else stage_id
+            head = stage_label(result.kind if result is not None else None, stage_id, titles.get(stage_id))
             if result is not None:
                 head += f" — {OUTCOME_NAMES.get(result.outcome, result.outcome)}, {percent(result.score)}"
             lines += ["", head]

@@ -25,8 +25,11 @@ def closed_mark(outcome: str, passed: bool, score: float) -> tuple[str, str]:
     return "◐", "$text-warning"
 
 
-def stage_name(stage_id: str, kind: str | None) -> str:
-    """A short name that fits five to a line at 80 columns: the kind, else the author's stage id."""
+def stage_name(stage_id: str, kind: str | None, title: str | None = None) -> str:
+    """A short name that fits five to a line at 80 columns: the stage's own title when two stages
+    share a kind (Case.stage_title), else the kind, else the author's stage id."""
+    if title:
+        return one_line(title, 30)
     return (kind or stage_id).replace("-", " ").capitalize()
 
 
@@ -35,7 +38,7 @@ class StageStepper(Static):
 
     DEFAULT_CLASSES = "stepper"
 
-    def __init__(self, stages: tuple[tuple[str, str | None], ...] = (), **kwargs):
+    def __init__(self, stages: tuple[tuple[str, str | None, str | None], ...] = (), **kwargs):
         super().__init__(**kwargs)
         self.stages = tuple(stages)
         self.current: int | None = None
@@ -75,10 +78,10 @@ class StageStepper(Static):
 
     def refresh_steps(self) -> None:
         parts: list[Content | tuple[str, str] | str] = []
-        for index, (stage_id, kind) in enumerate(self.stages):
+        for index, (stage_id, kind, title) in enumerate(self.stages):
             if parts:
                 parts.append((" › ", "$text-muted"))
-            name = stage_name(stage_id, kind)
+            name = stage_name(stage_id, kind, title)
             outcome = self.outcomes.get(stage_id)
             if outcome is not None:
                 mark, style = closed_mark(outcome, stage_id in self.passed, self.scores.get(stage_id, 0.0))

@@ -17,7 +17,7 @@ from tutor.model import Case
 from tutor.text_safety import one_line
 from tutor.tui.screen_text import cell, plain
 from tutor.tui.transcript import ContrastView
-from tutor.render.wording import OUTCOME_NAMES, duration, kind_name, percent
+from tutor.render.wording import OUTCOME_NAMES, duration, percent, stage_label
 
 
 CASE_IS_OVER = "What you type here is not sent: the case has ended. Ctrl+R plays it again, Esc goes to the library."
@@ -105,7 +105,7 @@ class SummaryScreen(Screen):
         for stage in self.summary.stages:
             reached = stage.outcome is not None
             table.add_row(
-                cell(kind_name(stage.kind) if stage.kind else stage.stage_id, 40),
+                cell(stage_label(stage.kind, stage.stage_id, stage.title), 40),
                 Text(OUTCOME_NAMES.get(stage.outcome, stage.outcome or "")),
                 Text(percent(stage.score) if reached else "-", justify="right"),
                 Text(str(stage.attempts), justify="right"),
