@@ -31,6 +31,11 @@ def footer_keys(app) -> str:
     return " ".join(str(getattr(w, "description", "")) for w in footer.query("FooterKey"))
 
 
+def flowing_text(app) -> str:
+    """The screen's words as one line, without the turns' side bars, for text that wraps."""
+    return " ".join(shown_text(app).replace("█", " ").split())
+
+
 def current_ask(app) -> str:
     stage = app.screen.play.session.current_stage
     return stage.ask if stage is not None else ""
@@ -250,5 +255,68 @@ def test_a_report_stage_of_kind_findings_is_named_report_in_the_stepper_and_the_
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             assert [row[0] for row in table_rows(app, "#stage-scores")] == [
                 "History", "Imaging findings", "Differential diagnosis", "Final diagnosis", "Report", "Management"]
+
+    run(scenario)
+
+
+LONG_EXPLAIN = (
+    "No trauma, and pain brought on by long strides that spreads to the groin. The history points at the "
+    "space between the ischium and the lesser trochanter: long strides bring the hip into extension and "
+    "adduction and narrow it, short steps spare it, and sitting does not provoke it."
+)
+IMAGES = "\n".join([
+    "**MRI pelvis**:",
+    "",
+    "- The right ischiofemoral space measures 11 mm; the left measures 19 mm.",
+    "- The right quadratus femoris is bright on fat-suppressed T2, with no tear.",
+    "- The hamstring origins are normal on both sides.",
+    "- The sciatic nerve is normal in size and signal.",
+    "- The last line of the images: no hip joint effusion.",
+])
+
+
+def test_a_model_answer_folds_when_it_would_push_the_next_stages_images_out_of_sight(tmp_path):
+    from tutor.cases.library import load_case
+    from tutor.tui.transcript import ModelAnswer
+
+    case = load_case(case_file_with(tmp_path, {"history": {"explain": LONG_EXPLAIN},
+                                               "findings": {"present": IMAGES}}))
+
+    async def scenario():
+        app = build_test_app(start_case=case)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+            screen = app.screen
+            await say(pilot, "atraumatic, worse with long strides, groin pain")  # completes the stage
+            await wait_until(pilot, lambda: "(folded to fit" in shown_text(app), "the folded model answer")
+            await wait_until(pilot, lambda: "Read on" not in footer_keys(app), "nothing more below")
+            text = shown_text(app)
+            assert "That completes this stage." in text  # the reply to the answer
+            assert "The last line of the images: no hip joint effusion." in text  # the whole of the next stage
+            assert "What are the key findings?" in text  # and its question, in the bar
+            assert text.count("What are the key findings?") == 1  # said once, not once more in the transcript
+            await pilot.press("f5")
+            answer = screen.query(ModelAnswer).last()
+            await wait_until(pilot, lambda: not answer.folded, "the model answer opened")
+            await wait_until(pilot, lambda: "sitting does not provoke it" in flowing_text(app), "the model answer in view")
+
+    run(scenario)
+
+
+def test_a_model_answer_that_fits_with_the_next_stage_stays_open(tmp_path):
+    from tutor.cases.library import load_case
+    from tutor.tui.transcript import ModelAnswer
+
+    case = load_case(case_file_with(tmp_path, {"history": {"explain": LONG_EXPLAIN},
+                                               "findings": {"present": IMAGES}}))
+
+    async def scenario():
+        app = build_test_app(start_case=case)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await wait_until(pilot, lambda: screen_name(app) == "CaseScreen" and app.screen.play is not None, "the case")
+            await say(pilot, "atraumatic, worse with long strides, groin pain")
+            await wait_until(pilot, lambda: "The last line of the images" in shown_text(app), "the next stage")
+            assert "sitting does not provoke it" in flowing_text(app)
+            assert not any(answer.folded for answer in app.screen.query(ModelAnswer))
 
     run(scenario)

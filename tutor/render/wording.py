@@ -410,10 +410,16 @@ def _case_opened(event) -> str:
 
 
 def _stage_opened(event) -> str:
+    return stage_opening(event)
+
+
+def stage_opening(event, with_ask: bool = True) -> str:
+    """A stage's heading, what it presents, and its question (the app keeps the question in a bar of its own)."""
     parts = [f"## Stage {event.index + 1} of {event.total} · {_safe_line(event.title or kind_name(event.kind))}"]
     if event.present:
         parts.append(_safe(event.present))
-    parts.append(_safe(event.ask))
+    if with_ask:
+        parts.append(_safe(event.ask))
     return "\n\n".join(parts)
 
 
@@ -586,6 +592,16 @@ def _hint_given(event) -> str:
 
 
 def _stage_closed(event) -> str:
+    return "\n\n".join([*stage_verdict(event), model_answer(event)])
+
+
+def model_answer(event) -> str:
+    """The closing stage's model answer, as its own paragraph (the app can fold it to fit a small screen)."""
+    return f"Model answer: {_safe(event.explain)}"
+
+
+def stage_verdict(event) -> list[str]:
+    """How the closing stage went, a paragraph each: the outcome and score, then what was not named."""
     hints = f", {event.hints_used} hint{'s' if event.hints_used != 1 else ''} used" if event.hints_used else ""
     score = f"Stage score: {percent(event.score)}{hints}."
     openers = {
@@ -607,8 +623,7 @@ def _stage_closed(event) -> str:
     if event.missed_labels and reason != "revealed":
         lead = "For full marks, also name" if event.outcome == "passed" else "Not named"
         parts.append(f"{lead}: {'; '.join(_safe_line(x) for x in event.missed_labels)}.")
-    parts.append(f"Model answer: {_safe(event.explain)}")
-    return "\n\n".join(parts)
+    return parts
 
 
 def _case_finished(event) -> str:

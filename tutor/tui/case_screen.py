@@ -47,6 +47,8 @@ class CaseScreen(Screen):
         Binding("f4", "stop", "Stop"),
         Binding("escape", "leave", "Leave", show=False),
         Binding("f1", "help", "Help"),
+        # Named on the folded line itself, so the footer keeps its room.
+        Binding("f5", "open_model_answer", "Model answer", show=False),
         # Priority: the answer line would otherwise take PgUp/PgDn to scroll itself.
         Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_transcript(1)", "Read on", priority=True),
@@ -305,6 +307,14 @@ class CaseScreen(Screen):
             self.app.pop_screen()
             return
         await self.action_stop()
+
+    def action_open_model_answer(self) -> None:
+        """F5: open the model answer folded to fit, and bring it into view."""
+        folded = self.transcript.last_folded()
+        if folded is None:
+            return
+        folded.unfold()
+        self.call_after_refresh(self.transcript.scroll_to_widget, folded, animate=False)
 
     def action_help(self) -> None:
         from tutor.tui.help import HelpScreen

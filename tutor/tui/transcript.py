@@ -102,6 +102,55 @@ class TutorSays(Static):
         super().__init__(AuthorMarkdown(self.source, hyperlinks=False), classes=f"tutor-says {kind}")
 
 
+class ModelAnswer(Static):
+    """A closed stage's model answer; folded to one line when it would push the next stage out of sight."""
+
+    DEFAULT_CLASSES = "model-answer"
+    FOLDED_TEXT = "▶ Model answer (folded to fit: F5 or a click opens it)"
+
+    def __init__(self, text: str):
+        text = printable(text)
+        prefix = "Model answer:"
+        if text.startswith(prefix):
+            text = f"**{prefix}**{text[len(prefix):]}"  # set apart from the verdict above, without a blank line
+        self.source = headings_as_bold(text)
+        self.folded = False
+        super().__init__(AuthorMarkdown(self.source, hyperlinks=False))
+
+    def fold(self) -> None:
+        self.folded = True
+        self.add_class("-folded")
+        self.update(Content(self.FOLDED_TEXT))
+
+    def unfold(self) -> None:
+        self.folded = False
+        self.remove_class("-folded")
+        self.update(AuthorMarkdown(self.source, hyperlinks=False))
+
+    def on_click(self) -> None:
+        if self.folded:
+            self.unfold()
+        else:
+            self.fold()
+
+
+class ClosedStage(Vertical):
+    """How a stage went and its model answer, as one turn of the tutor."""
+
+    DEFAULT_CLASSES = "tutor-says -closed"
+
+    def __init__(self, event: StageClosed) -> None:
+        super().__init__()
+        # The verdict's sentences line by line, without blank lines between them: a small screen
+        # has the next stage to show below.
+        self.verdict = TutorSays("\n".join(wording.stage_verdict(event)), "-verdict", line_breaks=True)
+        self.model_answer = ModelAnswer(wording.model_answer(event))
+
+    def compose(self) -> ComposeResult:
+        yield self.verdict
+        yield self.model_answer
+
+
 class LearnerSaid(Static):
     """The learner's answer, with the words that earned credit highlighted."""
 
@@ -191,6 +240,14 @@ def widgets_for(events) -> list[Widget]:
             if event.contrast is not None and not event.again:
                 shown.append(ContrastView(event.contrast))
             continue
+        if isinstance(event, StageClosed):
+            shown.append(ClosedStage(event))
+            continue
+        if isinstance(event, StageOpened):
+            # The question itself sits in the bar above the answer line, always in sight; said here
+            # too, it would take two of a small screen's lines from the images.
+            shown.append(TutorSays(wording.stage_opening(event, with_ask=False), EVENT_CLASSES[StageOpened]))
+            continue
         text = wording.render_event(event, width=None)
         if text:
             kind = type(event)
@@ -240,17 +297,43 @@ class Transcript(VerticalScroll):
         if not widgets:
             return
         await self.mount_all(widgets)
-        self.call_after_refresh(self._bring_into_view, widgets[0])
+        self.call_after_refresh(self._bring_into_view, widgets)
 
-    def _bring_into_view(self, first: Widget) -> None:
-        # A turn taller than the view (a model answer, then the next stage's
-        # images) is shown from its start, so the learner reads it top down;
-        # a short one simply keeps the bottom of the dialogue in sight.
-        new_height = self.virtual_size.height - first.virtual_region.y
-        if first.is_mounted and new_height > self.scrollable_content_region.height:
+    def _new_height(self, first: Widget) -> int:
+        return self.virtual_size.height - first.virtual_region.y
+
+    def _bring_into_view(self, widgets: list[Widget], folded: bool = False) -> None:
+        first = widgets[0]
+        if not first.is_mounted:
+            return
+        view = self.scrollable_content_region.height
+        too_tall = self._new_height(first) > view
+        closed = [w for w in widgets if isinstance(w, ClosedStage)]
+        opens_next = any(isinstance(w, TutorSays) and w.has_class("-stage") for w in widgets)
+        if too_tall and closed and opens_next:
+            # A stage closed and the next one opened: its images matter more now than the model
+            # answer just given, which folds to a line (F5 or a click opens it) ...
+            if not folded and not closed[-1].model_answer.folded:
+                closed[-1].model_answer.fold()
+                self.call_after_refresh(self._bring_into_view, widgets, True)
+                return
+            # ... and than the credits above the verdict, which the learner has read as they came
+            # (PgUp shows them again): the verdict and the next stage stay in view.
+            if self._new_height(closed[-1]) <= view:
+                self.scroll_end(animate=False)
+            else:
+                self.scroll_to_widget(closed[-1], top=True, animate=False)
+            return
+        # A turn taller than the view is shown from its start, so the learner reads it top
+        # down; a short one simply keeps the bottom of the dialogue in sight.
+        if too_tall:
             self.scroll_to_widget(first, top=True, animate=False)
         else:
             self.scroll_end(animate=False)
+
+    def last_folded(self) -> ModelAnswer | None:
+        folded = [w for w in self.query(ModelAnswer) if w.folded]
+        return folded[-1] if folded else None
 
 
 class Note(Static):
