@@ -22,7 +22,8 @@ Keys:
   F1      this help
 In the library: type to filter, Tab to the tag chips, Enter to open a case, \
 F5 to open it as a timed drill, F6 to drill every case shown in a row, \
-F7 to show only the cases due for review, F8 for your progress and past sessions."""
+F7 to show only the cases due for review, F8 for your progress and past sessions.
+On the summary: Ctrl+R plays the case again, Esc goes back to the library."""
 
 
 class HelpScreen(ModalScreen[None]):
