@@ -164,11 +164,6 @@ def test_letters_typed_on_the_summary_never_retry_or_leave():
             await wait_until(pilot, lambda: "the case has ended" in shown_text(app), "the notice that the case is over")
             assert app.screen is summary  # no retry (r), no home (h)
             assert "^r Retry case" in shown_text(app) and "esc Library" in shown_text(app)
-            await pilot.press("f1", "end")  # the help names the summary's keys too, at its end
-            await wait_until(pilot, lambda: "Ctrl+R plays the case again" in " ".join(shown_text(app).split()),
-                             "the summary's keys in the help")
-            await pilot.press("escape")
-            await wait_until(pilot, lambda: app.screen is summary, "the summary after the help")
             await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case again")
             await wait_until(pilot, lambda: app.screen.play is not None, "the new play")
