@@ -113,10 +113,27 @@ def test_grade_takes_a_stage_id_or_the_name_the_tutor_shows(given, stage):
     assert json.loads(done.stdout)["stage"] == stage  # the output names the stage by its id, as the format says
 
 
-def test_a_name_two_stages_share_is_refused_with_both_ids_and_a_typo_gets_one_suggestion():
-    done = tutor("grade", "ifi-classic", "--stage", "Imaging findings", "--answer", "x")
-    assert done.returncode == 2
-    assert "`findings` (stage 2) and `report` (stage 5)" in done.stderr
+def test_a_stage_shown_by_its_own_title_is_found_by_it_and_its_kind_names_the_other():
+    import json
+
+    # ifi-classic's report stage is of kind findings; the tutor shows it as "Report".
+    for given, stage in (("Report", "report"), ("Imaging findings", "findings"), ("findings", "findings")):
+        done = tutor("grade", "ifi-classic", "--stage", given, "--answer", "IFS 9 mm")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["stage"] == stage
+
+
+def test_a_name_two_stages_share_is_refused_with_both_ids_and_a_typo_gets_one_suggestion(tmp_path):
+    case = tmp_path / "two-titles.yaml"
+    case.write_text(
+        "format: 1\nid: two-titles\ntitle: Two stages, one title\nsource: for the test\n"
+        "concepts:\n  a: {label: Alpha}\nstages:\n"
+        "  - {id: first, kind: findings, title: Images, ask: What, expect: [a], explain: A.}\n"
+        "  - {id: second, kind: findings, title: Images, ask: What, expect: [a], explain: A.}\n",
+        encoding="utf-8")
+    done = tutor("grade", str(case), "--stage", "images", "--answer", "x")
+    assert done.returncode == 2, done.stderr
+    assert "`first` (stage 1) and `second` (stage 2)" in done.stderr
     done = tutor("grade", "ifi-classic", "--stage", "managment", "--answer", "x")
     assert done.returncode == 2
     assert done.stderr == "--stage: no stage `managment` in case `ifi-classic`; did you mean `management`?\n"
