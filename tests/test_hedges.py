@@ -175,3 +175,15 @@ def test_a_hedge_costs_the_same_however_it_is_written(grader, answer):
     assert stage_score(answer) == stage_score("IFI > PHT") == stage_score("IFI")
     # The near miss: committing to the wrong one beside the right one does cost.
     assert stage_score("IFI and PHT") < stage_score("IFI")
+
+
+def test_the_words_quoted_for_a_finding_after_a_hedge_are_its_own():
+    # "(you wrote “> PHT, narrow IFS”)" read as if the learner had hedged the finding.
+    from tutor.cases.library import load_case
+
+    grade = CaseGrader(load_case("ifi-classic")).grade("diagnosis", "IFI > PHT, narrow IFS and QF edema")
+    quoted = {m.concept: m.evidence for m in grade.mentions}
+    assert quoted["narrow-ifs"] == "narrow IFS" and quoted["qf-edema"] == "QF edema"
+    assert quoted["hamstring-tendinopathy"] == "> PHT"  # a cue next to its words is quoted with them
+    denied = CaseGrader(load_case("ifi-classic")).grade("findings", "no QF edema")
+    assert {m.concept: m.evidence for m in denied.mentions}["qf-edema"] == "no QF edema"

@@ -505,6 +505,10 @@ class ConceptIndex:
             if (p.term.denial_core or p.term.denial_only) and not stance.denied:
                 return None  # "trauma" says nothing about "no trauma", "effusion" of a small one
             cue = stance.cue
+            # The quote shows a denial's cue ("no QF edema"), and a hedge's only when it is next
+            # to the words: "IFI > PHT, narrow IFS" quotes "narrow IFS", not "> PHT, narrow IFS".
+            if cue is not None and not stance.denied and not (p.first - 1 <= cue <= p.last + 1):
+                cue = None
             first = min(p.first, cue) if cue is not None else p.first
             last = max(p.last, cue) if cue is not None else p.last
             start, end = tokens[first].start, tokens[last].end
