@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import sys
 
+from tutor.render.columns import cut
 from tutor.text_safety import cells, one_line, speaks_utf8, terminal_json
 
 COLUMNS = ("id", "title", "tags", "difficulty", "folder", "path")
@@ -34,17 +35,6 @@ def _row(entry) -> dict:
         "folder": entry.origin,
         "path": str(entry.path),
     }
-
-
-def _fit(text: str, width: int) -> str:
-    if cells(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if cells(out + ch) > width - 1:
-            break
-        out += ch
-    return out.rstrip() + "…"
 
 
 def table(rows: list[dict], width: int = 80, paths: bool = False) -> str:
@@ -77,8 +67,8 @@ def table(rows: list[dict], width: int = 80, paths: bool = False) -> str:
     else:
         widths["title"] = min(widths["title"], TITLE_LIMIT)
     for r in shown:
-        r["title"] = _fit(r["title"], widths["title"])
-        r["tags"] = _fit(r["tags"], widths["tags"])
+        r["title"] = cut(r["title"], widths["title"])
+        r["tags"] = cut(r["tags"], widths["tags"])
 
     def line(values: dict) -> str:
         return "  ".join(_pad(values[c], widths[c]) for c in columns).rstrip()
