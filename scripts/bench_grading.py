@@ -13,7 +13,7 @@ Sections:
                concept it uses keeps its label and at most its first two synonyms; no other
                lexicon concept is loaded. `measure:` thresholds stay (they are not synonyms);
                word-level data under dialogues/ (shorthand, English-Chinese word pairs) stays.
-  newauthor-dev  tests/newauthor/: two cases and their labelled answers by an author who never
+  newauthor-dev  tests/newauthor/: four cases and their labelled answers by authors who never
                read the matcher, graded the way the held-out split is, with per-case figures. A
                dev split: tune on it freely (`--mistakes` lists what the tutor got wrong).
   heldout      tests/heldout/: cases and answers the matcher was never tuned on. Only totals
