@@ -119,3 +119,28 @@ def test_every_progress_table_fits_80_columns_with_long_titles(tmp_path):
             assert "0%" in shown_text(app)
 
     run(scenario)
+
+
+def test_letters_typed_on_the_progress_screens_do_not_navigate():
+    """A letter meant for an answer line ("h" of "hip") leaves neither screen; Esc does, as elsewhere."""
+    play_some_history()
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await open_progress(pilot)
+            await pilot.press(*"the hip")
+            await wait_until(pilot, lambda: "Esc goes back to the library" in " ".join(shown_text(app).split()), "the notice of keys")
+            assert screen_name(app) == "ProgressScreen"
+            assert "esc Library" in shown_text(app)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen_name(app) == "PastSessionScreen", "the past session")
+            await pilot.press(*"hq")
+            await wait_until(pilot, lambda: "this session is read-only" in " ".join(shown_text(app).split()), "the notice there")
+            assert screen_name(app) == "PastSessionScreen"
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "ProgressScreen", "back to progress")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "back home")
+
+    run(scenario)

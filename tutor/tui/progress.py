@@ -4,7 +4,7 @@ with the history of past sessions; Enter on a session reopens it read-only."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -21,6 +21,17 @@ from tutor.render.wording import OUTCOME_NAMES, kind_name, percent, stage_label
 DAY = 24 * 60 * 60
 SESSIONS_SHOWN = 300  # the latest plays listed; tutor export has every one
 FRONT_END_NAMES = {"app": "app", "repl": "line REPL", "script": "script", None: ""}
+
+
+PROGRESS_KEYS = "Nothing to type here: ↑ ↓ choose a session, Enter reopens it, Esc goes back to the library."
+PAST_SESSION_KEYS = "Nothing to type here: this session is read-only. Esc goes back to your progress."
+
+
+def tell_keys_once(screen, event: events.Key, keys: str) -> None:
+    """A letter typed here was meant for an answer line: say once which keys this screen answers to."""
+    if event.is_printable and not screen.told_keys:
+        screen.told_keys = True
+        screen.notify(keys, title="Keys here", markup=False, timeout=8)
 
 
 def until(now: float, when: float | None) -> str:
@@ -47,8 +58,9 @@ class ProgressScreen(Screen):
     #score-chart { height: 3; margin: 0 1; }
     #progress-tabs { height: 1fr; }
     """
+    # Esc goes back, as on every other screen: a letter typed by mistake never navigates.
     BINDINGS = [
-        Binding("escape,h", "home", "Home"),
+        Binding("escape", "home", "Library"),
         Binding("enter", "reopen", "Reopen session"),
     ]
 
@@ -57,6 +69,7 @@ class ProgressScreen(Screen):
         self.stats: Stats | None = None
         self.history = None
         self.loaded = False
+        self.told_keys = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Progress"), classes="screen-title")
@@ -201,6 +214,9 @@ class ProgressScreen(Screen):
                 pass
         self.app.push_screen(PastSessionScreen(history, session_id))
 
+    def on_key(self, event: events.Key) -> None:
+        tell_keys_once(self, event, PROGRESS_KEYS)
+
     def action_home(self) -> None:
         self.app.pop_screen()
 
@@ -223,12 +239,13 @@ class PastSessionScreen(Screen):
     DEFAULT_CSS = """
     #past-session { height: 1fr; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,h", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, history, session_id: int):
         super().__init__()
         self.history = history
         self.session_id = session_id
+        self.told_keys = False
 
     def compose(self) -> ComposeResult:
         session = next((s for s in self.history.sessions if s.id == self.session_id), None)
@@ -279,6 +296,9 @@ class PastSessionScreen(Screen):
             if result is not None and result.missed:
                 lines.append("  Missed: " + "; ".join(label(c) for c in result.missed))
         return "\n".join(lines)
+
+    def on_key(self, event: events.Key) -> None:
+        tell_keys_once(self, event, PAST_SESSION_KEYS)
 
     def action_back(self) -> None:
         self.app.pop_screen()
