@@ -367,7 +367,11 @@ def test_the_line_repl_plays_and_ctrl_d_leaves_with_the_summary(tmp_path, monkey
     text = screen.getvalue()
     assert "Hint 1: " in text
     assert "Skipped." in text
-    assert f"## Summary: {case.title}" in text
+    # Headings as a terminal shows them: their words in bold, without the "##" of the pipe's text.
+    lines = text.splitlines()
+    assert f"Summary: {case.title}" in lines and case.title in lines
+    assert any(line.startswith("Stage 1 of ") for line in lines)
+    assert not any(line.startswith("#") for line in lines)
     assert text.rstrip().splitlines()[-1].startswith("Score: ")
     history = (tmp_path / "data" / "answer-history").read_text()
     assert "/hint" in history and "/skip" in history
@@ -531,3 +535,12 @@ def test_the_line_repl_toolbar_fits_the_terminal(tmp_path, monkeypatch):
     play.answer("no trauma, pain with long strides")
     assert "passed: Enter moves on" in repl._toolbar(play, 80)
     assert len(repl._toolbar(play, 80)) < 80
+
+
+def test_the_line_repl_shows_a_heading_by_its_words_and_leaves_other_hashes_alone():
+    from tutor.repl import heading_text
+
+    assert heading_text("## Stage 1 of 6 · History") == "Stage 1 of 6 · History"
+    assert heading_text("# Hip pain that began late in pregnancy") == "Hip pain that began late in pregnancy"
+    assert heading_text("#hashtag in a vignette") is None
+    assert heading_text("Score: 40%") is None

@@ -129,14 +129,26 @@ def _width() -> int:
     return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns - 1))
 
 
+def heading_text(line: str) -> str | None:
+    """A heading line of rendered wording ("## Stage 1 of 6 · History") as a terminal shows it:
+    its words alone, set in bold by the caller; None for any other line. The marks are for
+    the pipe's readers (scripts, `tutor play < answers`), not for a learner at a prompt."""
+    if not line.startswith("#"):
+        return None
+    marks = len(line) - len(line.lstrip("#"))
+    if marks > 6 or not line[marks:].startswith(" "):
+        return None  # "#hashtag", not a heading
+    return line[marks:].strip()
+
+
 def _show(text: str, output=None) -> None:
     """Print rendered wording; headings in bold. The text is already free of control characters."""
     if not text:
         return
     fragments: list[tuple[str, str]] = []
     for line in text.split("\n"):
-        style = "bold" if line.startswith("#") else ""
-        fragments.append((style, line + "\n"))
+        heading = heading_text(line)
+        fragments.append(("bold", heading + "\n") if heading is not None else ("", line + "\n"))
     print_formatted_text(FormattedText(fragments), end="", output=output)
     print_formatted_text("", output=output)
 

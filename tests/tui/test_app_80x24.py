@@ -103,11 +103,34 @@ def test_escape_asks_before_ending_a_case_and_no_keeps_playing():
             assert not case_screen.play.finished
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question a third time")
-            await pilot.press("y")
+            await pilot.press("f4")  # F4 again ends it
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "home, the case screen gone cleanly")
             assert table_rows(app)
+
+    run(scenario)
+
+
+def test_letters_typed_while_the_end_question_is_up_keep_the_case_going():
+    """Escape (or F4) pressed by mistake mid-answer: the letters that follow are the answer, not "yes"."""
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            case_screen = app.screen
+            await pilot.press(*"atraum", "escape")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question")
+            assert "End the case (F4)" in shown_text(app) and "Keep going (Esc)" in shown_text(app)
+            await pilot.press(*"atic yes")  # a "y" among them, as typed
+            await wait_until(pilot, lambda: app.screen is case_screen, "the case again")
+            await wait_until(pilot, lambda: case_screen.input.value == "atraumatic yes", "the whole answer in its line")
+            assert not case_screen.play.finished
+            await pilot.press("ctrl+u", "f4")
+            await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question again")
+            await pilot.press("f4")  # the key that asked, pressed again: a deliberate end
+            await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
 
     run(scenario)
 

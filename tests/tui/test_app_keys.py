@@ -104,7 +104,7 @@ def test_play_in_a_terminal_opens_the_case_and_home_is_a_key_away():
             await wait_until(pilot, lambda: "Was there an injury?" in shown_text(app), "the question")
             await pilot.press("f4")
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
-            await pilot.press("y")
+            await pilot.press("f4")  # F4 again ends it
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen_name(app) == "HomeScreen", "the library")
@@ -127,7 +127,7 @@ def test_every_screen_fits_80_by_24():
             assert "Management" in shown_text(app)  # all five stages fit on the stepper line
             await pilot.press("f4")
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question before ending")
-            await pilot.press("y")
+            await pilot.press("f4")  # F4 again ends it
             await wait_until(pilot, lambda: screen_name(app) == "SummaryScreen", "the summary")
             assert "^r Retry case" in shown_text(app) and "esc Library" in shown_text(app)
 

@@ -289,11 +289,18 @@ class CaseScreen(Screen):
             return
         from tutor.tui.confirm import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(STOP_QUESTION, "End the case (y)", "Keep going (n)"), self._stop_answered)
+        # Ending takes F4 (again) or Enter on its button, never a letter: a learner may still be
+        # typing an answer when the question comes up, and a letter then means "keep going".
+        question = ConfirmScreen(STOP_QUESTION, "End the case (F4)", "Keep going (Esc)", yes_key="f4")
 
-    async def _stop_answered(self, end: bool | None) -> None:
-        if end:
-            await self.stop_now()
+        async def answered(end: bool | None) -> None:
+            if end:
+                await self.stop_now()
+            elif question.typed and self.play is not None and self.summary is None:
+                self.input.focus()
+                self.input.insert_text_at_cursor(question.typed)
+
+        self.app.push_screen(question, answered)
 
     async def stop_now(self) -> None:
         await self.step(lambda play: play.quit())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,18 +12,17 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Yes or no; Escape and n keep things as they are."""
+    """Yes or no. Yes takes a deliberate key (`yes_key`, or Enter on its button); Escape keeps
+    things as they are, and so does any letter: a learner still typing when the question came
+    up goes on typing, and the letter lands where it was meant to (`typed`)."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", show=False),
-        Binding("n,escape", "answer(False)", "No", show=False),
-    ]
-
-    def __init__(self, question: str, yes: str, no: str):
+    def __init__(self, question: str, yes: str, no: str, yes_key: str):
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.yes_key = yes_key  # the key that asked ("f4"): pressed again, it answers yes
+        self.typed = ""  # the letter that answered "no" by being typed, for the screen below
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
@@ -34,6 +34,17 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         # Enter keeps playing unless the learner moves to the other button: ending is the choice to make.
         self.query_one("#confirm-no", Button).focus()
+
+    BINDINGS = [Binding("escape", "answer(False)", "No", show=False)]
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == self.yes_key:
+            event.stop()
+            self.dismiss(True)
+        elif event.is_printable and event.character and not self.typed:
+            self.typed = event.character
+            event.stop()
+            self.dismiss(False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")
