@@ -111,7 +111,7 @@ def test_broken_files_get_file_line_messages_and_exit_2(tmp_path, capsys):
         f"{tmp_path / 'missing.yaml'}: no such file",
         f"{typo}:{line_with(CASE, 'stages:')}: unknown key `stags` in the case; did you mean `stages`?",
     ]
-    assert out == "0 cases, 0 stages, 0 examples: 3 problems in 3 files"
+    assert out == "2 case files do not load (2 problems); 1 file not found"
     assert status == 2
 
 
@@ -201,7 +201,7 @@ def test_hostile_files_from_the_command_line_never_show_a_traceback(tmp_path):
     assert [line.split(":")[0] for line in lines] == sorted(files)
     assert all(re.match(r"[a-z]+\.yaml:\d+: \S", line) for line in lines), lines
     assert not (tmp_path / "pwned").exists()
-    assert result.stdout.strip() == "0 cases, 0 stages, 0 examples: 5 problems in 5 files"
+    assert result.stdout.strip() == "5 case files do not load (5 problems)"
 
 
 def test_one_term_in_two_concepts_is_reported_where_the_second_is_defined(tmp_path, capsys):
@@ -287,3 +287,24 @@ def test_text_cut_short_by_a_hash_is_reported(tmp_path):
     assert run.returncode == 2
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if "grade #2" in row)
     assert f"{case}:{line}: the text 'The pain is grade' stops before '#2 worse at night.'" in run.stderr
+
+
+def test_the_summary_says_what_was_checked_in_words_that_fit_what_happened(tmp_path, capsys):
+    """Usability #28: "0 cases, 0 stages, 0 examples: 2 problems in 1 file" said nothing of what happened."""
+    good = write(tmp_path, "good.yaml", CASE)
+    misspelt = write(tmp_path, "misspelt.yaml", CASE.replace("id: checked-case", "id: other-case")
+                     .replace("expect: [no-trauma]", "expcet: [no-trauma]"))
+    status, err, out = check(capsys, str(misspelt))
+    assert status == 2 and err and all(line.startswith(f"{misspelt}:") for line in err)
+    assert out == f"1 case file does not load ({len(err)} problem{'s' if len(err) != 1 else ''})"
+
+    status, err, out = check(capsys, str(good), str(misspelt))
+    assert status == 2
+    assert out.startswith("1 case, 1 stage, 3 examples: all good; 1 more case file does not load (")
+
+    status, err, out = check(capsys, str(tmp_path / "nowhere.yaml"))
+    assert (status, out) == (2, "1 file not found")
+
+    (tmp_path / "empty-folder").mkdir()
+    status, err, out = check(capsys, str(tmp_path / "empty-folder"))
+    assert (status, err, out) == (0, [], "no case files to check")

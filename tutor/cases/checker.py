@@ -12,6 +12,7 @@ ones, as the library plays it, so a folder can be checked before it is added.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,9 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     case_ids: dict[str, str] = field(default_factory=dict)  # id -> the file that defines it
     reported_terms: set[tuple] = field(default_factory=set)  # (term, concept, concept) already reported
+    not_loaded: list[str] = field(default_factory=list)  # case files (as shown) that did not load
+    not_found: list[str] = field(default_factory=list)  # paths named that are not there
+    shared_files: int = 0  # lexicon, discriminators and word files checked in their own right
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,15 +77,37 @@ class CheckReport:
         return bool(self.problems if strict else self.errors)
 
     def summary(self) -> str:
-        counts = (
-            f"{_plural(self.cases, 'case')}, {_plural(self.stages, 'stage')}, "
-            f"{_plural(self.examples, 'example')}"
-        )
+        """One line saying what was checked and how it went, in words that fit what happened:
+        "12 cases, 65 stages, 280 examples: all good", "1 case file does not load (2 problems)"."""
         warned = f" ({_plural(len(self.warnings), 'warning')})" if self.warnings else ""
-        if not self.errors:
-            return f"{counts}: all good{warned}"
-        files = len({p.path for p in self.errors})
-        return f"{counts}: {_plural(len(self.errors), 'problem')} in {_plural(files, 'file')}{warned}"
+        apart = set(self.not_loaded) | set(self.not_found)
+        unloaded = [p for p in self.errors if p.path in self.not_loaded]
+        others = [p for p in self.errors if p.path not in apart]
+        parts = []
+        if self.cases:
+            counts = (f"{_plural(self.cases, 'case')}, {_plural(self.stages, 'stage')}, "
+                      f"{_plural(self.examples, 'example')}")
+            if others:
+                files = len({p.path for p in others})
+                parts.append(f"{counts}: {_plural(len(others), 'problem')} in {_plural(files, 'file')}{warned}")
+            else:
+                parts.append(f"{counts}: all good{warned}")
+            warned = ""
+        if self.not_loaded:
+            count = len(self.not_loaded)
+            more = "more " if self.cases else ""
+            verb = "does" if count == 1 else "do"
+            parts.append(f"{count} {more}case file{'s' if count != 1 else ''} {verb} not load "
+                         f"({_plural(len(unloaded), 'problem')})")
+        if self.not_found:
+            parts.append(f"{_plural(len(self.not_found), 'file')} not found")
+        if not self.cases and others:
+            files = len({p.path for p in others})
+            parts.append(f"{_plural(len(others), 'problem')} in {_plural(files, 'file')}")
+        elif not parts:
+            shared = self.shared_files
+            parts.append(f"{_plural(shared, 'shared file')}: all good" if shared else "no case files to check")
+        return "; ".join(parts) + warned
 
 
 def _plural(count: int, word: str) -> str:
@@ -154,6 +180,7 @@ def check_paths(paths: list[str]) -> CheckReport:
     report = CheckReport()
     for target in _targets(paths):
         shared = _shared_for(target, report)
+        report.shared_files += len(target.word_files) + (1 if target.check_shared else 0)
         for words_path in target.word_files:
             report.problems.extend(_word_file_problems(words_path))
         seen: set[str] = set()
@@ -274,6 +301,7 @@ def _check_case(path: Path, shared: SharedDefinitions, report: CheckReport) -> N
             report.reported_terms.add(pair)
         report.problems.append(problem)
     if findings.case_id is None:
+        (report.not_loaded if os.path.lexists(path) else report.not_found).append(shown)
         return
     report.cases += 1
     report.stages += findings.stages
