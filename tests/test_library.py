@@ -210,3 +210,24 @@ def test_the_start_of_an_id_is_enough_for_a_suggestion():
     with pytest.raises(CaseError) as caught:
         load_case("ifi-cl")
     assert "did you mean `ifi-classic`?" in str(caught.value.problems[0])
+
+
+def test_the_library_filter_finds_a_case_by_shorthand_for_what_it_is_about():
+    """Usability #18: "avn" found nothing, though three TOH cases are about telling it from AVN."""
+    from tutor.cases.library import list_cases
+    from tutor.tui.home import LibraryRow, matches
+
+    rows = [LibraryRow(entry, None, None, False) for entry in list_cases()]
+
+    def found(query: str) -> set[str]:
+        return {row.case_id for row in rows if matches(row, query, frozenset())}
+
+    toh = {"toh-man-vs-onfh", "toh-pregnancy", "toh-recurrent"}
+    assert found("avn") == found("AVN") == found("avascular necrosis") == found("osteonecrosis") == toh
+    assert found("transient osteoporosis") == toh
+    assert "ifi-classic" in found("ischiofemoral impingement") and "ifi-classic" in found("IFI")
+    assert "hamstring-tendinopathy-bursitis" in found("PHT")
+    assert found("avn zebra") == set()
+    # As typed, each word starts a word of the case: "man" is not found inside "woman".
+    assert "toh-pregnancy" not in found("man") and "toh-man-vs-onfh" in found("man")
+    assert found("pirif") == found("piriformis") != set()

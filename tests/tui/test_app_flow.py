@@ -60,9 +60,36 @@ def test_typing_filters_the_library_and_escape_clears_it():
             await wait_until(pilot, lambda: titles(app) == ["Buttock pain on long strides"], "the filtered list")
             await pilot.press(*" zebra")
             await wait_until(pilot, lambda: titles(app) == [], "an empty list")
-            assert "No case matches this filter" in shown_text(app)
+            # Said where the cases would be: what found nothing, and how to clear it.
+            text = " ".join(shown_text(app).split())
+            assert "No case matches “strides zebra”." in text
+            assert "Esc clears the filter; Backspace edits it." in text
+            assert "0 of 2 cases" in text
             await pilot.press("escape")
             await wait_until(pilot, lambda: len(titles(app)) == 2, "the whole list again")
+            assert "No case matches" not in shown_text(app)
+            # Shorthand for what a case is about finds it, as the tutor reads answers: this
+            # case's diagnosis is ischiofemoral impingement, its rival hamstring tendinopathy.
+            await pilot.press(*"IFI")
+            await wait_until(pilot, lambda: titles(app) == ["Buttock pain on long strides"], "the IFI case")
+            await pilot.press("escape", *"pht")
+            await wait_until(pilot, lambda: titles(app) == ["Buttock pain on long strides"], "the case PHT is set against")
+
+    run(scenario)
+
+
+def test_an_empty_result_with_a_tag_names_both_and_escape_clears_both():
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: len(table_rows(app)) == 2, "the library")
+            await pilot.press(*"strides", *["tab"] * 4, "enter")  # the warm-up chip, which this case lacks
+            await wait_until(pilot, lambda: "No case matches" in shown_text(app), "the empty result")
+            text = " ".join(shown_text(app).split())
+            assert "No case matches “strides” with the tag warm-up." in text
+            assert "Esc clears the filter and the tags" in text
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: len(titles(app)) == 2, "both cases again")
 
     run(scenario)
 

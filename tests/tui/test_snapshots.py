@@ -6,7 +6,7 @@ with `pytest tests/tui --snapshot-update` only after looking at the new ones.
 
 from __future__ import annotations
 
-from tui_pilot_steps import build_test_app, screen_name, wait_until
+from tui_pilot_steps import build_test_app, screen_name, table_rows, wait_until
 
 from tutor.tui.transcript import ContrastView, LearnerSaid
 
@@ -15,6 +15,8 @@ SIZE = (80, 24)
 
 async def open_long_stride_case(pilot) -> None:
     app = pilot.app
+    # Typed once the library is there: a key pressed while the app still starts is lost ("ong stride").
+    await wait_until(pilot, lambda: table_rows(app), "the library")
     await pilot.press(*"long stride", "enter")
     await wait_until(pilot, lambda: screen_name(app) == "CaseScreen", "the case screen")
     await wait_until(pilot, lambda: app.screen.play is not None, "the case to open")
@@ -53,6 +55,7 @@ def test_home_dark(snap_compare):
 def test_home_light_with_a_filter(snap_compare):
     async def type_filter(pilot):
         await steady_cursors(pilot)
+        await wait_until(pilot, lambda: table_rows(pilot.app), "the library")
         await pilot.press(*"hip")
 
     assert snap_compare(build_test_app(theme="textual-light"), terminal_size=SIZE, run_before=type_filter)

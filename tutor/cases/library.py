@@ -54,6 +54,9 @@ class CaseEntry:
     problems: tuple[Problem, ...] = ()
     folder: "CaseFolder | None" = None  # where in the library it comes from
     duplicate_of: Path | None = None  # the file of an earlier folder that has this id too
+    # What the case is about, for the library's filter: its diagnosis and the rivals it sets
+    # against it ("avn" finds a case about telling TOH from ONFH). See case_topics().
+    topics: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
@@ -316,12 +319,12 @@ def list_cases() -> list[CaseEntry]:
         for path in case_files(folder):
             stamp = _stamp(path)
             seen = known.get(path.name)
-            if isinstance(seen, tuple) and len(seen) == 2 and seen[0] == stamp:
+            if isinstance(seen, tuple) and len(seen) == 2 and seen[0] == stamp and _listed_shape(seen[1]):
                 shown = seen[1]
             else:
                 try:
                     case = cached_case(path, shared)
-                    shown = (case.id, case.title, case.summary, case.tags, case.difficulty)
+                    shown = (case.id, case.title, case.summary, case.tags, case.difficulty, case_topics(case))
                 except CaseError as error:
                     shown = error.problems
             listing[path.name] = (stamp, shown)
@@ -331,7 +334,7 @@ def list_cases() -> list[CaseEntry]:
                     difficulty=None, path=path, problems=tuple(shown) + shared_problems, folder=folder,
                 ))
                 continue
-            case_id, title, summary, tags, difficulty = shown
+            case_id, title, summary, tags, difficulty, topics = shown
             problems = shared_problems
             first = first_of.setdefault(case_id, path)
             duplicate_of = first if first != path else None
@@ -339,12 +342,34 @@ def list_cases() -> list[CaseEntry]:
                 problems += (duplicate_id_problem(case_id, path, duplicate_of),)
             entries.append(CaseEntry(
                 id=case_id, title=title, summary=summary, tags=tuple(tags), difficulty=difficulty, path=path,
-                problems=problems, folder=folder, duplicate_of=duplicate_of,
+                problems=problems, folder=folder, duplicate_of=duplicate_of, topics=tuple(topics),
             ))
         if listing_key and listing != known:
             parsed_cache.store("listing", listing_name, listing_key, listing)
     entries.sort(key=lambda e: (e.difficulty or 0, e.title.casefold(), e.id))
     return entries
+
+
+def _listed_shape(shown: object) -> bool:
+    """What a listing keeps of a file: its problems, or (id, title, summary, tags, difficulty, topics)."""
+    return isinstance(shown, tuple) and bool(shown) and (isinstance(shown[0], Problem) or len(shown) == 6)
+
+
+def case_topics(case: Case) -> tuple[str, ...]:
+    """What a case is about, as a learner searching the library would name it: the labels and
+    synonyms of what its diagnosis stage expects, and of the rivals it sets against them with a
+    discriminator (the case's "vs"). Not the differential's long list, which every case shares."""
+    ids: list[str] = []
+    for stage in case.stages:
+        if stage.kind == "diagnosis":
+            ids += stage.expected_ids
+            ids += [m.concept for m in stage.misconceptions if m.discriminator and not m.implied]
+    terms: list[str] = []
+    for concept_id in dict.fromkeys(ids):
+        concept = case.concepts.get(concept_id)
+        if concept is not None:
+            terms += [concept.label, *concept.synonyms]
+    return tuple(dict.fromkeys(terms))
 
 
 def duplicate_id_problem(case_id: str, path: Path, first: Path) -> Problem:

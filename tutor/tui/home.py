@@ -3,8 +3,10 @@ type, tag chips, and the learner's last score and due reviews beside each case."
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.text import Text
 from textual import on
@@ -21,6 +23,7 @@ from tutor.tui.screen_text import cell, plain
 from tutor.render.wording import percent
 
 DAY = 24 * 60 * 60
+MIN_TAGS_WIDTH = 16  # below this the tags column is more ellipsis than tags
 FIRST_RUN_TEXT = (
     "New here? Pick a case with ↑ ↓ and press Enter to start it. "
     "Type to filter the list; Tab reaches the tag chips."
@@ -50,13 +53,36 @@ class LibraryRow:
         e = self.entry
         return " ".join([e.id, e.title or "", e.summary or "", *e.tags]).casefold()
 
+    def topics(self) -> tuple[str, ...]:
+        return tuple(getattr(self.entry, "topics", ()) or ())
+
 
 def matches(row: LibraryRow, query: str, tags: frozenset[str]) -> bool:
-    """Every word of the query appears somewhere in the case, and it carries every chosen tag."""
+    """The case carries every chosen tag, and the query finds it: every word of it, as typed,
+    starts a word of its id, title, summary or tags; or the query, read as the tutor reads
+    answers (shorthand such as AVN, IFI or TOH and words that say the same thing folded, from
+    dialogues/words.yaml), names what it is about, each word the start of one of those words."""
     if tags and not tags <= set(row.entry.tags):
         return False
+    words = query.casefold().split()
     hay = row.haystack()
-    return all(word in hay for word in query.casefold().split())
+    # At the start of a word: "pirif" finds "piriformis", but "man" does not find "woman".
+    if all(re.search(r"(?<!\w)" + re.escape(word), hay) for word in words):
+        return True
+    wanted = folded_words(query)
+    if not wanted:
+        return False
+    known = folded_words(" ; ".join([row.haystack(), *row.topics()]))
+    return all(any(have.startswith(word) for have in known) for word in wanted)
+
+
+@lru_cache(maxsize=4096)
+def folded_words(text: str) -> frozenset[str]:
+    """The words of a text as the matcher compares them: "AVN" and "avascular necrosis" are
+    both "osteonecrosis", "oedema" is "edema", plurals are folded."""
+    from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+
+    return frozenset(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK) and t.norm.strip())
 
 
 def ago(seconds: float) -> str:
@@ -157,6 +183,7 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.title_width = 60
+        self.titles_wrap = False  # whether titles too long for their column wrap (else they are cut)
         self.rows: list[LibraryRow] = []
         self.shown: list[LibraryRow] = []
         self.chosen_tags: frozenset[str] = frozenset()
@@ -170,6 +197,7 @@ class HomeScreen(Screen):
         yield TagChips(id="tag-chips", can_focus=False)
         table: DataTable = DataTable(id="library", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="no-match")
         yield Static(id="case-detail")
         yield Static(id="home-status")
         yield Footer()
@@ -227,10 +255,19 @@ class HomeScreen(Screen):
         keep = self.highlighted_key()
         with_tags = self._set_columns(table)
         now = self.app.now()
-        for row in self.shown:
+        titles = [one_line(row.entry.title or "", 300) for row in self.shown]
+        too_long = sum(1 for title in titles if cells(title) > self.title_width)
+        # A title too long for its column wraps onto a second line rather than lose its end,
+        # while every shown case still fits the table's height; else it is cut with "…" (and
+        # shown whole under the table when highlighted): a short screen shows every case first.
+        room = (table.size.height or max(1, self.app.size.height - 12)) - 1  # the header row
+        wrap = len(titles) + too_long <= room
+        self.titles_wrap = wrap
+        for row, title in zip(self.shown, titles):
             e = row.entry
-            cells = [
-                Text(fit(e.title or "", self.title_width)),
+            whole = cells(title) <= self.title_width or not wrap
+            row_cells = [
+                Text(fit(title, self.title_width)) if whole else Text(fit(title, 2 * self.title_width - 2)),
                 *([cell(", ".join(e.tags), 120, style="italic")] if with_tags else []),
                 Text(difficulty_marks(e.difficulty)),
             ]
@@ -240,14 +277,15 @@ class HomeScreen(Screen):
                     last = percent(row.last_score)
                     if row.last_at is not None:
                         last += f" {ago(now - row.last_at)}"
-                cells += [Text(last), Text("due" if row.due else "", style="bold")]
-            table.add_row(*cells, key=row.key)
+                row_cells += [Text(last), Text("due" if row.due else "", style="bold")]
+            table.add_row(*row_cells, key=row.key, height=1 if whole else None)
         if keep is not None:
             for index, row in enumerate(self.shown):
                 if row.key == keep:
                     table.move_cursor(row=index, animate=False)
                     break
         self.show_detail()
+        self.show_no_match()
         self.show_status()
 
     def _set_columns(self, table: DataTable) -> bool:
@@ -263,8 +301,15 @@ class HomeScreen(Screen):
         width = (table.size.width or self.app.size.width) - 2  # the vertical scrollbar
         padding = 2 * table.cell_padding * (2 + len(fixed))
         rest = max(24, width - padding - sum(w for _, w in fixed))
-        with_tags = rest >= 72
-        title = max(16, rest * 7 // 10) if with_tags else rest
+        # The titles get the room they need first (the whole library's, so the columns do not
+        # move as the filter narrows it); the tags, also shown under the table, take what is left.
+        longest = max((cells(one_line(r.entry.title or "", 300)) for r in self.rows), default=16)
+        tags_room = rest - longest - 2 * table.cell_padding
+        with_tags = rest >= 72 or tags_room >= MIN_TAGS_WIDTH + 8
+        if with_tags and tags_room >= MIN_TAGS_WIDTH:
+            title = max(16, longest)
+        else:
+            title = max(16, rest * 7 // 10) if with_tags else rest
         table.add_column("Case", width=title, key="title")
         self.title_width = title
         if with_tags:
@@ -296,7 +341,8 @@ class HomeScreen(Screen):
             return
         e = row.entry
         lines = [one_line(e.summary or e.title, 300)]
-        if e.title and fit(e.title, self.title_width) != one_line(e.title, 300):
+        shown_room = 2 * self.title_width - 2 if self.titles_wrap else self.title_width
+        if e.title and fit(e.title, shown_room) != one_line(e.title, 300):
             lines.insert(0, one_line(e.title, 300))  # the whole title, cut short in the table
         if e.tags:
             lines.append("Tags: " + one_line(", ".join(e.tags), 300))
@@ -308,16 +354,42 @@ class HomeScreen(Screen):
             lines = [f"This case file has {len(e.problems)} problem(s); Enter shows them."]
         detail.update(plain("\n".join(lines)))
 
+    def show_no_match(self) -> None:
+        """Where the cases would be, when none is left: what found nothing, and the way back."""
+        table = self.query_one("#library", DataTable)
+        box = self.query_one("#no-match", Static)
+        empty = bool(self.rows) and not self.shown and not self.load_problem
+        table.display = not empty
+        box.display = empty
+        if not empty:
+            return
+        query = " ".join(self.query_one("#filter", Input).value.split())
+        tags = sorted(self.chosen_tags)
+        if self.due_only and not query and not tags:
+            lines = ["Nothing is due for review now.", "F7 shows every case again."]
+        else:
+            found = f"“{one_line(query, 60)}”" if query else ""
+            if tags:
+                named = f"the tag{'s' if len(tags) != 1 else ''} {one_line(', '.join(tags), 80)}"
+                found = f"{found} with {named}" if found else named
+            among = " among the cases due for review" if self.due_only else ""
+            lines = [f"No case matches {found}{among}."]
+            if query:
+                lines.append("Try fewer words, or another name for it: a diagnosis, its abbreviation, a tag.")
+            cleared = ["the filter"] + (["the tags"] if tags else []) + (["the due-only view"] if self.due_only else [])
+            lines.append(f"Esc clears {' and '.join(cleared)}" + ("; Backspace edits it." if query else "."))
+        box.update(plain("\n".join(lines)))
+
     def show_status(self) -> None:
         status = self.query_one("#home-status", Static)
         if self.load_problem:
             status.update(plain(f"The case library could not be read: {self.load_problem}", 400))
         elif not self.rows:
             status.update(Content("No cases found in the library."))
-        elif not self.shown and self.due_only:
-            status.update(Content("Nothing is due for review now. F7 shows every case again."))
         elif not self.shown:
-            status.update(Content("No case matches this filter. Esc clears it."))
+            # What found nothing, and the way back, are said where the cases would be.
+            only = " (due only) · F7 shows every case" if self.due_only else " · Esc clears the filter"
+            status.update(Content(f"0 of {len(self.rows)} cases{only} · F1 help"))
         elif not self.has_records:
             status.update(Content(FIRST_RUN_TEXT))
         else:
