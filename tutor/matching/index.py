@@ -30,10 +30,10 @@ from rapidfuzz.distance import OSA
 
 from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept
-from tutor.matching.negation import STOPWORDS, Stance, denial_cues_before, list_commas, negation_of
+from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import (Term, denial_forms, inherited_denials, is_absence_concept, shortened_terms,
                                   terms_of)
-from tutor.matching.tokens import (CJK, CONSIDER_MARK, NUM, WORD, Token, misspelt_rewrite, prepare, tokenize,
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, misspelt_rewrite, prepare, tokenize,
                                    word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
@@ -52,6 +52,8 @@ _PREFIXED_WORD = 4  # letters the negated word has at least ("mature", "stable")
 # Words that start a new phrase: in "nerve enlarged distal to the piriformis", "enlarged"
 # is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
 _PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
+# Verbs that carry a denial between a term's words: "pain does not radiate".
+_AUXILIARIES = frozenset({"do", "doe", "does", "did"})
 # Words that turn a pain into its relief: "pain better when sitting" is not pain when sitting.
 _RELIEF = frozenset({"better", "reliev", "relieved", "eas", "eases", "eased", "improv", "improves",
                      "improved", "alleviat", "alleviated", "settl", "settles", "less", "ease"})
@@ -425,7 +427,7 @@ class ConceptIndex:
                 return None  # "pain better when sitting" is not "pain when sitting"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
-            elif norm not in STOPWORDS:
+            elif norm not in STOPWORDS and norm not in _AUXILIARIES:
                 extras += 1
         if term.part_of_name and last + 1 < len(tokens) and tokens[last + 1].norm in word_data().makes_a_modifier:
             return None  # "piriformis injection", "piriformis tendon release": another thing
@@ -490,6 +492,7 @@ class ConceptIndex:
                     placement = measured
                 if placement is not None:
                     placements.append(placement)
+        placements = self._general_denials_standing(placements, tokens, commas)
         kept, shadowed = _keep_outermost(placements)
         kept = _drop_patchworks(kept)
         covered_all = [p.covered for p in kept]
@@ -522,6 +525,71 @@ class ConceptIndex:
         mentions.sort(key=lambda m: (m.start, m.concept))
         hidden = [(m, o.term.concept) for m, o in ((mention(p, o), o) for p, o in shadowed) if m is not None]
         return Analysis(prepared, tuple(mentions), truncated, tuple(hidden))
+
+
+    def _general_denials_standing(self, placements: list[_Placement], tokens: list[Token],
+                                  commas: frozenset[int]) -> list[_Placement]:
+        """Placements without the general denials (terms.general_denials) that do not stand.
+
+        One stands when it is denied and stands bare after its cue: "no injection needed",
+        "no spine surgery", "QF edema but no atrophy", not "no marrow edema" for the quadratus
+        femoris edema. Where a term of another concept is those very words, the denial is of
+        that concept ("no surgery" denies the Surgery, not the lumbar spine surgery); where
+        several concepts share the words, the ones whose other words the answer named before
+        take the denial ("QF edema but no atrophy": the QF's atrophy).
+        """
+        if not any(p.term.bare for p in placements):
+            return placements
+        named = [p for p in placements if not p.term.denial_only]
+        standing: list[_Placement] = []
+        for p in placements:
+            if not p.term.bare:
+                continue
+            if any(q.term.concept != p.term.concept and p.covered <= q.covered for q in named):
+                continue
+            if not self._stands_bare(p, tokens):
+                continue
+            around = [q.covered for q in named if not q.covered & p.covered]
+            if p.inner_cue is None and not negation_of(tokens, p.first, p.last, around, commas).denied:
+                continue
+            standing.append(p)
+        chosen = []
+        for p in standing:
+            rivals = [q for q in standing if q.covered == p.covered and q.term.concept != p.term.concept]
+            if rivals and not self._named_before(p, tokens) and any(self._named_before(q, tokens) for q in rivals):
+                continue
+            chosen.append(p)
+        return [p for p in placements if not p.term.bare] + chosen
+
+    def _stands_bare(self, p: _Placement, tokens: list[Token]) -> bool:
+        """Whether only the concept's own words, qualifiers and stopwords stand between a general
+        denial and its cue (or the start of its clause or list item)."""
+        cues = cue_words()
+        data = word_data()
+        own = self._concept_words.get(p.term.concept, frozenset())
+        for i in range(p.first - 1, -1, -1):
+            token = tokens[i]
+            if token.norm in cues.prefixes:
+                return False  # "non-weight bearing" is a kind of its own, not "no weight bearing"
+            if token.is_separator or token.kind == LIST or token.norm in cues.deny_before or token.norm in (
+                    "or", "nor", "and", "/"):
+                return True
+            if not (token.norm in STOPWORDS or token.norm in own or token.norm in data.qualifiers
+                    or token.norm in data.context or token.norm in cues.before_a_general_denial):
+                return False
+        return True
+
+    def _named_before(self, p: _Placement, tokens: list[Token]) -> bool:
+        """Whether the answer named, before a general denial, the words its term left out."""
+        left_out = {w.norm for w in self._concept_words_of_term(p.term)} - {
+            p.term.words[i].norm for i in p.term.required}
+        return any(tokens[i].norm in left_out for i in range(p.first))
+
+    def _concept_words_of_term(self, term: Term) -> tuple:
+        for full in self.terms:
+            if full.concept == term.concept and full.text == term.text and not full.denial_only:
+                return tuple(full.words[i] for i in full.required)
+        return ()
 
 
 def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int]) -> bool:

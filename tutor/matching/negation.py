@@ -36,6 +36,12 @@ class CueWords:
     failure_phrases: tuple[tuple[str, ...], ...]
     last_resort: tuple[tuple[str, ...], ...]
     headings_in_play: frozenset[str] = frozenset()  # "differential: IFI, PHT, DGS"
+    # A general denial of a concept's head ("no injection" for "Image-guided injection"): the words
+    # that state the finding and never go, heads too general to deny alone, and words that may
+    # stand between the cue and the head ("no further surgery", "no need for an injection").
+    states_the_finding: frozenset[str] = frozenset()
+    too_general_to_deny: frozenset[str] = frozenset()
+    before_a_general_denial: frozenset[str] = frozenset()
 
 
 def _cue_words(data: WordData) -> CueWords:
@@ -59,6 +65,9 @@ def _cue_words(data: WordData) -> CueWords:
         failure_phrases=phrases("failure_words"),
         last_resort=tuple(tuple(w.split()) for w in data.cue_lists.get("negation.last_resort", ())),
         headings_in_play=words("headings_in_play"),
+        states_the_finding=words("states_the_finding"),
+        too_general_to_deny=words("too_general_to_deny"),
+        before_a_general_denial=words("before_a_general_denial"),
     )
 
 

@@ -54,6 +54,9 @@ class Term:
     # Credited only when denied: "no effusion" denies the "Small left hip joint effusion", but
     # "effusion" does not state it (see denial_forms).
     denial_only: bool = False
+    # A denial form that left out words naming a kind ("no injection" for "Image-guided
+    # injection"): it counts only standing bare after its cue, not as "no piriformis injection".
+    bare: bool = False
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -366,4 +369,85 @@ def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> lis
         seen.add(key)
         out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), False, False,
                         shortened=True, part_of_name=len(kept) == 1, denial_only=True))
+    for term, kept in general_denials(terms, essential):
+        key = (term.concept, tuple(term.words[i].norm for i in kept))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core, False,
+                        shortened=True, part_of_name=len(kept) == 1, denial_only=True, bare=True))
+    return out
+
+
+# Words after which a term's own words are a phrase that says where or how: "Pain radiating
+# down the leg", "Cyst from the hip joint capsule", "CT of the proximal femur".
+_PHRASE_STARTS = frozenset({"of", "from", "in", "at", "on", "to", "with", "for", "down", "into", "after",
+                            "during", "over", "around", "behind", "below", "above"})
+
+
+def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> list[tuple[Term, list[int]]]:
+    """The words of a term a more general denial names: its head noun, with fewer of the words
+    before it, and without the phrase after it.
+
+    A teacher reads "no injection" as no injection of any kind, so it denies the "Image-guided
+    injection"; "no spine surgery" denies "Lumbar spine surgery", "no CT needed" the "CT of the
+    proximal femur", "QF edema but no atrophy" the "Quadratus femoris atrophy". Saying the
+    general thing does not state the specific one, so these forms count only when denied
+    (`denial_only`), and only standing bare after their cue (see index.ConceptIndex.find).
+    Never left out: a word that tells concepts apart (words.yaml `essential`, a concept's own
+    `essential:`: "no fracture" is no denial of the stress fracture) or states the finding
+    itself (`negation.states_the_finding`: "positive" of "Positive piriformis tests", "abnormal"
+    of "Fluid in the bursa is abnormal"); never kept alone: a head too general to name anything
+    (`negation.too_general_to_deny`: "test", "line", "signal") or a setting word ("treatment").
+    A term that names two things ("conjoint tendon and semimembranosus torn") has no head.
+    """
+    from tutor.matching.negation import cue_words
+    from tutor.matching.tokens import word_data
+
+    cues = cue_words()
+    data = word_data()
+    out: list[tuple[Term, list[int]]] = []
+    for term in terms:
+        if term.measure is not None or term.ordered or term.shortened:
+            continue
+        norms = [w.norm for w in term.words]
+        if "and" in norms or any(n in cues.states_the_finding for i, n in enumerate(norms) if i not in term.required):
+            continue
+        prepared = prepare(term.text)
+        typed = [t for t in tokenize(prepared) if t.kind in (WORD, NUM, CJK)]
+        typed = typed[len(typed) - len(norms):]  # an absence concept's core is its label's end
+        if [t.norm for t in typed] != norms:
+            continue  # a variant with two words run together ("completeproximal") has no head of its own
+        # "full-thickness hamstring tear": a hyphenated word is one word.
+        joined = {k for k in range(1, len(typed)) if prepared[typed[k - 1].end:typed[k].start] == "-"}
+        keep_always = essential.get(term.concept, frozenset()) | data.essential | cues.states_the_finding
+        required = list(term.required)
+        phrase_at = next((i for i, n in enumerate(norms) if n in _PHRASE_STARTS and i > 0), len(norms))
+        before = [i for i in required if i < phrase_at]
+        after = [i for i in required if i > phrase_at]
+        if not before or not all(norms[i].isalpha() for i in before) or any(norms[i] in keep_always for i in after):
+            continue
+        head = before[-1]
+        raw = term.words[head].raw
+        if len(norms[head]) < 4 and not (raw.isupper() and len(raw) >= 2):
+            continue  # "CT" and "MRI" typed as abbreviations; no other short word
+        if norms[head] in keep_always or norms[head] in data.context:
+            continue  # "SLR negative", "lumbar MRI normal": the last word is the finding
+        if norms[head] in data.structures or norms[head] in data.places:
+            continue  # "Retracted hamstring tendon": "no hamstring tendon" is no denial of the retraction
+        for start in range(len(before)):
+            kept = before[start:]
+            dropped = before[:start]
+            if not dropped and not after:
+                continue  # the term itself
+            if any(norms[i] in keep_always for i in dropped):
+                break
+            if before[start] in joined:
+                continue
+            if len(kept) == 1 and (norms[head] in cues.too_general_to_deny
+                                   or (len(before) > 1 and raw.casefold().endswith(("ing", "ed")))):
+                continue  # "no line"; "radiating" of "pain radiating down the leg" is no thing itself
+            if all(norms[i] in cues.too_general_to_deny or norms[i] in data.context for i in kept):
+                continue
+            out.append((term, kept))
     return out

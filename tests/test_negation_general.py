@@ -1,0 +1,99 @@
+"""A denial of the general thing denies the specific concept; saying the general thing states nothing.
+
+"no injection" is no injection of any kind, so it denies the "Image-guided injection"; "injection"
+alone does not state that the injection is image-guided. Each rule has a case it credits and a
+near miss it must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.matching.index import ConceptIndex
+from tutor.model import Concept
+
+CONCEPTS = [
+    Concept("guided-injection", "Image-guided injection", ("ultrasound-guided injection",)),
+    Concept("lumbar-surgery", "Lumbar spine surgery"),
+    Concept("surgery", "Surgery", ("operation",)),
+    Concept("ct-femur", "CT of the proximal femur"),
+    Concept("qf-atrophy", "Quadratus femoris atrophy", ("QF atrophy",)),
+    Concept("qf-edema", "Quadratus femoris edema", ("QF edema",)),
+    Concept("gluteal-atrophy", "Gluteus medius atrophy"),
+    Concept("piriformis-tests", "Positive piriformis tests"),
+    Concept("stress-fracture", "Stress fracture"),
+    Concept("retracted-tendon", "Retracted hamstring tendon"),
+    Concept("no-hamstring-tear", "No hamstring tendon tear"),
+    Concept("protected-wb", "Protected weight bearing"),
+    Concept("radiating-pain", "Pain radiating down the leg"),
+    Concept("displaced-fragment", "Displaced bone fragment"),
+    Concept("thickness-tear", "Full-thickness labral tear"),
+]
+INDEX = ConceptIndex(CONCEPTS)
+
+
+def stance(answer: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for mention in INDEX.find(answer).mentions:
+        mark = "?" if mention.considered else "-" if mention.negated else "+"
+        if result.get(mention.concept) != "+":
+            result[mention.concept] = mark
+    return result
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        # The head noun denied bare: no injection, CT or fragment of any kind.
+        ("no injection needed", {"guided-injection": "-"}),
+        ("injection not needed; physiotherapy", {"guided-injection": "-"}),
+        ("no CT needed", {"ct-femur": "-"}),
+        ("no bone fragment", {"displaced-fragment": "-"}),
+        ("no need for a further injection", {"guided-injection": "-"}),
+        # The phrase after the head goes: pain radiating anywhere.
+        ("pain does not radiate", {"radiating-pain": "-"}),
+        # Some of the words before the head may stay: "spine surgery" is the lumbar spine's,
+        # and the words left name a kind, so the Surgery itself is not denied.
+        ("no spine surgery", {"lumbar-surgery": "-"}),
+        # A concept that is those very words takes the denial.
+        ("no surgery", {"surgery": "-"}),
+        # An absence concept is stated by the general denial of its core.
+        ("QF edema, no hamstring tear", {"qf-edema": "+", "no-hamstring-tear": "+"}),
+    ],
+)
+def test_a_general_denial_denies_the_specific_concept(answer, expected):
+    assert stance(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, absent",
+    [
+        # Saying the general thing states nothing specific.
+        ("injection", "guided-injection"),
+        ("CT", "ct-femur"),
+        ("spine surgery", "lumbar-surgery"),
+        ("hamstring tear", "no-hamstring-tear"),
+        # Another word in front names another thing: the marrow's edema, a piriformis injection.
+        ("no marrow edema", "qf-edema"),
+        ("no piriformis injection", "guided-injection"),
+        # A word that tells concepts apart never goes: "no fracture" is no denial of a stress fracture.
+        ("no fracture", "stress-fracture"),
+        # Nor the word that states the finding: a piriformis test not done is not a negative one.
+        ("no piriformis tests needed", "piriformis-tests"),
+        # A structure is not the finding said of it: "Retracted hamstring tendon".
+        ("no hamstring tendon thickening", "retracted-tendon"),
+        # A prefix makes a word of its own: non-weight bearing is no denial of protected weight bearing.
+        ("non-weight bearing", "protected-wb"),
+        # A hyphenated word is one word: "thickness tear" is no general form of a full-thickness one.
+        ("no thickness tear", "thickness-tear"),
+    ],
+)
+def test_a_near_miss_denies_nothing_specific(answer, absent):
+    assert absent not in stance(answer), stance(answer)
+
+
+def test_a_denial_left_elliptical_is_of_the_structure_named_before():
+    # "QF edema but no atrophy": the quadratus femoris carries over; the gluteus medius is not named.
+    assert stance("QF edema but no atrophy") == {"qf-edema": "+", "qf-atrophy": "-"}
+    # With nothing named before, the denial is of atrophy anywhere.
+    assert stance("no atrophy") == {"qf-atrophy": "-", "gluteal-atrophy": "-"}
