@@ -97,3 +97,46 @@ def test_a_denial_left_elliptical_is_of_the_structure_named_before():
     assert stance("QF edema but no atrophy") == {"qf-edema": "+", "qf-atrophy": "-"}
     # With nothing named before, the denial is of atrophy anywhere.
     assert stance("no atrophy") == {"qf-atrophy": "-", "gluteal-atrophy": "-"}
+
+
+NORMAL = ConceptIndex([
+    Concept("qf-atrophy", "Quadratus femoris atrophy", ("QF atrophy",)),
+    Concept("qf-edema", "Quadratus femoris edema", ("QF edema",)),
+    Concept("narrow-qfs", "Narrow quadratus femoris space"),
+    Concept("ischial-bursitis", "Ischial bursitis"),
+    Concept("nerve-edema", "Sciatic nerve edema"),
+    Concept("no-nerve-edema", "No sciatic nerve edema", ("normal sciatic nerve",)),
+])
+
+
+def normal_stance(answer: str) -> dict[str, str]:
+    return {m.concept: "-" if m.negated else "+" for m in NORMAL.find(answer).mentions}
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        # "normal X" denies the abnormal findings of X, before or after it.
+        ("normal QF muscle", {"qf-atrophy": "-", "qf-edema": "-"}),
+        ("QF muscle is normal", {"qf-atrophy": "-", "qf-edema": "-"}),
+        ("quadratus femoris: normal", {"qf-atrophy": "-", "qf-edema": "-"}),
+        # A concept named with "normal" in its words takes them (its finding is then out of sight
+        # of the index; a grader revives it where the question asks only about the finding).
+        ("normal sciatic nerve", {"no-nerve-edema": "+"}),
+    ],
+)
+def test_normal_structure_denies_its_abnormal_findings(answer, expected):
+    assert normal_stance(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "answer, not_denied",
+    [
+        ("normal ischial marrow", "ischial-bursitis"),  # the marrow is normal, not the ischium's bursa
+        ("QF edema, normal IFS", "qf-atrophy"),  # another thing is normal
+        ("not normal QF", "qf-atrophy"),  # a denied normal is no denial
+        ("normal QF space", "qf-atrophy"),  # the space beside the muscle is not the muscle
+    ],
+)
+def test_normal_said_of_another_thing_denies_nothing(answer, not_denied):
+    assert normal_stance(answer).get(not_denied) != "-", normal_stance(answer)

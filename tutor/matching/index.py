@@ -22,7 +22,7 @@ Terms come from `terms` (labels, synonyms, their variants), negation from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from rapidfuzz import process
@@ -545,6 +545,13 @@ class ConceptIndex:
         for p in placements:
             if not p.term.bare:
                 continue
+            if p.term.said_normal:
+                # A concept named with "normal" in its words ("normal sciatic nerve") covers these
+                # and takes them where the question asks about it (see grading's shadowed mentions).
+                cue = self._said_normal_at(p, tokens)
+                if cue is not None:
+                    standing.append(replace(p, inner_cue=cue))
+                continue
             if any(q.term.concept != p.term.concept and p.covered <= q.covered for q in named):
                 continue
             if not self._stands_bare(p, tokens):
@@ -578,6 +585,31 @@ class ConceptIndex:
                     or token.norm in data.context or token.norm in cues.before_a_general_denial):
                 return False
         return True
+
+    def _said_normal_at(self, p: _Placement, tokens: list[Token]) -> int | None:
+        """Where "normal" stands next to the structure a finding is said of: "normal QF muscle",
+        "sciatic nerve: normal", "QF is normal". The structure must be the whole thing called
+        normal: in "normal ischial marrow" the ischium's bursa is not."""
+        data = word_data()
+        cues = cue_words()
+
+        def spare(token: Token) -> bool:
+            return token.norm in STOPWORDS or token.norm in data.context
+
+        j = p.last + 1
+        while j < len(tokens) and (spare(tokens[j]) or tokens[j].norm in cues.linking or tokens[j].raw in (":", "：")):
+            j += 1
+        if j < len(tokens) and tokens[j].norm == "normal":
+            return j
+        nxt = tokens[j] if j < len(tokens) else None
+        if nxt is not None and not nxt.is_separator and nxt.kind != LIST and nxt.norm not in cues.scope_ends:
+            return None  # "normal ischial marrow": the marrow is what is normal
+        i = p.first - 1
+        while i >= 0 and spare(tokens[i]):
+            i -= 1
+        if i >= 0 and tokens[i].norm == "normal" and not (i > 0 and tokens[i - 1].norm in cues.deny_before):
+            return i
+        return None
 
     def _named_before(self, p: _Placement, tokens: list[Token]) -> bool:
         """Whether the answer named, before a general denial, the words its term left out."""

@@ -57,6 +57,9 @@ class Term:
     # A denial form that left out words naming a kind ("no injection" for "Image-guided
     # injection"): it counts only standing bare after its cue, not as "no piriformis injection".
     bare: bool = False
+    # The structure a finding is said of ("quadratus femoris" of "Quadratus femoris edema"):
+    # denied by "normal" next to it ("normal QF muscle", "sciatic nerve: normal"), nothing else.
+    said_normal: bool = False
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -369,6 +372,13 @@ def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> lis
         seen.add(key)
         out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), False, False,
                         shortened=True, part_of_name=len(kept) == 1, denial_only=True))
+    for term, kept in structures_said_normal(terms):
+        key = (term.concept, tuple(term.words[i].norm for i in kept), "normal")
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), False, False,
+                        shortened=True, denial_only=True, bare=True, said_normal=True))
     for term, kept in general_denials(terms, essential):
         key = (term.concept, tuple(term.words[i].norm for i in kept))
         if key in seen:
@@ -383,6 +393,52 @@ def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> lis
 # down the leg", "Cyst from the hip joint capsule", "CT of the proximal femur".
 _PHRASE_STARTS = frozenset({"of", "from", "in", "at", "on", "to", "with", "for", "down", "into", "after",
                             "during", "over", "around", "behind", "below", "above"})
+
+
+def _hyphenated(term: Term) -> set[int] | None:
+    """Which of a term's words are joined to the word before by a hyphen ("full-thickness"); None
+    for a variant with two words run together ("completeproximal"), which has no words of its own."""
+    prepared = prepare(term.text)
+    typed = [t for t in tokenize(prepared) if t.kind in (WORD, NUM, CJK)]
+    typed = typed[len(typed) - len(term.words):]  # an absence concept's core is its label's end
+    if [t.norm for t in typed] != [w.norm for w in term.words]:
+        return None
+    return {k for k in range(1, len(typed)) if prepared[typed[k - 1].end:typed[k].start] == "-"}
+
+
+def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
+    """The structure of a finding said of it: "normal X" denies every abnormal finding of X.
+
+    A term made of body parts and one finding after them ("Quadratus femoris edema", "Sciatic
+    nerve edema") or before them ("Atrophy of the quadratus femoris") gives its body parts,
+    which "normal QF muscle" or "sciatic nerve: normal" deny (see index.ConceptIndex.find). A
+    term with a word of its own beside the finding ("Narrow quadratus femoris space") does not:
+    a normal quadratus femoris says nothing of the space beside it.
+    """
+    from tutor.matching.negation import cue_words
+    from tutor.matching.tokens import word_data
+
+    cues = cue_words()
+    data = word_data()
+    parts = data.places | data.structures
+    out: list[tuple[Term, list[int]]] = []
+    for term in terms:
+        if term.measure is not None or term.ordered or term.shortened or term.denial_core:
+            continue
+        norms = [w.norm for w in term.words]
+        required = [i for i in term.required if norms[i] not in data.context]
+        if len(required) < 2 or "and" in norms or _hyphenated(term) is None:
+            continue
+        place = [i for i in required if norms[i] in parts]
+        rest = [i for i in required if norms[i] not in parts]
+        if (len(rest) != 1 or not place or norms[rest[0]] in cues.states_the_finding
+                or norms[rest[0]] in cues.too_general_to_deny):
+            continue  # "same signal as bone": a normal bone is what it says
+        finding = rest[0]
+        if finding not in (required[0], required[-1]) or not norms[finding].isalpha() or len(norms[finding]) < 4:
+            continue  # "quadratus femoris edema", "atrophy of the quadratus femoris"; not "sciatic edema nerve"
+        out.append((term, place))
+    return out
 
 
 def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> list[tuple[Term, list[int]]]:
@@ -413,13 +469,9 @@ def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> 
         norms = [w.norm for w in term.words]
         if "and" in norms or any(n in cues.states_the_finding for i, n in enumerate(norms) if i not in term.required):
             continue
-        prepared = prepare(term.text)
-        typed = [t for t in tokenize(prepared) if t.kind in (WORD, NUM, CJK)]
-        typed = typed[len(typed) - len(norms):]  # an absence concept's core is its label's end
-        if [t.norm for t in typed] != norms:
-            continue  # a variant with two words run together ("completeproximal") has no head of its own
-        # "full-thickness hamstring tear": a hyphenated word is one word.
-        joined = {k for k in range(1, len(typed)) if prepared[typed[k - 1].end:typed[k].start] == "-"}
+        joined = _hyphenated(term)
+        if joined is None:
+            continue
         keep_always = essential.get(term.concept, frozenset()) | data.essential | cues.states_the_finding
         required = list(term.required)
         phrase_at = next((i for i, n in enumerate(norms) if n in _PHRASE_STARTS and i > 0), len(norms))
