@@ -35,7 +35,7 @@ LATER_MARK = "\x00later"  # "CT before any surgery": what follows is a later ste
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
     rf"""
-    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|(?<![\w)])\+(?=[^\W\d_]))
+    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|(?<![\w)])\+(?=[^\W\d_]))
     | (?P<cjk>[{_CJK_RANGES}])
     | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
     | (?P<num>\d+(?:[.,]\d+)?)
@@ -99,7 +99,13 @@ def _cue_lists(data: dict) -> dict[str, tuple[str, ...]]:
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
 _SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
-              "+": "positive"}
+              "+": "positive", "s/p": "previous", "h/o": "history of", "c/o": "complains of", "b/l": "bilateral"}
+# Chart shorthand that only means something after a number: "45M" (a 45-year-old man), "6-12 mo",
+# "3x/week". Elsewhere "M" and "MO" are other things (MO is myositis ossificans).
+_AFTER_AN_AGE = {"M": "male", "F": "female"}
+_AFTER_A_NUMBER = {"mo": "month", "mos": "month", "mth": "month", "mths": "month", "wk": "week", "wks": "week"}
+_PER = frozenset({"day", "d", "week", "wk", "month", "mo", "year", "yr"})
+_OLDEST = 120
 def _one_word_tables(data: object) -> tuple[dict[str, str], dict[str, str]]:
     """The one-word replacements of words.yaml (`word_for_word`, `character_for_word`).
 
@@ -240,7 +246,42 @@ def _raw_tokens(text: str, same_word: dict[str, str] | None = None,
             tokens.append(Token("/", raw, start, end, LIST))
         else:
             tokens.append(Token(raw, raw, start, end, kind))
-    return tokens
+    return _after_numbers(tokens)
+
+
+def _after_numbers(tokens: list[Token]) -> list[Token]:
+    """Chart shorthand read by the number before it: "55M", "45 yo F", "6 to 12 mo", "3x/week".
+
+    "55M" and "32F" are an age and a sex only glued to a whole number a person can be; "M" on
+    its own is no man. A slash between a count and a span of time is "per", not a list.
+    """
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        before = out[-1] if out else None
+        glued = before is not None and before.end == token.start
+        if token.kind == WORD and token.raw in _AFTER_AN_AGE and before is not None and (
+                (glued and before.kind == NUM and before.raw.isdigit() and int(before.raw) <= _OLDEST)
+                or (len(out) >= 2 and (out[-2].norm, before.norm) == ("year", "old"))):
+            if before.kind == NUM:
+                # "year old" is the number's, "male" the letter's: each may be credited alone.
+                out += [Token(word, before.raw, before.start, before.end, WORD) for word in ("year", "old")]
+            out.append(Token(_AFTER_AN_AGE[token.raw], token.raw, token.start, token.end, WORD))
+            continue
+        if token.kind == WORD and before is not None and before.kind == NUM:
+            word = token.raw.casefold()
+            if word in _AFTER_A_NUMBER and token.raw != "MO":
+                out.append(Token(_AFTER_A_NUMBER[word], token.raw, token.start, token.end, WORD))
+                continue
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if glued and word == "x" and after is not None and (after.kind == LIST or after.norm in ("per", "a")):
+                out.append(Token("times", token.raw, token.start, token.end, WORD))  # "3x/week", "2x a day"
+                continue
+        if token.kind == LIST and token.raw in "/／" and before is not None and i + 1 < len(tokens) and (
+                before.kind == NUM or before.norm == "times") and tokens[i + 1].raw.casefold() in _PER:
+            out.append(Token("per", token.raw, token.start, token.end, WORD))  # "3/week", "3x/week"
+            continue
+        out.append(token)
+    return out
 
 
 def _rewrite_phrases(tokens: list[Token]) -> list[Token]:

@@ -1,0 +1,186 @@
+"""The word-level knowledge every case shares (dialogues/words.yaml) and the tokenizer's chart shorthand.
+
+Issue 8, item 3: an instructor's case of a label and two synonyms meets the learner only
+through these words. Each rule has an answer it credits and a near miss it must not; the
+coverage tests at the end keep the tables consistent with each other.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tutor.matching.index import ConceptIndex
+from tutor.matching.tokens import CJK, NUM, WORD, _raw_tokens, prepare, shipped_words_path, tokenize, word_data
+from tutor.model import Concept
+
+
+def norms(text: str) -> list[str]:
+    return [t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, CJK, NUM)]
+
+
+def said(index: ConceptIndex, answer: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for mention in index.find(answer).mentions:
+        result[mention.concept] = "-" if mention.negated else result.get(mention.concept, "+")
+    return result
+
+
+# -- chart shorthand read by the number before it -----------------------------------------------
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("55M", ["55", "year", "old", "male"]),
+    ("32F with hip pain", ["32", "year", "old", "female", "with", "hip", "pain"]),
+    ("45 yo M", ["45", "year", "old", "male"]),
+    ("6 to 12 mo", ["6", "to", "12", "month"]),
+    ("2 wks ago", ["2", "week", "ago"]),
+    ("runs 3x/week", ["run", "3", "time", "per", "week"]),
+    ("3/week", ["3", "per", "week"]),
+    ("F/u MRI", ["follow", "up", "mri"]),
+    ("S/P discectomy", ["previous", "discectomy"]),
+])
+def test_chart_shorthand_after_a_number(typed, read):
+    assert norms(typed) == read
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("M 45", ["m", "45"]),  # a letter before a number is no age
+    ("200M", ["200", "m"]),  # nobody is 200
+    ("MO 2 cm", ["myositis", "ossifican", "2", "cm"]),  # MO in capitals stays myositis ossificans
+    ("3 x 4 cm", ["3", "x", "4", "cm"]),  # a size, not a frequency
+    ("IFS 21/13 mm", ["ischiofemoral", "space", "21", "13", "mm"]),  # two readings, not "per"
+])
+def test_near_misses_of_chart_shorthand(typed, read):
+    assert norms(typed) == read
+
+
+def test_an_age_and_sex_is_credited_as_the_words_an_author_writes():
+    index = ConceptIndex([Concept("man", "Middle-aged male", ("45-year-old man",)),
+                          Concept("woman", "Woman", ())])
+    assert said(index, "45M, hip pain") == {"man": "+"}
+    assert said(index, "45F, hip pain") == {"woman": "+"}
+    assert said(index, "M 45, hip pain") == {}
+
+
+# -- abbreviations and synonymous words ----------------------------------------------------------
+
+
+def test_other_names_of_transient_osteoporosis_from_seed_003():
+    index = ConceptIndex([Concept("toh", "Transient osteoporosis of the hip", ("TOH", "ITOH")),
+                          Concept("bme", "Bone marrow edema of the femoral head", ("marrow edema",))])
+    for answer in ("BMES", "bone marrow oedema syndrome", "transient BME syndrome"):
+        assert said(index, answer) == {"toh": "+"}, answer
+    # The finding is not the syndrome: bone marrow edema alone is the edema.
+    assert said(index, "bone marrow edema of the femoral head") == {"bme": "+"}
+    assert said(index, "BMO femoral head") == {"bme": "+"}
+
+
+def test_fatty_infiltration_is_the_fatty_replacement_of_seed_000():
+    index = ConceptIndex([Concept("fat", "Quadratus femoris fatty replacement", ()),
+                          Concept("edema", "Quadratus femoris edema", ())])
+    assert said(index, "QF fatty infiltration") == {"fat": "+"}
+    assert said(index, "股方肌脂肪替代") == {"fat": "+"}
+    assert said(index, "QF infiltration") == {}  # a tumour infiltrates too
+
+
+def test_abbreviations_of_tests_and_muscles():
+    index = ConceptIndex([Concept("emg", "Electromyography and nerve conduction studies", ("EMG", "NCV")),
+                          Concept("sm", "Semimembranosus intact", ())])
+    assert said(index, "electromyography") == {"emg": "+"}
+    assert said(index, "肌電圖") == {"emg": "+"}
+    assert said(index, "SM intact") == {"sm": "+"}
+    assert said(index, "sm intact") == {}  # only in capitals
+
+
+def test_a_bone_is_named_by_its_noun_or_its_adjective():
+    index = ConceptIndex([Concept("marrow", "Ischial bone marrow edema", ())])
+    assert said(index, "bone marrow oedema of the ischium") == {"marrow": "+"}
+    assert said(index, "bone marrow oedema of the femur") == {}
+
+
+def test_an_incomplete_tear_is_a_partial_one_and_never_a_complete_one():
+    index = ConceptIndex([Concept("partial", "Partial hamstring tear", ()),
+                          Concept("complete", "Complete hamstring tear", ())])
+    assert said(index, "incomplete hamstring tear") == {"partial": "+"}
+    assert said(index, "complete hamstring tear") == {"complete": "+"}
+
+
+# -- Traditional Chinese words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer, concept", [
+    ("休息、物理治療", "rest"),
+    ("活動調整", "activity"),
+    ("外展肌強化", "abductor"),
+    ("第三孕期", "trimester"),
+    ("妊娠晚期", "trimester"),
+    ("髖外翻", "valgus"),
+    ("肌腱回縮5公分", "retraction"),
+    ("骨質減少", "osteopenia"),
+    ("大步走疼痛", "stride"),
+    ("大步走路疼痛", "stride"),
+])
+def test_chinese_words_of_the_seeds_meet_english_terms(answer, concept):
+    index = ConceptIndex([Concept("rest", "Rest", ()), Concept("activity", "Activity modification", ()),
+                          Concept("abductor", "Abductor strengthening", ()),
+                          Concept("trimester", "Third trimester of pregnancy", ("third trimester",)),
+                          Concept("valgus", "Valgus hip", ()), Concept("retraction", "Tendon retraction", ()),
+                          Concept("osteopenia", "Osteopenia", ()),
+                          Concept("stride", "Pain on long-stride walking", ("long stride pain",))])
+    assert concept in said(index, answer)
+
+
+def test_a_chinese_word_is_read_whole_or_not_at_all():
+    # 大步 (long stride) and 走路 (walking) are two words: a key across them would break both.
+    assert norms("大步走路") == ["long", "stride", "walk"]
+    index = ConceptIndex([Concept("stride", "Long stride pain", ())])
+    assert said(index, "小步走不痛") == {}  # short strides
+
+
+# -- the tables agree with each other ------------------------------------------------------------
+
+
+def _sections() -> dict:
+    with open(shipped_words_path(), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _read(text: str) -> tuple[str, ...]:
+    data = word_data()
+    return tuple(t.norm for t in _raw_tokens(prepare(text), data.same_word, data.same_cjk)
+                 if t.kind in (WORD, CJK, NUM))
+
+
+@pytest.mark.parametrize("section", ["shorthand", "capitals", "same", "zh"])
+def test_every_value_is_read_as_written(section):
+    """A value that is itself a key would not meet the English it names ("fatty infiltration"
+    is read as "fatty replacement", so a Chinese word must say fatty replacement)."""
+    keys = word_data().rewrites
+    wrong = []
+    for key, value in _sections()[section].items():
+        words = _read(str(value))
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                if keys.get(words[start:start + size], words[start:start + size]) != words[start:start + size]:
+                    wrong.append(f"{key}: {value}")
+    assert not wrong
+
+
+def test_no_chinese_value_carries_a_word_a_term_never_needs():
+    """A stopword in a value ("attached to") becomes part of one Chinese word's meaning that no
+    term can cover whole: 附著於 is "attached"."""
+    from tutor.matching.negation import STOPWORDS
+
+    wrong = [f"{key}: {value}" for key, value in _sections()["zh"].items()
+             if any(word in STOPWORDS for word in str(value).split())]
+    assert not wrong
+
+
+def test_every_chinese_key_is_chinese_and_every_value_english():
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    for key, value in _sections()["zh"].items():
+        assert cjk.search(str(key)), key
+        assert str(value).isascii(), key
