@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
 from tutor.matching.tokens import cue_list, typed_offsets
@@ -119,6 +120,72 @@ class CaseGrader:
         return tuple(m for m in mentions if m.negated or m.concept in sided
                      or not any(a <= m.start < b for a, b in wrong))
 
+    def _composite_readings(self, stage: Stage) -> list:
+        """The stage's concepts that are a relation between two things (tutor.composites), read
+        once per concept from their labels and synonyms."""
+        from tutor.composites import reading_of
+
+        readings = self.__dict__.setdefault("_composites", {})
+        out = []
+        for concept_id in (*stage.expected_ids, *stage.misconception_ids):
+            if concept_id not in readings:
+                concept = self.case.concepts.get(concept_id)
+                readings[concept_id] = None if concept is None else reading_of(
+                    concept, self.index, partial(self._words_of_others, concept_id), self._stage_labels)
+            if readings[concept_id] is not None:
+                out.append(readings[concept_id])
+        return out
+
+    def _stage_labels(self) -> dict[str, str]:
+        """The labels of the concepts the case's stages use, as their words' norms (from the index,
+        which has read every label already)."""
+        labels = self.__dict__.get("_labels")
+        if labels is None:
+            used = self._stage_concepts()
+            labels = self.__dict__["_labels"] = {}
+            for term in self.index.terms:
+                concept = self.case.concepts.get(term.concept)
+                if term.concept in used and concept is not None and term.text == concept.label:
+                    labels.setdefault(term.concept, " ".join(w.norm for w in term.words))
+        return labels
+
+    def _stage_concepts(self) -> frozenset[str]:
+        return frozenset(i for stage in self.case.stages for i in (*stage.expected_ids, *stage.misconception_ids))
+
+    def _words_of_others(self, concept_id: str) -> frozenset[str]:
+        """The words of the case's other stage concepts (what a relation's parts may be named by)."""
+        words = self.__dict__.get("_words_by_concept")
+        if words is None:
+            used = self._stage_concepts()
+            words = self.__dict__["_words_by_concept"] = {}
+            for term in self.index.terms:
+                if term.concept in used:
+                    words.setdefault(term.concept, set()).update(w.norm for w in term.words)
+        return frozenset().union(*(w for c, w in words.items() if c != concept_id))
+
+    def _read_composites(self, stage: Stage, analysis: Analysis, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """Mentions of the stage's relation concepts the answer earns by their parts (see
+        tutor.composites); the parts' own mentions give way to them."""
+        from tutor.composites import may_state_a_relation, mention_of
+
+        if not may_state_a_relation(analysis.text):
+            return mentions
+        readings = self._composite_readings(stage)
+        if not readings:
+            return mentions
+        from tutor.matching.tokens import tokenize
+
+        tokens = tokenize(analysis.text)
+        for reading in readings:
+            if any(m.concept == reading.concept and not m.negated for m in mentions):
+                continue
+            found = mention_of(reading, analysis.text, tokens, mentions)
+            if found is None:
+                continue
+            mentions = tuple(m for m in mentions if not m.covered or not m.covered <= found.covered
+                             or m.concept == reading.concept) + (found,)
+        return mentions
+
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
 
@@ -142,6 +209,7 @@ class CaseGrader:
             mentions = tuple(
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
+        mentions = self._read_composites(stage, analysis, mentions)
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
         if self.case.side in ("left", "right"):
             mentions = self._on_this_side(mentions, analysis.text)
