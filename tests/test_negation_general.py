@@ -140,3 +140,37 @@ def test_normal_structure_denies_its_abnormal_findings(answer, expected):
 )
 def test_normal_said_of_another_thing_denies_nothing(answer, not_denied):
     assert normal_stance(answer).get(not_denied) != "-", normal_stance(answer)
+
+
+def test_a_general_denial_said_of_another_place_denies_nothing_here():
+    # "no tear of the labrum" states no absence of a hamstring tear; "no hamstring tear" does.
+    assert "no-hamstring-tear" not in stance("no tear of the labrum")
+    assert "no-hamstring-tear" not in stance("no tear in the left labrum")
+    assert stance("no tear of the hamstring") == {"no-hamstring-tear": "+"}
+
+
+TESTS = ConceptIndex([
+    Concept("positive-slr", "Positive straight leg raise", ("positive SLR",)),
+    Concept("fair-positive", "FAIR test positive"),
+    Concept("sitting-pain", "Pain when sitting"),
+])
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        # A positive test said negative is denied, however the negative is written.
+        ("SLR negative", {"positive-slr": "-"}),
+        ("neg SLR", {"positive-slr": "-"}),
+        ("SLR (-), sitting pain", {"positive-slr": "-", "sitting-pain": "+"}),
+        ("straight leg raise negative bilaterally", {"positive-slr": "-"}),
+        ("Straight leg raise was not positive", {"positive-slr": "-"}),
+        ("FAIR test: negative", {"fair-positive": "-"}),
+        # Near misses: the test named alone, or another test negative beside it, says nothing of it.
+        ("SLR done", {}),
+        ("FAIR test positive, SLR", {"fair-positive": "+"}),
+        ("SLR, FAIR test negative", {"fair-positive": "-"}),
+    ],
+)
+def test_a_positive_test_said_negative_is_denied(answer, expected):
+    assert {m.concept: "-" if m.negated else "+" for m in TESTS.find(answer).mentions} == expected

@@ -52,6 +52,10 @@ _PREFIXED_WORD = 4  # letters the negated word has at least ("mature", "stable")
 # Words that start a new phrase: in "nerve enlarged distal to the piriformis", "enlarged"
 # is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
 _PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
+# What says a structure or a test shows nothing abnormal: "normal QF", "SLR negative", "SLR (-)".
+_SAID_NORMAL = frozenset({"normal", "negative"})
+# Words after which a body part says where a thing is: "tear of the labrum", "injection into the knee".
+_PLACING_WORDS = frozenset({"of", "in", "at", "on", "into", "to", "around", "near", "over"})
 # Verbs that carry a denial between a term's words: "pain does not radiate".
 _AUXILIARIES = frozenset({"do", "doe", "does", "did"})
 # Words that turn a pain into its relief: "pain better when sitting" is not pain when sitting.
@@ -580,16 +584,37 @@ class ConceptIndex:
                 return False  # "non-weight bearing" is a kind of its own, not "no weight bearing"
             if token.is_separator or token.kind == LIST or token.norm in cues.deny_before or token.norm in (
                     "or", "nor", "and", "/"):
-                return True
+                break
             if not (token.norm in STOPWORDS or token.norm in own or token.norm in data.qualifiers
                     or token.norm in data.context or token.norm in cues.before_a_general_denial):
                 return False
-        return True
+        return not self._said_of_another_place(p, tokens, own)
+
+    @staticmethod
+    def _said_of_another_place(p: _Placement, tokens: list[Token], own: frozenset[str]) -> bool:
+        """Whether the words after a general denial place it elsewhere: "no tear of the labrum"
+        is no denial of a hamstring tear, "no injection into the knee" none of a hip injection."""
+        data = word_data()
+        places = data.places | data.structures
+        j = p.last + 1
+        if j < len(tokens) and tokens[j].norm in places and tokens[j].norm not in own:
+            return True  # "no tear labrum"
+        if j >= len(tokens) or tokens[j].norm not in _PLACING_WORDS:
+            return False
+        j += 1
+        while j < len(tokens) and not tokens[j].is_separator and tokens[j].norm not in _PLACING_WORDS:
+            if tokens[j].norm in places and tokens[j].norm not in own:
+                return True
+            if tokens[j].norm not in STOPWORDS and tokens[j].norm not in data.qualifiers:
+                return False
+            j += 1
+        return False
 
     def _said_normal_at(self, p: _Placement, tokens: list[Token]) -> int | None:
-        """Where "normal" stands next to the structure a finding is said of: "normal QF muscle",
-        "sciatic nerve: normal", "QF is normal". The structure must be the whole thing called
-        normal: in "normal ischial marrow" the ischium's bursa is not."""
+        """Where "normal" (or "negative") stands next to the structure a finding is said of:
+        "normal QF muscle", "sciatic nerve: normal", "QF is normal", "SLR negative", "neg SLR".
+        The structure must be the whole thing called normal: in "normal ischial marrow" the
+        ischium's bursa is not."""
         data = word_data()
         cues = cue_words()
 
@@ -599,7 +624,7 @@ class ConceptIndex:
         j = p.last + 1
         while j < len(tokens) and (spare(tokens[j]) or tokens[j].norm in cues.linking or tokens[j].raw in (":", "：")):
             j += 1
-        if j < len(tokens) and tokens[j].norm == "normal":
+        if j < len(tokens) and tokens[j].norm in _SAID_NORMAL:
             return j
         nxt = tokens[j] if j < len(tokens) else None
         if nxt is not None and not nxt.is_separator and nxt.kind != LIST and nxt.norm not in cues.scope_ends:
@@ -607,7 +632,7 @@ class ConceptIndex:
         i = p.first - 1
         while i >= 0 and spare(tokens[i]):
             i -= 1
-        if i >= 0 and tokens[i].norm == "normal" and not (i > 0 and tokens[i - 1].norm in cues.deny_before):
+        if i >= 0 and tokens[i].norm in _SAID_NORMAL and not (i > 0 and tokens[i - 1].norm in cues.deny_before):
             return i
         return None
 

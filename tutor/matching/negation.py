@@ -213,6 +213,9 @@ def negation_of(tokens: list[Token], first: int, last: int, mentions: list[froze
         return Stance(considered=True, cue=first - 1)  # "?stress fracture", "IFI, ?PHT"
     if _under_a_heading_in_play(tokens, first, cues):
         return Stance(considered=True)
+    heading = _denying_heading(tokens, first, cues)
+    if heading is not None:
+        return Stance(denied=True, cue=heading)
     reach = 0.0
     # A cue reaches across another mention only through a list: "no trauma or fever",
     # "沒有IFI、PHT"; in "無外傷long stride痛" the denial ends with 外傷.
@@ -290,6 +293,25 @@ def _under_a_heading_in_play(tokens: list[Token], first: int, cues: CueWords) ->
     return False
 
 
+def _denying_heading(tokens: list[Token], first: int, cues: CueWords) -> int | None:
+    """Where the denial stands that heads the sentence of a mention: "negative: FADIR, FABER,
+    SLR", "Tests negative: FADIR and FABER", "absent: effusion, fracture". A turn after the
+    heading ends its reach ("negative: FADIR, but FABER positive"); "SLR negative: FAIR
+    positive" is a denial of the SLR, not a heading."""
+    for j in range(first - 1, 0, -1):
+        token = tokens[j]
+        if token.norm in cues.scope_ends:
+            return None
+        if token.kind == HARD:
+            if token.raw not in (":", "：") or tokens[j - 1].norm not in cues.deny_before | cues.deny_after:
+                return None
+            k = j - 2
+            while k >= 0 and (tokens[k].norm in cues.linking or tokens[k].norm in STOPWORDS):
+                k -= 1
+            return j - 1 if k < 0 or tokens[k].kind == HARD else None
+    return None
+
+
 _DOUBLE_NEGATIVE_REACH = 6  # words back from "without" a denial of the verb may stand
 
 
@@ -308,6 +330,9 @@ def _negated_before(tokens: list[Token], at: int) -> bool:
 _PURPOSE_VERBS = frozenset({"avoid", "prevent"})
 
 
+_BEFORE_A_VALUE = frozenset({":", "：", "-", "–", "—", "("})
+
+
 def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]) -> Stance:
     """What the words after a mention say of it: "trauma denied", "IFI less likely", "AVN r/o"."""
     cues = cue_words()
@@ -316,8 +341,9 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
         tokens[i].norm in cues.linking or tokens[i].norm in STOPWORDS
     ):
         i += 1
-    if i + 1 < len(tokens) and tokens[i].raw == ":" and tokens[i + 1].norm in cues.deny_after | {"no", "not"}:
-        i += 1  # "retraction: nil", "fever: none", "SLR: negative"
+    if i + 1 < len(tokens) and ((tokens[i].raw in _BEFORE_A_VALUE and tokens[i + 1].norm in cues.deny_after) or (
+            tokens[i].raw in (":", "：") and tokens[i + 1].norm in ("no", "not"))):
+        i += 1  # "retraction: nil", "fever: none", "SLR: negative", "effusion - none", "effusion (none)"
     if i < len(tokens):
         token = tokens[i]
         if token.norm in _PURPOSE_VERBS and i > last + 1 and tokens[i - 1].norm == "to":
@@ -332,8 +358,9 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
         if condition is not None:
             return Stance(considered=True, cue=condition)  # "surgery only if it fails"
         nxt = i + 1
-        if token.raw == "?" and nxt < len(tokens) and tokens[nxt].norm in ("no", "not", "none", "negative"):
-            return Stance(denied=True, cue=nxt)  # "pain sitting? no"
+        if token.raw == "?" and nxt < len(tokens) and (tokens[nxt].norm in ("no", "not", "none", "negative")
+                                                        or tokens[nxt].norm in cues.deny_after):
+            return Stance(denied=True, cue=nxt, soft=tokens[nxt].norm == LESS_LIKELY_MARK)  # "AVN? unlikely"
         if token.raw == "?" and i == last + 1 and tokens[last].end == token.start and (
                 nxt >= len(tokens) or tokens[nxt].norm not in _ANSWERS_TO_A_QUESTION):
             return Stance(considered=True, cue=i)  # "hamstring tear?": asked, not asserted

@@ -407,7 +407,8 @@ def _hyphenated(term: Term) -> set[int] | None:
 
 
 def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
-    """The structure of a finding said of it: "normal X" denies every abnormal finding of X.
+    """The structure of a finding said of it: "normal X" denies every abnormal finding of X, and
+    the test of a positive test: "SLR negative" denies "Positive SLR".
 
     A term made of body parts and one finding after them ("Quadratus femoris edema", "Sciatic
     nerve edema") or before them ("Atrophy of the quadratus femoris") gives its body parts,
@@ -438,6 +439,17 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
         if finding not in (required[0], required[-1]) or not norms[finding].isalpha() or len(norms[finding]) < 4:
             continue  # "quadratus femoris edema", "atrophy of the quadratus femoris"; not "sciatic edema nerve"
         out.append((term, place))
+    for term in terms:
+        # "Positive SLR", "FAIR test positive": the test said negative ("SLR negative", "neg SLR").
+        if term.measure is not None or term.ordered or term.shortened or term.denial_core:
+            continue
+        required = list(term.required)
+        norms = [w.norm for w in term.words]
+        ends = [i for i in (required[0], required[-1]) if norms[i] == "positive"] if len(required) > 1 else []
+        rest = [i for i in required if i not in ends]
+        if len(ends) == 1 and rest and "and" not in norms and _hyphenated(term) is not None and not any(
+                norms[i] in cues.states_the_finding for i in rest):
+            out.append((term, rest))
     return out
 
 

@@ -538,20 +538,35 @@ def _rewrite_words(tokens: list[Token]) -> list[Token]:
 
 
 _LABEL_COLONS = frozenset({":", "："})
+_COLON_DENIALS: dict[int, frozenset[str]] = {}
+
+
+def _colon_denials(data: "WordData") -> frozenset[str]:
+    """The denial cues of words.yaml's `negation` section, as typed (a colon after one is kept)."""
+    found = _COLON_DENIALS.get(id(data))
+    if found is None:
+        found = frozenset(w for name in ("negation.deny_what_follows", "negation.deny_what_precedes")
+                          for w in data.cue_lists.get(name, ()) if " " not in w)
+        _COLON_DENIALS.clear()
+        _COLON_DENIALS[id(data)] = found
+    return found
 _LABELLED = (WORD, CJK, NUM)
 _VALUE_WORDS = 3  # "normal", "12 mm", "no edema", "not seen"
 
 
-def _drop_label_colons(tokens: list[Token]) -> list[Token]:
+def _drop_label_colons(tokens: list[Token], denials: frozenset[str] = frozenset()) -> list[Token]:
     """Report style: "Sciatic nerve: normal", "IFS: 12 mm" read as "sciatic nerve normal", "IFS 12 mm".
 
     A colon joins a label to a short value that ends its sentence. A colon before a list or a
     longer clause ("conservative: nerve gliding, activity modification") is a heading over its
-    items and still keeps them apart from it, as does one with nothing after it.
+    items and still keeps them apart from it, as does one with nothing after it, and one after
+    a denial (`denials`: "negative: FADIR", "SLR negative: FAIR positive"), which is a heading
+    or ends a clause of its own.
     """
     kept: list[Token] = []
     for i, token in enumerate(tokens):
-        if token.kind == HARD and token.raw in _LABEL_COLONS and i > 0 and tokens[i - 1].kind in _LABELLED:
+        if token.kind == HARD and token.raw in _LABEL_COLONS and i > 0 and tokens[i - 1].kind in _LABELLED \
+                and tokens[i - 1].norm.casefold() not in denials:
             value = 0
             j = i + 1
             while j < len(tokens) and tokens[j].kind in _LABELLED:
@@ -565,7 +580,9 @@ def _drop_label_colons(tokens: list[Token]) -> list[Token]:
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
-    tokens = _rewrite_phrases(_rewrite_words(_drop_label_colons(_raw_tokens(text))))
+    data = word_data()
+    denials = _colon_denials(data)
+    tokens = _rewrite_phrases(_rewrite_words(_drop_label_colons(_raw_tokens(text), denials)))
     # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
