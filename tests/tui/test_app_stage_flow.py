@@ -101,3 +101,36 @@ def test_the_stepper_tells_passed_not_passed_and_nothing_apart():
             assert "◐ History" in steps and "✗ Findings" in steps and "✓ Differential" in steps
 
     run(scenario)
+
+
+def test_scrolling_back_shows_each_closed_stage_with_its_question():
+    """Usability: the question lives in the bar while its stage is open; read back, a stage
+    without it was a heading, images and answers to nothing said."""
+    from tutor.tui.transcript import StageHeading
+
+    async def scenario():
+        app = build_test_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await open_long_stride(pilot)
+            screen = app.screen
+            history = screen.query(StageHeading).first()
+            assert "Which features of this history matter?" not in history.source  # in the bar for now
+            await say(pilot, "atraumatic, worse with long strides")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen.play.session.current_stage.id == "findings", "the next stage")
+            await wait_until(pilot, lambda: "Which features of this history matter?" in history.source,
+                             "the history's question with its stage")
+            findings = screen.query(StageHeading).last()
+            assert "What are the key findings?" not in findings.source
+            # Scrolled to the top, the closed stage reads heading, then its question.
+            screen.transcript.scroll_home(animate=False)
+            await wait_until(pilot, lambda: screen.transcript.scroll_y == 0, "the top of the dialogue")
+            await wait_until(pilot, lambda: "Which features of this history matter?" in shown_text(app), "it on screen")
+            lines = [line.strip() for line in shown_text(app).splitlines()]
+            heading = next(i for i, line in enumerate(lines) if "Stage 1 of 5 · History" in line)
+            question = next(i for i, line in enumerate(lines) if "Which features of this history matter?" in line)
+            assert heading < question
+            await pilot.press("f3")  # skipping closes a stage too
+            await wait_until(pilot, lambda: "What are the key findings?" in findings.source, "the skipped stage's question")
+
+    run(scenario)

@@ -31,7 +31,7 @@ from tutor.session import Play, command_of, unknown_command_text
 from tutor.tui.answer_input import AnswerInput
 from tutor.tui.screen_text import plain
 from tutor.tui.stepper import FoundSoFar, StageStepper
-from tutor.tui.transcript import Note, Transcript, learner_turn, widgets_for
+from tutor.tui.transcript import Note, StageHeading, Transcript, learner_turn, widgets_for
 
 PLACEHOLDER = "Your answer; Enter to send (F2 hint · F3 skip · F1 help)"
 STOP_QUESTION = "End this case now? You will see your summary so far; the stages not reached score 0."
@@ -205,6 +205,10 @@ class CaseScreen(Screen):
                     self.contrasts.setdefault(event.concept_id, contrast)
                 case StageClosed():
                     stepper.close_stage(event.stage_id, event.outcome, passed=event.passed, score=event.score)
+                    # Its question leaves the bar: the dialogue keeps it with its stage.
+                    for heading in self.transcript.query(StageHeading):
+                        if heading.opened.stage_id == event.stage_id:
+                            heading.show_question()
                 case CaseFinished():
                     self.summary = event.summary
                     self.show_question(None)

@@ -102,6 +102,25 @@ class TutorSays(Static):
         super().__init__(AuthorMarkdown(self.source, hyperlinks=False), classes=f"tutor-says {kind}")
 
 
+class StageHeading(TutorSays):
+    """A stage's heading and what it presents. While the stage is open its question sits in
+    the bar above the answer line, always in sight (said here too, it would take two of a small
+    screen's lines from the images); once the stage is over it joins its stage here, so the
+    dialogue read back shows what each stage asked."""
+
+    def __init__(self, opened: StageOpened):
+        self.opened = opened
+        self.asked_here = False
+        super().__init__(wording.stage_opening(opened, with_ask=False), EVENT_CLASSES[StageOpened])
+
+    def show_question(self) -> None:
+        if self.asked_here:
+            return
+        self.asked_here = True
+        self.source = headings_as_bold(printable(wording.stage_opening(self.opened, with_ask=True)))
+        self.update(AuthorMarkdown(self.source, hyperlinks=False))
+
+
 class ModelAnswer(Static):
     """A closed stage's model answer; folded to one line when it would push the next stage out of sight."""
 
@@ -244,9 +263,7 @@ def widgets_for(events) -> list[Widget]:
             shown.append(ClosedStage(event))
             continue
         if isinstance(event, StageOpened):
-            # The question itself sits in the bar above the answer line, always in sight; said here
-            # too, it would take two of a small screen's lines from the images.
-            shown.append(TutorSays(wording.stage_opening(event, with_ask=False), EVENT_CLASSES[StageOpened]))
+            shown.append(StageHeading(event))
             continue
         text = wording.render_event(event, width=None)
         if text:
