@@ -545,3 +545,28 @@ def test_naming_every_diagnosis_costs_what_each_wrong_one_is_worth():
     assert confusions == 2
     assert closed.credit == 1.0
     assert closed.score == pytest.approx(1.0 - MISCONCEPTION_PENALTY * confusions)
+
+
+def test_a_checklist_item_said_wrongly_in_findings_is_told_what_the_images_show():
+    """Usability #12: "the right sciatic nerve is brighter and thicker" named only the report's
+    sciatic nerve item and got "Noted … Not scored", though the case's nerves are normal."""
+    from tutor.cases.library import load_case
+    from tutor.events import AnswerGraded
+    from tutor.render import wording
+    from tutor.session import Play
+
+    play = Play(load_case("ifi-classic"))
+    play.skip()
+    events = play.answer("right sciatic nerve is brighter and thicker than the left")
+    graded = next(e for e in events if isinstance(e, AnswerGraded))
+    assert [label for label, _ in graded.noted_corrections] == ["Sciatic nerve signal and its relation to the piriformis"]
+    text = " ".join(wording.render_event(graded, width=None).split())
+    assert "Noted: Sciatic nerve signal and its relation to the piriformis. Not scored in this question, but look again:" in text
+    assert "The two sciatic nerves match in signal and calibre." in text  # the stage's own feedback on it
+    assert play.session.current_progress.misconceptions == ()  # told, not counted against the learner
+
+    # Said rightly, the nerve earns what the stage credits and nothing is corrected.
+    events = play.answer("sciatic nerves symmetric, sciatic nerve normal")
+    graded = next(e for e in events if isinstance(e, AnswerGraded))
+    assert graded.noted_corrections == ()
+    assert "look again" not in wording.render_event(graded, width=None)

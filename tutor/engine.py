@@ -515,6 +515,7 @@ def _read_grade(
     unexpected = [c for c in unexpected if c not in later_ids]
 
     met_ids = set(grade.misconceptions)
+    corrections = _noted_corrections(case, stage, [*later, *unexpected], met_ids, matched | set(progress.found))
     kept_open = set(grade.considered)
     met = [
         MisconceptionMet(
@@ -544,6 +545,7 @@ def _read_grade(
         misconceptions=tuple(m.concept_id for m in met),
         unexpected_labels=tuple(case.label(c) for c in unexpected),
         later_labels=tuple(case.label(c) for c in later),
+        noted_corrections=corrections,
         truncated=grade.truncated,
         kind=stage.kind,
         at=at,
@@ -551,6 +553,49 @@ def _read_grade(
         side=case.side or "" if wrong_side else "",
     )
     return graded, met
+
+
+def _noted_corrections(
+    case: Case, stage: Stage, noted: list[str], met: set[str], earned: set[str]
+) -> tuple[tuple[str, str], ...]:
+    """What the images show about a structure an answer names only through a concept this
+    findings stage does not grade (a report's checklist item, "sciatic nerve"): the feedback
+    of this stage's misconception about the same structure ("sciatic nerve edema"), unless the
+    answer met that misconception (its own feedback is said) or earned what this stage credits
+    about the structure ("normal sciatic nerve"). Structures are told by the concepts' terms:
+    one concept's term written whole inside the other's."""
+    if stage.kind != "findings":
+        return ()
+    out: list[tuple[str, str]] = []
+    for concept_id in noted:
+        for mis in stage.misconceptions:
+            if not mis.feedback or mis.concept in met or not _same_structure(case, concept_id, mis.concept):
+                continue
+            if not any(_same_structure(case, concept_id, e) for e in stage.expected_ids if e in earned):
+                out.append((case.label(concept_id), mis.feedback))
+            break
+    return tuple(out)
+
+
+def _same_structure(case: Case, named: str, other: str) -> bool:
+    """Whether a term of `named` is written whole inside a term of `other` ("sciatic nerve" in
+    "bright sciatic nerve"), case and punctuation aside. Of `other`, the ways learners say it
+    (its synonyms), not its label when it has synonyms: a label may carry a qualifier ("… in a
+    skeletally mature patient") that is no structure of its own."""
+    def terms(concept_id: str, said: bool = False) -> list[str]:
+        concept = case.concepts.get(concept_id)
+        if concept is None:
+            return []
+        written = concept.synonyms if said and concept.synonyms else (concept.label, *concept.synonyms)
+        return [" ".join("".join(ch if ch.isalnum() else " " for ch in t.casefold()).split()) for t in written]
+
+    inside = [f" {t} " for t in terms(other, said=True)]
+    for term in terms(named):
+        if len(term) < 4 and term.isascii():
+            continue  # "qf", "mri": too short to name one structure
+        if any(f" {term} " in t if term.isascii() else term in t for t in inside):
+            return True
+    return False
 
 
 def case_diagnoses(case: Case, stage: Stage) -> tuple[str, ...]:

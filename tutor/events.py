@@ -130,6 +130,11 @@ class AnswerGraded:
     misconceptions: tuple[str, ...] = ()  # ids; each also gets a MisconceptionMet
     unexpected_labels: tuple[str, ...] = ()  # known concepts asserted that this stage does not ask for
     later_labels: tuple[str, ...] = ()  # of those, the ones a later stage of the case asks for
+    # Of the concepts above, those about a structure this stage has a misconception about, with
+    # that misconception's feedback, when the answer did not say what this stage credits about
+    # it: (label, feedback). "the right sciatic nerve is brighter" in a findings stage whose
+    # nerves are normal names the report's sciatic nerve item, and is told what the images show.
+    noted_corrections: tuple[tuple[str, str], ...] = ()
     truncated: bool = False  # the grader read only the beginning of a very long answer
     kind: str | None = None
     at: float = 0.0

@@ -441,13 +441,15 @@ def _answer_graded(event) -> str:
             lines.append(f"You wrote “{one_line(words, 80)}”. Are you sure? That one deserves a second look.")
         else:
             lines.append("You ruled something out that deserves a second look.")
-    if event.later_labels:
+    corrected = dict(getattr(event, "noted_corrections", ()))
+    for labels in (event.later_labels, event.unexpected_labels):
         # Neutral on purpose: confirming that it "comes up later" would give the diagnosis away.
-        lines.append(f"Noted: {_join(event.later_labels)}. Not scored in this question.")
-    if event.unexpected_labels:
-        lines.append(
-            f"Noted: {_join(event.unexpected_labels)}. Not scored in this question."
-        )
+        plain = [label for label in labels if label not in corrected]
+        if plain:
+            lines.append(f"Noted: {_join(plain)}. Not scored in this question.")
+    for label, feedback in corrected.items():
+        # Said as a misconception's feedback is: what the images show of that structure.
+        lines.append(f"Noted: {_safe_line(label)}. Not scored in this question, but look again: {_safe(feedback)}")
     if not lines and not event.misconceptions:
         lines.append("Nothing in that answer adds to what this question asks for.")
     if event.truncated:
