@@ -169,3 +169,21 @@ def test_every_expected_concept_of_the_shipped_cases_has_an_example_the_matcher_
     err = capsys.readouterr().err
     assert status == 0, err
     assert [line for line in err.splitlines() if "has no example" in line] == []
+
+
+def test_a_one_word_synonym_is_no_risk_where_its_stage_grades_the_longer_phrase_too(tmp_path, capsys):
+    """The matcher takes the longest term: in a stage that grades both concepts, the longer phrase
+    earns its own concept, so the warning holds only for a stage that grades the short one alone."""
+    text = GOOD.replace("synonyms: [coxa saltans]", "synonyms: [coxa saltans, provocation]")
+    both = text.replace("    expect: [snapping-hip]\n",
+                        "    expect: [snapping-hip]\n"
+                        "    misconceptions: [{concept: positive-snap-tests, feedback: 'A finding, not the diagnosis.'}]\n")
+    assert both != text
+    path, err = warned(capsys, tmp_path, both)
+    assert err == []
+    # Graded alone in the diagnosis stage, the warning names that stage and the way out.
+    path, err = warned(capsys, tmp_path, text)
+    [message] = err
+    assert ("(`positive-snap-tests`): in stage `diagnosis`, which does not grade `positive-snap-tests`, any answer "
+            "that uses the word credits `snapping-hip`") in message
+    assert message.endswith("or grade `positive-snap-tests` in that stage too")

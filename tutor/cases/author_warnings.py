@@ -75,7 +75,7 @@ def case_warnings(case: Case, shown: str, text: str, shared: Mapping[str, Concep
     lines = _Lines(text)
     own = [c for c in case.concepts.values() if _origin(c.origin)[0] == shown]
     warnings: list[Problem] = []
-    warnings += concept_warnings(own, case.concepts.values(), shown, lines)
+    warnings += concept_warnings(own, case.concepts.values(), shown, lines, case)
     warnings += _stage_warnings(case, shown, lines)
     warnings += _placeholder_warnings(shown, lines)
     return warnings
@@ -93,8 +93,30 @@ def _placeholder_warnings(shown: str, lines: _Lines) -> list[Problem]:
                     f" {where}); replace them before learners see the case")]
 
 
-def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: str, lines: _Lines) -> list[Problem]:
-    """Warnings about the concepts a file defines, against every concept the matcher knows."""
+def _graded(stage) -> set[str]:
+    """What the matcher reads an answer of this stage for: its expected concepts and misconceptions."""
+    return set(stage.expected_ids) | set(stage.misconception_ids)
+
+
+def _one_word_risks(case: Case | None, concept: Concept, inside: list[tuple[Concept, str]]):
+    """Where a one-word synonym of `concept` would earn it for a longer phrase of another concept:
+    (other, phrase, stage id or None). In a stage that grades both, the matcher takes the longest
+    term, so the phrase earns the other concept and nothing is wrong; the risk is a stage that
+    grades `concept` but not the other. Without a case (a shared lexicon) any stage may be one."""
+    if case is None:
+        return [(other, phrase, None) for other, phrase in inside]
+    risks = []
+    for stage in case.stages:
+        graded = _graded(stage)
+        if concept.id in graded:
+            risks += [(other, phrase, stage.id) for other, phrase in inside if other.id not in graded]
+    return risks
+
+
+def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: str, lines: _Lines,
+                     case: Case | None = None) -> list[Problem]:
+    """Warnings about the concepts a file defines, against every concept the matcher knows
+    (`case`: the case they belong to, whose stages say where a term can earn what)."""
     known = list(known)
     longer: dict[str, list[tuple[Concept, str]]] = {}  # word -> (concept, term) of terms it is part of
     for concept in known:
@@ -114,13 +136,17 @@ def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: st
             words = _norms(term)
             if len(words) == 1 and words[0].isascii():
                 inside = [(c, t) for c, t in longer.get(words[0], ()) if c.id != concept.id]
-                if inside:
-                    other, phrase = inside[0]
+                risks = _one_word_risks(case, concept, inside)
+                if risks:
+                    other, phrase, stage_id = risks[0]
+                    where = (f"in stage `{stage_id}`, which does not grade `{other.id}`, "
+                             if stage_id is not None else "")
                     warnings.append(warning(
                         path, lines.of(term, line),
                         f"the one-word synonym {quoted(term, 40)} of `{concept.id}` is also a word of "
-                        f"{quoted(phrase, 60)} (`{other.id}`): any answer that uses the word credits "
-                        f"`{concept.id}`, so prefer a longer phrase that only it uses"))
+                        f"{quoted(phrase, 60)} (`{other.id}`): {where}any answer that uses the word credits "
+                        f"`{concept.id}`, so prefer a longer phrase that only it uses"
+                        + (f", or grade `{other.id}` in that stage too" if stage_id is not None else "")))
         result_label = bool(_RESULT_WORD.search(concept.label))
         for term in concept.synonyms:
             if result_label and _TEST_NAME.search(term) and not _RESULT_WORD.search(term):
