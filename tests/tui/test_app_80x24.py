@@ -123,7 +123,7 @@ def test_letters_typed_while_the_end_question_is_up_keep_the_case_going():
             await pilot.press(*"atraum", "escape")
             await wait_until(pilot, lambda: screen_name(app) == "ConfirmScreen", "the question")
             assert "End the case (F4)" in shown_text(app) and "Keep going (Esc)" in shown_text(app)
-            await pilot.press(*"atic yes")  # a "y" among them, as typed
+            await pilot.press(*"atic yes")  # a "y" among them, as typed (a burst: test_terminal_bytes.py)
             await wait_until(pilot, lambda: app.screen is case_screen, "the case again")
             await wait_until(pilot, lambda: case_screen.input.value == "atraumatic yes", "the whole answer in its line")
             assert not case_screen.play.finished

@@ -206,3 +206,26 @@ def test_an_escape_sequence_inside_a_terminal_paste_is_dropped_not_typed_before_
         app.close()
         raise
     assert recorded_answers(data) == ["no trauma S and more"]  # as the line REPL keeps it
+
+
+def test_letters_typed_in_a_burst_while_the_end_question_is_up_all_reach_the_answer(tmp_path):
+    """F4 pressed mid-word: the rest of the word, arriving at once as a fast typist's does, is the
+    answer (a "y" in it ends nothing), letter for letter, not only the first of it."""
+    data = tmp_path / "data"
+    app = AppOnATerminal(["play", "quiet-hip"], data)
+    try:
+        app.wait_for(lambda: "Your answer" in app.text(), "answer line")
+        app.send(b"no tra")
+        app.send(b"\x1bOS")  # F4
+        app.wait_for(lambda: "End this case now?" in app.text(), "the question before ending")
+        app.send(b"uma yet")
+        app.send(b"\r")
+        app.wait_for(lambda: recorded_answers(data), "recorded answer")
+        app.send(b"\x11")
+        status = app.close()
+    except BaseException:
+        app.process.kill()
+        app.close()
+        raise
+    assert status == 0
+    assert recorded_answers(data) == ["no trauma yet"]

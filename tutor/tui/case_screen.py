@@ -295,14 +295,21 @@ class CaseScreen(Screen):
 
         # Ending takes F4 (again) or Enter on its button, never a letter: a learner may still be
         # typing an answer when the question comes up, and a letter then means "keep going".
-        question = ConfirmScreen(STOP_QUESTION, "End the case (F4)", "Keep going (Esc)", yes_key="f4")
+        async def type_on(text: str, enter: bool) -> None:
+            if self.play is None or self.summary is not None:
+                return
+            self.input.focus()
+            if text:
+                self.input.insert_text_at_cursor(text)
+            if enter:
+                await self.input.action_submit()
+
+        question = ConfirmScreen(STOP_QUESTION, "End the case (F4)", "Keep going (Esc)", yes_key="f4",
+                                 type_on=type_on)
 
         async def answered(end: bool | None) -> None:
             if end:
                 await self.stop_now()
-            elif question.typed and self.play is not None and self.summary is None:
-                self.input.focus()
-                self.input.insert_text_at_cursor(question.typed)
 
         self.app.push_screen(question, answered)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,15 +16,22 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Yes or no. Yes takes a deliberate key (`yes_key`, or Enter on its button); Escape keeps
     things as they are, and so does any letter: a learner still typing when the question came
-    up goes on typing, and the letter lands where it was meant to (`typed`)."""
+    up goes on typing, and the letters land where they were meant to (`type_on`)."""
 
-    def __init__(self, question: str, yes: str, no: str, yes_key: str):
+    BINDINGS = [Binding("escape", "answer(False)", "No", show=False)]
+
+    def __init__(self, question: str, yes: str, no: str, yes_key: str,
+                 type_on: Callable[[str, bool], Awaitable[None]] | None = None):
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
         self.yes_key = yes_key  # the key that asked ("f4"): pressed again, it answers yes
-        self.typed = ""  # the letter that answered "no" by being typed, for the screen below
+        # Where typing goes on (text, and whether Enter followed it): the screen below's answer line.
+        self.type_on = type_on
+        self.typed = ""  # letters typed before the question had gone
+        self.typed_enter = False
+        self.handed_over = False  # typing has gone on below; later keys that still come here follow it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
@@ -35,19 +44,37 @@ class ConfirmScreen(ModalScreen[bool]):
         # Enter keeps playing unless the learner moves to the other button: ending is the choice to make.
         self.query_one("#confirm-no", Button).focus()
 
-    BINDINGS = [Binding("escape", "answer(False)", "No", show=False)]
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == self.yes_key:
+    async def on_key(self, event: events.Key) -> None:
+        if event.key == self.yes_key and not (self.typed or self.handed_over):
             event.stop()
             self.dismiss(True)
-        elif event.is_printable and event.character and not self.typed:
-            self.typed = event.character
-            event.stop()
-            self.dismiss(False)
+            return
+        typing = event.is_printable and bool(event.character)
+        if not typing and not (event.key == "enter" and (self.typed or self.handed_over)):
+            return
+        event.stop()  # an Enter after letters is meant for the answer line, not the button in focus
+        text, enter = (event.character or "", False) if typing else ("", True)
+        if self.handed_over:
+            if self.type_on is not None:
+                await self.type_on(text, enter)
+            return
+        first = not self.typed
+        self.typed += text
+        self.typed_enter = self.typed_enter or enter
+        if first:
+            # After the keys already on their way here: a fast typist's rest of the word (and an
+            # Enter after it) arrive before the question has gone, and are kept in order.
+            self.call_later(self._keep_going)
+
+    async def _keep_going(self) -> None:
+        self.handed_over = True
+        if self.type_on is not None:
+            await self.type_on(self.typed, self.typed_enter)
+        self.dismiss(False)  # not awaited: a screen may not await its own dismissal
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
+        self.action_answer(event.button.id == "confirm-yes")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        if not (self.typed or self.handed_over):  # typing already answered: keep going
+            self.dismiss(yes)

@@ -14,8 +14,7 @@ from tutor.render import wording
 KEYS_TEXT = f"""\
 Keys:
   F2      a hint ({wording.HINT_COST})  F3  skip this question
-  F4 Esc  stop the case (asks first: F4 again ends it, Esc or typing goes on;
-          Esc on a finished case goes home)
+  F4 Esc  stop the case: it asks first, F4 again ends it, Esc or typing goes on; Esc on a finished case goes home
   F5      open a model answer folded to fit the screen
   Enter   on an empty answer: move on from a passed stage
   ↑ ↓     earlier answers  PgUp PgDn  scroll the dialogue
