@@ -67,7 +67,7 @@ def _encode_terms(terms: list) -> dict:
         numbers = [words.setdefault((w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed), len(words))
                    for w in t.words]
         flags = t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3 | t.denial_only << 4 \
-            | t.bare << 5 | t.said_normal << 6
+            | t.bare << 5 | t.said_normal << 6 | t.core << 7
         row = [concepts.setdefault(t.concept, len(concepts)), t.text, numbers, flags]
         if t.measure is not None:
             row.append(_encode(t.measure))
@@ -89,7 +89,7 @@ def _decode_terms(value: dict) -> list:
             raise TypeError("a term measures something that is not a Measure")
         out.append(term(concepts[concept], str(text), tuple([words[n] for n in numbers]), bool(flags & 1),
                         bool(flags & 2), measure, bool(flags & 4), bool(flags & 8),
-                        bool(flags & 16), bool(flags & 32), bool(flags & 64)))
+                        bool(flags & 16), bool(flags & 32), bool(flags & 64), flags >> 7 & 3))
     return out
 
 

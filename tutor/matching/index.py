@@ -31,8 +31,8 @@ from rapidfuzz.distance import OSA
 from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
-from tutor.matching.terms import (Term, denial_forms, inherited_denials, is_absence_concept, shortened_terms,
-                                  terms_of)
+from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
+                                  shortened_terms, terms_of)
 from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, misspelt_rewrite, prepare, tokenize,
                                    word_data)
 
@@ -188,6 +188,10 @@ class ConceptIndex:
                                           frozenset(_norms(w) for w in topic),
                                           None if in_play is None else frozenset(in_play)))
         self.terms.extend(denial_forms(self.terms, essential))
+        # Long terms said by their telling words alone (see core_terms).
+        from tutor.matching.core_terms import core_terms  # only when an index is built, not loaded
+
+        self.terms.extend(core_terms(self.terms, self.terms + others, essential))
         self.topic = frozenset(_norms(w) for w in topic)
         self._arrange()
 
@@ -431,12 +435,12 @@ class ConceptIndex:
                 return None  # "pain better when sitting" is not "pain when sitting"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
-            elif norm not in STOPWORDS and norm not in _AUXILIARIES:
-                extras += 1
+            elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
+                extras += 1  # "sudden onset during sprinting": a core form's link is any link
         if term.part_of_name and last + 1 < len(tokens) and tokens[last + 1].norm in word_data().makes_a_modifier:
             return None  # "piriformis injection", "piriformis tendon release": another thing
         words = len(chosen)
-        allowance = 0 if term.ordered or words == 1 else (1 if words <= 3 else 2)
+        allowance = 0 if term.ordered or words == 1 or term.core == OMITTED else (1 if words <= 3 else 2)
         if extras > allowance or (last - first + 1) > words + allowance + 3:
             return None
         if inner_cue is not None and extras:
@@ -451,6 +455,22 @@ class ConceptIndex:
         natural = in_order or all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
         return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural,
                           via_alias=any(h.alias for h in chosen))
+
+    def _without_other_things(self, placements: list[_Placement], tokens: list[Token],
+                              segment: list[int]) -> list[_Placement]:
+        """Without the core forms that do not name their concept where they stand (see core_terms)."""
+        from tutor.matching.core_terms import stands_for_another
+
+        norms = [t.norm for t in tokens]
+        out = []
+        for p in placements:
+            if p.term.core:
+                clause = [segment[i] == segment[p.last] for i in range(len(tokens))]
+                if stands_for_another(p.term, p.first, p.last, p.covered, norms, clause,
+                                      self._concept_words.get(p.term.concept, frozenset())):
+                    continue
+            out.append(p)
+        return out
 
     # -- answers -----------------------------------------------------------
 
@@ -497,6 +517,8 @@ class ConceptIndex:
                 if placement is not None:
                     placements.append(placement)
         placements = self._general_denials_standing(placements, tokens, commas)
+        if any(p.term.core for p in placements):
+            placements = self._without_other_things(placements, tokens, segment)
         kept, shadowed = _keep_outermost(placements)
         kept = _drop_patchworks(kept)
         covered_all = [p.covered for p in kept]

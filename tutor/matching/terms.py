@@ -28,6 +28,8 @@ _LINK_WORDS = frozenset({"when", "while", "during", "whilst"})
 # Adverbs that do not change what a term names: "surgery only if refractory" is "surgery if
 # refractory", "apophysis not yet fused" is "apophysis not fused".
 _SPARE_ADVERBS = frozenset({"only", "just", "yet", "still", "already"})
+# Words a term's words may have between them in an answer without naming anything.
+SPARE_WORDS = _LINK_WORDS | _SPARE_ADVERBS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,10 @@ class TermWord:
     optional: bool  # a stopword: may be absent from the answer
     case_sensitive: bool
     unstemmed: str = ""
+
+
+REWORDED = 1  # a core form's left-out word names nothing: another may stand in its place
+OMITTED = 2  # a core form's left-out word is simply left out: nothing stands between the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,10 @@ class Term:
     # The structure a finding is said of ("quadratus femoris" of "Quadratus femoris edema"):
     # denied by "normal" next to it ("normal QF muscle", "sciatic nerve: normal"), nothing else.
     said_normal: bool = False
+    # A core form: the term without a word the case's vocabulary shares ("sudden sprinting" for
+    # "Sudden onset while sprinting"; see core_terms): 1 when another word may stand in the place
+    # of the one left out, 2 when it is simply left out; 0 for every other term.
+    core: int = 0
 
     @property
     def required(self) -> tuple[int, ...]:
