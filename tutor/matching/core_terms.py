@@ -12,8 +12,12 @@ several use does not. A core form of a term is the term without such a common wo
 - REWORDED: a word of `name_nothing` (two, from a term of five or more words); in an answer
   another word that names nothing must stand in its place ("pain" for "onset");
 - OMITTED: a word of what completes the term after its head ("sprinting" after "Sudden onset
-  while"); in an answer the words left stand together. The words before the head say which
-  kind ("surgical" in "Early surgical repair") and always stay.
+  while"), or a word before the head when an `essential` word of the term still says its state
+  or kind ("surgical" in "Early surgical repair": "early repair"); in an answer the words left
+  stand together, are not completed otherwise ("sudden onset at rest") and are not followed
+  by a word of a concept that shares them ("old avulsion fracture" is no "Old apophyseal
+  avulsion"). A word before the head says which kind, so it stays when nothing else does:
+  "quadratus femoris space" is not the "Reduced quadratus femoris space".
 Either way what is left is at least two words, one of them naming something and rarer than
 the word left out, and no other concept has a term with all of them (it would be ambiguous);
 and the words that tell neighbouring concepts apart always stay: `essential`, sides and sizes
@@ -27,6 +31,7 @@ walking"), and a word that names nothing has to be said in the place of the one 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 
 from tutor.matching.terms import OMITTED, REWORDED, SPARE_WORDS, Term
 
@@ -59,7 +64,7 @@ def _head(term: Term) -> int:
 def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, frozenset[str]]) -> list[Term]:
     """Core forms of the case's long terms (see the module's doc); `vocabulary` holds every
     term the case can meet, its own and the shared lexicon's, to weigh the words by."""
-    from tutor.matching.tokens import word_data
+    from tutor.matching.tokens import prepare, tokenize, word_data
 
     data = word_data()
     nameless = _nameless()
@@ -83,6 +88,8 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
                 or len(required) < _LONG_TERM):
             continue
         norms = [w.norm for w in term.words]
+        if not set(norms) <= {t.norm for t in tokenize(prepare(term.text))}:
+            continue  # two words typed as one ("proximalhamstring"): the form with them apart is read
         own = essential.get(term.concept, frozenset())
         head = _head(term)
         options: list[tuple[list[int], int]] = []
@@ -97,6 +104,13 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
                    and norms[i] not in modifiers and norms[i].isalpha() and len(norms[i]) >= 3
                    and count.get(norms[i], 0) >= _COMMON]
         options += [([i], OMITTED) for i in omitted]
+        # Before the head, a word may go when an essential word of the term still says its state
+        # or kind: "positive knee flexion test" for "Positive active knee flexion test", "early
+        # repair" for "Early surgical repair"; never "QFS" for "Reduced QF space".
+        if any(norms[i] in data.essential for i in required if i != head):
+            options += [([i], OMITTED) for i in required if i < head and norms[i] not in own
+                        and norms[i] not in modifiers and norms[i] not in nameless
+                        and norms[i].isalpha() and len(norms[i]) >= 3]
         for left_out, how in options:
             kept = [i for i in required if i not in left_out]
             rarest_left_out = min(count[norms[i]] for i in left_out)
@@ -116,11 +130,13 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
 
 
 def stands_for_another(term: Term, first: int, last: int, covered: frozenset[int], norms: list[str],
-                       same_clause: list[bool], own: frozenset[str]) -> bool:
+                       same_clause: list[bool], own: frozenset[str],
+                       rivals_of: Callable[[str], frozenset[str]]) -> bool:
     """Whether a core form found at first..last is not its concept's name in this answer.
 
     `norms` are the answer's words, `same_clause[i]` whether word i is in the mention's clause,
-    `own` the words of the term's concept. A core form does not stand for its concept
+    `own` the words of the term's concept, `rivals_of(word)` the concepts whose terms use the
+    word. A core form does not stand for its concept
     - when it modifies the noun after it: "long stride walking test" is the test, not the
       "Pain on long-stride walking";
     - when what completes the term was left out and the answer completes it otherwise:
@@ -140,9 +156,13 @@ def stands_for_another(term: Term, first: int, last: int, covered: frozenset[int
     if after < len(norms) and same_clause[after] and norms[after] in data.makes_a_modifier:
         return True
     if term.core == OMITTED:
-        # "sudden onset at rest" completes the words otherwise than "... while sprinting".
+        # "sudden onset at rest" completes the words otherwise than "... while sprinting", and in
+        # "old avulsion fracture" the words name a kind of fracture, not an "Old apophyseal avulsion".
         nxt = last + 1
-        return nxt < len(norms) and same_clause[nxt] and norms[nxt] in _COMPLETES
+        if nxt >= len(norms) or not same_clause[nxt]:
+            return False
+        return norms[nxt] in _COMPLETES or (norms[nxt] not in own and bool(
+            rivals_of(norms[nxt]) & {c for i in covered for c in rivals_of(norms[i])} - {term.concept}))
     before = first - 1
     while before >= 0 and same_clause[before] and norms[before] in STOPWORDS:
         before -= 1

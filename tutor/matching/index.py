@@ -461,13 +461,22 @@ class ConceptIndex:
         """Without the core forms that do not name their concept where they stand (see core_terms)."""
         from tutor.matching.core_terms import stands_for_another
 
+        concepts_of = self.__dict__.get("_concepts_of")
+        if concepts_of is None:  # made on the first answer that needs it, not when loading
+            by_word: dict[str, set[str]] = {}
+            for term in self.terms:
+                for word in term.words:
+                    if not word.optional:
+                        by_word.setdefault(word.norm, set()).add(term.concept)
+            concepts_of = self.__dict__["_concepts_of"] = {w: frozenset(c) for w, c in by_word.items()}
         norms = [t.norm for t in tokens]
         out = []
         for p in placements:
             if p.term.core:
                 clause = [segment[i] == segment[p.last] for i in range(len(tokens))]
                 if stands_for_another(p.term, p.first, p.last, p.covered, norms, clause,
-                                      self._concept_words.get(p.term.concept, frozenset())):
+                                      self._concept_words.get(p.term.concept, frozenset()),
+                                      lambda word: concepts_of.get(word, frozenset())):
                     continue
             out.append(p)
         return out
