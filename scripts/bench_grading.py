@@ -97,7 +97,7 @@ def as_new_author_wrote_it(case):
     for cid in sorted(used):
         concept = case.concepts.get(cid)
         if concept is not None:
-            concepts[cid] = Concept(concept.id, concept.label, concept.synonyms[:NEW_AUTHOR_SYNONYMS],
+            concepts[cid] = Concept(concept.id, concept.label, concept.own_synonyms[:NEW_AUTHOR_SYNONYMS],
                                     concept.origin, concept.measure)
     return dataclasses.replace(case, concepts=frozen_mapping(concepts), discriminators=frozen_mapping(discriminators))
 

@@ -213,7 +213,7 @@ def test_unknown_stage_and_concept_keys_suggest_the_right_one(tmp_path):
 def test_unknown_key_without_a_near_miss_lists_the_known_keys(tmp_path):
     text = CASE.replace("    synonyms: [IFI", "    colour: red\n    synonyms: [IFI")
     expect_one(text, tmp_path, "colour: red",
-               "unknown key `colour` in concept `ifi` (known keys: label, synonyms, measure, essential)")
+               "unknown key `colour` in concept `ifi` (known keys: label, synonyms, measure, essential, inherit)")
 
 
 def test_duplicate_keys_are_caught_at_every_level(tmp_path):

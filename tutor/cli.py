@@ -149,6 +149,8 @@ def _misses(misses: argparse.ArgumentParser) -> None:
 def _concepts(concepts: argparse.ArgumentParser) -> None:
     concepts.add_argument("query", nargs="*", metavar="QUERY", help="only those whose id, label or a synonym has this")
     concepts.add_argument("--json", action="store_true", help="one JSON array on stdout")
+    concepts.add_argument("--case", metavar="CASE", help="the concepts of this case (id or path): its own terms, "
+                          "and those it takes from the shared lexicon")
 
 
 def _config(config: argparse.ArgumentParser) -> None:

@@ -1,9 +1,14 @@
-"""`tutor concepts [QUERY] [--json]`: the shared concepts an author can use without defining them.
+"""`tutor concepts [QUERY] [--json] [--case CASE]`: the shared concepts an author can use without defining them.
 
 Each with its id (what a case's `expect:` names), label and synonyms, and the
 shared discriminators with the two concepts each tells apart. QUERY keeps those
 whose id, label or a synonym contains it (case and accents aside). The shipped
 lexicon comes first, then the lexicon of each of your folders of cases.
+
+With `--case`, the concepts of one case instead, as the tutor grades them: for
+each of the case's own concepts its own synonyms, the terms it takes from the
+shared lexicon concept that names the same thing, and the terms it does not
+take, with why (see tutor.cases.inheritance).
 """
 
 from __future__ import annotations
@@ -41,11 +46,66 @@ def _entries():
         yield (SHIPPED if folder.shipped else folder.shown), concepts, discriminators, ()
 
 
+def _case_entries(ref: str, wanted) -> list[dict[str, object]]:
+    """The case's concepts: its own (with what each inherits) and the shared ones its stages use."""
+    from tutor.cases.library import load_case
+
+    case = load_case(ref)
+    used = {c for stage in case.stages for c in (*stage.expected_ids, *stage.misconception_ids)}
+    own_file = case.path or ""
+    out = []
+    for c in sorted(case.concepts.values(), key=lambda c: c.id):
+        own = c.origin.rpartition(":")[0] == own_file
+        if not (own or c.id in used) or not wanted(c.id, c.label, *c.synonyms):
+            continue
+        entry: dict[str, object] = {"kind": "concept", "id": c.id, "label": c.label, "from": "case" if own else "lexicon",
+                 "synonyms": list(c.own_synonyms if own else c.synonyms)}
+        if c.inherited_from is not None:
+            entry["inherited_from"] = c.inherited_from
+            entry["inherited"] = list(c.inherited)
+            entry["not_inherited"] = [{"term": term, "why": why} for term, why in c.not_inherited]
+        out.append(entry)
+    return out
+
+
+def _case_lines(entries: list[dict]) -> list[str]:
+    lines = ["CONCEPTS OF THE CASE (id: label; synonyms)"]
+    for e in entries:
+        synonyms = "; ".join(one_line(s, 80) for s in e["synonyms"])
+        where = "  [shared lexicon]" if e["from"] == "lexicon" else ""
+        lines.append(f"  {one_line(e['id'], 100)}: {one_line(e['label'], 120)}"
+                     + (f"; {synonyms}" if synonyms else "") + where)
+        if "inherited_from" in e:
+            taken = "; ".join(one_line(s, 80) for s in e["inherited"]) or "nothing new"
+            lines.append(f"    + from the lexicon's `{one_line(e['inherited_from'], 100)}`: {taken}")
+            for refused in e["not_inherited"]:
+                lines.append(f"    - not {one_line(refused['term'], 80)!r}: {one_line(refused['why'], 120)}")
+    lines.append("A case concept takes the terms of the lexicon concept that names the same thing; "
+                 "`inherit: false` keeps it to its own.")
+    return lines
+
+
 def run(args) -> int:
     query = _fold(" ".join((getattr(args, "query", None) or [])).strip())
 
     def wanted(*texts: str) -> bool:
         return not query or any(query in _fold(t) for t in texts)
+
+    if getattr(args, "case", None):
+        from tutor.cases.problems import CaseError, report_problems
+
+        try:
+            entries = _case_entries(args.case, wanted)
+        except CaseError as error:
+            return report_problems(error)
+        if getattr(args, "json", False):
+            print(terminal_json(entries, indent=2, ascii_only=not speaks_utf8(sys.stdout)))
+            return 0
+        if not entries:
+            print(f"No concept of the case matches {one_line(query, 80)!r}.", file=sys.stderr)
+            return 1
+        print("\n".join(_case_lines(entries)))
+        return 0
 
     out = []
     problems = []

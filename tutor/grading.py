@@ -32,6 +32,8 @@ class Grade:
     considered: tuple[str, ...] = ()
     # Of matched, the `either_way` concepts this answer reported as absent ("no effusion").
     reported_absent: tuple[str, ...] = ()
+    # The stage's own concepts (expected and misconceptions): `also_mentioned` is the others.
+    stage_concepts: tuple[str, ...] = ()
 
     def best_mention(self, concept_id: str, denied: bool = False) -> Mention | None:
         """The concept's highest-scoring mention (the first of equals), asserted or denied.
@@ -71,8 +73,11 @@ class Grade:
                 **words(self.matched, False), **words(self.misconceptions, False),
                 **words(self.negated, True),
             },
+            # Known concepts outside the stage. A concept of the stage that the answer only kept
+            # in play or that another spoke for ("IFI less likely" beside the credited "No
+            # ischiofemoral impingement") is not listed: it would read as the opposite credited.
             "also_mentioned": sorted(
-                {m.concept for m in self.mentions}
+                {m.concept for m in self.mentions} - set(self.stage_concepts)
                 - set(self.matched) - set(self.misconceptions) - set(self.negated)
             ),
         }
@@ -244,6 +249,7 @@ class CaseGrader:
             truncated=analysis.truncated,
             considered=tuple(c for c in stage_concepts if c in asserted and c not in chosen),
             reported_absent=reported_absent,
+            stage_concepts=stage_concepts,
         )
 
 

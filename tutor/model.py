@@ -43,6 +43,17 @@ class Concept:
     # States an absence ("No fracture"): a normal finding, never noise to flag. Set by the
     # loader from the label, with the matcher's negation words (tutor.matching.terms).
     absence: bool = False
+    # The shared lexicon concept that names the same thing, whose terms this case concept takes
+    # too (tutor.cases.inheritance); they are the last of `synonyms`, listed in `inherited`.
+    inherited_from: str | None = None
+    inherited: tuple[str, ...] = ()
+    # That concept's terms it does not take, each with why (it names another concept of the case...).
+    not_inherited: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def own_synonyms(self) -> tuple[str, ...]:
+        """The synonyms its author wrote (without those taken from the shared lexicon)."""
+        return self.synonyms[: len(self.synonyms) - len(self.inherited)]
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: st
             warnings.append(warning(path, line, f"concept `{concept.id}` has no synonyms: only its label "
                                                 f"{quoted(concept.label, 60)} is recognised; add the other ways "
                                                 "learners say it (abbreviations, spellings, plain words)"))
-        for term in concept.synonyms:
+        # Terms a concept takes from the shared lexicon are the lexicon's to answer for.
+        for term in concept.own_synonyms:
             words = _norms(term)
             if len(words) == 1 and words[0].isascii():
                 inside = [(c, t) for c, t in longer.get(words[0], ()) if c.id != concept.id]
@@ -148,7 +149,7 @@ def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: st
                         f"`{concept.id}`, so prefer a longer phrase that only it uses"
                         + (f", or grade `{other.id}` in that stage too" if stage_id is not None else "")))
         result_label = bool(_RESULT_WORD.search(concept.label))
-        for term in concept.synonyms:
+        for term in concept.own_synonyms:
             if result_label and _TEST_NAME.search(term) and not _RESULT_WORD.search(term):
                 warnings.append(warning(
                     path, lines.of(term, line),

@@ -57,7 +57,7 @@ CASE_REQUIRED = {
     "source": "where the clinical facts come from",
     "stages": "the list of stages, played in order",
 }
-CONCEPT_KEYS = ("label", "synonyms", "measure", "essential")
+CONCEPT_KEYS = ("label", "synonyms", "measure", "essential", "inherit")
 MEASURE_KEYS = ("of", "unit", "below", "above")
 MEASURE_REQUIRED = {
     "of": "what is measured, as learners name it, e.g. `of: [IFS, ischiofemoral space]`",
@@ -258,7 +258,10 @@ def _check_format(reader: FieldReader, node: Node | None, what: str) -> None:
         )
 
 
-def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Concept]:
+def _read_concepts(reader: FieldReader, node: Node, where: str,
+                   inherit: dict[str, tuple[Node, str | bool]] | None = None) -> dict[str, Concept]:
+    """The concepts under `node`; with `inherit` (a case's concepts), each concept's `inherit:`
+    goes there by id, with its node for messages (a shared lexicon's concepts have none)."""
     concepts: dict[str, Concept] = {}
     for key, key_node, value_node in reader.entries(node, f"`concepts` in {where}") or ():
         concept_id = reader.identifier(key_node, "concept", where)
@@ -272,6 +275,10 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
             measure = _read_measure(reader, fields["measure"], what)
             if measure is None:
                 label = None
+        if fields is not None and "inherit" in fields:
+            choice = _read_inherit(reader, fields["inherit"], what, inherit is not None)
+            if choice is not None and inherit is not None and concept_id is not None:
+                inherit[concept_id] = (fields["inherit"], choice)
         if concept_id is None or label is None:
             # Known but unusable: uses of it are not reported again as undefined.
             reader.broken.add(f"concept:{key}")
@@ -282,6 +289,18 @@ def _read_concepts(reader: FieldReader, node: Node, where: str) -> dict[str, Con
         )
         concepts[concept_id] = replace(concept, absence=is_absence_concept(concept))
     return concepts
+
+
+def _read_inherit(reader: FieldReader, node: Node, what: str, in_case: bool) -> str | bool | None:
+    """`inherit: false` (only its own terms) or `inherit: LEXICON-ID` (the shared concept whose
+    terms it takes); `true` is the default. See tutor.cases.inheritance."""
+    if not in_case:
+        reader.problem(node, f"`inherit` in {what} is for a case's concepts: a concept of a shared "
+                             "lexicon is the one cases inherit from")
+        return None
+    if isinstance(node, ScalarNode) and node.value.strip().lower() in ("true", "false", "yes", "no", "on", "off"):
+        return False if reader.flag(node, "inherit", what) is False else None
+    return reader.identifier(node, "concept", f"`inherit` of {what}")
 
 
 def _read_measure(reader: FieldReader, node: Node, concept: str) -> Measure | None:
@@ -467,13 +486,19 @@ class _CaseBuilder:
         difficulty = reader.whole_number(fields.get("difficulty"), "difficulty", "the case", 1, 3)
         time_limit = reader.whole_number(fields.get("time_limit"), "time_limit", "the case", 1, MAX_TIME_LIMIT)
 
+        own: dict[str, Concept] = {}
+        inherit: dict[str, tuple[Node, str | bool]] = {}
         if "concepts" in fields:
-            self.concepts.update(_read_concepts(reader, fields["concepts"], "this case"))
+            own = _read_concepts(reader, fields["concepts"], "this case", inherit)
+            self.concepts.update(own)
+        own_discriminators: dict[str, Discriminator] = {}
         if "discriminators" in fields:
-            self.discriminators.update(_read_discriminators(
+            own_discriminators = _read_discriminators(
                 reader, fields["discriminators"], self.concepts, "this case", self.where_to_define
-            ))
+            )
+            self.discriminators.update(own_discriminators)
         stages = self._stages(fields["stages"]) if "stages" in fields else ()
+        self._inherit(own, inherit, stages, own_discriminators, side)
         stages = tuple(_with_known_rivals(stage, self.discriminators) for stage in stages)
 
         if case_id is None or title is None or source is None or not stages:
@@ -485,6 +510,44 @@ class _CaseBuilder:
             summary=summary, tags=tags, difficulty=difficulty, time_limit=time_limit,
             intro=intro, path=self.path, side=side,
         )
+
+    def _inherit(self, own: dict[str, Concept], inherit: dict[str, tuple[Node, str | bool]],
+                 stages: tuple[Stage, ...], own_discriminators: dict[str, Discriminator], side: str | None) -> None:
+        """The case's concepts with the terms the shared lexicon knows for the same things
+        (tutor.cases.inheritance); a lexicon twin they absorb leaves the case, and the shared
+        discriminators that named it name the case's concept instead."""
+        from tutor.cases.inheritance import inherit_shared_terms
+
+        shared = self.shared.concepts
+        used = {c for stage in stages for c in (*stage.expected_ids, *stage.misconception_ids)}
+        used |= {c for stage in stages for example in stage.examples for c in example.matches}
+        used |= {c for d in own_discriminators.values() for c in d.between}
+        choices: dict[str, str | bool] = {}
+        for concept_id, (node, choice) in inherit.items():
+            if isinstance(choice, str) and choice not in shared:
+                hint = suggestion(choice, shared)
+                self.reader.problem(node, f"`inherit: {choice}` of concept `{concept_id}` names no concept of "
+                                          f"the shared lexicon{hint} (`tutor concepts` lists them)")
+                continue
+            if isinstance(choice, str) and choice != concept_id and choice in used:
+                self.reader.problem(node, f"concept `{concept_id}` inherits from `{choice}`, which this case "
+                                          f"also uses itself; use `{choice}` or `{concept_id}`, not both")
+                continue
+            if isinstance(choice, str) and choice != concept_id and choice in own:
+                self.reader.problem(node, f"concept `{concept_id}` inherits from `{choice}`, which this case "
+                                          "defines itself; a case concept inherits only from the shared lexicon")
+                continue
+            choices[concept_id] = choice
+        if not own or not shared:
+            return
+        result = inherit_shared_terms(self.concepts, own, shared, choices, used, side)
+        self.concepts = result.concepts
+        if result.absorbed:
+            self.discriminators = {
+                key: replace(d, between=tuple(result.absorbed.get(c, c) for c in d.between))  # type: ignore[arg-type]
+                if key not in own_discriminators else d
+                for key, d in self.discriminators.items()
+            }
 
     def _side(self, node: Node | None) -> str | None:
         side = self.reader.text(node, "side", "the case")

@@ -65,6 +65,9 @@ def case_schema() -> dict[str, Any]:
         "synonyms": _texts("Other ways learners say it: abbreviations, spellings, plain words, Chinese."),
         "essential": _texts("Words of its terms that must be in an answer (never dropped as setting words)."),
         "measure": {"$ref": "#/$defs/measure"},
+        "inherit": {"description": "Whether it also takes the terms of the shared lexicon concept that names the "
+                                   "same thing (default true); false keeps it to its own; or that concept's id.",
+                    "anyOf": [FLAG, {"$ref": "#/$defs/id"}]},
     }, CONCEPT_KEYS, ["label"], "A thing learners may say, and how else they may say it.")
     measure = _object({
         "of": _texts("What is measured, as learners name it, e.g. [IFS, ischiofemoral space]."),
