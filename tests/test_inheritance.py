@@ -36,6 +36,15 @@ LEXICON = """\
       hamstring-avulsion:
         label: Proximal hamstring avulsion
         synonyms: [hamstring avulsion]
+      guided-injection:
+        label: Image-guided injection
+        synonyms: [steroid injection, CT-guided injection]
+      hip-oa:
+        label: Hip osteoarthritis
+        synonyms: [OA, coxarthrosis]
+      early-repair:
+        label: Early surgical repair
+        synonyms: [early repair]
 """
 
 DISCRIMINATORS = """\
@@ -198,6 +207,38 @@ def test_a_modifier_in_front_of_the_lexicon_name_narrows_it_but_a_head_word_does
     assert credited(advice, "crutches") == ("reduced-weight-bearing",)
 
 
+def test_a_lexicon_term_that_names_no_place_is_not_taken_by_a_concept_its_author_placed(shared):
+    case = case_with(shared, """\
+        guided-injection:
+          label: Image-guided injection at the entrapment site
+          synonyms: [piriformis injection]
+    """, "guided-injection")
+    concept = case.concepts["guided-injection"]
+    assert "steroid injection" not in concept.synonyms
+    assert credited(case, "piriformis injection") == ("guided-injection",)
+    assert credited(case, "steroid injection into the hip joint") == ()
+    # A concept whose terms name only the setting ("hip") is not placed: it takes them.
+    oa = case_with(shared, "hip-oa: {label: Hip osteoarthritis, synonyms: [hip OA]}\n", "hip-oa")
+    assert "coxarthrosis" in oa.concepts["hip-oa"].inherited
+    assert credited(oa, "coxarthrosis") == ("hip-oa",)
+
+
+def test_a_lexicon_term_that_is_an_own_term_without_its_place_is_not_taken(shared):
+    case = case_with(shared, "hip-oa: {label: Hip osteoarthritis, synonyms: [hip OA]}\n", "hip-oa")
+    concept = case.concepts["hip-oa"]
+    assert ("OA", "it is 'Hip osteoarthritis' without its place") in concept.not_inherited
+    assert credited(case, "hip OA") == ("hip-oa",)
+    assert credited(case, "knee OA") == ()
+
+
+def test_a_concept_that_names_no_place_is_on_the_other_side_when_its_own_phrase_says_so(shared):
+    case = case_with(shared, "early-repair: {label: Early surgical repair}\n", "early-repair", side="left")
+    assert credited(case, "early repair") == ("early-repair",)
+    assert credited(case, "early repair of the left hamstring") == ("early-repair",)
+    assert credited(case, "early repair, right hip fine") == ("early-repair",)  # another phrase's side
+    assert credited(case, "early repair of the right hamstring") == ()
+
+
 def test_a_case_concept_with_its_own_measure_does_not_take_the_lexicon_threshold(shared):
     case = case_with(shared, """\
         narrow-ifs:
@@ -227,7 +268,7 @@ def test_inherit_must_name_a_lexicon_concept(shared):
 
 
 def test_inherit_names_the_lexicon_concept_to_take_the_terms_of(shared):
-    case = case_with(shared, "rwb: {label: Less weight through the leg, inherit: reduced-weight-bearing}\n", "rwb")
+    case = case_with(shared, "rwb: {label: Less weight on it, inherit: reduced-weight-bearing}\n", "rwb")
     assert case.concepts["rwb"].inherited_from == "reduced-weight-bearing"
     assert credited(case, "crutches") == ("rwb",)
     stages = ("  - {id: plan, kind: management, ask: 'What now?', expect: [rwb], explain: E}\n"

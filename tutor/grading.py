@@ -108,22 +108,26 @@ class CaseGrader:
         """Without the findings said of the other side only: "QF edema on the left" is not the
         right hip's QF edema (the engine tells the learner to check the side). A concept about
         the other side ("asymptomatic left hip") is read as its words say, and one whose label
-        names no part of the body ("Skeletally immature", "Third trimester") has no side."""
+        names no part of the body ("Skeletally immature", "Third trimester") has no side - unless
+        its own phrase gives it one: "early repair of the right hamstring"."""
         from tutor.sides import clauses, other_side_only
 
         side = self.case.side or ""
         sided = self.__dict__.get("_sided")
         if sided is None:
-            sided = self.__dict__["_sided"] = {
-                c.id for c in self.case.concepts.values()
-                if any(other_side_only(t, side) for t in (c.label, *c.synonyms)) or not _names_a_place(c)
-            }
+            sided = self.__dict__["_sided"] = (
+                {c.id for c in self.case.concepts.values()
+                 if any(other_side_only(t, side) for t in (c.label, *c.synonyms))},
+                {c.id for c in self.case.concepts.values() if not _names_a_place(c)},
+            )
+        about_the_other_side, placeless = sided
         cuts = clauses(text)
         wrong = [(a, b) for a, b in cuts if other_side_only(text[a:b], side)]
         if not wrong:
             return mentions
-        return tuple(m for m in mentions if m.negated or m.concept in sided
-                     or not any(a <= m.start < b for a, b in wrong))
+        return tuple(m for m in mentions if m.negated or m.concept in about_the_other_side
+                     or not any(a <= m.start < b for a, b in wrong)
+                     or (m.concept in placeless and not other_side_only(_own_phrase(text, m), side)))
 
     def _composite_readings(self, stage: Stage) -> list:
         """The stage's concepts that are a relation between two things (tutor.composites), read
@@ -251,6 +255,16 @@ class CaseGrader:
             reported_absent=reported_absent,
             stage_concepts=stage_concepts,
         )
+
+
+_PHRASE_END = re.compile(r"[,;:.()\[\]]")
+
+
+def _own_phrase(text: str, mention: Mention) -> str:
+    """The mention with the words right after it up to a comma ("early repair of the right
+    hamstring"): where a concept that names no place says which side it is about."""
+    after = _PHRASE_END.split(text[mention.end:], maxsplit=1)[0].split()[:4]
+    return " ".join([text[mention.start:mention.end], *after])
 
 
 def _names_a_place(concept: Concept) -> bool:

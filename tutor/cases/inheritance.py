@@ -20,6 +20,10 @@ essential words) and also takes the lexicon concept's terms:
   `essential:` word of dialogues/words.yaml or of the concept) that the lexicon's label does
   not, and the term lacks it ("effusion" for "Small hip joint effusion"). The case's side
   (`side: left` and "left" in the label) narrows nothing: the tutor reads sides on its own.
+- it is one of the concept's own terms with a place left out ("OA" beside "hip OA"): the
+  matcher shortens the concept's own terms itself, never beside another place ("knee OA");
+- the concept's own terms name a part of the body (the setting words aside) and the term
+  names none ("steroid injection" for a "piriformis injection");
 - the case concept has a `measure:` and the term states a threshold of its own.
 
 A twin the case itself names (in a stage, an example or a discriminator) stays as it is, and
@@ -218,7 +222,34 @@ def _refusal(text: str, keys: frozenset[_Key], concept_id: str, source_id: str,
             continue
         if any(words < longer for words, core in keys if not core for longer, _ in named_keys):
             return f"it is part of a term of `{other_id}`"
+    # One of the concept's own terms with its place left out ("OA" beside "hip OA",
+    # "radiculopathy" beside "Lumbar radiculopathy"): the tutor shortens the concept's own terms
+    # itself, and never beside another place ("knee OA", "cervical radiculopathy").
+    for own_text, own in _keys(concept).items():
+        for words, core in keys:
+            if any(core == own_core and words < longer and (longer - words) & _places() for longer, own_core in own):
+                return f"it is '{own_text}' without its place"
+    # A concept its author placed ("piriformis injection") is narrower than a lexicon term that
+    # names no part of the body ("steroid injection" is also one into the hip joint).
+    placed = _places_named(concept)
+    if placed and not any(words & _places() for words, _ in keys):
+        return f"it names no part of the body, and the concept's own terms do ({', '.join(sorted(placed))})"
     for word in sorted(narrower):
         if not any(word in words for words, _ in keys):
             return f"it lacks '{word}': the concept is narrower than the lexicon's"
     return None
+
+
+def _places() -> frozenset[str]:
+    from tutor.matching.tokens import word_data
+
+    return word_data().places
+
+
+@lru_cache(maxsize=4096)
+def _places_named(concept: Concept) -> frozenset[str]:
+    """The parts of the body the concept's own terms name, the case's setting words aside."""
+    from tutor.matching.tokens import word_data
+
+    places = _places() - word_data().context
+    return frozenset(word for key in _all_keys(concept) for word in key[0] & places)
