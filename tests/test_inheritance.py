@@ -237,6 +237,10 @@ def test_a_concept_that_names_no_place_is_on_the_other_side_when_its_own_phrase_
     assert credited(case, "early repair of the left hamstring") == ("early-repair",)
     assert credited(case, "early repair, right hip fine") == ("early-repair",)  # another phrase's side
     assert credited(case, "early repair of the right hamstring") == ()
+    # A side among the words of the term itself says nothing of a concept without a place.
+    immature = case_with(shared, "immature: {label: Skeletally immature, synonyms: [unfused apophysis]}\n",
+                         "immature", side="left")
+    assert credited(immature, "unfused right apophysis") == ("immature",)
 
 
 def test_a_case_concept_with_its_own_measure_does_not_take_the_lexicon_threshold(shared):

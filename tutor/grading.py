@@ -261,10 +261,10 @@ _PHRASE_END = re.compile(r"[,;:.()\[\]]")
 
 
 def _own_phrase(text: str, mention: Mention) -> str:
-    """The mention with the words right after it up to a comma ("early repair of the right
-    hamstring"): where a concept that names no place says which side it is about."""
-    after = _PHRASE_END.split(text[mention.end:], maxsplit=1)[0].split()[:4]
-    return " ".join([text[mention.start:mention.end], *after])
+    """The words right after a mention, up to a comma ("of the right hamstring" after "early
+    repair"): where a concept that names no place says what it is about. A side among its own
+    words ("unfused left apophysis") still says nothing of the skeleton."""
+    return " ".join(_PHRASE_END.split(text[mention.end:], maxsplit=1)[0].split()[:4])
 
 
 def _names_a_place(concept: Concept) -> bool:
