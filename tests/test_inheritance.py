@@ -241,6 +241,7 @@ def test_a_concept_that_names_no_place_is_on_the_other_side_when_its_own_phrase_
     immature = case_with(shared, "immature: {label: Skeletally immature, synonyms: [unfused apophysis]}\n",
                          "immature", side="left")
     assert credited(immature, "unfused right apophysis") == ("immature",)
+    assert credited(immature, "unfused apophysis on the right") == ("immature",)
 
 
 def test_a_case_concept_with_its_own_measure_does_not_take_the_lexicon_threshold(shared):

@@ -127,7 +127,7 @@ class CaseGrader:
             return mentions
         return tuple(m for m in mentions if m.negated or m.concept in about_the_other_side
                      or not any(a <= m.start < b for a, b in wrong)
-                     or (m.concept in placeless and not other_side_only(_own_phrase(text, m), side)))
+                     or (m.concept in placeless and not _gives_the_other_side(_own_phrase(text, m), side)))
 
     def _composite_readings(self, stage: Stage) -> list:
         """The stage's concepts that are a relation between two things (tutor.composites), read
@@ -262,9 +262,19 @@ _PHRASE_END = re.compile(r"[,;:.()\[\]]")
 
 def _own_phrase(text: str, mention: Mention) -> str:
     """The words right after a mention, up to a comma ("of the right hamstring" after "early
-    repair"): where a concept that names no place says what it is about. A side among its own
-    words ("unfused left apophysis") still says nothing of the skeleton."""
+    repair"): where a concept that names no place says what it is about."""
     return " ".join(_PHRASE_END.split(text[mention.end:], maxsplit=1)[0].split()[:4])
+
+
+def _gives_the_other_side(phrase: str, side: str) -> bool:
+    """Whether the words after a mention put it on a body part of the other side ("of the right
+    hamstring"). A side alone ("unfused apophysis on the left", "unfused left apophysis") says
+    nothing of a concept without a place, such as the skeleton's maturity."""
+    from tutor.matching.tokens import prepare, tokenize, word_data
+    from tutor.sides import other_side_only
+
+    places = word_data().places
+    return other_side_only(phrase, side) and any(t.norm in places for t in tokenize(prepare(phrase)))
 
 
 def _names_a_place(concept: Concept) -> bool:
