@@ -187,3 +187,20 @@ def test_a_one_word_synonym_is_no_risk_where_its_stage_grades_the_longer_phrase_
     assert ("(`positive-snap-tests`): in stage `diagnosis`, which does not grade `positive-snap-tests`, any answer "
             "that uses the word credits `snapping-hip`") in message
     assert message.endswith("or grade `positive-snap-tests` in that stage too")
+
+
+def test_an_example_with_the_longer_phrase_shows_the_author_meant_it(tmp_path, capsys):
+    """The guide's way to keep such a synonym: an example answer of that stage with the longer
+    phrase, listing the concept it earns; `tutor check` then checks it instead of warning."""
+    text = GOOD.replace("synonyms: [coxa saltans]", "synonyms: [coxa saltans, provocation]")
+    shown = text.replace('      - {answer: "coxa saltans", matches: [snapping-hip]}\n',
+                         '      - {answer: "coxa saltans", matches: [snapping-hip]}\n'
+                         '      - {answer: "positive snapping provocation tests", matches: [snapping-hip]}\n')
+    assert shown != text
+    path, err = warned(capsys, tmp_path, shown)
+    assert err == []
+    # An example that does not list the concept is no such sign: the warning stays.
+    unlisted = shown.replace("provocation tests\", matches: [snapping-hip]", "provocation tests\", matches: []")
+    path.write_text(unlisted, encoding="utf-8")
+    status, err, out = run_check(capsys, path)
+    assert any("one-word synonym 'provocation'" in line for line in err)

@@ -109,8 +109,23 @@ def _one_word_risks(case: Case | None, concept: Concept, inside: list[tuple[Conc
     for stage in case.stages:
         graded = _graded(stage)
         if concept.id in graded:
-            risks += [(other, phrase, stage.id) for other, phrase in inside if other.id not in graded]
+            risks += [(other, phrase, stage.id) for other, phrase in inside
+                      if other.id not in graded and not _shown_by_an_example(stage, phrase, concept.id)]
     return risks
+
+
+def _shown_by_an_example(stage, phrase: str, concept_id: str) -> bool:
+    """Whether an example answer of the stage says the phrase and lists the concept it earns:
+    the author has seen the longer phrase earn the one-word synonym's concept there, and
+    `tutor check` keeps it so (what the guide asks for when such a synonym stays)."""
+    words = _norms(phrase)
+    for example in stage.examples:
+        if concept_id not in example.matches:
+            continue
+        said = _norms(example.answer)
+        if any(said[i:i + len(words)] == words for i in range(len(said) - len(words) + 1)):
+            return True
+    return False
 
 
 def concept_warnings(own: Iterable[Concept], known: Iterable[Concept], shown: str, lines: _Lines,
