@@ -125,9 +125,11 @@ class ProgressScreen(Screen):
             if scores:
                 low, high = min(scores), max(scores)
                 shown = f" (the latest {SESSIONS_SHOWN} listed)" if stats.plays > SESSIONS_SHOWN else ""
+                results = f"{len(scores)} result{'s' if len(scores) != 1 else ''}"
+                plays = f"{stats.plays} play{'s' if stats.plays != 1 else ''}"
                 caption.update(Content(
-                    f"Score over time, oldest left: {len(scores)} results, lowest {percent(low)}, highest "
-                    f"{percent(high)}, last {percent(scores[-1])} · {stats.plays} plays{shown} · Enter on a "
+                    f"Score over time, oldest left: {results}, lowest {percent(low)}, highest "
+                    f"{percent(high)}, last {percent(scores[-1])} · {plays}{shown} · Enter on a "
                     "session reopens it"))
             else:
                 caption.update(Content(f"{stats.plays} play{'s' if stats.plays != 1 else ''}, no finished case yet."))
