@@ -66,8 +66,8 @@ def _encode_terms(terms: list) -> dict:
     for t in terms:
         numbers = [words.setdefault((w.norm, w.raw, w.optional, w.case_sensitive, w.unstemmed), len(words))
                    for w in t.words]
-        flags = t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3 | t.denial_only << 4 \
-            | t.bare << 5 | t.said_normal << 6 | t.core << 7
+        flags = (t.denial_core | t.ordered << 1 | t.shortened << 2 | t.part_of_name << 3 | t.denial_only << 4
+                 | t.bare << 5 | t.said_normal << 6 | t.core << 7 | t.from_label << 9)
         row = [concepts.setdefault(t.concept, len(concepts)), t.text, numbers, flags]
         if t.measure is not None:
             row.append(_encode(t.measure))
@@ -89,7 +89,8 @@ def _decode_terms(value: dict) -> list:
             raise TypeError("a term measures something that is not a Measure")
         out.append(term(concepts[concept], str(text), tuple([words[n] for n in numbers]), bool(flags & 1),
                         bool(flags & 2), measure, bool(flags & 4), bool(flags & 8),
-                        bool(flags & 16), bool(flags & 32), bool(flags & 64), flags >> 7 & 3))
+                        bool(flags & 16), bool(flags & 32), bool(flags & 64), flags >> 7 & 3,
+                        from_label=bool(flags & 512)))
     return out
 
 
@@ -99,10 +100,11 @@ def _encode_words(data) -> dict:
             "also_means": [[k, list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
                ("essential", "context", "said_last_in_chinese", "makes_a_modifier", "structures", "places",
-                "qualifiers", "other_regions")},
+                "qualifiers", "other_regions", "modalities")},
             "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk,
             "phrases": [[list(k), v] for k, v in data.phrases.items()],
-            "cue_lists": {k: list(v) for k, v in data.cue_lists.items()}}
+            "cue_lists": {k: list(v) for k, v in data.cue_lists.items()},
+            "within": {k: sorted(v) for k, v in data.within.items()}}
 
 
 def _decode_words(value: dict):
@@ -123,6 +125,8 @@ def _decode_words(value: dict):
         structures=frozenset(value.get("structures", ())), places=frozenset(value.get("places", ())),
         qualifiers=frozenset(value.get("qualifiers", ())),
         other_regions=frozenset(value.get("other_regions", ())),
+        modalities=frozenset(value.get("modalities", ())),
+        within={str(k): frozenset(str(w) for w in v) for k, v in value.get("within", {}).items()},
     )
 
 

@@ -62,6 +62,11 @@ _AUXILIARIES = frozenset({"do", "doe", "does", "did"})
 _RELIEF = frozenset({"better", "reliev", "relieved", "eas", "eases", "eased", "improv", "improves",
                      "improved", "alleviat", "alleviated", "settl", "settles", "less", "ease"})
 # Endings that name different processes: tendinitis is not tendinosis.
+# Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
+_PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward"})
+_ARTICLES = frozenset({"the", "a", "an"})
+# ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
+_MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
 _OPPOSITE_SUFFIXES = (("itis", "osis"), ("ectomy", "otomy"), ("osis", "oma"), ("itis", "oma"),
                       ("trophy", "plasia"), ("penia", "sis"))
 
@@ -208,9 +213,13 @@ class ConceptIndex:
     def _arrange(self) -> None:
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         self._concept_words: dict[str, frozenset[str]] = {}
+        self._label_words: dict[str, frozenset[str]] = {}
         for term in self.terms:
             self._concept_words[term.concept] = self._concept_words.get(term.concept, frozenset()) | {
                 w.norm for w in term.words}
+            if term.from_label:
+                self._label_words[term.concept] = self._label_words.get(term.concept, frozenset()) | {
+                    w.norm for w in term.words}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):
                 if not word.optional:
@@ -356,34 +365,71 @@ class ConceptIndex:
 
     def _beside_another_place(self, term: Term, tokens: list[Token], segment: list[int],
                               placement: "_Placement") -> bool:
-        """Whether a short form stands beside (or around) a body part its concept never names.
+        """Whether a term stands beside (or around) a body part or a modality its concept never names.
 
         "valgus knee" is not the valgus hip, "fluid in the trochanteric bursa" not the fluid in
-        the ischial bursa, "knee effusion" not the hip joint effusion: the words a short form
-        left out were the place, and the answer names another one.
+        the ischial bursa, "knee effusion" not the hip joint effusion, "septic arthritis of the
+        knee" not the septic hip: the words a short form left out were the place, and the answer
+        names another one. A whole term that leaves out the place its concept names elsewhere is
+        read the same way ("radiating pain" of "Pain radiating down the leg" in "radiating pain
+        to the groin"), and so is a modality: "follow-up radiograph" is no follow-up MRI.
         """
-        places = word_data().places - word_data().context
+        data = word_data()
         own = self._concept_words.get(term.concept, frozenset())
-        if not term.shortened:
-            # A whole term is only stopped by a region away from the setting: "septic arthritis
-            # of the knee", not "sarcoma of the ischium" nor "fracture of the femoral neck".
-            places = word_data().other_regions - self.topic
-        near = []
+        label = self._label_words.get(term.concept, frozenset())
+        return (self._beside_another(term, tokens, segment, placement, own, label, data.places,
+                                     data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS)
+                or self._beside_another(term, tokens, segment, placement, own, label, data.modalities,
+                                        data.modalities, frozenset(), _MODALITY_LINKS))
+
+    @staticmethod
+    def _beside_another(term: Term, tokens: list[Token], segment: list[int], placement: "_Placement",
+                        own: frozenset[str], label: frozenset[str], kind: frozenset[str],
+                        near_kind: frozenset[str], far_kind: frozenset[str], links: frozenset[str]) -> bool:
+        """One kind of word (places, modalities): whether the answer names another of the kind
+        where the term's concept would have named its own.
+
+        A term that names one of the kind itself is read by its own words ("sciatic nerve edema
+        at the piriformis"); a short form, or a term whose concept names one elsewhere, stops at
+        a neighbour of the kind ("knee effusion", "radiating pain to the groin"); any other term
+        only at a far region after "of", "in", "at" ("septic arthritis of the knee"). What the
+        label names decides where a concept is: a synonym's "ultrasound-guided" is one way of an
+        "Image-guided injection", not the only one.
+        """
+        said = frozenset(w.norm for w in term.words)
+        if not term.shortened and said & kind:
+            return False
+        located = term.shortened or bool(label & kind)
+        places = near_kind if located else far_kind
+        if not places:
+            return False
+        line = segment[placement.first]
+        near: list[int] = []
         if term.shortened:
             near = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
-            if placement.first > 0 and segment[placement.first - 1] == segment[placement.first]:
-                near.append(placement.first - 1)
-        elif own & places:
-            return False  # a term that names its place is read by its own words
-        j, skipped = placement.last + 1, 0
-        while j < len(tokens) and segment[j] == segment[placement.last] and skipped <= 2:
-            if tokens[j].norm not in STOPWORDS:
+        if located and placement.first > 0 and segment[placement.first - 1] == line:
+            near.append(placement.first - 1)  # "knee effusion", "groin radiating pain"
+        # On over the concept's own words and the little words that place it ("septic arthritis
+        # of the knee" for "septic"), not into the next item of a list ("narrow IFS and narrow QFS").
+        j, linked, words = placement.last + 1, False, 0
+        while j < len(tokens) and segment[j] == line and words <= 2:
+            norm = tokens[j].norm
+            if norm in links:
+                linked = True
+            elif norm in _ARTICLES:
+                pass
+            elif norm in own and norm not in places and norm not in STOPWORDS:
+                words += 1
+            else:
                 # Whole terms are read as "X of the knee"; a short form as "X knee" too.
-                if term.shortened or (skipped and tokens[j - skipped].norm in ("of", "in", "at")):
+                if linked or (term.shortened and norm not in STOPWORDS):
                     near.append(j)
                 break
-            j, skipped = j + 1, skipped + 1
-        return any(tokens[i].norm in places and tokens[i].norm not in own for i in near)
+            j += 1
+        named = own & kind
+        for region in named:
+            named |= word_data().within.get(region, frozenset())
+        return any(tokens[i].norm in places and not _one_of(tokens[i].norm, named) for i in near)
 
     def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]],
                            groups: dict[int, frozenset[int]]) -> list[_Placement]:
@@ -678,6 +724,16 @@ class ConceptIndex:
             if full.concept == term.concept and full.text == term.text and not full.denial_only:
                 return tuple(full.words[i] for i in full.required)
         return ()
+
+
+_SAME_PLACE_PREFIX = 5  # "ischium" and "ischial", "pelvis" and "pelvic", "tibia" and "tibial"
+
+
+def _one_of(word: str, own: frozenset[str]) -> bool:
+    """Whether a word is one the concept names itself, as noun or adjective."""
+    return word in own or any(
+        len(word) >= _SAME_PLACE_PREFIX <= len(o) and word[:_SAME_PLACE_PREFIX] == o[:_SAME_PLACE_PREFIX]
+        for o in own)
 
 
 def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int]) -> bool:

@@ -70,6 +70,9 @@ class Term:
     # "Sudden onset while sprinting"; see core_terms): 1 when another word may stand in the place
     # of the one left out, 2 when it is simply left out; 0 for every other term.
     core: int = 0
+    # A form of the label (not of a synonym): what the label names, the concept is about. A
+    # synonym's "ultrasound-guided injection" is one way of an "Image-guided injection".
+    from_label: bool = False
 
     @property
     def required(self) -> tuple[int, ...]:
@@ -159,7 +162,8 @@ def _make_terms(concept: Concept) -> list[Term]:
                 terms.append(Term(concept.id, text, tuple(words), False, ordered, measure))
     seen: set[tuple[str, ...]] = set()
     label_words = {w.norm for w, _ in _label_words(concept.label)}
-    for text in (*label_forms(concept.label), *concept.synonyms):
+    forms = label_forms(concept.label)
+    for number, text in enumerate((*forms, *concept.synonyms)):
         for words, denial_core in _term_variants(text, absence):
             key = tuple(w.norm for w in words) + (("-core",) if denial_core else ())
             if words and key not in seen:
@@ -167,7 +171,8 @@ def _make_terms(concept: Concept) -> list[Term]:
                 ordered = not text.isascii()  # Chinese, even when read as English words
                 required = [w.norm for w in words if not w.optional]
                 part = len(required) == 1 and required[0] in label_words and len(label_words) > 1
-                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered, part_of_name=part))
+                terms.append(Term(concept.id, text, tuple(words), denial_core, ordered, part_of_name=part,
+                                  from_label=number < len(forms)))
     return terms
 
 

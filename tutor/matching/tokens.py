@@ -351,6 +351,8 @@ class WordData:
     places: frozenset[str] = frozenset()  # parts of the body: "valgus knee" is not the valgus hip
     qualifiers: frozenset[str] = frozenset()  # size and side: "no effusion" denies a small one
     other_regions: frozenset[str] = frozenset()  # "septic arthritis of the knee" is not the hip's
+    modalities: frozenset[str] = frozenset()  # "follow-up radiograph" is not the follow-up MRI
+    within: dict[str, frozenset[str]] = field(default_factory=dict)  # the leg: thigh, knee, calf ...
 
 
 def read_word_data(path: Path | str) -> WordData:
@@ -392,7 +394,21 @@ def read_word_data(path: Path | str) -> WordData:
                     structures=frozenset(_stem(w) for w in word_set("structures")),
                     places=frozenset(_stem(w) for w in word_set("places") | word_set("structures")),
                     qualifiers=frozenset(_stem(w) for w in word_set("qualifiers")),
-                    other_regions=frozenset(_stem(w) for w in word_set("other_regions")))
+                    other_regions=frozenset(_stem(w) for w in word_set("other_regions")),
+                    modalities=frozenset(_stem(w) for w in word_set("modalities")),
+                    within=_parts_of_regions(data.get("within"), _key_norms))
+
+
+def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
+    """words.yaml `within`: each region with the places inside it ("leg": thigh, knee ...)."""
+    if not isinstance(section, dict):
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    for region, parts in section.items():
+        names = key_norms(region)
+        if len(names) == 1 and isinstance(parts, list):
+            out[_stem(names[0])] = frozenset(_stem(w) for part in parts for w in key_norms(part))
+    return out
 
 
 def cue_list(name: str) -> tuple[str, ...]:
