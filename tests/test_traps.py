@@ -102,3 +102,107 @@ def test_the_label_decides_the_modality_not_one_synonym():
     mri = ConceptIndex([Concept("mri", "Follow-up MRI", ("follow-up imaging",))])
     assert said(mri, "follow-up imaging") == {"mri": "+"}
     assert said(mri, "follow-up imaging by ultrasound") == {}
+
+
+# -- a concept said with what its label rules out --------------------------------------------
+
+RCC = ConceptIndex([Concept("rcc", "Treated renal cell carcinoma without recurrence",
+                            ("history of renal cell carcinoma", "RCC history"))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("RCC history", {"rcc": "+"}),
+    ("history of RCC, no recurrence", {"rcc": "+"}),
+    ("treated RCC w/o recurrence", {"rcc": "+"}),
+    ("hx RCC (no recurrence on CT follow-up)", {"rcc": "+"}),
+    ("RCC history but the recurrence question is open", {"rcc": "+"}),  # a turn ends the clause
+    ("RCC with known recurrence", {}),
+    ("recurrent RCC", {}),
+    ("history of renal cell carcinoma that has recurred", {}),
+])
+def test_a_term_is_not_credited_beside_what_its_label_rules_out(answer, expected):
+    assert said(RCC, answer) == expected
+
+
+def test_an_aside_of_the_label_rules_nothing_out_by_itself():
+    # "(the left hip)" explains the label; "left" is not ruled out, only edema and symptoms are.
+    index = ConceptIndex([Concept("asym", "A narrow space without muscle edema or symptoms (the left hip) is not enough",
+                                  ("asymptomatic narrow IFS",))])
+    assert said(index, "the left is an asymptomatic narrow IFS") == {"asym": "+"}
+    assert said(index, "asymptomatic narrow IFS with QF muscle edema") == {}
+
+
+# -- polarity: relief is not the pain --------------------------------------------------------
+
+SITTING = ConceptIndex([Concept("sit", "Pain worse with sitting", ("sitting pain", "pain when sitting"))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("worse with sitting", {"sit": "+"}),
+    ("sitting makes it worse", {"sit": "+"}),
+    ("pain when sitting for long", {"sit": "+"}),
+    ("no pain when sitting", {"sit": "-"}),
+    ("better when sitting", {}),
+    ("pain better when sitting", {}),
+    ("sitting relieves the pain", {}),
+    ("pain eased by sitting", {}),
+    ("pain improves with sitting", {}),
+    ("pain settles when sitting", {}),
+])
+def test_a_pain_relieved_by_sitting_is_not_a_pain_worse_with_sitting(answer, expected):
+    assert said(SITTING, answer) == expected
+
+
+# -- a one-word name inside a phrase about another thing ------------------------------------
+
+PIRIFORMIS = ConceptIndex([Concept("ps", "Piriformis syndrome", ("piriformis",)),
+                           Concept("hyp", "Hypertrophied piriformis muscle", ())])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("piriformis", {"ps": "+"}),
+    ("IFI vs piriformis", {"ps": "+"}),
+    ("piriformis syndrome", {"ps": "+"}),
+    ("piriformis injection", {}),
+    ("piriformis tendon release", {}),
+    ("botox into the piriformis", {}),
+    ("steroid injection in the piriformis", {}),
+    ("release of the piriformis", {}),
+    ("the sciatic nerve runs through the piriformis", {}),
+    ("hypertrophied piriformis muscle", {"hyp": "+"}),
+])
+def test_a_one_word_name_is_not_the_place_of_another_thing(answer, expected):
+    assert said(PIRIFORMIS, answer) == expected
+
+
+# -- a word the case tells two kinds of one thing apart by -----------------------------------
+
+AVULSIONS = [Concept("old", "Ischial apophyseal avulsion", ("old apophyseal avulsion",)),
+             Concept("tendon", "Proximal hamstring avulsion", ("hamstring avulsion",)),
+             Concept("fracture", "Avulsion fracture of the ischium", ()),
+             Concept("pht", "Proximal hamstring tendinopathy", ("hamstring tendinopathy",))]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("hamstring avulsion", {"tendon": "+"}),
+    ("old apophyseal avulsion", {"old": "+"}),
+    ("old hamstring avulsion", {}),  # "old" is the other avulsion's kind
+    ("chronic hamstring tendinopathy", {"pht": "+"}),  # no concept is a chronic tendinopathy: detail
+    ("old avulsion fracture of the ischium", {"fracture": "+"}),  # the old one is an avulsion, not a fracture
+])
+def test_a_kind_the_case_tells_apart_is_not_another_concept(answer, expected):
+    assert said(ConceptIndex(AVULSIONS), answer) == expected
+
+
+def test_a_concept_of_one_kind_is_not_credited_for_another_kind_of_the_group():
+    index = ConceptIndex([Concept("acute", "Acute hamstring avulsion", ("hamstring avulsion",))])
+    assert said(index, "acute hamstring avulsion") == {"acute": "+"}
+    assert said(index, "hamstring avulsion") == {"acute": "+"}
+    assert said(index, "chronic hamstring avulsion") == {}
+    assert said(index, "old hamstring avulsion") == {}
+
+
+def test_a_property_any_kind_may_have_is_no_rival_kind():
+    # "Chronic pain" says how long any pain lasts: "chronic ischial pain" is both.
+    index = ConceptIndex([Concept("chronic", "Chronic pain", ()), Concept("ischial", "Ischial pain", ())])
+    assert said(index, "chronic ischial pain") == {"chronic": "+", "ischial": "+"}

@@ -104,7 +104,8 @@ def _encode_words(data) -> dict:
             "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk,
             "phrases": [[list(k), v] for k, v in data.phrases.items()],
             "cue_lists": {k: list(v) for k, v in data.cue_lists.items()},
-            "within": {k: sorted(v) for k, v in data.within.items()}}
+            "within": {k: sorted(v) for k, v in data.within.items()},
+            "contrasts": {k: sorted(v) for k, v in data.contrasts.items()}}
 
 
 def _decode_words(value: dict):
@@ -127,6 +128,7 @@ def _decode_words(value: dict):
         other_regions=frozenset(value.get("other_regions", ())),
         modalities=frozenset(value.get("modalities", ())),
         within={str(k): frozenset(str(w) for w in v) for k, v in value.get("within", {}).items()},
+        contrasts={str(k): frozenset(str(w) for w in v) for k, v in value.get("contrasts", {}).items()},
     )
 
 

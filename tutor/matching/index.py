@@ -58,15 +58,24 @@ _SAID_NORMAL = frozenset({"normal", "negative"})
 _PLACING_WORDS = frozenset({"of", "in", "at", "on", "into", "to", "around", "near", "over"})
 # Verbs that carry a denial between a term's words: "pain does not radiate".
 _AUXILIARIES = frozenset({"do", "doe", "does", "did"})
-# Words that turn a pain into its relief: "pain better when sitting" is not pain when sitting.
-_RELIEF = frozenset({"better", "reliev", "relieved", "eas", "eases", "eased", "improv", "improves",
-                     "improved", "alleviat", "alleviated", "settl", "settles", "less", "ease"})
+# Words that turn a pain into its relief: "pain better when sitting" is not pain when sitting,
+# nor "sitting relieves the pain". Beginnings, so that every ending the stemmer leaves counts.
+_RELIEF = ("better", "reliev", "relief", "eas", "improv", "alleviat", "settl", "lessen", "resolv",
+           "disappear", "subsid", "abat", "reduc", "help")
+_RELIEF_WORDS = frozenset({"less", "away"})
+
+
+def _is_relief(norm: str) -> bool:
+    return norm in _RELIEF_WORDS or norm.startswith(_RELIEF)
+
+
 # Endings that name different processes: tendinitis is not tendinosis.
 # Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
 _MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
+# Endings that name different processes: tendinitis is not tendinosis.
 _OPPOSITE_SUFFIXES = (("itis", "osis"), ("ectomy", "otomy"), ("osis", "oma"), ("itis", "oma"),
                       ("trophy", "plasia"), ("penia", "sis"))
 
@@ -214,12 +223,35 @@ class ConceptIndex:
         self._by_word: dict[str, list[tuple[int, int]]] = {}
         self._concept_words: dict[str, frozenset[str]] = {}
         self._label_words: dict[str, frozenset[str]] = {}
+        self._excluded: dict[str, frozenset[str]] = {}  # "without recurrence": recurrence
         for term in self.terms:
             self._concept_words[term.concept] = self._concept_words.get(term.concept, frozenset()) | {
                 w.norm for w in term.words}
             if term.from_label:
                 self._label_words[term.concept] = self._label_words.get(term.concept, frozenset()) | {
                     w.norm for w in term.words}
+                excluded = _excluded_by(term)
+                if excluded is not None:
+                    # The label with and without its aside: what both rule out ("without muscle
+                    # edema or symptoms (the left hip)" does not rule out the left hip).
+                    before = self._excluded.get(term.concept)
+                    self._excluded[term.concept] = excluded if before is None else before & excluded
+        # The words that tell kinds apart (words.yaml `essential`, not size or side), each with the
+        # things its concepts say it of: ("old", "avulsion") for "Old apophyseal avulsion".
+        kinds = (word_data().essential | frozenset(word_data().contrasts)) - word_data().qualifiers
+        self._kinds = kinds
+        self._kind_of: dict[tuple[str, str], frozenset[str]] = {}
+        for term in self.terms:
+            head = _head(term)
+            # "Chronic pain" is a property any pain may have ("chronic ischial pain"); "old
+            # apophyseal avulsion" is a kind of avulsion beside others.
+            if head is None or len(term.required) < 3:
+                continue
+            for i in term.required:
+                word = term.words[i].norm
+                if word in kinds and i < head:
+                    key = (word, term.words[head].norm)
+                    self._kind_of[key] = self._kind_of.get(key, frozenset()) | {term.concept}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):
                 if not word.optional:
@@ -359,7 +391,8 @@ class ConceptIndex:
                 used |= set(range(best[1].first, best[1].last + 1))
             else:
                 placement = self._judge(term, tokens, chosen, used, groups)  # type: ignore[arg-type]
-                if placement is not None and not self._beside_another_place(term, tokens, segment, placement):
+                if (placement is not None and not self._beside_another_place(term, tokens, segment, placement)
+                        and not self._another_kind(term, tokens, segment, placement)):
                     placements.append(placement)
         return placements
 
@@ -431,6 +464,59 @@ class ConceptIndex:
             named |= word_data().within.get(region, frozenset())
         return any(tokens[i].norm in places and not _one_of(tokens[i].norm, named) for i in near)
 
+    def _another_kind(self, term: Term, tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
+        """Whether the word before a term is one that another concept of the case is told apart by.
+
+        In a case with an "Old ischial apophyseal avulsion", "old hamstring avulsion" is not the
+        "Proximal hamstring avulsion": "old" is the kind of avulsion the other one is, and this
+        one never says it. Where no concept of the case says the word of the same thing, it is
+        only more detail: "chronic hamstring tendinopathy" is the hamstring tendinopathy, and
+        "old avulsion fracture" the avulsion fracture (the old one is an avulsion, not a fracture).
+        """
+        at = placement.first - 1
+        while at >= 0 and tokens[at].norm in _ARTICLES:
+            at -= 1
+        if at < 0 or segment[at] != segment[placement.first] or at in placement.covered:
+            return False
+        head = _head(term)
+        if head is None:
+            return False
+        word = tokens[at].norm
+        if word in self._concept_words.get(term.concept, frozenset()) or word not in self._kinds:
+            return False
+        if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
+            return True  # the concept is another kind of the group: "chronic" for an "Acute avulsion"
+        thing = term.words[head].norm
+        # A head typed together with the word before it ("hamstravulsion") is the same thing.
+        return any(kind == word and (thing.endswith(other) or other.endswith(thing)) and concepts - {term.concept}
+                   for (kind, other), concepts in self._kind_of.items())
+
+    def _says_what_it_excludes(self, p: "_Placement", tokens: list[Token], segment: list[int],
+                               commas: frozenset[int]) -> bool:
+        """Whether the clause of a mention states what the concept's label rules out.
+
+        "Treated renal cell carcinoma without recurrence" is not what "RCC with known
+        recurrence" says, though "RCC" is one of its terms; "RCC, no recurrence" still is.
+        """
+        excluded = self._excluded.get(p.term.concept)
+        if not excluded:
+            return False
+        line = segment[p.first]
+        # The mention's clause, up to a turn: in "left hip never hurt but the right one does",
+        # the pain is the right hip's.
+        start, end = p.first, p.last
+        while start > 0 and segment[start - 1] == line and tokens[start - 1].norm not in _TURNS:
+            start -= 1
+        while end + 1 < len(tokens) and segment[end + 1] == line and tokens[end + 1].norm not in _TURNS:
+            end += 1
+        for i in range(start, end + 1):
+            if i in p.covered or tokens[i].kind != WORD:
+                continue
+            if any(_same_word(tokens[i].norm, word) for word in excluded):
+                if not negation_of(tokens, i, i, [p.covered], commas).denied:
+                    return True
+        return False
+
     def _place_in_sequence(self, term: Term, tokens: list[Token], options: list[list[_Hit]],
                            groups: dict[int, frozenset[int]]) -> list[_Placement]:
         """Chinese terms: the characters in order, side by side (stopwords such as 的 between)."""
@@ -476,7 +562,7 @@ class ConceptIndex:
             norm = tokens[i].norm
             if norm == CONSIDER_MARK or (norm in deny and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
-            if norm in _RELIEF and not any(w.norm in _RELIEF for w in term.words) and any(
+            if _is_relief(norm) and not any(_is_relief(w.norm) for w in term.words) and any(
                     w.norm == "pain" for w in term.words):
                 return None  # "pain better when sitting" is not "pain when sitting"
             if norm in deny:
@@ -485,6 +571,8 @@ class ConceptIndex:
                 extras += 1  # "sudden onset during sprinting": a core form's link is any link
         if term.part_of_name and last + 1 < len(tokens) and tokens[last + 1].norm in word_data().makes_a_modifier:
             return None  # "piriformis injection", "piriformis tendon release": another thing
+        if term.part_of_name and _the_place_of_another_thing(tokens, first):
+            return None  # "botox into the piriformis", "edema in the piriformis": a place, not the name
         words = len(chosen)
         allowance = 0 if term.ordered or words == 1 or term.core == OMITTED else (1 if words <= 3 else 2)
         if extras > allowance or (last - first + 1) > words + allowance + 3:
@@ -588,6 +676,8 @@ class ConceptIndex:
                 stance = negation_of(tokens, p.first, p.last, around, commas)
             if (p.term.denial_core or p.term.denial_only) and not stance.denied:
                 return None  # "trauma" says nothing about "no trauma", "effusion" of a small one
+            if not stance.denied and not p.term.denial_core and self._says_what_it_excludes(p, tokens, segment, commas):
+                return None  # "RCC with known recurrence" is no "RCC without recurrence"
             cue = stance.cue
             # The quote shows a denial's cue ("no QF edema"), and a hedge's only when it is next
             # to the words: "IFI > PHT, narrow IFS" quotes "narrow IFS", not "> PHT, narrow IFS".
@@ -726,7 +816,48 @@ class ConceptIndex:
         return ()
 
 
+def _head(term: Term) -> int | None:
+    """Where the thing a term names stands: its last word before an "of ..." ("avulsion" of
+    "Old apophyseal avulsion", "fracture" of "Avulsion fracture of the ischium")."""
+    norms = [w.norm for w in term.words]
+    end = norms.index("of") if "of" in norms else len(norms)
+    before = [i for i in term.required if i < end]
+    return before[-1] if before else None
+
+
 _SAME_PLACE_PREFIX = 5  # "ischium" and "ischial", "pelvis" and "pelvic", "tibia" and "tibial"
+# Words in a label that rule out what follows them: "RCC without recurrence", "pain at rest, not
+# on walking". A label that starts with one is an absence concept, read otherwise (terms.py).
+_RULES_OUT = frozenset({"without", "no", "not", "never"})
+_TURNS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
+_RULED_OUT_ENDS = frozenset({"but", "with", "yet", "although", "though", "is", "are", "was", "were"})
+
+
+def _excluded_by(term: Term) -> frozenset[str] | None:
+    """The words a label's "without ..." rules out; None when it rules nothing out (an absence
+    concept's own cue comes first and is read otherwise)."""
+    norms = [w.norm for w in term.words]
+    for at in range(1, len(norms)):
+        if norms[at] in _RULES_OUT:
+            out = set()
+            for k in range(at + 1, len(norms)):
+                if norms[k] in _RULED_OUT_ENDS:
+                    break
+                if not term.words[k].optional and norms[k] not in _RULES_OUT and norms[k] not in norms[:at]:
+                    out.add(norms[k])
+            return frozenset(out)
+    return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """The same word, stemmed, or another ending of it: "recurrence", "recurrent", "recur"."""
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    common = 0
+    while common < shorter and a[common] == b[common]:
+        common += 1
+    return common >= max(_SAME_PLACE_PREFIX, shorter - 2)
 
 
 def _one_of(word: str, own: frozenset[str]) -> bool:
@@ -752,6 +883,25 @@ def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int
                 return False
             j += 1
     return True
+
+
+# Before a one-word name, these make it the place of something else: "injection into the
+# piriformis", "the nerve runs through the piriformis"; these only after a noun that names
+# another thing (words.yaml makes_a_modifier): "edema in the piriformis", "release of the piriformis".
+_INTO = frozenset({"into", "within", "through", "around", "beneath", "behind", "under", "near", "inside"})
+_OF = frozenset({"of", "in", "at", "on", "to"})
+
+
+def _the_place_of_another_thing(tokens: list[Token], first: int) -> bool:
+    at = first - 1
+    while at >= 0 and tokens[at].norm in _ARTICLES:
+        at -= 1
+    if at < 0 or tokens[at].is_separator:
+        return False
+    if tokens[at].norm in _INTO:
+        return True
+    return (tokens[at].norm in _OF and at > 0 and not tokens[at - 1].is_separator
+            and tokens[at - 1].norm in word_data().makes_a_modifier)
 
 
 def _said_last_in_chinese(term: Term, chosen: list[_Hit]) -> bool:

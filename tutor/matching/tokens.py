@@ -353,6 +353,7 @@ class WordData:
     other_regions: frozenset[str] = frozenset()  # "septic arthritis of the knee" is not the hip's
     modalities: frozenset[str] = frozenset()  # "follow-up radiograph" is not the follow-up MRI
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # the leg: thigh, knee, calf ...
+    contrasts: dict[str, frozenset[str]] = field(default_factory=dict)  # "old": acute, chronic, old ...
 
 
 def read_word_data(path: Path | str) -> WordData:
@@ -396,7 +397,8 @@ def read_word_data(path: Path | str) -> WordData:
                     qualifiers=frozenset(_stem(w) for w in word_set("qualifiers")),
                     other_regions=frozenset(_stem(w) for w in word_set("other_regions")),
                     modalities=frozenset(_stem(w) for w in word_set("modalities")),
-                    within=_parts_of_regions(data.get("within"), _key_norms))
+                    within=_parts_of_regions(data.get("within"), _key_norms),
+                    contrasts=_contrast_groups(data.get("contrasts"), _key_norms))
 
 
 def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
@@ -408,6 +410,17 @@ def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
         names = key_norms(region)
         if len(names) == 1 and isinstance(parts, list):
             out[_stem(names[0])] = frozenset(_stem(w) for part in parts for w in key_norms(part))
+    return out
+
+
+def _contrast_groups(section: object, key_norms) -> dict[str, frozenset[str]]:
+    """words.yaml `contrasts`: each word with the words of its group (acute, chronic, old ...)."""
+    out: dict[str, frozenset[str]] = {}
+    for group in section if isinstance(section, list) else ():
+        if isinstance(group, list):
+            words = frozenset(_stem(w) for item in group for w in key_norms(item))
+            for word in words:
+                out[word] = out.get(word, frozenset()) | words
     return out
 
 
