@@ -240,7 +240,7 @@ class ConceptIndex:
         # things its concepts say it of: ("old", "avulsion") for "Old apophyseal avulsion".
         kinds = (word_data().essential | frozenset(word_data().contrasts)) - word_data().qualifiers
         self._kinds = kinds
-        self._kind_of: dict[tuple[str, str], frozenset[str]] = {}
+        self._kind_of: dict[str, dict[str, frozenset[str]]] = {}  # word -> thing -> concepts
         for term in self.terms:
             head = _head(term)
             # "Chronic pain" is a property any pain may have ("chronic ischial pain"); "old
@@ -250,8 +250,9 @@ class ConceptIndex:
             for i in term.required:
                 word = term.words[i].norm
                 if word in kinds and i < head:
-                    key = (word, term.words[head].norm)
-                    self._kind_of[key] = self._kind_of.get(key, frozenset()) | {term.concept}
+                    things = self._kind_of.setdefault(word, {})
+                    thing = term.words[head].norm
+                    things[thing] = things.get(thing, frozenset()) | {term.concept}
         for t_index, term in enumerate(self.terms):
             for w_index, word in enumerate(term.words):
                 if not word.optional:
@@ -482,14 +483,14 @@ class ConceptIndex:
         if head is None:
             return False
         word = tokens[at].norm
-        if word in self._concept_words.get(term.concept, frozenset()) or word not in self._kinds:
+        if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
             return False
         if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
             return True  # the concept is another kind of the group: "chronic" for an "Acute avulsion"
         thing = term.words[head].norm
         # A head typed together with the word before it ("hamstravulsion") is the same thing.
-        return any(kind == word and (thing.endswith(other) or other.endswith(thing)) and concepts - {term.concept}
-                   for (kind, other), concepts in self._kind_of.items())
+        return any((thing.endswith(other) or other.endswith(thing)) and concepts - {term.concept}
+                   for other, concepts in self._kind_of.get(word, {}).items())
 
     def _says_what_it_excludes(self, p: "_Placement", tokens: list[Token], segment: list[int],
                                commas: frozenset[int]) -> bool:

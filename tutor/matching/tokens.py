@@ -416,7 +416,7 @@ def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
 def _contrast_groups(section: object, key_norms) -> dict[str, frozenset[str]]:
     """words.yaml `contrasts`: each word with the words of its group (acute, chronic, old ...)."""
     out: dict[str, frozenset[str]] = {}
-    for group in section if isinstance(section, list) else ():
+    for group in section.values() if isinstance(section, dict) else ():
         if isinstance(group, list):
             words = frozenset(_stem(w) for item in group for w in key_norms(item))
             for word in words:
