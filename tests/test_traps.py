@@ -206,3 +206,39 @@ def test_a_property_any_kind_may_have_is_no_rival_kind():
     # "Chronic pain" says how long any pain lasts: "chronic ischial pain" is both.
     index = ConceptIndex([Concept("chronic", "Chronic pain", ()), Concept("ischial", "Ischial pain", ())])
     assert said(index, "chronic ischial pain") == {"chronic": "+", "ischial": "+"}
+
+
+# -- positions and places the dev cases showed -----------------------------------------------
+
+PROXIMAL = ConceptIndex([Concept("pht", "Proximal hamstring tendinopathy", ("hamstring tendinosis",)),
+                         Concept("avulsion", "Acute complete proximal hamstring avulsion", ("proximal hamstring avulsion",)),
+                         Concept("tender", "Tenderness at the ischial tuberosity", ("ischial tuberosity tenderness",))],
+                        context=("hamstring",))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("proximal hamstring tendinopathy", {"pht": "+"}),
+    ("hamstring tendinosis", {"pht": "+"}),
+    ("distal hamstring tendinopathy", {}),  # proximal and distal are a contrast (words.yaml contrasts)
+    ("tendinopathy of the biceps femoris", {"pht": "+"}),  # the biceps is a hamstring (`within`)
+    ("tendinopathy of the distal biceps femoris", {}),
+    ("distal hamstring avulsion", {}),
+    ("ischial tuberosity tenderness", {"tender": "+"}),
+    ("tenderness at the ischial tuberosity", {"tender": "+"}),
+    ("tenderness medial to the ischial tuberosity", {}),  # beside it, not at it
+])
+def test_a_position_the_concept_does_not_name_is_another_place(answer, expected):
+    assert said(PROXIMAL, answer) == expected
+
+
+def test_a_position_the_concept_names_is_its_own():
+    index = ConceptIndex([Concept("site", "Lateral ischial tenderness", ("ischial tuberosity tenderness",))])
+    assert said(index, "tenderness lateral to the ischial tuberosity") == {"site": "+"}
+    assert said(index, "tenderness medial to the ischial tuberosity") == {}
+
+
+def test_a_structure_before_a_one_word_name_is_read_back_over_the_concepts_own_places():
+    index = ConceptIndex([Concept("tumour", "Sciatic nerve tumour (schwannoma or neurofibroma)", ("nerve sheath tumour",))])
+    assert said(index, "schwannoma") == {"tumour": "+"}
+    assert said(index, "sciatic nerve schwannoma") == {"tumour": "+"}
+    assert said(index, "femoral nerve schwannoma") == {}

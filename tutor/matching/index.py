@@ -69,7 +69,9 @@ def _is_relief(norm: str) -> bool:
     return norm in _RELIEF_WORDS or norm.startswith(_RELIEF)
 
 
-# Endings that name different processes: tendinitis is not tendinosis.
+# Positions relative to a structure: "medial to the ischial tuberosity" is beside it.
+_RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "superior", "inferior",
+                                 "distal", "proximal", "deep", "superficial", "adjacent", "next"})
 # Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward"})
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -441,8 +443,14 @@ class ConceptIndex:
         near: list[int] = []
         if term.shortened:
             near = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
-        if located and placement.first > 0 and segment[placement.first - 1] == line:
-            near.append(placement.first - 1)  # "knee effusion", "groin radiating pain"
+        if located:
+            # "knee effusion", "groin radiating pain"; back over the concept's own places:
+            # "femoral nerve schwannoma" for a sciatic nerve tumour.
+            j = placement.first - 1
+            while j >= 0 and segment[j] == line and tokens[j].norm in own and tokens[j].norm in kind:
+                j -= 1
+            if j >= 0 and segment[j] == line:
+                near.append(j)
         # On over the concept's own words and the little words that place it ("septic arthritis
         # of the knee" for "septic"), not into the next item of a list ("narrow IFS and narrow QFS").
         j, linked, words = placement.last + 1, False, 0
@@ -452,8 +460,9 @@ class ConceptIndex:
                 linked = True
             elif norm in _ARTICLES:
                 pass
-            elif norm in own and norm not in places and norm not in STOPWORDS:
-                words += 1
+            elif (norm in own and norm not in places and norm not in STOPWORDS) or (
+                    linked and (norm in word_data().qualifiers or norm in word_data().contrasts)):
+                words += 1  # "septic arthritis of the left knee", "... of the distal biceps"
             else:
                 # Whole terms are read as "X of the knee"; a short form as "X knee" too.
                 if linked or (term.shortened and norm not in STOPWORDS):
@@ -474,15 +483,31 @@ class ConceptIndex:
         only more detail: "chronic hamstring tendinopathy" is the hamstring tendinopathy, and
         "old avulsion fracture" the avulsion fracture (the old one is an avulsion, not a fracture).
         """
+        if term.denial_only or term.bare or term.said_normal:
+            return False  # forms read only as denials: "normal QF muscle" is its own cue
+        # The word before the term, and any word between its words ("tendinopathy of the distal
+        # biceps femoris").
+        own = self._concept_words.get(term.concept, frozenset())
         at = placement.first - 1
-        while at >= 0 and tokens[at].norm in _ARTICLES:
-            at -= 1
-        if at < 0 or segment[at] != segment[placement.first] or at in placement.covered:
-            return False
+        while at >= 0 and (tokens[at].norm in _ARTICLES or (tokens[at].norm in own and at not in placement.covered)):
+            at -= 1  # back over the concept's own words: "distal hamstring tendinopathy" for "tendinopathy"
+        inside = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
+        if any(tokens[i].norm in _RELATIVE_POSITIONS and tokens[i + 1].norm == "to" and tokens[i].norm not in own
+               for i in inside if i < placement.last):
+            return True  # "tenderness medial to the ischial tuberosity" is beside it, not at it
+        words = [tokens[i].norm for i in inside]
+        if at >= 0 and segment[at] == segment[placement.first] and at not in placement.covered:
+            words.append(tokens[at].norm)
+        # ... and the words that open an "of ..." after it: "tendinopathy of the distal biceps".
+        j, linked = placement.last + 1, False
+        while j < len(tokens) and (tokens[j].norm in _PLACE_LINKS or tokens[j].norm in _ARTICLES):
+            linked, j = linked or tokens[j].norm in _PLACE_LINKS, j + 1
+        if linked and j < len(tokens) and segment[j] == segment[placement.last]:
+            words.append(tokens[j].norm)
         head = _head(term)
-        if head is None:
-            return False
-        word = tokens[at].norm
+        return head is not None and any(self._a_kind_it_is_not(term, head, word) for word in words)
+
+    def _a_kind_it_is_not(self, term: Term, head: int, word: str) -> bool:
         if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
             return False
         if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
