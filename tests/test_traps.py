@@ -242,3 +242,12 @@ def test_a_structure_before_a_one_word_name_is_read_back_over_the_concepts_own_p
     assert said(index, "schwannoma") == {"tumour": "+"}
     assert said(index, "sciatic nerve schwannoma") == {"tumour": "+"}
     assert said(index, "femoral nerve schwannoma") == {}
+
+
+def test_a_position_joined_to_the_concepts_own_is_said_beside_it():
+    from tutor.cases.library import load_case
+    from tutor.grading import CaseGrader
+
+    grade = CaseGrader(load_case("hamstring-tendinopathy-bursitis")).grade(
+        "examination", "tender lateral and posterior to the ischial tuberosity")
+    assert {"lateral-ischial-tenderness", "hamstring-site-tenderness"} <= set(grade.matched)

@@ -492,10 +492,14 @@ class ConceptIndex:
         while at >= 0 and (tokens[at].norm in _ARTICLES or (tokens[at].norm in own and at not in placement.covered)):
             at -= 1  # back over the concept's own words: "distal hamstring tendinopathy" for "tendinopathy"
         inside = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
-        if any(tokens[i].norm in _RELATIVE_POSITIONS and tokens[i + 1].norm == "to" and tokens[i].norm not in own
-               for i in inside if i < placement.last):
+        label = self._label_words.get(term.concept, frozenset())
+        if not label & _RELATIVE_POSITIONS and any(
+                tokens[i].norm in _RELATIVE_POSITIONS and tokens[i].norm not in own and tokens[i + 1].norm == "to"
+                for i in inside if i < placement.last):
             return True  # "tenderness medial to the ischial tuberosity" is beside it, not at it
-        words = [tokens[i].norm for i in inside]
+        # A word joined to one of the concept's own is said beside it, not instead of it:
+        # "tender lateral and posterior to the ischial tuberosity" is lateral too.
+        words = [tokens[i].norm for i in inside if not _joined_to(tokens, i, own)]
         if at >= 0 and segment[at] == segment[placement.first] and at not in placement.covered:
             words.append(tokens[at].norm)
         # ... and the words that open an "of ..." after it: "tendinopathy of the distal biceps".
@@ -840,6 +844,14 @@ class ConceptIndex:
             if full.concept == term.concept and full.text == term.text and not full.denial_only:
                 return tuple(full.words[i] for i in full.required)
         return ()
+
+
+def _joined_to(tokens: list[Token], i: int, own: frozenset[str]) -> bool:
+    """Whether the word at i is joined by "and" / "or" to a word of `own` ("lateral and posterior")."""
+    for a, b in ((i - 2, i - 1), (i + 2, i + 1)):
+        if 0 <= a < len(tokens) and tokens[b].norm in ("and", "or", "/") and tokens[a].norm in own:
+            return True
+    return False
 
 
 def _head(term: Term) -> int | None:
