@@ -435,7 +435,9 @@ class ConceptIndex:
         said = frozenset(w.norm for w in term.words)
         if not term.shortened and said & kind:
             return False
-        located = term.shortened or bool(label & kind)
+        # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
+        # placed against the parts of that setting: "BMES of the femoral head" is still it.
+        located = term.shortened or bool(label & near_kind)
         places = near_kind if located else far_kind
         if not places:
             return False
