@@ -251,3 +251,71 @@ def test_a_position_joined_to_the_concepts_own_is_said_beside_it():
     grade = CaseGrader(load_case("hamstring-tendinopathy-bursitis")).grade(
         "examination", "tender lateral and posterior to the ischial tuberosity")
     assert {"lateral-ischial-tenderness", "hamstring-site-tenderness"} <= set(grade.matched)
+
+
+# -- another person's history ----------------------------------------------------------------
+
+HISTORY = ConceptIndex([Concept("rcc", "Treated renal cell carcinoma without recurrence", ("history of renal cell carcinoma",)),
+                        Concept("steroids", "Steroid use", ("corticosteroid use",)),
+                        Concept("family", "Family history of osteonecrosis", ())])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("history of RCC", {"rcc": "+"}),
+    ("steroid use", {"steroids": "+"}),
+    ("family history of renal cell carcinoma", {}),
+    ("her mother had a history of renal cell carcinoma", {}),
+    ("steroid use in her sister", {}),
+    ("family history of osteonecrosis", {"family": "+"}),  # the concept names the relative itself
+    ("history of RCC; her father had steroid use", {"rcc": "+"}),  # each clause its own person
+])
+def test_a_history_said_of_someone_else_is_not_the_patients(answer, expected):
+    assert said(HISTORY, answer) == expected
+
+
+# -- a one-word name before another disease ---------------------------------------------------
+
+SEPTIC_WORD = ConceptIndex([Concept("septic", "Septic arthritis", ("septic",))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("septic", {"septic": "+"}),
+    ("septic arthritis", {"septic": "+"}),
+    ("septic bursitis", {}),  # a disease ending (-itis, -osis, -oma ...) after it names another disease
+    ("septic tenosynovitis", {}),
+    ("septic shock", {}),
+    ("septic emboli", {}),
+])
+def test_a_one_word_name_before_another_disease_is_its_modifier(answer, expected):
+    assert said(SEPTIC_WORD, answer) == expected
+
+
+def test_a_part_of_the_body_far_from_the_leg_is_no_leg():
+    assert said(LEG, "pain radiating down the arm") == {}
+    assert said(LEG, "radiating pain to the chest") == {}
+    assert said(LEG, "radiating pain to the foot") == {"leg": "+"}
+
+
+# -- more of the same kinds ---------------------------------------------------------------
+
+def test_a_word_of_the_other_side_of_a_contrast_is_another_kind_and_a_synonym_is_not():
+    index = ConceptIndex([Concept("up", "Increased uptake on bone scan", ("uptake on bone scan",))])
+    assert said(index, "increased uptake on bone scan") == {"up": "+"}
+    assert said(index, "elevated uptake on bone scan") == {"up": "+"}  # the same side
+    assert said(index, "reduced uptake on bone scan") == {}
+    assert said(index, "decreased uptake on bone scan") == {}
+
+
+def test_another_part_of_a_bone_is_another_place():
+    index = ConceptIndex([Concept("neck", "Femoral neck stress fracture", ("stress fracture",))])
+    assert said(index, "stress fracture of the femoral neck") == {"neck": "+"}
+    assert said(index, "stress fracture") == {"neck": "+"}
+    assert said(index, "stress fracture of the femoral shaft") == {}
+    assert said(index, "pubic ramus stress fracture") == {}
+
+
+def test_a_modality_said_as_an_adjective_is_that_modality():
+    index = ConceptIndex([Concept("inj", "Ultrasound-guided injection", ("guided injection",))])
+    assert said(index, "guided injection") == {"inj": "+"}
+    assert said(index, "fluoroscopic guided injection") == {}
+    assert said(index, "sonographic guided injection") == {"inj": "+"}

@@ -100,11 +100,12 @@ def _encode_words(data) -> dict:
             "also_means": [[k, list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
                ("essential", "context", "said_last_in_chinese", "makes_a_modifier", "structures", "places",
-                "qualifiers", "other_regions", "modalities")},
+                "qualifiers", "other_regions", "modalities", "someone_else")},
             "longest": data.longest, "same_word": data.same_word, "same_cjk": data.same_cjk,
             "phrases": [[list(k), v] for k, v in data.phrases.items()],
             "cue_lists": {k: list(v) for k, v in data.cue_lists.items()},
             "within": {k: sorted(v) for k, v in data.within.items()},
+            "same_modality": {k: sorted(v) for k, v in data.same_modality.items()},
             "contrasts": {k: sorted(v) for k, v in data.contrasts.items()}}
 
 
@@ -127,7 +128,9 @@ def _decode_words(value: dict):
         qualifiers=frozenset(value.get("qualifiers", ())),
         other_regions=frozenset(value.get("other_regions", ())),
         modalities=frozenset(value.get("modalities", ())),
+        someone_else=frozenset(value.get("someone_else", ())),
         within={str(k): frozenset(str(w) for w in v) for k, v in value.get("within", {}).items()},
+        same_modality={str(k): frozenset(str(w) for w in v) for k, v in value.get("same_modality", {}).items()},
         contrasts={str(k): frozenset(str(w) for w in v) for k, v in value.get("contrasts", {}).items()},
     )
 

@@ -48,9 +48,10 @@ WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, 
                  "phrases_read_as": dict, "negation": dict, "coexistence_cues": list,
                  "coexistence_in_a_discriminator": list, "composites": dict, "name_nothing": list,
                  "structures": list, "places": list, "qualifiers": list, "other_regions": list,
-                 "modalities": list, "within": dict, "contrasts": dict}
+                 "modalities": dict, "within": dict, "contrasts": dict,
+                 "someone_else": list}
 # Sections whose every entry is a list of words (a `no` left unquoted reads as false in YAML).
-_WORD_LIST_SECTIONS = frozenset({"phrases_read_as", "negation", "composites", "within", "contrasts"})
+_WORD_LIST_SECTIONS = frozenset({"phrases_read_as", "negation", "composites", "within", "contrasts", "modalities"})
 
 
 @dataclass

@@ -73,7 +73,8 @@ def _is_relief(norm: str) -> bool:
 _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "superior", "inferior",
                                  "distal", "proximal", "deep", "superficial", "adjacent", "next"})
 # Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
-_PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward"})
+_PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
+                          "around"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
 _MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
@@ -462,7 +463,7 @@ class ConceptIndex:
                 linked = True
             elif norm in _ARTICLES:
                 pass
-            elif (norm in own and norm not in places and norm not in STOPWORDS) or (
+            elif (norm in own and norm not in STOPWORDS and (linked or norm not in places)) or (
                     linked and (norm in word_data().qualifiers or norm in word_data().contrasts)):
                 words += 1  # "septic arthritis of the left knee", "... of the distal biceps"
             else:
@@ -472,8 +473,9 @@ class ConceptIndex:
                 break
             j += 1
         named = own & kind
-        for region in named:
-            named |= word_data().within.get(region, frozenset())
+        for word in list(named):
+            # The thigh is in the leg; "sonographic" names the ultrasound.
+            named |= word_data().within.get(word, frozenset()) | word_data().same_modality.get(word, frozenset())
         return any(tokens[i].norm in places and not _one_of(tokens[i].norm, named) for i in near)
 
     def _another_kind(self, term: Term, tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
@@ -502,7 +504,8 @@ class ConceptIndex:
         # A word joined to one of the concept's own is said beside it, not instead of it:
         # "tender lateral and posterior to the ischial tuberosity" is lateral too.
         words = [tokens[i].norm for i in inside if not _joined_to(tokens, i, own)]
-        if at >= 0 and segment[at] == segment[placement.first] and at not in placement.covered:
+        if (at >= 0 and segment[at] == segment[placement.first] and at not in placement.covered
+                and tokens[at].start != tokens[placement.first].start):  # not a word of "45F" itself
             words.append(tokens[at].norm)
         # ... and the words that open an "of ..." after it: "tendinopathy of the distal biceps".
         j, linked = placement.last + 1, False
@@ -517,11 +520,35 @@ class ConceptIndex:
         if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
             return False
         if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
-            return True  # the concept is another kind of the group: "chronic" for an "Acute avulsion"
+            return True  # the concept is another side of the group: "chronic" for an "Acute avulsion"
         thing = term.words[head].norm
         # A head typed together with the word before it ("hamstravulsion") is the same thing.
-        return any((thing.endswith(other) or other.endswith(thing)) and concepts - {term.concept}
+        return any(_same_thing(thing, other) and concepts - {term.concept}
                    for other, concepts in self._kind_of.get(word, {}).items())
+
+    def _said_of_someone_else(self, p: "_Placement", tokens: list[Token], segment: list[int]) -> bool:
+        """Whether the clause of a mention says it of another person (words.yaml `someone_else`).
+
+        "Family history of renal cell carcinoma" and "steroid use in her sister" are not the
+        patient's history; a concept that names the relative itself ("Family history of
+        cancer") is read by its own words.
+        """
+        others = word_data().someone_else
+        if not others or self._concept_words.get(p.term.concept, frozenset()) & others:
+            return False
+        start, end = self._clause_of(p, tokens, segment)
+        return any(tokens[i].norm in others for i in range(start, end + 1) if i not in p.covered)
+
+    def _clause_of(self, p: "_Placement", tokens: list[Token], segment: list[int]) -> tuple[int, int]:
+        """The mention's clause, up to a turn: in "left hip never hurt but the right one does",
+        the pain is the right hip's."""
+        line = segment[p.first]
+        start, end = p.first, p.last
+        while start > 0 and segment[start - 1] == line and tokens[start - 1].norm not in _TURNS:
+            start -= 1
+        while end + 1 < len(tokens) and segment[end + 1] == line and tokens[end + 1].norm not in _TURNS:
+            end += 1
+        return start, end
 
     def _says_what_it_excludes(self, p: "_Placement", tokens: list[Token], segment: list[int],
                                commas: frozenset[int]) -> bool:
@@ -533,14 +560,7 @@ class ConceptIndex:
         excluded = self._excluded.get(p.term.concept)
         if not excluded:
             return False
-        line = segment[p.first]
-        # The mention's clause, up to a turn: in "left hip never hurt but the right one does",
-        # the pain is the right hip's.
-        start, end = p.first, p.last
-        while start > 0 and segment[start - 1] == line and tokens[start - 1].norm not in _TURNS:
-            start -= 1
-        while end + 1 < len(tokens) and segment[end + 1] == line and tokens[end + 1].norm not in _TURNS:
-            end += 1
+        start, end = self._clause_of(p, tokens, segment)
         for i in range(start, end + 1):
             if i in p.covered or tokens[i].kind != WORD:
                 continue
@@ -601,8 +621,8 @@ class ConceptIndex:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
             elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
                 extras += 1  # "sudden onset during sprinting": a core form's link is any link
-        if term.part_of_name and last + 1 < len(tokens) and tokens[last + 1].norm in word_data().makes_a_modifier:
-            return None  # "piriformis injection", "piriformis tendon release": another thing
+        if term.part_of_name and last + 1 < len(tokens) and _names_another_thing(tokens[last + 1], term):
+            return None  # "piriformis injection", "septic bursitis", "septic shock": another thing
         if term.part_of_name and _the_place_of_another_thing(tokens, first):
             return None  # "botox into the piriformis", "edema in the piriformis": a place, not the name
         words = len(chosen)
@@ -710,6 +730,8 @@ class ConceptIndex:
                 return None  # "trauma" says nothing about "no trauma", "effusion" of a small one
             if not stance.denied and not p.term.denial_core and self._says_what_it_excludes(p, tokens, segment, commas):
                 return None  # "RCC with known recurrence" is no "RCC without recurrence"
+            if self._said_of_someone_else(p, tokens, segment):
+                return None  # "family history of RCC", "her sister's steroid use": not the patient's
             cue = stance.cue
             # The quote shows a denial's cue ("no QF edema"), and a hedge's only when it is next
             # to the words: "IFI > PHT, narrow IFS" quotes "narrow IFS", not "> PHT, narrow IFS".
@@ -848,6 +870,18 @@ class ConceptIndex:
         return ()
 
 
+_JOINED_WORD = 4  # letters of the first word when two are typed as one ("hamstravulsion")
+
+
+def _same_thing(a: str, b: str) -> bool:
+    """The same head, or one typed together with the word before it: "avulsion", "hamstravulsion"
+    (but "woman" is no "man")."""
+    if a == b:
+        return True
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer.endswith(shorter) and len(longer) - len(shorter) >= _JOINED_WORD
+
+
 def _joined_to(tokens: list[Token], i: int, own: frozenset[str]) -> bool:
     """Whether the word at i is joined by "and" / "or" to a word of `own` ("lateral and posterior")."""
     for a, b in ((i - 2, i - 1), (i + 2, i + 1)):
@@ -930,6 +964,20 @@ def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int
 # another thing (words.yaml makes_a_modifier): "edema in the piriformis", "release of the piriformis".
 _INTO = frozenset({"into", "within", "through", "around", "beneath", "behind", "under", "near", "inside"})
 _OF = frozenset({"of", "in", "at", "on", "to"})
+
+
+# Endings of the names of diseases and processes: "septic bursitis", "piriformis tendinopathy".
+_ENTITY_ENDINGS = ("itis", "osis", "oma", "pathy", "algia", "trophy", "plasia", "ectomy", "otomy", "plasty")
+
+
+def _names_another_thing(token: Token, term: Term) -> bool:
+    """Whether the word after a one-word name makes that name a modifier of another thing."""
+    if token.kind != WORD or any(token.norm == w.norm for w in term.words):
+        return False
+    if token.norm in word_data().makes_a_modifier:
+        return True
+    typed = token.unstemmed or token.norm
+    return len(typed) >= 6 and typed.endswith(_ENTITY_ENDINGS)
 
 
 def _the_place_of_another_thing(tokens: list[Token], first: int) -> bool:

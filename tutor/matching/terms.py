@@ -318,7 +318,9 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
         for mask in range(1 << min(len(droppable), _MAX_DROPPABLE)):
             dropped = {droppable[k] for k in range(len(droppable)) if mask >> k & 1}
             options.append(dropped)
-            if tail and not any(norms[i] in keep_always for i in tail):
+            # An "of ..." after the entity goes ("Osteonecrosis of the femoral head"), not one after
+            # a setting word, which names what that is about ("Family history of osteonecrosis").
+            if tail and not any(norms[i] in keep_always for i in tail) and not _ends_in(norms[before_of[-1]], setting):
                 options.append(dropped | set(tail))
         for dropped in options:
             kept = [i for i in term.required if i not in dropped]
@@ -344,6 +346,11 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core,
                             False, shortened=True, part_of_name=len(kept) == 1))
     return out
+
+
+def _ends_in(word: str, setting: frozenset[str]) -> bool:
+    """Whether a word is a setting word, or ends in one typed together ("familyhistory")."""
+    return word in setting or any(len(s) >= 4 and word.endswith(s) for s in setting)
 
 
 _DENIED_MODIFIERS = 2  # modifiers a denial may go without: "no effusion" for "small left effusion"

@@ -352,8 +352,10 @@ class WordData:
     qualifiers: frozenset[str] = frozenset()  # size and side: "no effusion" denies a small one
     other_regions: frozenset[str] = frozenset()  # "septic arthritis of the knee" is not the hip's
     modalities: frozenset[str] = frozenset()  # "follow-up radiograph" is not the follow-up MRI
+    same_modality: dict[str, frozenset[str]] = field(default_factory=dict)  # sonographic: ultrasound ...
     within: dict[str, frozenset[str]] = field(default_factory=dict)  # the leg: thigh, knee, calf ...
     contrasts: dict[str, frozenset[str]] = field(default_factory=dict)  # "old": acute, chronic, old ...
+    someone_else: frozenset[str] = frozenset()  # "family history of RCC" is not the patient's
 
 
 def read_word_data(path: Path | str) -> WordData:
@@ -396,9 +398,11 @@ def read_word_data(path: Path | str) -> WordData:
                     places=frozenset(_stem(w) for w in word_set("places") | word_set("structures")),
                     qualifiers=frozenset(_stem(w) for w in word_set("qualifiers")),
                     other_regions=frozenset(_stem(w) for w in word_set("other_regions")),
-                    modalities=frozenset(_stem(w) for w in word_set("modalities")),
+                    modalities=frozenset().union(*_modality_groups(data.get("modalities"), _key_norms).values()),
+                    same_modality=_modality_groups(data.get("modalities"), _key_norms),
                     within=_parts_of_regions(data.get("within"), _key_norms),
-                    contrasts=_contrast_groups(data.get("contrasts"), _key_norms))
+                    contrasts=_contrast_groups(data.get("contrasts"), _key_norms),
+                    someone_else=frozenset(_stem(w) for w in word_set("someone_else")))
 
 
 def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
@@ -413,14 +417,31 @@ def _parts_of_regions(section: object, key_norms) -> dict[str, frozenset[str]]:
     return out
 
 
+def _modality_groups(section: object, key_norms) -> dict[str, frozenset[str]]:
+    """words.yaml `modalities`: each word with the words that name the same modality."""
+    out: dict[str, frozenset[str]] = {}
+    for words in section.values() if isinstance(section, dict) else ():
+        if isinstance(words, list):
+            group = frozenset(_stem(w) for item in words for w in key_norms(item))
+            for word in group:
+                out[word] = out.get(word, frozenset()) | group
+    return out
+
+
 def _contrast_groups(section: object, key_norms) -> dict[str, frozenset[str]]:
-    """words.yaml `contrasts`: each word with the words of its group (acute, chronic, old ...)."""
+    """words.yaml `contrasts`: each word with the words of the other sides of its group.
+
+    An entry of a group is one side; several words in one entry say the same ("decreased,
+    reduced, diminished"), so they are no contrast of each other.
+    """
     out: dict[str, frozenset[str]] = {}
     for group in section.values() if isinstance(section, dict) else ():
         if isinstance(group, list):
-            words = frozenset(_stem(w) for item in group for w in key_norms(item))
-            for word in words:
-                out[word] = out.get(word, frozenset()) | words
+            sides = [frozenset(_stem(w) for w in key_norms(item)) for item in group]
+            for side in sides:
+                others = frozenset().union(*(o for o in sides if o is not side))
+                for word in side:
+                    out[word] = out.get(word, frozenset()) | others
     return out
 
 
