@@ -195,12 +195,12 @@ def test_an_example_with_the_longer_phrase_shows_the_author_meant_it(tmp_path, c
     text = GOOD.replace("synonyms: [coxa saltans]", "synonyms: [coxa saltans, provocation]")
     shown = text.replace('      - {answer: "coxa saltans", matches: [snapping-hip]}\n',
                          '      - {answer: "coxa saltans", matches: [snapping-hip]}\n'
-                         '      - {answer: "positive snapping provocation tests", matches: [snapping-hip]}\n')
+                         '      - {answer: "snapping provocation tests positive", matches: [snapping-hip]}\n')
     assert shown != text
     path, err = warned(capsys, tmp_path, shown)
     assert err == []
     # An example that does not list the concept is no such sign: the warning stays.
-    unlisted = shown.replace("provocation tests\", matches: [snapping-hip]", "provocation tests\", matches: []")
+    unlisted = shown.replace("tests positive\", matches: [snapping-hip]", "tests positive\", matches: []")
     path.write_text(unlisted, encoding="utf-8")
     status, err, out = run_check(capsys, path)
     assert any("one-word synonym 'provocation'" in line for line in err)
