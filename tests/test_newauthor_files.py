@@ -40,8 +40,8 @@ def stage_concepts(case) -> dict[str, tuple[set[str], set[str]]]:
     }
 
 
-def test_the_split_has_four_cases_each_with_an_answer_file():
-    assert len(CASES) == 4
+def test_the_split_has_six_cases_each_with_an_answer_file():
+    assert len(CASES) == 6
     assert [path.name for path in ANSWER_FILES] == [path.name for path in CASES]
 
 
