@@ -41,6 +41,8 @@ def said(index: ConceptIndex, answer: str) -> dict[str, str]:
     ("3/week", ["3", "per", "week"]),
     ("F/u MRI", ["follow", "up", "mri"]),
     ("S/P discectomy", ["previous", "discectomy"]),
+    ("三個月後", ["3", "month", "後"]),
+    ("三十五歲", ["35", "year", "old"]),
 ])
 def test_chart_shorthand_after_a_number(typed, read):
     assert norms(typed) == read
@@ -52,6 +54,7 @@ def test_chart_shorthand_after_a_number(typed, read):
     ("MO 2 cm", ["myositis", "ossifican", "2", "cm"]),  # MO in capitals stays myositis ossificans
     ("3 x 4 cm", ["3", "x", "4", "cm"]),  # a size, not a frequency
     ("IFS 21/13 mm", ["ischiofemoral", "space", "21", "13", "mm"]),  # two readings, not "per"
+    ("第三孕期", ["third", "trimester"]),  # a Chinese number before no unit stays a word
 ])
 def test_near_misses_of_chart_shorthand(typed, read):
     assert norms(typed) == read
@@ -108,6 +111,100 @@ def test_an_incomplete_tear_is_a_partial_one_and_never_a_complete_one():
     assert said(index, "complete hamstring tear") == {"complete": "+"}
 
 
+# -- a kind names its class: also_means, keys and classes of several words ----------------------
+
+
+WEIGHT_CASE = [Concept("rwb", "Reduced weight bearing", ("protected weight bearing",)),
+               Concept("wb-pain", "Pain on weight bearing", ()),
+               Concept("injection", "Image-guided injection", ("guided injection",)),
+               Concept("trimester", "Third trimester of pregnancy", ("third trimester",))]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("crutches", {"rwb": "+"}),
+    ("no crutches needed", {"rwb": "-"}),
+    ("拐杖", {"rwb": "+"}),
+    ("offload the hip", {"rwb": "+"}),
+    ("partial WB", {"rwb": "+"}),
+    ("lidocaine test", {"injection": "+"}),
+    ("steroid injection", {"injection": "+"}),
+    ("no injection", {"injection": "-"}),
+    ("late pregnancy", {"trimester": "+"}),
+])
+def test_a_kind_names_its_class(answer, expected):
+    assert said(ConceptIndex(WEIGHT_CASE), answer) == expected
+
+
+@pytest.mark.parametrize("answer, wrong", [
+    ("crutches, hip pain", "wb-pain"),  # the words of "reduced weight bearing" go together
+    ("lidocaine", "injection"),  # the drug is not the test
+    ("late", "trimester"),
+    ("pregnancy", "trimester"),
+])
+def test_a_class_of_several_words_is_credited_whole(answer, wrong):
+    assert wrong not in said(ConceptIndex(WEIGHT_CASE), answer)
+
+
+def test_a_chinese_term_is_credited_by_a_kind_of_it():
+    index = ConceptIndex([Concept("rwb", "減少負重", ())])
+    assert said(index, "拐杖") == {"rwb": "+"}
+
+
+def test_the_class_gives_way_where_the_case_names_the_kind():
+    index = ConceptIndex([Concept("rwb", "Reduced weight bearing", ()), Concept("crutches", "Crutches", ())])
+    assert said(index, "crutches") == {"crutches": "+"}
+
+
+def test_signal_names_what_seed_000_says_it_shows():
+    index = ConceptIndex([Concept("edema", "Quadratus femoris edema", ()),
+                          Concept("fat", "Quadratus femoris fatty replacement", ())])
+    assert said(index, "quadratus femoris T2 hyperintensity") == {"edema": "+"}
+    assert said(index, "high T2 signal in the quadratus femoris") == {"edema": "+"}
+    assert said(index, "T1 hyperintense quadratus femoris") == {"fat": "+"}
+
+
+def test_skeletal_maturity_from_age_and_apophysis_as_seed_001_says():
+    index = ConceptIndex([Concept("immature", "Skeletally immature", ()),
+                          Concept("mature", "Skeletally mature", ())])
+    assert said(index, "adolescent sprinter") == {"immature": "+"}
+    assert said(index, "unfused apophysis") == {"immature": "+"}
+    assert said(index, "apophysis fused") == {"mature": "+"}
+    assert said(index, "adult sprinter") == {}
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("positive FAIR test", {"piriformis": "+"}),
+    ("FAIR test negative", {}),  # not a positive test
+    ("+ve IFI test", {"ext-add": "+"}),
+    ("IFI test", {}),  # a test named, no result
+    ("positive long stride walking test", {"stride": "+"}),
+])
+def test_a_test_result_names_what_seed_002_says_it_shows(answer, expected):
+    index = ConceptIndex([Concept("piriformis", "Positive piriformis tests", ()),
+                          Concept("ext-add", "Pain on hip extension with adduction", ()),
+                          Concept("stride", "Pain on long-stride walking", ())])
+    assert said(index, answer) == expected
+
+
+def test_an_abbreviation_between_a_terms_words_is_one_word():
+    # "FAIR" stands for four words (flexion adduction internal rotation); between the words of
+    # a term it is one word, as typed.
+    index = ConceptIndex([Concept("stretch", "Painful seated piriformis stretch", ())])
+    assert said(index, "pain on FAIR and the seated piriformis stretch") == {"stretch": "+"}
+    assert said(index, "pain on FAIR, IFI test, SLR and the seated piriformis stretch") == {}
+
+
+def test_symptoms_and_courses_by_their_kinds():
+    index = ConceptIndex([Concept("neuro", "No neurological symptoms", ()),
+                          Concept("self", "Self-limiting course", ()),
+                          Concept("recur", "Recurrence", ()),
+                          Concept("rcc", "Renal cell carcinoma", ())])
+    assert said(index, "no numbness") == {"neuro": "+"}
+    assert said(index, "resolves spontaneously") == {"self": "+"}
+    assert said(index, "second episode") == {"recur": "+"}
+    assert said(index, "second opinion") == {}
+
+
 # -- Traditional Chinese words -------------------------------------------------------------------
 
 
@@ -122,6 +219,8 @@ def test_an_incomplete_tear_is_a_partial_one_and_never_a_complete_one():
     ("骨質減少", "osteopenia"),
     ("大步走疼痛", "stride"),
     ("大步走路疼痛", "stride"),
+    ("四年前也痛過", "four-years"),
+    ("30度屈膝", "thirty"),
 ])
 def test_chinese_words_of_the_seeds_meet_english_terms(answer, concept):
     index = ConceptIndex([Concept("rest", "Rest", ()), Concept("activity", "Activity modification", ()),
@@ -129,7 +228,9 @@ def test_chinese_words_of_the_seeds_meet_english_terms(answer, concept):
                           Concept("trimester", "Third trimester of pregnancy", ("third trimester",)),
                           Concept("valgus", "Valgus hip", ()), Concept("retraction", "Tendon retraction", ()),
                           Concept("osteopenia", "Osteopenia", ()),
-                          Concept("stride", "Pain on long-stride walking", ("long stride pain",))])
+                          Concept("stride", "Pain on long-stride walking", ("long stride pain",)),
+                          Concept("four-years", "4 years ago", ()),
+                          Concept("thirty", "30 degrees of knee flexion", ())])
     assert concept in said(index, answer)
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 CACHE_ENV = "TUTOR_CACHE_DIR"
-_FORMAT = 3
+_FORMAT = 4
 _CLASSES = {cls.__name__: cls for cls in (
     model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
     model.Concept, model.Measure, term_types.Term, term_types.TermWord,
@@ -97,7 +97,7 @@ def _decode_terms(value: dict) -> list:
 def _encode_words(data) -> dict:
     return {"rewrites": [[list(k), list(v)] for k, v in data.rewrites.items()],
             "capitals": [[k, list(v)] for k, v in data.capitals.items()],
-            "also_means": [[k, list(v)] for k, v in data.also_means.items()],
+            "also_means": [[list(k), list(v)] for k, v in data.also_means.items()],
             **{name: sorted(getattr(data, name)) for name in
                ("essential", "context", "said_last_in_chinese", "makes_a_modifier", "structures", "places",
                 "qualifiers", "other_regions", "modalities", "someone_else")},
@@ -118,7 +118,7 @@ def _decode_words(value: dict):
         essential=frozenset(value["essential"]), context=frozenset(value["context"]),
         longest=int(value["longest"]), said_last_in_chinese=frozenset(value["said_last_in_chinese"]),
         makes_a_modifier=frozenset(value["makes_a_modifier"]),
-        also_means={str(k): tuple(v) for k, v in value["also_means"]},
+        also_means={tuple(str(w) for w in k): tuple(v) for k, v in value["also_means"]},
         same_word={str(k): str(v) for k, v in value["same_word"].items()},
         same_cjk={str(k): str(v) for k, v in value["same_cjk"].items()},
         phrases={tuple(k): str(v) for k, v in value["phrases"]},

@@ -33,8 +33,8 @@ from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
                                   shortened_terms, terms_of)
-from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, misspelt_rewrite, prepare, tokenize,
-                                   word_data)
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, also_named, misspelt_rewrite, prepare,
+                                   tokenize, word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 
@@ -122,6 +122,9 @@ class _Hit:
     last: int
     similarity: float
     alias: bool = False  # the word names a kind of this one (words.yaml `also_means`)
+    # Which word of the class's name this hit is, of how many: the words of one name are
+    # credited together ("crutches" is reduced weight bearing, not a weight bearing pain).
+    part: tuple[int, int] = (0, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,15 +309,16 @@ class ConceptIndex:
 
     def _hits(self, tokens: list[Token], segment: list[int]) -> dict[str, list[_Hit]]:
         hits: dict[str, list[_Hit]] = {}
+        for first, last, meaning in also_named(tokens):
+            # "worse with sitting" names the pain of "Pain when sitting" without saying "pain".
+            for part, alias in enumerate(meaning):
+                for known, score in self._similar_words(alias):
+                    if score == 100.0:
+                        hits.setdefault(known, []).append(_Hit(first, last, 95.0, True, (part, len(meaning))))
         for i, token in enumerate(tokens):
             if token.kind not in (WORD, NUM, CJK):
                 continue
             similar = self._similar_words(token.norm)
-            for alias in word_data().also_means.get(token.norm, ()):
-                # "worse with sitting" names the pain of "Pain when sitting" without saying "pain".
-                for known, score in self._similar_words(alias):
-                    if score == 100.0:
-                        hits.setdefault(known, []).append(_Hit(i, i, 95.0, alias=True))
             if token.unstemmed and token.unstemmed != token.norm:
                 # "bursits" loses its s to the stemmer; its typed form is still close to "bursitis".
                 similar += self._similar_words(token.unstemmed)
@@ -382,11 +386,15 @@ class ConceptIndex:
                     continue
                 best = None
                 for hit in found:
-                    if segment[hit.first] != segment[start.first] or used & set(range(hit.first, hit.last + 1)):
+                    if segment[hit.first] != segment[start.first] or (
+                            used & set(range(hit.first, hit.last + 1)) and not _shares_a_name(hit, chosen)):
                         continue
-                    # Words of one abbreviation go together: "QFS" gives quadratus, femoris and space.
+                    # Words of one abbreviation go together: "QFS" gives quadratus, femoris and space;
+                    # so do the words of one class's name ("crutches": reduced weight bearing).
                     apart = not any(hit.first in groups.get(u, ()) for u in used)
-                    key = (apart, abs(hit.first - start.first), -hit.similarity)
+                    joins = hit.alias and any(h is not None and h.alias and (h.first, h.last) == (hit.first, hit.last)
+                                              for h in chosen)
+                    key = (not joins, apart, abs(hit.first - start.first), -hit.similarity)
                     if best is None or key < best[0]:
                         best = (key, hit)
                 if best is None:
@@ -577,6 +585,12 @@ class ConceptIndex:
         for start in options[0]:
             chosen, position = [start], start.last
             for k in range(1, len(options)):
+                prev = chosen[-1]
+                together = next((h for h in options[k] if h.alias and prev.alias and h.part != prev.part
+                                 and (h.first, h.last) == (prev.first, prev.last)), None) if prev.alias else None
+                if together is not None:
+                    chosen.append(together)  # 拐杖 (crutches) gives the words of reduced weight bearing at once
+                    continue
                 position += 1
                 while position < len(tokens) and tokens[position].norm in STOPWORDS and position not in at[k]:
                     position += 1
@@ -603,14 +617,21 @@ class ConceptIndex:
             group = groups.get(i)
             if group is not None and not group <= covered:
                 return None
+        if not _names_whole(chosen):
+            return None
         first = min(h.first for h in chosen)
         last = max(h.last for h in chosen)
         extras = 0
         inner_cue = None
         deny = denial_cues_before()
+        # A typed word that stands for several ("FAIR": flexion adduction internal rotation) is
+        # one word between the term's words, not several.
+        spread = sum(len(g) - 1 for g in {groups[i] for i in range(first, last + 1) if i in groups and i not in covered})
         for i in range(first, last + 1):
             if i in covered or tokens[i].is_separator:
                 continue  # a separator inside is a list's comma (see ConceptIndex.find)
+            if i in groups and i != min(groups[i]):
+                continue
             norm = tokens[i].norm
             if norm == CONSIDER_MARK or (norm in deny and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
@@ -627,18 +648,19 @@ class ConceptIndex:
             return None  # "botox into the piriformis", "edema in the piriformis": a place, not the name
         words = len(chosen)
         allowance = 0 if term.ordered or words == 1 or term.core == OMITTED else (1 if words <= 3 else 2)
-        if extras > allowance or (last - first + 1) > words + allowance + 3:
+        # The words between count, not the width of what was matched: "high T2 signal" is one finding.
+        if extras > allowance or (last - first + 1) - len(covered) - spread > allowance + 3:
             return None
         if inner_cue is not None and extras:
             return None  # "IFI rather than piriformis syndrome" is not "IFI syndrome" denied
-        in_order = all(a.first < b.first for a, b in zip(chosen, chosen[1:]))
+        in_order = all(_before(a, b) for a, b in zip(chosen, chosen[1:]))
         if not in_order and (term.ordered or (any(tokens[h.first].kind == CJK for h in chosen)
                                               and not _said_last_in_chinese(term, chosen))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
         # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
         rotated = chosen[1:] + chosen[:1]
-        natural = in_order or all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
+        natural = in_order or all(_before(a, b) for a, b in zip(rotated, rotated[1:]))
         return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural,
                           via_alias=any(h.alias for h in chosen))
 
@@ -998,7 +1020,7 @@ def _said_last_in_chinese(term: Term, chosen: list[_Hit]) -> bool:
     if len(chosen) < 2 or term.words[required[0]].norm not in word_data().said_last_in_chinese:
         return False
     rotated = chosen[1:] + chosen[:1]
-    return all(a.first < b.first for a, b in zip(rotated, rotated[1:]))
+    return all(_before(a, b) for a, b in zip(rotated, rotated[1:]))
 
 
 def _word_groups(tokens: list[Token]) -> dict[int, frozenset[int]]:
@@ -1034,6 +1056,32 @@ def _drop_patchworks(kept: list[_Placement]) -> list[_Placement]:
             continue
         out.append(p)
     return out
+
+
+def _shares_a_name(hit: _Hit, chosen: list[_Hit | None]) -> bool:
+    """Whether a hit may take words already taken: another word of the same class's name
+    ("crutches" gives reduced, weight and bearing), or a phrase's own word beside the class it
+    names ("late pregnancy" is the third trimester and still a pregnancy)."""
+    taken = [h for h in chosen if h is not None and h.first <= hit.last and hit.first <= h.last]
+    if hit.alias:
+        return all((h.alias and (h.first, h.last) == (hit.first, hit.last) and h.part != hit.part)
+                   or (not h.alias and hit.last > hit.first) for h in taken)
+    return all(h.alias and h.last > h.first for h in taken)
+
+
+def _names_whole(chosen: list[_Hit]) -> bool:
+    """A class's name of several words is credited whole or not at all."""
+    parts: dict[tuple[int, int], set[int]] = {}
+    for hit in chosen:
+        if hit.alias and hit.part[1] > 1:
+            parts.setdefault((hit.first, hit.last), set()).add(hit.part[0])
+    return all(len(got) == next(h.part[1] for h in chosen if h.alias and (h.first, h.last) == span)
+               for span, got in parts.items())
+
+
+def _before(a: _Hit, b: _Hit) -> bool:
+    """Whether hit a comes before hit b; the words of one class's name are said together."""
+    return a.first < b.first or (a.alias and b.alias and (a.first, a.last) == (b.first, b.last))
 
 
 def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], list[tuple[_Placement, _Placement]]]:

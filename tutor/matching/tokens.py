@@ -35,7 +35,7 @@ LATER_MARK = "\x00later"  # "CT before any surgery": what follows is a later ste
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(
     rf"""
-    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|(?<![\w)])\+(?=[^\W\d_]))
+    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|°|(?<![\w)])\+(?=[^\W\d_]))
     | (?P<cjk>[{_CJK_RANGES}])
     | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
     | (?P<num>\d+(?:[.,]\d+)?)
@@ -99,13 +99,26 @@ def _cue_lists(data: dict) -> dict[str, tuple[str, ...]]:
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
 _SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
-              "+": "positive", "s/p": "previous", "h/o": "history of", "c/o": "complains of", "b/l": "bilateral"}
+              "+": "positive", "s/p": "previous", "h/o": "history of", "c/o": "complains of", "b/l": "bilateral", "°": "degree"}
 # Chart shorthand that only means something after a number: "45M" (a 45-year-old man), "6-12 mo",
 # "3x/week". Elsewhere "M" and "MO" are other things (MO is myositis ossificans).
 _AFTER_AN_AGE = {"M": "male", "F": "female"}
 _AFTER_A_NUMBER = {"mo": "month", "mos": "month", "mth": "month", "mths": "month", "wk": "week", "wks": "week"}
 _PER = frozenset({"day", "d", "week", "wk", "month", "mo", "year", "yr"})
 _OLDEST = 120
+# Chinese numbers before a unit of time or size (四年前, 三個月後, 六週, 兩次): read as digits.
+_CHINESE_DIGITS = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_COUNTED = frozenset("個週周年天日次歲公毫月")
+
+
+def _chinese_number(chars: str) -> int | None:
+    """一 to 九十九 written out (十二, 二十, 三十五); None for anything else."""
+    if chars in _CHINESE_DIGITS or not chars:
+        return _CHINESE_DIGITS.get(chars)
+    tens, ten, ones = chars.partition("十")
+    if not ten or (tens and tens not in _CHINESE_DIGITS) or (ones and ones not in _CHINESE_DIGITS):
+        return None
+    return _CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
 def _one_word_tables(data: object) -> tuple[dict[str, str], dict[str, str]]:
     """The one-word replacements of words.yaml (`word_for_word`, `character_for_word`).
 
@@ -255,9 +268,13 @@ def _after_numbers(tokens: list[Token]) -> list[Token]:
     "55M" and "32F" are an age and a sex only glued to a whole number a person can be; "M" on
     its own is no man. A slash between a count and a span of time is "per", not a list.
     """
+    tokens = _chinese_numbers(tokens)
     out: list[Token] = []
     for i, token in enumerate(tokens):
         before = out[-1] if out else None
+        if token.kind == CJK and token.raw == "度" and before is not None and before.kind == NUM:
+            out.append(Token("degree", token.raw, token.start, token.end, WORD))  # 30度屈膝
+            continue
         glued = before is not None and before.end == token.start
         if token.kind == WORD and token.raw in _AFTER_AN_AGE and before is not None and (
                 (glued and before.kind == NUM and before.raw.isdigit() and int(before.raw) <= _OLDEST)
@@ -281,6 +298,26 @@ def _after_numbers(tokens: list[Token]) -> list[Token]:
             out.append(Token("per", token.raw, token.start, token.end, WORD))  # "3/week", "3x/week"
             continue
         out.append(token)
+    return out
+
+
+def _chinese_numbers(tokens: list[Token]) -> list[Token]:
+    if not any(t.kind == CJK and t.raw in _COUNTED for t in tokens):
+        return tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].kind == CJK and (tokens[j].raw in _CHINESE_DIGITS or tokens[j].raw == "十"):
+            j += 1
+        value = _chinese_number("".join(t.raw for t in tokens[i:j])) if j > i else None
+        if value is not None and j < len(tokens) and tokens[j].kind == CJK and tokens[j].raw in _COUNTED:
+            raw = "".join(t.raw for t in tokens[i:j])
+            out.append(Token(str(value), raw, tokens[i].start, tokens[j - 1].end, NUM))
+            i = j
+            continue
+        out.append(tokens[i])
+        i += 1
     return out
 
 
@@ -339,7 +376,8 @@ class WordData:
     longest: int
     said_last_in_chinese: frozenset[str] = frozenset()  # 間隙狹窄: "narrow" after the space
     makes_a_modifier: frozenset[str] = frozenset()  # "piriformis injection" is not piriformis
-    also_means: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "worse" also names a pain
+    # "worse" also names a pain, "lidocaine test" a guided injection (keys of one or more words, stemmed)
+    also_means: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     same_word: dict[str, str] = field(default_factory=dict)  # word_for_word: "hurts" is "pain"
     same_cjk: dict[str, str] = field(default_factory=dict)  # character_for_word: 痛 is "pain"
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # phrases_read_as: "negative for" is "no"
@@ -391,7 +429,7 @@ def read_word_data(path: Path | str) -> WordData:
     return WordData(rewrites, capitals, word_set("essential"), word_set("context"),
                     max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"),
                     frozenset(_stem(w) for w in word_set("makes_a_modifier")),
-                    {_stem(k[0]): tuple(_stem(w) for w in v) for k, v in
+                    {tuple(_stem(w) for w in k): tuple(_stem(w) for w in v) for k, v in
                      ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v},
                     same_word, same_cjk, phrases, _cue_lists(data), max((len(k) for k in phrases), default=1),
                     structures=frozenset(_stem(w) for w in word_set("structures")),
@@ -443,6 +481,33 @@ def _contrast_groups(section: object, key_norms) -> dict[str, frozenset[str]]:
                 for word in side:
                     out[word] = out.get(word, frozenset()) | others
     return out
+
+
+def also_named(tokens: list[Token]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Where the answer names a kind that also names its class (words.yaml `also_means`):
+    (first, last, the class's words) for each, longest key first, no two overlapping.
+
+    "crutches" is reduced weight bearing, "lidocaine test" a guided injection, "worse" a pain.
+    """
+    table = word_data().also_means
+    if not table:
+        return []
+    longest = max(len(k) for k in table)
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            window = tokens[i : i + size]
+            if any(t.kind not in _REWRITABLE for t in window):
+                continue
+            meaning = table.get(tuple(t.norm for t in window))
+            if meaning is not None:
+                found.append((i, i + size - 1, meaning))
+                i += size
+                break
+        else:
+            i += 1
+    return found
 
 
 def cue_list(name: str) -> tuple[str, ...]:
