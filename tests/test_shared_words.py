@@ -194,6 +194,23 @@ def test_an_abbreviation_between_a_terms_words_is_one_word():
     assert said(index, "pain on FAIR, IFI test, SLR and the seated piriformis stretch") == {}
 
 
+def test_a_typed_word_is_read_before_the_class_it_also_names():
+    # FAIR also names a piriformis test; "FAIR test" is still the FAIR test as typed.
+    index = ConceptIndex([Concept("fair", "FAIR test", ())])
+    assert said(index, "FAIR test negative") == {"fair": "-"}
+    assert said(index, "positive FAIR test") == {"fair": "+"}
+
+
+def test_late_pregnancy_in_chinese_is_the_third_trimester():
+    index = ConceptIndex([Concept("trimester", "Third trimester of pregnancy", ("third trimester",)),
+                          Concept("onfh", "Osteonecrosis", ())])
+    for answer in ("妊娠晚期", "懷孕後期", "懷孕第三期", "late pregnancy"):
+        assert said(index, answer) == {"trimester": "+"}, answer
+    assert said(index, "晚期骨壞死") == {"onfh": "+"}  # late-stage osteonecrosis: no pregnancy
+    # 懷孕 alone is still a pregnancy where no longer concept takes the words.
+    assert said(ConceptIndex([Concept("pregnant", "Pregnancy", ())]), "懷孕第三期") == {"pregnant": "+"}
+
+
 def test_symptoms_and_courses_by_their_kinds():
     index = ConceptIndex([Concept("neuro", "No neurological symptoms", ()),
                           Concept("self", "Self-limiting course", ()),

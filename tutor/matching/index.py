@@ -394,7 +394,10 @@ class ConceptIndex:
                     apart = not any(hit.first in groups.get(u, ()) for u in used)
                     joins = hit.alias and any(h is not None and h.alias and (h.first, h.last) == (hit.first, hit.last)
                                               for h in chosen)
-                    key = (not joins, apart, abs(hit.first - start.first), -hit.similarity)
+                    # A class's word over words already taken comes last: in "FAIR test", "test" is
+                    # the typed word, not half of the "piriformis test" that FAIR also is.
+                    over = hit.alias and not joins and bool(used & set(range(hit.first, hit.last + 1)))
+                    key = (not joins, over, apart, abs(hit.first - start.first), -hit.similarity)
                     if best is None or key < best[0]:
                         best = (key, hit)
                 if best is None:
