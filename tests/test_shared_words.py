@@ -222,6 +222,14 @@ def test_symptoms_and_courses_by_their_kinds():
     assert said(index, "second opinion") == {}
 
 
+def test_a_procedure_is_named_by_its_verb_or_its_noun():
+    index = ConceptIndex([Concept("resection", "Lesser trochanter resection", ()),
+                          Concept("urgent", "Urgent surgery", ())])
+    assert said(index, "surgery - resect the lesser trochanter") == {"resection": "+"}
+    assert said(index, "emergency surgery") == {"urgent": "+"}
+    assert said(index, "lesser trochanter is prominent") == {}
+
+
 # -- Traditional Chinese words -------------------------------------------------------------------
 
 
