@@ -169,7 +169,7 @@ def stands_for_another(term: Term, first: int, last: int, covered: frozenset[int
     around = [i for i in range(first, last + 1) if i not in covered]
     around += [i for i in (before, after) if 0 <= i < len(norms) and same_clause[i]]
     nameless = _nameless()
-    return not any(norms[i] in nameless or nameless.intersection(data.also_means.get(norms[i], ()))
+    return not any(norms[i] in nameless or nameless.intersection(data.also_means.get((norms[i],), ()))
                    for i in around)
 
 
