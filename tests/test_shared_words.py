@@ -174,7 +174,7 @@ def test_skeletal_maturity_from_age_and_apophysis_as_seed_001_says():
 
 @pytest.mark.parametrize("answer, expected", [
     ("positive FAIR test", {"piriformis": "+"}),
-    ("FAIR test negative", {}),  # not a positive test
+    ("FAIR test negative", {"piriformis": "-"}),  # a negative piriformis test
     ("+ve IFI test", {"ext-add": "+"}),
     ("IFI test", {}),  # a test named, no result
     ("positive long stride walking test", {"stride": "+"}),
