@@ -37,6 +37,8 @@ CASE = textwrap.dedent(
         label: Lesser trochanter resection, only if conservative treatment fails
       fixation-if-displaced:
         label: Fixation only if displaced or refractory to conservative care
+      injection-if-refractory:
+        label: Guided injection only if physiotherapy fails
     stages:
       - id: management
         kind: management
@@ -57,6 +59,16 @@ CASE = textwrap.dedent(
         ask: And for the fragment?
         expect: [conservative, fixation-if-displaced]
         explain: Conservative care; fixation only if displaced or refractory.
+      - id: injection
+        kind: management
+        ask: And for the pain?
+        expect: [injection-if-refractory]
+        explain: An injection only if physiotherapy fails.
+      - id: two-operations
+        kind: management
+        ask: Which operation, when?
+        expect: [resection-if-refractory, fixation-if-displaced]
+        explain: Either, only if conservative care fails.
     """
 )
 
@@ -136,6 +148,29 @@ def test_a_named_step_needs_its_own_words(grader):
     assert matched == {"resection-if-refractory"} and not wrong
     matched, wrong = credited(grader, "resection", "partial resection of the lesser trochanter")
     assert "resection-if-refractory" not in matched and wrong == {"resection"}
+
+
+def test_surgery_kept_for_a_failure_names_the_stages_one_operation_kept_for_it(grader):
+    matched, wrong = credited(grader, "resection", "conservative treatment first, surgery only if refractory")
+    assert matched == {"conservative", "resection-if-refractory"} and not wrong
+    matched, _ = credited(grader, "resection", "early surgery")
+    assert "resection-if-refractory" not in matched
+    # Not a step that is no operation, nor one of two operations the stage asks about.
+    matched, _ = credited(grader, "injection", "surgery if physiotherapy fails")
+    assert "injection-if-refractory" not in matched
+    matched, _ = credited(grader, "two-operations", "surgery if refractory")
+    assert not matched
+    matched, _ = credited(grader, "two-operations", "fixation if refractory")
+    assert matched == {"fixation-if-displaced"}
+
+
+def test_what_failed_is_no_plan_when_the_concepts_own_term_names_it():
+    case = CASE.replace("label: Surgery only if conservative care fails",
+                        "label: Piriformis release only if non-surgical care fails")
+    grader = CaseGrader(load_case_bytes(case.encode(), "composites-demo.yaml"))
+    grade = grader.grade("management", "piriformis release if conservative treatment fails")
+    assert any(m.concept == "surgery-if-refractory" for m in grader.index.find(grade.answer).mentions)
+    assert set(grade.matched) == {"surgery-if-refractory"}
 
 
 def test_the_labels_own_condition_is_a_condition_too(grader):

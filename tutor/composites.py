@@ -113,6 +113,7 @@ class Conditional:
     steps: ConceptIndex  # the steps the label and synonyms make conditional, as terms of the concept
     step_concepts: frozenset[str]  # other concepts that name one of those steps ("Surgery")
     condition_words: frozenset[str]  # what the label's condition says besides failing ("displaced")
+    operation: bool = False  # a step is an operation: "surgery if refractory" names it too
 
 
 def _condition_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -212,13 +213,32 @@ def conditional_reading(concept: Concept, index: ConceptIndex,
     fail = {w for phrase in _condition_cues()["fail"] for w in phrase}
     named: set[str] = set()
     for step in steps:
-        wanted = len(_content(_words(step)))
+        wanted = set(_content(_words(step)))
         for m in index.find(step).mentions:
-            if m.concept != concept.id and not m.negated and len(m.covered) >= wanted:
+            # Named by the step's own words, not as their class: "Fixation" is no step of "Surgery".
+            if m.concept != concept.id and not m.negated and len(m.covered) >= len(wanted) and set(
+                    _content(_words(m.term))) <= wanted:
                 named.add(m.concept)
     step_concept = Concept(concept.id, steps[0], tuple(steps[1:]))
+    operations = _phrases("composites.operations")
+    operation = any(_contains([t.norm for t in _words(step)], operations) for step in steps)
     return Conditional(concept.id, ConceptIndex.from_terms(terms_of(step_concept), index.topic), frozenset(named),
-                       frozenset(condition - fail - others()))
+                       frozenset(condition - fail - others()), operation)
+
+
+def _an_operation() -> ConceptIndex:
+    """The general words for an operation ("surgery", "operation", 手術), as terms."""
+    from tutor.matching.tokens import word_data
+
+    data = word_data()
+    if not _general or _general[0] is not data:
+        listed = cue_list("composites.an_operation")
+        terms = terms_of(Concept("an operation", listed[0], tuple(listed[1:]))) if listed else []
+        _general[:] = [data, ConceptIndex.from_terms(terms)]
+    return _general[1]
+
+
+_general: list = []  # the word data, and the index of its general words for an operation
 
 
 def _condition_after(tokens: list[Token], at: int, reading: Conditional) -> int | None:
@@ -273,16 +293,38 @@ def _condition_before(tokens: list[Token], at: int, reading: Conditional) -> int
     return None
 
 
+def condition_span(reading: Conditional, tokens: list[Token], mention: Mention) -> frozenset[int]:
+    """The words of a conditional concept's mention and of the condition it runs into: in
+    "piriformis release if conservative treatment fails", the conservative treatment is the
+    condition, not a plan of its own."""
+    if not mention.covered:
+        return frozenset()
+    first, last = min(mention.covered), max(mention.covered)
+    cues = _condition_cues()
+    norms = [t.norm for t in tokens]
+    for k in range(first, last + 1):
+        if _phrase_at(norms, k, cues["if"]) or _phrase_at(norms, k, cues["for"]):
+            end = _condition_after(tokens, k, reading)
+            if end is not None:
+                return frozenset(range(first, max(last, end) + 1))
+            break
+    return mention.covered
+
+
 def _states_the_condition(norms: list[str], reading: Conditional) -> bool:
     cues = _condition_cues()
     return _contains(norms, cues["fail"]) or _contains(norms, cues["last"]) or not reading.condition_words.isdisjoint(norms)
 
 
 def conditional_mention(reading: Conditional, text: str, tokens: list[Token],
-                        mentions: tuple[Mention, ...]) -> Mention | None:
-    """The concept, when the answer says one of its steps with a condition of failure."""
+                        mentions: tuple[Mention, ...], only_operation: bool = False) -> Mention | None:
+    """The concept, when the answer says one of its steps with a condition of failure; when it is
+    the stage's `only_operation` kept for a failure, "surgery" names its step too ("surgery only
+    if refractory" for "Piriformis release only if non-surgical care fails")."""
     found = [m for m in reading.steps.find(text).mentions if not m.negated]
     found += [m for m in mentions if m.concept in reading.step_concepts and not m.negated and m.covered]
+    if only_operation and reading.operation:
+        found += [m for m in _an_operation().find(text).mentions if not m.negated]
     for m in sorted(found, key=lambda m: (m.start, -m.score)):
         if not m.covered:
             continue
@@ -575,10 +617,13 @@ def reading_of(concept: Concept, index: ConceptIndex, others: Callable[[], froze
             or comparison_reading(concept))
 
 
-def mention_of(reading: Reading, text: str, tokens: list[Token], mentions: tuple[Mention, ...]) -> Mention | None:
-    """The concept's mention when the answer states the relation; `tokens` are the answer's as read."""
+def mention_of(reading: Reading, text: str, tokens: list[Token], mentions: tuple[Mention, ...],
+               readings: Iterable[Reading] = ()) -> Mention | None:
+    """The concept's mention when the answer states the relation; `tokens` are the answer's as
+    read, `readings` those of the stage's other relation concepts."""
     if isinstance(reading, Conditional):
-        return conditional_mention(reading, text, tokens, mentions)
+        alone = not any(isinstance(r, Conditional) and r.operation and r.concept != reading.concept for r in readings)
+        return conditional_mention(reading, text, tokens, mentions, only_operation=alone)
     if isinstance(reading, Combined):
         return combined_mention(reading, text, tokens, mentions)
     return comparison_mention(reading, text, tokens, mentions)

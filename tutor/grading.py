@@ -175,7 +175,7 @@ class CaseGrader:
     def _read_composites(self, stage: Stage, analysis: Analysis, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         """Mentions of the stage's relation concepts the answer earns by their parts (see
         tutor.composites); the parts' own mentions give way to them."""
-        from tutor.composites import may_state_a_relation, mention_of
+        from tutor.composites import Conditional, condition_span, may_state_a_relation, mention_of
 
         if not may_state_a_relation(analysis.text):
             return mentions
@@ -186,9 +186,15 @@ class CaseGrader:
 
         tokens = tokenize(analysis.text)
         for reading in readings:
-            if any(m.concept == reading.concept and not m.negated for m in mentions):
+            named = [m for m in mentions if m.concept == reading.concept and not m.negated]
+            if named:
+                # Named by its own term: what failed, inside its condition, is no plan either.
+                span = frozenset().union(*(condition_span(reading, tokens, m) for m in named)) if isinstance(
+                    reading, Conditional) else frozenset()
+                mentions = tuple(m for m in mentions if m.concept == reading.concept or not m.covered
+                                 or not m.covered <= span)
                 continue
-            found = mention_of(reading, analysis.text, tokens, mentions)
+            found = mention_of(reading, analysis.text, tokens, mentions, readings)
             if found is None:
                 continue
             mentions = tuple(m for m in mentions if not m.covered or not m.covered <= found.covered
