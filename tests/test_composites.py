@@ -354,3 +354,46 @@ def test_the_shipped_relation_words_are_lists_of_words():
     assert {"condition_words", "failure", "joined_by", "alone", "more_common", "less_common"} <= set(section)
     for name, listed in section.items():
         assert isinstance(listed, list) and all(isinstance(w, str) for w in listed), name
+
+
+ALONE = textwrap.dedent(
+    """\
+    format: 1
+    id: alone-demo
+    title: A plan alone
+    source: Seed 001, reworded for the tests
+    concepts:
+      conservative-only:
+        label: Rest, NSAIDs and physiotherapy alone
+        synonyms: [just rest and NSAIDs]
+      referral:
+        label: Surgical referral
+        synonyms: [referral to a surgeon]
+      tenderness:
+        label: Tender just behind the ischial tuberosity
+      weakness:
+        label: Weak knee flexion
+    stages:
+      - id: management
+        kind: management
+        ask: What do you recommend?
+        expect: [referral]
+        misconceptions:
+          - {concept: conservative-only, feedback: Not for a retracted avulsion.}
+        explain: An early surgical referral.
+      - id: examination
+        kind: findings
+        ask: What do you find?
+        expect: [tenderness, weakness]
+        explain: Tender behind the tuberosity, weak knee flexion.
+    """
+)
+
+
+def test_a_plan_alone_is_not_said_beside_another_plan():
+    grader = CaseGrader(load_case_bytes(ALONE.encode(), "alone-demo.yaml"))
+    assert credited(grader, "management", "rest, NSAIDs and physiotherapy") == (set(), {"conservative-only"})
+    assert credited(grader, "management", "rest and NSAIDs, and urgent referral to a surgeon") == ({"referral"}, set())
+    # A label with "just" inside it is no plan alone.
+    assert credited(grader, "examination", "tender just behind the ischial tuberosity, weak knee flexion")[0] == {
+        "tenderness", "weakness"}

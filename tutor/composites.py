@@ -604,6 +604,19 @@ def comparison_mention(reading: Comparison, text: str, tokens: list[Token],
 Reading = Conditional | Combined | Comparison
 
 
+def says_alone(concept: Concept) -> bool:
+    """Whether a concept is one plan to the exclusion of others: its label ends with one of
+    `alone` ("Rest, NSAIDs and physiotherapy alone", "Physiotherapy only"; not "Pure tendon
+    avulsion"). An answer that names another of the stage's concepts beside it has not said
+    "alone" (see grading). A relation's label ("A alone is commoner than B alone") is no plan."""
+    words = re.findall(r"[^\W\d_]+", concept.label.casefold())
+    listed = cue_list("composites.alone")
+    if not words or not (words[-1] in listed or any(not e.isascii() and words[-1].endswith(e) for e in listed)):
+        return False  # most labels: no tokenizing for them
+    norms = [t.norm for t in _words(concept.label) if t.kind in (WORD, CJK, NUM)]
+    return any(tuple(norms[-len(p):]) == p for p in _phrases("composites.alone") if len(p) <= len(norms))
+
+
 def reading_of(concept: Concept, index: ConceptIndex, others: Callable[[], frozenset[str]],
                labels: Callable[[], dict[str, str]]) -> Reading | None:
     """How a concept that is a relation between two things is read, or None for a plain one.

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
 from tutor.matching.tokens import cue_list, typed_offsets
 from tutor.model import Case, Concept, Stage
+
+if TYPE_CHECKING:
+    from tutor.composites import Reading
 
 
 @dataclass(frozen=True)
@@ -132,18 +136,22 @@ class CaseGrader:
     def _composite_readings(self, stage: Stage) -> list:
         """The stage's concepts that are a relation between two things (tutor.composites), read
         once per concept from their labels and synonyms."""
+        out = []
+        for concept_id in (*stage.expected_ids, *stage.misconception_ids):
+            reading = self._composite_reading(concept_id)
+            if reading is not None:
+                out.append(reading)
+        return out
+
+    def _composite_reading(self, concept_id: str) -> Reading | None:
         from tutor.composites import reading_of
 
         readings = self.__dict__.setdefault("_composites", {})
-        out = []
-        for concept_id in (*stage.expected_ids, *stage.misconception_ids):
-            if concept_id not in readings:
-                concept = self.case.concepts.get(concept_id)
-                readings[concept_id] = None if concept is None else reading_of(
-                    concept, self.index, partial(self._words_of_others, concept_id), self._stage_labels)
-            if readings[concept_id] is not None:
-                out.append(readings[concept_id])
-        return out
+        if concept_id not in readings:
+            concept = self.case.concepts.get(concept_id)
+            readings[concept_id] = None if concept is None else reading_of(
+                concept, self.index, partial(self._words_of_others, concept_id), self._stage_labels)
+        return readings[concept_id]
 
     def _stage_labels(self) -> dict[str, str]:
         """The labels of the concepts the case's stages use, as their words' norms (from the index,
@@ -201,6 +209,27 @@ class CaseGrader:
                              or m.concept == reading.concept) + (found,)
         return mentions
 
+    def _alone_beside_another(self, stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        """Without a plan "alone" the answer names another of the stage's concepts beside:
+        "rest and NSAIDs, and urgent referral to a surgeon" is no "Rest, NSAIDs and
+        physiotherapy alone"."""
+        from tutor.composites import says_alone
+
+        flags = self.__dict__.setdefault("_alone", {})
+        in_stage = (*stage.expected_ids, *stage.misconception_ids)
+        for concept_id in in_stage:
+            if concept_id not in flags:
+                concept = self.case.concepts.get(concept_id)
+                flags[concept_id] = (concept is not None and says_alone(concept)
+                                     and self._composite_reading(concept_id) is None)
+            if not flags[concept_id]:
+                continue
+            own = [m.covered for m in mentions if m.concept == concept_id and not m.negated]
+            if own and any(m.concept != concept_id and m.concept in in_stage and not m.negated and m.covered
+                           and not any(m.covered & c for c in own) for m in mentions):
+                mentions = tuple(m for m in mentions if m.concept != concept_id or m.negated)
+        return mentions
+
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
 
@@ -225,6 +254,7 @@ class CaseGrader:
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
         mentions = self._read_composites(stage, analysis, mentions)
+        mentions = self._alone_beside_another(stage, mentions)
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
         if self.case.side in ("left", "right"):
             mentions = self._on_this_side(mentions, analysis.text)
