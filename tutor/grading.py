@@ -334,7 +334,9 @@ def _coordinated(analysis: Analysis, expected: tuple[str, ...], in_stage: set[st
     out = []
     for m, outer in parts:
         for longer in analysis.mentions:
-            if longer.concept != outer or not m.covered <= longer.covered:
+            # Only a proper part: the same words read as a class ("crutches" as reduced weight
+            # bearing where the author made them a walking aid) are no second concept named.
+            if longer.concept != outer or not m.covered < longer.covered:
                 continue
             union: set[int] = set()
             for other, around in parts:

@@ -1092,7 +1092,9 @@ def _keep_outermost(placements: list[_Placement]) -> tuple[list[_Placement], lis
 
     Returns the kept placements and the swallowed ones with the placement that swallowed them.
     """
-    placements.sort(key=lambda p: (-len(p.covered), -p.score, p.first))
+    # Over the same words a concept's own term goes before a class reading: where the author
+    # made "crutches" a walking aid, it is not reduced weight bearing as well.
+    placements.sort(key=lambda p: (-len(p.covered), p.via_alias, -p.score, p.first))
     kept: list[_Placement] = []
     shadowed: dict[str, tuple[_Placement, _Placement]] = {}
     for p in placements:
