@@ -461,7 +461,10 @@ class ConceptIndex:
             # "knee effusion", "groin radiating pain"; back over the concept's own places:
             # "femoral nerve schwannoma" for a sciatic nerve tumour.
             j = placement.first - 1
-            while j >= 0 and segment[j] == line and tokens[j].norm in own and tokens[j].norm in kind:
+            # A word read as its class also steps back over the class's words typed before it:
+            # in "fluoroscopic guided injection", "injection" is the guided injection.
+            while j >= 0 and segment[j] == line and (tokens[j].norm in own and tokens[j].norm in kind or (
+                    placement.via_alias and tokens[j].norm in said)):
                 j -= 1
             if j >= 0 and segment[j] == line:
                 near.append(j)
