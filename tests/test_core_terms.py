@@ -11,15 +11,7 @@ import pytest
 from tutor.matching.index import ConceptIndex
 from tutor.model import Concept
 
-
-def said(index: ConceptIndex, answer: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for mention in index.find(answer).mentions:
-        if not mention.negated:
-            result[mention.concept] = "+"
-        else:
-            result.setdefault(mention.concept, "-")
-    return result
+from reading import said
 
 
 SPRINT_CASE = [

@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from tutor.matching.index import MAX_ANSWER_CHARS, ConceptIndex, allowed_edits
 from tutor.model import Concept, Measure
 
+from reading import said
+
+
 CONCEPTS = [
     Concept("ifi", "Ischiofemoral impingement", ("IFI", "ischio-femoral impingement", "坐骨股骨夾擠")),
     Concept("ifs-narrow", "Narrow ischiofemoral space", ("narrowed IFS", "IFS narrowing", "坐骨股骨間隙狹窄")),
@@ -33,17 +36,6 @@ CONCEPTS = [
 @pytest.fixture(scope="module")
 def index() -> ConceptIndex:
     return ConceptIndex(CONCEPTS)
-
-
-def said(index: ConceptIndex, answer: str) -> dict[str, str]:
-    """concept -> '+' (asserted) or '-' (denied), as the learner would be credited."""
-    result: dict[str, str] = {}
-    for mention in index.find(answer).mentions:
-        if not mention.negated:
-            result[mention.concept] = "+"
-        else:
-            result.setdefault(mention.concept, "-")
-    return result
 
 
 @pytest.mark.parametrize(

@@ -12,15 +12,7 @@ from tutor.matching.index import ConceptIndex
 from tutor.matching.terms import label_forms
 from tutor.model import Concept
 
-
-def said(index: ConceptIndex, answer: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for mention in index.find(answer).mentions:
-        if not mention.negated:
-            result[mention.concept] = "+"
-        else:
-            result.setdefault(mention.concept, "-")
-    return result
+from reading import said
 
 
 # -- a structure the case keeps naming may be left out -------------------------------------
