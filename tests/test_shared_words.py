@@ -68,6 +68,52 @@ def test_an_age_and_sex_is_credited_as_the_words_an_author_writes():
     assert said(index, "M 45, hip pain") == {}
 
 
+MIDDLE_AGE_CASE = [Concept("man", "Middle-aged man", ("man in his forties",)),
+                   Concept("woman", "Middle-aged woman", ())]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("44M, right hip pain", {"man": "+"}),
+    ("a 47-year-old woman", {"woman": "+"}),
+    ("47歲女性", {"woman": "+"}),
+    ("60 yo male", {"man": "+"}),
+    ("male in his 40s", {"man": "+"}),
+    ("woman in her fifties", {"woman": "+"}),
+])
+def test_an_age_from_40_to_60_is_middle_aged_as_seed_004_says(answer, expected):
+    assert said(ConceptIndex(MIDDLE_AGE_CASE), answer) == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "34M, right hip pain",  # a young man
+    "62 yo male",  # past 60
+    "44F",  # middle-aged, but a woman: not the man
+    "M 44",  # a letter before a number is no age
+    "44 mm",  # a size, not an age
+    "pain for 44 years",  # how long, not how old
+])
+def test_other_ages_and_numbers_are_not_a_middle_aged_man(answer):
+    assert "man" not in said(ConceptIndex(MIDDLE_AGE_CASE), answer)
+
+
+def test_pain_free_is_asymptomatic():
+    index = ConceptIndex([Concept("before", "Previously asymptomatic", ()),
+                          Concept("left", "Asymptomatic left hip", ())])
+    assert said(index, "previously pain-free") == {"before": "+"}
+    assert said(index, "left hip pain free") == {"left": "+"}
+    assert said(index, "right hip pain free") == {}  # the other hip
+
+
+def test_the_other_hip_is_the_contralateral_one_and_prior_is_previous():
+    index = ConceptIndex([Concept("other", "Previous episode in the contralateral hip", ()),
+                          Concept("onset", "Sudden onset", ())])
+    assert said(index, "prior episode in the other hip") == {"other": "+"}
+    assert said(index, "previous episode in the opposite hip") == {"other": "+"}
+    assert said(index, "previous episode in the same hip") == {}
+    assert said(index, "abrupt onset") == {"onset": "+"}
+    assert said(index, "gradual onset") == {}
+
+
 # -- abbreviations and synonymous words ----------------------------------------------------------
 
 
@@ -310,3 +356,11 @@ def test_every_chinese_key_is_chinese_and_every_value_english():
     for key, value in _sections()["zh"].items():
         assert cjk.search(str(key)), key
         assert str(value).isascii(), key
+
+
+def test_lsw_is_seed_002s_long_stride_walking_test():
+    index = ConceptIndex([Concept("stride", "Long stride walking test positive", ())])
+    assert said(index, "LSW test positive") == {"stride": "+"}
+    assert said(index, "positive LSW test") == {"stride": "+"}
+    assert said(index, "LSW test") == {}  # named, no result
+    assert said(index, "lsw test positive") == {"stride": "+"}  # no everyday word "lsw" to keep apart

@@ -496,6 +496,10 @@ def also_named(tokens: list[Token]) -> list[tuple[int, int, tuple[str, ...]]]:
     found: list[tuple[int, int, tuple[str, ...]]] = []
     i = 0
     while i < len(tokens):
+        if _middle_aged_at(tokens, i):
+            found.append((i, i + 2, _MIDDLE_AGED))
+            i += 3
+            continue
         for size in range(min(longest, len(tokens) - i), 0, -1):
             window = tokens[i : i + size]
             if any(t.kind not in _REWRITABLE for t in window):
@@ -508,6 +512,21 @@ def also_named(tokens: list[Token]) -> list[tuple[int, int, tuple[str, ...]]]:
         else:
             i += 1
     return found
+
+
+# Seed 004: "middle-aged men (40-60 years-old)". An age in years in that span ("44M", "a
+# 47-year-old woman", 47歲女性) also says middle aged; "34 yo" or "62 years old" does not.
+_MIDDLE_AGE = (40, 60)
+_MIDDLE_AGED = ("middle", "aged")
+
+
+def _middle_aged_at(tokens: list[Token], i: int) -> bool:
+    token = tokens[i]
+    if token.kind != NUM or not token.raw.isdigit() or i + 2 >= len(tokens):
+        return False
+    if (tokens[i + 1].norm, tokens[i + 2].norm) != ("year", "old"):
+        return False
+    return _MIDDLE_AGE[0] <= int(token.raw) <= _MIDDLE_AGE[1]
 
 
 def cue_list(name: str) -> tuple[str, ...]:
