@@ -55,3 +55,27 @@ def stance(sentence: str, term: str) -> str:
 )
 def test_a_clause_carries_its_denial(sentence, term, expected):
     assert stance(sentence, term) == expected
+
+
+def _two_concepts(sentence: str) -> dict[str, str]:
+    index = ConceptIndex([Concept("pain", "Groin and buttock pain"), Concept("trauma", "Trauma"),
+                          Concept("fever", "Fever"), Concept("sweats", "Night sweats")])
+    out: dict[str, str] = {}
+    for m in index.find(sentence).mentions:
+        out[m.concept] = "denied" if m.negated else "asserted"
+    return out
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # The "and" joins the words of one term: the denial ends with the first item.
+    ("no trauma, groin and buttock pain", {"trauma": "denied", "pain": "asserted"}),
+    ("no surgery, groin + buttock pain", {"pain": "asserted"}),
+    ("無外傷，鼠蹊部和臀部痛", {"trauma": "denied", "pain": "asserted"}),
+    # Near misses: a real list still carries the denial to its end.
+    ("no trauma, fever and night sweats", {"trauma": "denied", "fever": "denied", "sweats": "denied"}),
+    ("no trauma, groin or buttock pain", {"trauma": "denied", "pain": "denied"}),
+    ("no groin and buttock pain", {"pain": "denied"}),
+    ("denies trauma, fever and groin and buttock pain", {"trauma": "denied", "fever": "denied", "pain": "denied"}),
+])
+def test_an_and_inside_one_term_closes_no_list(sentence, expected):
+    assert _two_concepts(sentence) == expected

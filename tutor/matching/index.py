@@ -745,6 +745,8 @@ class ConceptIndex:
         kept, shadowed = _keep_outermost(placements)
         kept = _drop_patchworks(kept)
         covered_all = [p.covered for p in kept]
+        # Read again with the terms found: an "and" inside one term closes no list.
+        commas = list_commas(tokens, [frozenset(range(p.first, p.last + 1)) for p in kept]) if commas else commas
 
         def mention(p: _Placement, inside: _Placement | None = None) -> Mention | None:
             if p.inner_cue is not None:

@@ -131,8 +131,12 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
     "denies fever, chills, or steroid use", "no A, B, C or D", "negative for fever, chills and
     rigors", "free of fever and weight loss": every item is short and plain (no turn, no cue)
     and the list ends with "or", "nor" or "and". "no trauma, pain on long strides" is not one.
+    Items need not be known concepts ("denies fever, chills, or steroid use"); but where one
+    mention (first, last token) runs across the closing "and" and the item before it names
+    nothing of its own, the "and" joins the words of that one term: "no trauma, groin and
+    buttock pain" denies the trauma, and states the groin and buttock pain.
     """
-    del mentions  # items need not be known concepts: "denies fever, chills, or steroid use"
+    spans = [(min(c), max(c)) for c in mentions if c]
     found: set[int] = set()
     for c, token in enumerate(tokens):
         if token.raw == "," and token.kind == COMMA:
@@ -152,7 +156,8 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
                 if end < len(tokens) and _connects(tokens[end]):
                     # "or weakness in the leg" closes a list; "and pain on long strides" may not.
                     words, last_end, plain = _item_after(tokens, end, clauses_end=tokens[end].norm == "and")
-                    if plain and 0 < words <= _LIST_ITEM_WORDS:
+                    if plain and 0 < words <= _LIST_ITEM_WORDS and not (
+                            tokens[end].norm == "and" and _inside_one_term(spans, j, end)):
                         closed = True
                         joints.append(end)
                     break
@@ -170,6 +175,16 @@ def list_commas(tokens: list[Token], mentions: list[frozenset[int]]) -> frozense
             if plain and plain_before and ends and 0 < words <= _LAST_ITEM_AFTER_AND and 0 < before <= 2:
                 found.add(c)
     return frozenset(found)
+
+
+def _inside_one_term(spans: list[tuple[int, int]], joint: int, connector: int) -> bool:
+    """Whether one mention runs across the connector from the item before it, and no other
+    mention names anything in that item: "groin and buttock pain" after "no trauma,"."""
+    across = [(a, b) for a, b in spans if joint < a < connector < b]
+    if not across:
+        return False
+    start = min(a for a, _ in across)
+    return not any(joint < a and b < connector for a, b in spans if a >= start or b >= start)
 
 
 def _item_before(tokens: list[Token], at: int) -> tuple[int, int, bool]:
