@@ -3,6 +3,7 @@
 
     python scripts/bench_grading.py              # corpus, new-author, newauthor-dev, negation (dev), speed
     python scripts/bench_grading.py --heldout    # and the frozen held-out split (totals only)
+    python scripts/bench_grading.py --heldout2   # and the second frozen held-out split (totals only)
     python scripts/bench_grading.py --mistakes   # and every answer the tutor got wrong
                                                  # (never those of the held-out split)
     python scripts/bench_grading.py --only corpus,new-author
@@ -18,6 +19,8 @@ Sections:
                dev split: tune on it freely (`--mistakes` lists what the tutor got wrong).
   heldout      tests/heldout/: cases and answers the matcher was never tuned on. Only totals
                are printed; the individual mistakes are never shown.
+  heldout2     tests/heldout2/: a second frozen split by another independent author, graded the same
+               way as `heldout` and likewise printed as totals only (with --heldout2).
   negation     tests/heldout/negation.yaml, the `dev` split (and with --heldout the `test` split,
                totals only) reported apart, and tests/negation/written-dev.yaml (sentences the
                matcher's helper wrote and tuned on: a regression check, not a held-out one); the
@@ -62,8 +65,9 @@ from tutor.model import Concept, frozen_mapping  # noqa: E402
 
 FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
 HELDOUT = ROOT / "tests" / "heldout"
+HELDOUT2 = ROOT / "tests" / "heldout2"
 NEWAUTHOR_DEV = ROOT / "tests" / "newauthor"
-SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "negation", "speed")
+SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "heldout2", "negation", "speed")
 NEW_AUTHOR_SYNONYMS = 2
 
 
@@ -185,6 +189,16 @@ def newauthor_dev_table(mistakes: bool) -> None:
             result = score(answers, dev_cases, predict)
             print(f"          {ref:26} {name:8} {len(answers):7d} {sum(a.is_trap for a in answers):5d} "
                   f"{result.precision:9.3f} {result.recall:7.3f} {result.f1:6.3f} {result.trap_false_positives:8d}")
+
+
+def frozen_split_totals(folder: Path, title: str) -> None:
+    """A frozen split graded as a whole: totals only, so its individual mistakes are never seen."""
+    held = read_corpus(folder / "answers") if (folder / "answers").is_dir() else []
+    if not held:
+        print(f"\n## {title}: {folder.relative_to(ROOT)}/answers/ has no answers yet")
+        return
+    held_cases = {ref: case_for(ref, folder / "cases") for ref in sorted({a.case_ref for a in held})}
+    grading_table(f"{title} (totals only)", held, held_cases, timed=False, mistakes=False)
 
 
 # -- negation -------------------------------------------------------------------------------
@@ -367,11 +381,19 @@ def main() -> int:
     parser.add_argument("--mistakes", action="store_true",
                         help="list the tutor's mistakes (corpus, new-author, newauthor-dev, negation dev split only)")
     parser.add_argument("--heldout", action="store_true", help="also grade the frozen held-out split (totals only)")
+    parser.add_argument("--heldout2", action="store_true",
+                        help="also grade the second frozen held-out split, tests/heldout2/ (totals only)")
     parser.add_argument("--only", default="", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     args = parser.parse_args()
     sections = set(filter(None, args.only.split(","))) or (set(SECTIONS) - ({"heldout"} - ({"heldout"} if args.heldout else set())))
     if not args.heldout:
         sections.discard("heldout")
+    # The second frozen split is graded only when asked for by name, so that a plain run (or one
+    # with --heldout alone) prints exactly what it printed before the split existed.
+    if args.heldout2:
+        sections.add("heldout2")
+    else:
+        sections.discard("heldout2")
 
     answers = [a for a in read_corpus(args.corpus) if a.case_ref != "format-example" or FORMAT_EXAMPLE.exists()]
     cases = {ref: case_for(ref) for ref in sorted({a.case_ref for a in answers})}
@@ -386,12 +408,9 @@ def main() -> int:
     if "newauthor-dev" in sections:
         newauthor_dev_table(args.mistakes)
     if "heldout" in sections:
-        held = [a for a in read_corpus(HELDOUT / "answers")] if (HELDOUT / "answers").is_dir() else []
-        if not held:
-            print("\n## held-out: tests/heldout/answers/ has no answers yet")
-        else:
-            held_cases = {ref: case_for(ref, HELDOUT / "cases") for ref in sorted({a.case_ref for a in held})}
-            grading_table("held-out split (totals only)", held, held_cases, timed=False, mistakes=False)
+        frozen_split_totals(HELDOUT, "held-out split")
+    if "heldout2" in sections:
+        frozen_split_totals(HELDOUT2, "second held-out split")
     if "negation" in sections:
         negation_table(args.mistakes, with_test_split=args.heldout)
     if "speed" in sections:
