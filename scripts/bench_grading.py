@@ -69,6 +69,8 @@ HELDOUT2 = ROOT / "tests" / "heldout2"
 NEWAUTHOR_DEV = ROOT / "tests" / "newauthor"
 SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "heldout2", "negation", "speed")
 NEW_AUTHOR_SYNONYMS = 2
+PER_ANSWER_PASSES = 5  # passes over the corpus per method, interleaved
+START_UP_ROUNDS = 15  # fresh processes per command, interleaved
 
 
 def case_for(ref: str, folder: Path | None = None):
@@ -148,21 +150,25 @@ def grading_table(title: str, answers, cases, *, timed: bool, mistakes: bool) ->
     methods = Methods(cases).all()
     print(f"\n## {title}: {len(answers)} answers over {len(cases)} cases, {sum(a.is_trap for a in answers)} traps")
     print(f"{'method':8} {'precision':>9} {'recall':>7} {'F1':>6} {'trap FP':>8}" + (f" {'ms/answer':>10}" if timed else ""))
-    rows = {}
-    for name, predict in methods.items():
-        result = score(answers, cases, predict)
-        ms = 0.0
-        if timed:
-            for item in answers:  # warm-up: caches, lazy imports
+    results = {name: score(answers, cases, predict) for name, predict in methods.items()}
+    passes: dict[str, list[float]] = {name: [] for name in methods}
+    if timed:
+        def one_pass(predict) -> float:
+            began = time.perf_counter()
+            for item in answers:
                 predict(cases[item.case_ref], cases[item.case_ref].stage(item.stage), item.answer)
-            passes = []
-            for _ in range(3):
-                began = time.perf_counter()
-                for item in answers:
-                    predict(cases[item.case_ref], cases[item.case_ref].stage(item.stage), item.answer)
-                passes.append((time.perf_counter() - began) * 1000 / max(1, len(answers)))
-            ms = statistics.mean(passes)
-        rows[name] = (result, ms)
+            return (time.perf_counter() - began) * 1000 / max(1, len(answers))
+
+        for predict in methods.values():
+            one_pass(predict)  # warm-up: caches, lazy imports
+        # Interleaved, so a burst of load from another job falls on every method alike.
+        for _ in range(PER_ANSWER_PASSES):
+            for name, predict in methods.items():
+                passes[name].append(one_pass(predict))
+    rows = {}
+    for name, result in results.items():
+        ms = statistics.median(passes[name]) if passes[name] else 0.0
+        rows[name] = (result, ms, passes[name])
         print(f"{name:8} {result.precision:9.3f} {result.recall:7.3f} {result.f1:6.3f} "
               f"{result.trap_false_positives:8d}" + (f" {ms:10.3f}" if timed else ""))
     if mistakes:
@@ -329,13 +335,34 @@ def negation_table(mistakes: bool, with_test_split: bool) -> None:
 # -- speed ----------------------------------------------------------------------------------
 
 
-def speed_table(rows: dict) -> None:
+def _spread(values: list[float]) -> str:
+    """Median and the range of the middle half, as "m (q1-q3)"."""
+    if len(values) < 4:
+        return f"{statistics.median(values):.2f}"
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return f"{statistics.median(values):.2f} ({q1:.2f}-{q3:.2f})"
+
+
+def _load() -> str:
+    import os
+
+    try:
+        return "load %.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        return "load unknown"
+
+
+def speed_table(rows: dict, against: Path | None = None) -> None:
     print("\n## speed")
     if rows:
-        ratio = rows["tutor"][1] / rows["partial"][1] if rows["partial"][1] else float("inf")
-        print(f"tutor time per answer = {ratio:.2f}x the plain rapidfuzz baseline (budget 6x)")
+        tutor, partial = rows["tutor"][2], rows["partial"][2]
+        ratios = [t / p for t, p in zip(tutor, partial) if p]
+        print(f"per answer: tutor {_spread(tutor)} ms, plain rapidfuzz {_spread(partial)} ms; tutor = "
+              f"{_spread(ratios)}x the plain rapidfuzz baseline, per interleaved pass (median (q1-q3) of "
+              f"{len(ratios)} passes over the corpus; budget 6x)")
 
     import os
+    import random
     import tempfile
 
     # The child processes run as an installed tutor does: the tutor's own code compiled once to
@@ -345,34 +372,68 @@ def speed_table(rows: dict) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "TUTOR_CACHE_DIR")}
     env["TUTOR_CACHE_DIR"] = cache
 
-    def run_ms(cmd: list[str], runs: int = 11) -> tuple[float, float]:
-        """Median wall time and median CPU time (user + system) of a command, in ms."""
+    def run_once(cmd: list[str], folder: Path = ROOT) -> tuple[float, float]:
+        """Wall time and CPU time (user + system) of one run of a command, in ms."""
         import resource
 
-        walls, cpus = [], []
-        for _ in range(runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            began = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=False, cwd=ROOT, env=env)
-            walls.append((time.perf_counter() - began) * 1000)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
-        return statistics.median(walls), statistics.median(cpus)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False, cwd=folder,
+                       env=env if folder == ROOT else {**env, "TUTOR_CACHE_DIR": cache + "-against"})
+        wall = (time.perf_counter() - began) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
 
-    grade = [sys.executable, "-m", "tutor", "grade", "ifi-classic", "--stage", "history",
-             "--answer", "no trauma, ischiofemoral impingement"]
-    cold = run_ms(grade, runs=1)  # the first run prepares the case (reads the YAML) and keeps it
-    floor = run_ms([sys.executable, "-c", "pass"])
-    bare = run_ms([sys.executable, "-c", "import yaml, rapidfuzz"])
-    one = run_ms(grade)
-    print(f"`tutor grade` one answer (case prepared): wall {one[0]:.0f} ms, CPU {one[1]:.0f} ms (median of 11); "
-          f"`python -c \"import yaml, rapidfuzz\"` wall {bare[0]:.0f} ms, CPU {bare[1]:.0f} ms "
-          f"(wall {one[0] / bare[0]:.2f}x, CPU {one[1] / max(bare[1], 1):.2f}x, budget 2x); "
-          f"`python -c pass` wall {floor[0]:.0f} ms, CPU {floor[1]:.0f} ms; "
-          f"first run (preparing the case) wall {cold[0]:.0f} ms")
+    answer = ["ifi-classic", "--stage", "history", "--answer", "no trauma, ischiofemoral impingement"]
+    commands = {
+        "pass": [sys.executable, "-c", "pass"],
+        "bare": [sys.executable, "-c", "import yaml, rapidfuzz"],
+        # As the `tutor` console script starts it (tutor.entry), and as `python -m tutor`.
+        "grade": [sys.executable, "-c", "import sys; from tutor.entry import main; sys.exit(main())", "grade",
+                  *answer],
+        "grade -m": [sys.executable, "-m", "tutor", "grade", *answer],
+    }
+    folders = {name: ROOT for name in commands}
+    if against is not None:  # another checkout of the tutor (the code before a change), timed alike
+        commands["against"] = commands["grade"]
+        folders["against"] = against
+    load_before = _load()
+    cold = run_once(commands["grade"])  # the first run prepares the case (reads the YAML) and keeps it
+    if against is not None:
+        run_once(commands["against"], against)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    order = list(commands)
+    shuffle = random.Random(8)
+    for _ in range(START_UP_ROUNDS):
+        shuffle.shuffle(order)  # interleaved, in a new order each round: load falls on all alike
+        for name in order:
+            times[name].append(run_once(commands[name], folders[name]))
+    shutil_rmtree(cache)
+    shutil_rmtree(cache + "-against")
+
+    def column(name: str, k: int) -> list[float]:
+        return [t[k] for t in times[name]]
+
+    print(f"`tutor grade` one answer, a fresh process per run, {START_UP_ROUNDS} interleaved rounds "
+          f"({load_before} before, {_load()} after); median (q1-q3), ms:")
+    print(f"{'command':44} {'wall':>20} {'CPU':>20}")
+    for name, label in (("pass", 'python -c pass'), ("bare", 'python -c "import yaml, rapidfuzz"'),
+                        ("grade", "tutor grade (console script, case prepared)"),
+                        ("grade -m", "python -m tutor grade (case prepared)"),
+                        ("against", f"tutor grade of {against}")):
+        if name in times:
+            print(f"{label:44} {_spread(column(name, 0)):>20} {_spread(column(name, 1)):>20}")
+    for name in [n for n in ("grade", "grade -m", "against") if n in times]:
+        wall = [g / b for g, b in zip(column(name, 0), column("bare", 0)) if b]
+        cpu = [g / b for g, b in zip(column(name, 1), column("bare", 1)) if b]
+        print(f"{name:8} / bare, per round: wall {_spread(wall)}x, CPU {_spread(cpu)}x (budget 2x)")
+    print(f"first run (preparing the case): wall {cold[0]:.0f} ms, CPU {cold[1]:.0f} ms")
+
+
+def shutil_rmtree(folder: str) -> None:
     import shutil
 
-    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> int:
@@ -383,6 +444,8 @@ def main() -> int:
     parser.add_argument("--heldout", action="store_true", help="also grade the frozen held-out split (totals only)")
     parser.add_argument("--heldout2", action="store_true",
                         help="also grade the second frozen held-out split, tests/heldout2/ (totals only)")
+    parser.add_argument("--speed-against", type=Path, metavar="FOLDER",
+                        help="also time `tutor grade` from another checkout (say, main before a change) in the same rounds")
     parser.add_argument("--only", default="", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     args = parser.parse_args()
     sections = set(filter(None, args.only.split(","))) or (set(SECTIONS) - ({"heldout"} - ({"heldout"} if args.heldout else set())))
@@ -414,7 +477,7 @@ def main() -> int:
     if "negation" in sections:
         negation_table(args.mistakes, with_test_split=args.heldout)
     if "speed" in sections:
-        speed_table(rows)
+        speed_table(rows, args.speed_against.resolve() if args.speed_against else None)
     return 0
 
 

@@ -18,7 +18,7 @@ CORE_MODULES = [
     "tutor.check_command", "tutor.list_command", "tutor.matching.tokens", "tutor.matching.terms", "tutor.matching.negation",
     "tutor.matching.measurement", "tutor.evaluation", "tutor.text_safety", "tutor.cases.problems", "tutor.cases.safe_yaml",
     "tutor.cases.fields", "tutor.cases.checker", "tutor.session", "tutor.play_command", "tutor.events",
-    "tutor.drill", "tutor.stats", "tutor.streams", "tutor.cache_folder", "tutor.entry", "tutor.case_watch",
+    "tutor.drill", "tutor.stats", "tutor.streams", "tutor.cache_folder", "tutor.entry", "tutor.collector", "tutor.case_watch",
 ]
 
 REPORT_UI_IMPORTS = (

@@ -67,3 +67,64 @@ def test_the_quick_look_ups_agree_with_the_library(tmp_path):
     alone.write_text("x", encoding="utf-8")
     assert Path(_shared_folder(str(alone))) == (library.dialogues_folder_of(alone) or library.dialogues_dir())
     assert _case_file("no-such-case") is None
+
+
+# -- what start-up leaves out or puts off must not change a grade ------------------------------
+
+
+def corpus_by_case() -> dict[str, list]:
+    from tutor.evaluation import read_corpus
+
+    by_case: dict[str, list] = {}
+    for item in read_corpus(Path(__file__).parent / "corpus"):
+        by_case.setdefault(item.case_ref, []).append(item)
+    return by_case
+
+
+@pytest.mark.parametrize("ref", sorted(ref for ref in corpus_by_case() if ref != "format-example"))
+def test_every_corpus_answer_grades_the_same_from_the_prepared_case(ref):
+    fresh = prepared_grader(ref)  # prepares: built from the YAML, as the engine builds it
+    kept = prepared_grader(ref)  # read back from the cache, relation concepts and all
+    assert kept.index is not fresh.index
+    assert kept.relation_concepts() == fresh.relation_concepts()
+    for item in corpus_by_case()[ref]:
+        assert kept.grade(item.stage, item.answer).to_json() == fresh.grade(item.stage, item.answer).to_json(), item
+
+
+def test_a_prepared_case_keeps_which_concepts_are_a_relation():
+    fresh = CaseGrader(load_case("ifi-classic"))
+    relations = fresh.relation_concepts()
+    assert "lesser-trochanter-resection-if-refractory" in relations  # "... only if conservative care fails"
+    prepared_grader("ifi-classic")
+    kept = prepared_grader("ifi-classic")
+    assert kept.relation_concepts() == relations
+    answer = "physio first, lesser trochanter resection if conservative treatment fails"
+    assert kept.grade("management", answer).to_json() == fresh.grade("management", answer).to_json()
+
+
+@pytest.mark.parametrize("relations", ['5', '"lesser-trochanter-resection-if-refractory"', '[1, 2]', '{"a": 1}',
+                                       'null'])
+def test_a_damaged_list_of_relations_is_not_used(relations):
+    answers = [*ANSWERS, ("management", "physio first, lesser trochanter resection if conservative treatment fails")]
+    fresh = CaseGrader(load_case("ifi-classic"))
+    expected = [fresh.grade(stage, answer).to_json() for stage, answer in answers]
+    assert "lesser-trochanter-resection-if-refractory" in expected[-1]["matched"]
+    prepared_grader("ifi-classic")
+    for file in cache_dir().glob("case-*.json"):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data["relations"] = json.loads(relations)
+        file.write_text(json.dumps(data), encoding="utf-8")
+    grader = prepared_grader("ifi-classic")
+    assert [grader.grade(stage, answer).to_json() for stage, answer in answers] == expected
+
+
+def test_side_data_is_read_only_for_the_concepts_an_answer_names_beside_the_other_side():
+    case = load_case("ifi-classic")
+    assert case.side == "right"
+    grader = CaseGrader(case)
+    grader.grade("findings", "QF edema, IFS 11 mm")
+    assert "_about_the_other_side" not in grader.__dict__  # no clause names the left side
+    said = grader.grade("findings", "QF edema on the left, IFS 11 mm")
+    assert "qf-edema" not in said.matched  # said of the other hip only
+    assert set(grader.__dict__["_about_the_other_side"]) <= {m.concept for m in grader.mentions(
+        "QF edema on the left, IFS 11 mm").mentions}

@@ -308,3 +308,69 @@ def test_python_dash_m_tutor_and_the_console_script_start_at_the_entry():
     done = subprocess.run([sys.executable, "-c", "import sys, tutor.entry; print(sorted(m for m in sys.modules "
                            "if m.startswith('tutor')))"], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.stdout.strip() == "['tutor', 'tutor.entry']", done.stderr
+
+
+# -- what start-up puts off: the same tokens, the same sides; the collector waits --------------------
+
+
+def corpus_answers() -> list[str]:
+    from tutor.evaluation import read_corpus
+
+    return [item.answer for folder in ("corpus", "newauthor/answers")
+            for item in read_corpus(REPO / "tests" / folder)]
+
+
+EXTRA_TEXTS = ["w/o edema, +ve FADIR, f/u 6 wks", "don't", "won’t", "R-sided pain", "the LEFT.", "LT hip",
+               "lying on his right side", "IFS 9mm; T1: low, T2: high", "café naïve", "+ and & ＋", "≤ 17 mm",
+               "MRI顯示QF水腫", "abc中文def", "右髖疼痛，左側正常", "left 髖", "ſ s", "K\u212a"]
+
+
+def test_ascii_text_is_tokenized_as_the_full_pattern_tokenizes_it():
+    from tutor.matching import tokens
+
+    full = tokens._token_pattern(tokens._CJK_RANGES)
+    texts = corpus_answers() + EXTRA_TEXTS
+    assert sum(text.isascii() for text in texts) > 500 and not all(text.isascii() for text in texts)
+    for text in texts:
+        assert [(m.lastgroup, m.span()) for m in tokens._token_matches(text)] == \
+            [(m.lastgroup, m.span()) for m in full.finditer(text)], text
+
+
+def test_ascii_text_names_the_sides_the_full_pattern_finds():
+    import re
+
+    from tutor import sides
+
+    full = re.compile(sides._SIDE_WORD + r"|([左右][\u4e00-\u9fff])")
+    for text in corpus_answers() + EXTRA_TEXTS:
+        assert [(m.span(), m.groups()) for m in sides._side_pattern(text).finditer(text)] == \
+            [(m.span(), m.groups()) for m in full.finditer(text)], text
+
+
+COLLECTOR_AFTER = ("import gc, sys\nfrom tutor.entry import main\nstatus = main(sys.argv[1:])\n"
+                   "print('COLLECTING', gc.isenabled(), file=sys.stderr)\nsys.exit(status)")
+
+
+@pytest.mark.parametrize("command, collecting", [(GRADE, False), (["list"], True), (["grade", "ifi-classic"], False)])
+def test_the_collector_waits_through_one_graded_answer_and_runs_for_other_work(command, collecting, tmp_path):
+    done = subprocess.run([sys.executable, "-c", COLLECTOR_AFTER, *command], capture_output=True, text=True,
+                          env=child_env(tmp_path), cwd=REPO, timeout=120)
+    assert f"COLLECTING {collecting}" in done.stderr, done.stderr
+
+
+def test_a_batch_is_graded_with_the_collector_running(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"stage": "history", "answer": "no trauma"}\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", COLLECTOR_AFTER, "grade", "ifi-classic", "--batch", str(batch)],
+                          capture_output=True, text=True, env=child_env(tmp_path), cwd=REPO, timeout=120)
+    assert json.loads(done.stdout)["matched"] == ["no-trauma"]
+    assert "COLLECTING True" in done.stderr, done.stderr
+
+
+def test_the_tutor_run_inside_another_program_leaves_its_collector_alone(capsys):
+    import gc
+
+    assert gc.isenabled()
+    assert cli.main(GRADE) == 0
+    assert json.loads(capsys.readouterr().out)["matched"]
+    assert gc.isenabled()

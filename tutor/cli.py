@@ -240,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
             # A Windows pipe (cp1252) has no byte for a Chinese title: write \u escapes, not a traceback.
             sys.stdout.reconfigure(errors="backslashreplace")
         module = importlib.import_module(COMMAND_MODULES[args.command])
+        if args.command != "grade":  # `tutor grade` resumes it for a batch only
+            from tutor import collector
+
+            collector.resume()
         status = int(module.run(args) or 0)
         sys.stdout.flush()  # here, where a failure can still be reported, not at exit
         return status

@@ -53,6 +53,9 @@ _set_handlers(_quiet_where_not_ignored(_AS_STARTED))
 
 def main(argv: list[str] | None = None) -> int:
     """Run the tutor's command line (sys.argv unless `argv` is given); the exit status."""
+    from tutor import collector
+
+    collector.pause()  # resumed by the command that goes on working (tutor.collector)
     try:
         from tutor import cli
 

@@ -108,6 +108,9 @@ def run(args) -> int:
 
     problems: list[str] = []
     if args.batch is not None:
+        from tutor import collector
+
+        collector.resume()  # many answers, each leaving a little behind
         requests, problems = _read_batch(args.batch, case)
     else:
         stage_id, problem = _stage_id(case, args.stage)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
 from tutor.matching.tokens import cue_list, typed_offsets
@@ -102,10 +102,18 @@ class CaseGrader:
                                   topic_words(case), in_play)
 
     @classmethod
-    def prepared(cls, case: Case, index: ConceptIndex) -> "CaseGrader":
-        """A grader over an index built earlier for this case (see tutor.prepared)."""
+    def prepared(cls, case: Case, index: ConceptIndex, relations: Iterable[str] | None = None,
+                 alone: Iterable[str] | None = None) -> "CaseGrader":
+        """A grader over an index built earlier for this case (see tutor.prepared); `relations`
+        and `alone`: what relation_concepts() and alone_concepts() found, when that was kept too."""
         grader = cls.__new__(cls)
         grader.case, grader.index = case, index
+        if relations is not None:
+            grader.__dict__["_relations"] = frozenset(relations)
+        if alone is not None:
+            kept = frozenset(alone)
+            grader.__dict__["_alone"] = {c: c in kept for stage in case.stages
+                                         for c in (*stage.expected_ids, *stage.misconception_ids)}
         return grader
 
     def _on_this_side(self, mentions: tuple[Mention, ...], text: str) -> tuple[Mention, ...]:
@@ -117,21 +125,41 @@ class CaseGrader:
         from tutor.sides import clauses, other_side_only
 
         side = self.case.side or ""
-        sided = self.__dict__.get("_sided")
-        if sided is None:
-            sided = self.__dict__["_sided"] = (
-                {c.id for c in self.case.concepts.values()
-                 if any(other_side_only(t, side) for t in (c.label, *c.synonyms))},
-                {c.id for c in self.case.concepts.values() if not _names_a_place(c)},
-            )
-        about_the_other_side, placeless = sided
-        cuts = clauses(text)
-        wrong = [(a, b) for a, b in cuts if other_side_only(text[a:b], side)]
+        wrong = [(a, b) for a, b in clauses(text) if other_side_only(text[a:b], side)]
         if not wrong:
             return mentions
-        return tuple(m for m in mentions if m.negated or m.concept in about_the_other_side
-                     or not any(a <= m.start < b for a, b in wrong)
-                     or (m.concept in placeless and not _gives_the_other_side(_own_phrase(text, m), side)))
+        # What a concept's own words say of sides and places is read only for the concepts an
+        # answer names in a clause about the other side (most answers name none), once each.
+        about_the_other_side: dict[str, bool] = self.__dict__.setdefault("_about_the_other_side", {})
+        placeless: dict[str, bool] = self.__dict__.setdefault("_placeless", {})
+
+        def is_about_the_other_side(concept_id: str) -> bool:
+            if concept_id not in about_the_other_side:
+                concept = self.case.concepts.get(concept_id)
+                about_the_other_side[concept_id] = concept is not None and any(
+                    other_side_only(t, side) for t in (concept.label, *concept.synonyms))
+            return about_the_other_side[concept_id]
+
+        def names_no_place(concept_id: str) -> bool:
+            if concept_id not in placeless:
+                concept = self.case.concepts.get(concept_id)
+                placeless[concept_id] = concept is not None and not _names_a_place(concept)
+            return placeless[concept_id]
+
+        return tuple(m for m in mentions if m.negated or not any(a <= m.start < b for a, b in wrong)
+                     or is_about_the_other_side(m.concept)
+                     or (names_no_place(m.concept) and not _gives_the_other_side(_own_phrase(text, m), side)))
+
+    def relation_concepts(self) -> frozenset[str]:
+        """The concepts of the case's stages that are read as a relation between two things: what
+        their labels say, not any answer, so a prepared case keeps them (tutor.prepared)."""
+        return frozenset(r.concept for stage in self.case.stages for r in self._composite_readings(stage))
+
+    def alone_concepts(self) -> frozenset[str]:
+        """The concepts of the case's stages that are a plan "alone" (see _alone_beside_another),
+        from their labels: a prepared case keeps them too."""
+        return frozenset(c for stage in self.case.stages for c in (*stage.expected_ids, *stage.misconception_ids)
+                         if self._says_alone(c))
 
     def _composite_readings(self, stage: Stage) -> list:
         """The stage's concepts that are a relation between two things (tutor.composites), read
@@ -144,6 +172,9 @@ class CaseGrader:
         return out
 
     def _composite_reading(self, concept_id: str) -> Reading | None:
+        relations = self.__dict__.get("_relations")  # known beforehand on a prepared case
+        if relations is not None and concept_id not in relations:
+            return None
         from tutor.composites import reading_of
 
         readings = self.__dict__.setdefault("_composites", {})
@@ -183,6 +214,9 @@ class CaseGrader:
     def _read_composites(self, stage: Stage, analysis: Analysis, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         """Mentions of the stage's relation concepts the answer earns by their parts (see
         tutor.composites); the parts' own mentions give way to them."""
+        relations = self.__dict__.get("_relations")
+        if relations is not None and relations.isdisjoint((*stage.expected_ids, *stage.misconception_ids)):
+            return mentions  # a prepared case knows its relations: most stages have none
         from tutor.composites import Conditional, condition_span, may_state_a_relation, mention_of
 
         if not may_state_a_relation(analysis.text):
@@ -213,22 +247,25 @@ class CaseGrader:
         """Without a plan "alone" the answer names another of the stage's concepts beside:
         "rest and NSAIDs, and urgent referral to a surgeon" is no "Rest, NSAIDs and
         physiotherapy alone"."""
-        from tutor.composites import says_alone
-
-        flags = self.__dict__.setdefault("_alone", {})
         in_stage = (*stage.expected_ids, *stage.misconception_ids)
         for concept_id in in_stage:
-            if concept_id not in flags:
-                concept = self.case.concepts.get(concept_id)
-                flags[concept_id] = (concept is not None and says_alone(concept)
-                                     and self._composite_reading(concept_id) is None)
-            if not flags[concept_id]:
+            if not self._says_alone(concept_id):
                 continue
             own = [m.covered for m in mentions if m.concept == concept_id and not m.negated]
             if own and any(m.concept != concept_id and m.concept in in_stage and not m.negated and m.covered
                            and not any(m.covered & c for c in own) for m in mentions):
                 mentions = tuple(m for m in mentions if m.concept != concept_id or m.negated)
         return mentions
+
+    def _says_alone(self, concept_id: str) -> bool:
+        flags = self.__dict__.setdefault("_alone", {})  # all of the stages' on a prepared case
+        if concept_id not in flags:
+            from tutor.composites import says_alone
+
+            concept = self.case.concepts.get(concept_id)
+            flags[concept_id] = (concept is not None and says_alone(concept)
+                                 and self._composite_reading(concept_id) is None)
+        return flags[concept_id]
 
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)

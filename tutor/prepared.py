@@ -262,7 +262,11 @@ def prepared_grader(ref: str):
         words = _decode_words(data["words"])
         if isinstance(case, model.Case):
             tokens.use_word_data(words)
-            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms, data.get("topic", ())))
+            relations, alone = data.get("relations"), data.get("alone")
+            for ids in (relations, alone):
+                if ids is not None and not (isinstance(ids, list) and all(isinstance(c, str) for c in ids)):
+                    raise TypeError("kept concepts are not a list of ids")
+            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms, data.get("topic", ())), relations, alone)
     except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
         pass
     finally:
@@ -273,7 +277,8 @@ def prepared_grader(ref: str):
     grader = CaseGrader(load_case(ref))
     try:
         text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
-                           "topic": sorted(grader.index.topic),
+                           "topic": sorted(grader.index.topic), "relations": sorted(grader.relation_concepts()),
+                           "alone": sorted(grader.alone_concepts()),
                            "words": _encode_words(tokens.word_data())},
                           ensure_ascii=False, separators=(",", ":"))
         os.makedirs(folder, exist_ok=True)

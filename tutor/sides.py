@@ -10,13 +10,22 @@ import re
 
 _SIDE_WORDS = {"left": "left", "lt": "left", "l": "left", "right": "right", "rt": "right", "r": "right"}
 _CJK_SIDES = {"左": "left", "右": "right"}
-# A side word, then the word it qualifies ("left hip", "R-sided"), or "the left" at a clause's end.
-_SIDE = re.compile(
-    r"(?<![\w/-])(left|right|lt|rt|l|r)[\s-]+(\w[\w-]*)"
-    r"|\bthe\s+(left|right)\b(?!\s*\w)"
-    r"|([左右][\u4e00-\u9fff])",
-    re.IGNORECASE,
-)
+# A side word, then the word it qualifies ("left hip", "R-sided"), or "the left" at a clause's end;
+# or 左/右 before a Chinese word. ASCII text is read without the Chinese part: compiling its range
+# (case-folded, as the whole pattern once was) was most of what importing this module cost.
+_SIDE_WORD = (r"(?i:(?<![\w/-])(left|right|lt|rt|l|r)[\s-]+(\w[\w-]*))"
+              r"|(?i:\bthe\s+(left|right)\b(?!\s*\w))")
+_SIDE_IN_ASCII = re.compile(_SIDE_WORD + r"|([左右])")  # the same groups; the last never matches here
+_SIDE: re.Pattern[str] | None = None
+
+
+def _side_pattern(text: str) -> re.Pattern[str]:
+    global _SIDE
+    if text.isascii():
+        return _SIDE_IN_ASCII
+    if _SIDE is None:
+        _SIDE = re.compile(_SIDE_WORD + r"|([左右][\u4e00-\u9fff])")
+    return _SIDE
 _POSITION_AFTER = re.compile(r"[\s-]+(?:lateral[\s-]+)?decubitus\b", re.I)
 _POSITION_BEFORE = re.compile(r"\b(?:lying|lie|lies|lay|laid|positioned|turned)\s+(?:on\s+|onto\s+)?"
                               r"(?:his|her|their|the|my|your)?\s*$", re.I)
@@ -52,7 +61,7 @@ _NORMAL = re.compile(r"\b(?:normal|unremarkable|symmetric|spared|intact|no|not|w
 def sides_named(text: str, side: str) -> tuple[bool, str]:
     """Whether the text names the case's side, and its words naming the other side."""
     said_own, said_other = False, ""
-    for m in _SIDE.finditer(text):
+    for m in _side_pattern(text).finditer(text):
         if m.group(1):
             if m.group(2).casefold() in _NOT_A_SIDE:
                 continue

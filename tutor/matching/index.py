@@ -226,52 +226,51 @@ class ConceptIndex:
         return index
 
     def _arrange(self) -> None:
-        self._by_word: dict[str, list[tuple[int, int]]] = {}
-        self._concept_words: dict[str, frozenset[str]] = {}
-        self._label_words: dict[str, frozenset[str]] = {}
+        # One pass over the terms: a prepared case arranges its index on every `tutor grade`.
+        concept_words: dict[str, set[str]] = {}
+        label_words: dict[str, set[str]] = {}
         self._excluded: dict[str, frozenset[str]] = {}  # "without recurrence": recurrence
-        for term in self.terms:
-            self._concept_words[term.concept] = self._concept_words.get(term.concept, frozenset()) | {
-                w.norm for w in term.words}
+        # The words that tell kinds apart (words.yaml `essential`, not size or side), each with the
+        # things its concepts say it of: ("old", "avulsion") for "Old apophyseal avulsion".
+        data = word_data()
+        kinds = (data.essential | frozenset(data.contrasts)) - data.qualifiers
+        self._kinds = kinds
+        kind_of: dict[str, dict[str, set[str]]] = {}  # word -> thing -> concepts
+        self._by_word: dict[str, list[tuple[int, int]]] = {}
+        by_word = self._by_word
+        # Typos are looked up among term words as stemmed and as written, so
+        # "stretchign" finds "stretching" (and so "stretch").
+        spelled: dict[str, str] = {}
+        for t_index, term in enumerate(self.terms):
+            words = term.words
+            norms = [w.norm for w in words]
+            concept_words.setdefault(term.concept, set()).update(norms)
             if term.from_label:
-                self._label_words[term.concept] = self._label_words.get(term.concept, frozenset()) | {
-                    w.norm for w in term.words}
+                label_words.setdefault(term.concept, set()).update(norms)
                 excluded = _excluded_by(term)
                 if excluded is not None:
                     # The label with and without its aside: what both rule out ("without muscle
                     # edema or symptoms (the left hip)" does not rule out the left hip).
                     before = self._excluded.get(term.concept)
                     self._excluded[term.concept] = excluded if before is None else before & excluded
-        # The words that tell kinds apart (words.yaml `essential`, not size or side), each with the
-        # things its concepts say it of: ("old", "avulsion") for "Old apophyseal avulsion".
-        kinds = (word_data().essential | frozenset(word_data().contrasts)) - word_data().qualifiers
-        self._kinds = kinds
-        self._kind_of: dict[str, dict[str, frozenset[str]]] = {}  # word -> thing -> concepts
-        for term in self.terms:
-            head = _head(term)
+            required = [i for i, w in enumerate(words) if not w.optional]
             # "Chronic pain" is a property any pain may have ("chronic ischial pain"); "old
             # apophyseal avulsion" is a kind of avulsion beside others.
-            if head is None or len(term.required) < 3:
-                continue
-            for i in term.required:
-                word = term.words[i].norm
-                if word in kinds and i < head:
-                    things = self._kind_of.setdefault(word, {})
-                    thing = term.words[head].norm
-                    things[thing] = things.get(thing, frozenset()) | {term.concept}
-        for t_index, term in enumerate(self.terms):
-            for w_index, word in enumerate(term.words):
-                if not word.optional:
-                    self._by_word.setdefault(word.norm, []).append((t_index, w_index))
-        # Typos are looked up among term words as stemmed and as written, so
-        # "stretchign" finds "stretching" (and so "stretch").
-        spelled: dict[str, str] = {}
-        for term in self.terms:
-            for word in term.words:
-                if not word.optional:
-                    for form in (word.norm, word.unstemmed or word.norm):
-                        if form.isascii() and form.isalpha() and len(form) >= 4:
-                            spelled.setdefault(form, word.norm)
+            head = _head(term) if len(required) >= 3 else None
+            if head is not None:
+                for i in required:
+                    if i < head and norms[i] in kinds:
+                        kind_of.setdefault(norms[i], {}).setdefault(norms[head], set()).add(term.concept)
+            for w_index in required:
+                word = words[w_index]
+                by_word.setdefault(word.norm, []).append((t_index, w_index))
+                for form in (word.norm, word.unstemmed or word.norm):
+                    if form.isascii() and form.isalpha() and len(form) >= 4:
+                        spelled.setdefault(form, word.norm)
+        self._concept_words: dict[str, frozenset[str]] = {c: frozenset(w) for c, w in concept_words.items()}
+        self._label_words: dict[str, frozenset[str]] = {c: frozenset(w) for c, w in label_words.items()}
+        self._kind_of: dict[str, dict[str, frozenset[str]]] = {
+            word: {thing: frozenset(concepts) for thing, concepts in things.items()} for word, things in kind_of.items()}
         self._spelled_as = spelled
         self._fuzzy_vocabulary = sorted(spelled)
         self._similar_cache: dict[str, tuple[tuple[str, float], ...]] = {}

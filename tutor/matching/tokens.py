@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 from tutor.text_safety import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 # Token kinds.
@@ -33,20 +34,42 @@ LESS_LIKELY_MARK = "\x00lesslikely"  # "X less likely": a denial a differential 
 LATER_MARK = "\x00later"  # "CT before any surgery": what follows is a later step, kept in play
 
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(
-    rf"""
-    (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|°|(?<![\w)])\+(?=[^\W\d_]))
-    | (?P<cjk>[{_CJK_RANGES}])
-    | (?P<word>[^\W\d_{_CJK_RANGES}]+(?:['’][^\W\d_{_CJK_RANGES}]+)*)
-    | (?P<num>\d+(?:[.,]\d+)?)
-    | (?P<hard>[.;:!?。；：！？\n]|\.\.\.)
-    | (?P<comma>[,，()\[\]（）{{}}"“”–—]|(?<=\s)-(?=\s))
-    | (?P<list>[、/／])
-    | (?P<plus>[+&＋])
-    | (?P<symbol><=|>=|[<>≤≥])
-    """,
-    re.VERBOSE,
-)
+
+
+def _token_pattern(cjk: str) -> re.Pattern[str]:
+    """The tokenizer's pattern; `cjk`: the CJK ranges (letters that are a word each), or "" for
+    ASCII text, which has none (its pattern compiles in a quarter of the time)."""
+    return re.compile(
+        rf"""
+        (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|°|(?<![\w)])\+(?=[^\W\d_]))
+        {f'| (?P<cjk>[{cjk}])' if cjk else ''}
+        | (?P<word>[^\W\d_{cjk}]+(?:['’][^\W\d_{cjk}]+)*)
+        | (?P<num>\d+(?:[.,]\d+)?)
+        | (?P<hard>[.;:!?。；：！？\n]|\.\.\.)
+        | (?P<comma>[,，()\[\]（）{{}}"“”–—]|(?<=\s)-(?=\s))
+        | (?P<list>[、/／])
+        | (?P<plus>[+&＋])
+        | (?P<symbol><=|>=|[<>≤≥])
+        """,
+        re.VERBOSE,
+    )
+
+
+# Most answers are ASCII, and the CJK ranges are most of what compiling the full pattern costs at
+# start-up: ASCII text is read with a pattern without them, the same tokens; the full pattern is
+# compiled the first time a text is not ASCII.
+_ASCII_TOKEN = _token_pattern("")
+_TOKEN: re.Pattern[str] | None = None
+
+
+def _token_matches(text: str) -> Iterator[re.Match[str]]:
+    if text.isascii():
+        return _ASCII_TOKEN.finditer(text)
+    global _TOKEN
+    if _TOKEN is None:
+        _TOKEN = _token_pattern(_CJK_RANGES)
+    return _TOKEN.finditer(text)
+
 
 _BRITISH = {
     "oedema": "edema", "oedematous": "edematous", "haemorrhage": "hemorrhage",
@@ -231,7 +254,7 @@ def _raw_tokens(text: str, same_word: dict[str, str] | None = None,
     if same_word is None or same_cjk is None:
         same_word, same_cjk = word_data().same_word, word_data().same_cjk
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(text):
+    for match in _token_matches(text):
         kind = match.lastgroup
         raw = match.group()
         start, end = match.span()
