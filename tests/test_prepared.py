@@ -128,3 +128,18 @@ def test_side_data_is_read_only_for_the_concepts_an_answer_names_beside_the_othe
     assert "qf-edema" not in said.matched  # said of the other hip only
     assert set(grader.__dict__["_about_the_other_side"]) <= {m.concept for m in grader.mentions(
         "QF edema on the left, IFS 11 mm").mentions}
+
+
+def test_preparing_a_case_again_replaces_its_old_file(tmp_path):
+    source = Path(load_case("ifi-classic").path)
+    copy = tmp_path / "dialogues" / "cases" / "mine.yaml"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(source, copy)
+    prepared_grader(str(copy))
+    prepared_grader("ifi-classic")
+    assert len(list(cache_dir().glob("case-*.json"))) == 2  # one per case file
+    for edit in range(3):
+        copy.write_text(copy.read_text(encoding="utf-8").replace("title:", f"title: Edit {edit} -", 1),
+                        encoding="utf-8")
+        assert prepared_grader(str(copy)).case.title.startswith(f"Edit {edit} -")
+    assert len(list(cache_dir().glob("case-*.json"))) == 2

@@ -5,7 +5,8 @@ parser, a prepared case's terms), and the collector, run every few hundred new o
 all of them again and again and frees none: in `tutor grade` with one answer that was about a
 tenth of its time. So the program's entry point pauses it; a command that goes on working (the
 app, a play, a batch of answers) resumes it as its work begins, with what start-up made set aside
-for good (`gc.freeze`), so it is never walked again. One answer graded needs no collection at all.
+for good (`gc.freeze`), so it is never walked again. One answer graded needs no collection at all,
+not even the one Python makes on its way out over everything still there: the system frees it.
 Run from inside another program (the tests call `tutor.cli.main`), nothing is paused.
 """
 
@@ -31,3 +32,12 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+def end_of_a_short_run() -> None:
+    """The program is about to end without having resumed collecting (one answer graded, a usage
+    error): its objects are set aside, so Python's last collection on the way out does not walk
+    them. Its output is flushed already, and a short run leaves no open file for that collection
+    to close."""
+    if _paused:
+        gc.freeze()

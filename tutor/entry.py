@@ -64,4 +64,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # between the two lines above, before cli.main's own `try`
         status = 130
     _set_handlers(_quiet_where_not_ignored(_AS_STARTED))  # the output is flushed: leave quietly now
+    collector.end_of_a_short_run()
     return status

@@ -247,9 +247,10 @@ def prepared_grader(ref: str):
     sources = [path, os.path.join(shared, _LEXICON), os.path.join(shared, _DISCRIMINATORS),
                os.path.join(shipped, _LEXICON), tokens.shipped_words_path()]
     key = _key(sources)
-    # The file name only spreads keys over files; the key inside is what must match.
+    # One file per case file, named by its path: preparing it again (the case edited, the tutor
+    # upgraded) replaces the old one rather than leaving it beside. The key inside is what must match.
     folder = _cache_folder()
-    file = os.path.join(folder, f"case-{zlib.crc32(key.encode()):08x}.json")
+    file = os.path.join(folder, f"case-{zlib.crc32(path.encode()):08x}.json")
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of objects that all stay: collecting while they are made finds nothing
     try:
