@@ -72,21 +72,28 @@ def test_the_quick_look_ups_agree_with_the_library(tmp_path):
 # -- what start-up leaves out or puts off must not change a grade ------------------------------
 
 
+NEWAUTHOR_CASES = Path(__file__).parent / "newauthor" / "cases"
+
+
 def corpus_by_case() -> dict[str, list]:
+    """The labelled answers of the shipped cases and of the new-author dev cases (by path)."""
     from tutor.evaluation import read_corpus
 
     by_case: dict[str, list] = {}
     for item in read_corpus(Path(__file__).parent / "corpus"):
         by_case.setdefault(item.case_ref, []).append(item)
+    for item in read_corpus(Path(__file__).parent / "newauthor" / "answers"):
+        by_case.setdefault(str(NEWAUTHOR_CASES / f"{item.case_ref}.yaml"), []).append(item)
     return by_case
 
 
 @pytest.mark.parametrize("ref", sorted(ref for ref in corpus_by_case() if ref != "format-example"))
-def test_every_corpus_answer_grades_the_same_from_the_prepared_case(ref):
+def test_every_labelled_answer_grades_the_same_from_the_prepared_case(ref):
     fresh = prepared_grader(ref)  # prepares: built from the YAML, as the engine builds it
     kept = prepared_grader(ref)  # read back from the cache, relation concepts and all
     assert kept.index is not fresh.index
     assert kept.relation_concepts() == fresh.relation_concepts()
+    assert kept.alone_concepts() == fresh.alone_concepts()
     for item in corpus_by_case()[ref]:
         assert kept.grade(item.stage, item.answer).to_json() == fresh.grade(item.stage, item.answer).to_json(), item
 
@@ -112,7 +119,7 @@ def test_a_damaged_list_of_relations_is_not_used(relations):
     prepared_grader("ifi-classic")
     for file in cache_dir().glob("case-*.json"):
         data = json.loads(file.read_text(encoding="utf-8"))
-        data["relations"] = json.loads(relations)
+        data["relations"] = data["alone"] = json.loads(relations)
         file.write_text(json.dumps(data), encoding="utf-8")
     grader = prepared_grader("ifi-classic")
     assert [grader.grade(stage, answer).to_json() for stage, answer in answers] == expected
