@@ -388,14 +388,14 @@ def speed_table(rows: dict, against: Path | None = None) -> None:
     commands = {
         "pass": [sys.executable, "-c", "pass"],
         "bare": [sys.executable, "-c", "import yaml, rapidfuzz"],
-        # As the `tutor` console script starts it (tutor.entry), and as `python -m tutor`.
-        "grade": [sys.executable, "-c", "import sys; from tutor.entry import main; sys.exit(main())", "grade",
+        # As the `tutor` console script starts it (tutor.entry:run), and as `python -m tutor`.
+        "grade": [sys.executable, "-c", "import sys; from tutor.entry import run; sys.exit(run())", "grade",
                   *answer],
         "grade -m": [sys.executable, "-m", "tutor", "grade", *answer],
     }
     folders = {name: ROOT for name in commands}
     if against is not None:  # another checkout of the tutor (the code before a change), timed alike
-        commands["against"] = commands["grade"]
+        commands["against"] = commands["grade -m"]  # the way every version of the tutor starts
         folders["against"] = against
     load_before = _load()
     cold = run_once(commands["grade"])  # the first run prepares the case (reads the YAML) and keeps it
@@ -420,7 +420,7 @@ def speed_table(rows: dict, against: Path | None = None) -> None:
     for name, label in (("pass", 'python -c pass'), ("bare", 'python -c "import yaml, rapidfuzz"'),
                         ("grade", "tutor grade (console script, case prepared)"),
                         ("grade -m", "python -m tutor grade (case prepared)"),
-                        ("against", f"tutor grade of {against}")):
+                        ("against", f"python -m tutor grade of {against}")):
         if name in times:
             print(f"{label:44} {_spread(column(name, 0)):>20} {_spread(column(name, 1)):>20}")
     for name in [n for n in ("grade", "grade -m", "against") if n in times]:

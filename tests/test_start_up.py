@@ -303,8 +303,8 @@ def test_a_signal_ignored_when_the_tutor_started_stays_ignored(tmp_path):
 
 def test_python_dash_m_tutor_and_the_console_script_start_at_the_entry():
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'tutor = "tutor.entry:main"' in text
-    assert "from tutor.entry import main" in (REPO / "tutor" / "__main__.py").read_text(encoding="utf-8")
+    assert 'tutor = "tutor.entry:run"' in text
+    assert "from tutor.entry import run" in (REPO / "tutor" / "__main__.py").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", "import sys, tutor.entry; print(sorted(m for m in sys.modules "
                            "if m.startswith('tutor')))"], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.stdout.strip() == "['tutor', 'tutor.entry']", done.stderr
@@ -376,3 +376,20 @@ def test_the_tutor_run_inside_another_program_leaves_its_collector_alone(capsys)
     assert cli.main(GRADE) == 0
     assert json.loads(capsys.readouterr().out)["matched"]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("to_a_file", [False, True])
+def test_a_short_run_ends_at_once_with_all_its_output_and_its_status(to_a_file, tmp_path):
+    env = child_env(tmp_path)
+    answer = "no trauma, pain on long strides " * 60  # a long line: more than one write's worth of JSON
+    out = tmp_path / "out.json"
+    with open(out, "w", encoding="utf-8") as sink:
+        done = subprocess.run([sys.executable, "-m", "tutor", *GRADE[:-1], answer],
+                              stdout=sink if to_a_file else subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    printed = out.read_text(encoding="utf-8") if to_a_file else done.stdout
+    assert json.loads(printed)["answer"] == answer and printed.endswith("}\n")
+    wrong = subprocess.run([sys.executable, "-m", "tutor", "grade", "ifi-classic", "--stage", "nowhere", "--answer",
+                            "x"], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("--stage:"), wrong.stderr

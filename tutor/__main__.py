@@ -1,3 +1,3 @@
-from tutor.entry import main
+from tutor.entry import run
 
-raise SystemExit(main())
+raise SystemExit(run())

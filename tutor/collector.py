@@ -34,6 +34,11 @@ def resume() -> None:
         gc.enable()
 
 
+def paused() -> bool:
+    """Whether collecting is paused still: the program ran only a short command."""
+    return _paused
+
+
 def end_of_a_short_run() -> None:
     """The program is about to end without having resumed collecting (one answer graded, a usage
     error): its objects are set aside, so Python's last collection on the way out does not walk
