@@ -28,7 +28,10 @@ Sections:
                (`pip install -e '.[bench]'`). spaCy models cannot be downloaded here, so both
                run on spacy.blank('en') with an EntityRuler that marks the sentence's terms.
   speed        ms per answer against plain rapidfuzz (budget 6x), and `tutor grade` for one
-               answer as a new process against `python -c "import yaml, rapidfuzz"` (budget 2x).
+               answer as a new process against `python -c "import yaml, rapidfuzz"` (budget 2x),
+               every command run in each of 15 rounds, in a new order each round; medians with
+               the middle half of the runs, ratios per round. `--speed-against FOLDER` times
+               another checkout's `python -m tutor grade` in the same rounds.
 
 Grading methods:
   tutor     the tutor's matcher (tutor.grading.CaseGrader)
@@ -38,7 +41,7 @@ Grading methods:
             no negation either
 Figures: micro precision / recall / F1 over (answer, concept, asserted|denied) verdicts restricted
 to each stage's concepts; false positives on answers tagged `trap`; milliseconds per answer
-(mean of 3 passes over the corpus after one warm-up).
+(median of 5 passes over the corpus after one warm-up, the methods' passes interleaved).
 """
 
 from __future__ import annotations
