@@ -267,6 +267,38 @@ class CaseGrader:
                                  and self._composite_reading(concept_id) is None)
         return flags[concept_id]
 
+    def _named_by_a_measure(self, stage: Stage) -> dict[str, tuple[str, ...]]:
+        """For each of the stage's measured concepts ("Retraction of more than 2 cm"), the stage's
+        expected concepts a measurement of it also states, whatever the number: those whose
+        label names the measured finding by a one-word name of the measure ("Retracted tendon ends") and
+        no state of it a number might contradict ("Narrow IFS", "Normal QFS"), nor a report of it."""
+        found = self.__dict__.setdefault("_by_measure", {})
+        if stage.id not in found:
+            from tutor.matching.negation import cue_words
+            from tutor.matching.tokens import _stem, tokenize
+
+            stating = cue_words().states_the_finding | _REPORTING
+            out: dict[str, tuple[str, ...]] = {}
+            for concept_id in (*stage.expected_ids, *stage.misconception_ids):
+                concept = self.case.concepts.get(concept_id)
+                if concept is None or concept.measure is None:
+                    continue
+                # A finding named in one word ("retraction"), not a space named by its structures.
+                of = {_stem(words[0].norm)[:_MEASURED_STEM] for words in map(tokenize, concept.measure.of)
+                      if len(words) == 1 and words[0].norm.isascii() and len(words[0].norm) >= _MEASURED_STEM}
+                named = []
+                for other_id in stage.expected_ids:
+                    other = self.case.concepts.get(other_id)
+                    if other is None or other_id == concept_id or other.measure is not None:
+                        continue
+                    words = [t.norm for t in tokenize(other.label)]
+                    if any(w[:_MEASURED_STEM] in of for w in words) and not any(w in stating for w in words):
+                        named.append(other_id)
+                if named:
+                    out[concept_id] = tuple(named)
+            found[stage.id] = out
+        return found[stage.id]
+
     def mentions(self, answer: str) -> Analysis:
         return self.index.find(answer)
 
@@ -290,6 +322,12 @@ class CaseGrader:
             mentions = tuple(
                 replace(m, negated=False) if m.negated and m.concept in either_way else m for m in mentions
             )
+        # "retraction 1.5 cm" is a retraction, if not one of more than 2 cm.
+        by_measure = self._named_by_a_measure(stage)
+        if by_measure:
+            mentions += tuple(replace(m, concept=other, negated=False, measured=False)
+                              for m in mentions if m.measured and m.concept in by_measure
+                              for other in by_measure[m.concept])
         mentions = self._read_composites(stage, analysis, mentions)
         mentions = self._alone_beside_another(stage, mentions)
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
@@ -328,6 +366,11 @@ class CaseGrader:
             reported_absent=reported_absent,
             stage_concepts=stage_concepts,
         )
+
+
+_MEASURED_STEM = 7  # "retract" of retraction, retracted: one finding, measured or named
+# A label that asks to report or measure a finding is not stated by the number alone.
+_REPORTING = frozenset({"report", "state", "measure", "measured", "document", "record"})
 
 
 _PHRASE_END = re.compile(r"[,;:.()\[\]]")

@@ -100,6 +100,7 @@ class Mention:
     # differs from start/end when folding changed the text's length ("ＰＨＴ", "ﬆ").
     typed_start: int = -1
     typed_end: int = -1
+    measured: bool = False  # a number said it ("retraction 5 cm"), whichever side of the threshold
 
 
 @dataclass(frozen=True)
@@ -773,7 +774,8 @@ class ConceptIndex:
             considered = stance.considered and not p.term.denial_core
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
                            round(max(0.0, p.score), 1), p.covered, considered,
-                           soft=stance.soft and negated, alternative=stance.alternative and not negated)
+                           soft=stance.soft and negated, alternative=stance.alternative and not negated,
+                           measured=p.term.measure is not None and not stance.denied)
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
