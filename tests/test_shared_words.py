@@ -364,3 +364,14 @@ def test_lsw_is_seed_002s_long_stride_walking_test():
     assert said(index, "positive LSW test") == {"stride": "+"}
     assert said(index, "LSW test") == {}  # named, no result
     assert said(index, "lsw test positive") == {"stride": "+"}  # no everyday word "lsw" to keep apart
+
+
+def test_what_happened_years_ago_happened_before():
+    index = ConceptIndex([Concept("earlier", "Previous episode in the contralateral hip", ()),
+                          Concept("never", "No previous hip surgery", ())])
+    assert said(index, "episode in the other hip 2 years ago") == {"earlier": "+"}
+    assert said(index, "contralateral hip episode 2 yrs ago") == {"earlier": "+"}
+    assert said(index, "episode in the same hip 2 years ago") == {}  # not the other hip
+    # The onset of this complaint is no earlier operation, and says nothing against "never".
+    assert said(index, "hip pain started 3 weeks ago") == {}
+    assert said(index, "no hip surgery") == {"never": "+"}
