@@ -114,6 +114,15 @@ def test_the_other_hip_is_the_contralateral_one_and_prior_is_previous():
     assert said(index, "gradual onset") == {}
 
 
+def test_side_after_a_side_adds_nothing():
+    index = ConceptIndex([Concept("compared", "Nerve signal compared with the left side", ()),
+                          Concept("recur", "Recurrence in the contralateral hip", ())])
+    assert said(index, "nerve signal compared with the left") == {"compared": "+"}
+    assert said(index, "nerve signal compared with the right side") == {}
+    assert said(index, "recurrence on the other side") == {"recur": "+"}
+    assert said(index, "recurrence on the same side") == {}
+
+
 # -- abbreviations and synonymous words ----------------------------------------------------------
 
 
