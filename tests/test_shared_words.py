@@ -96,6 +96,13 @@ def test_other_ages_and_numbers_are_not_a_middle_aged_man(answer):
     assert "man" not in said(ConceptIndex(MIDDLE_AGE_CASE), answer)
 
 
+def test_tender_is_the_tenderness_at_its_own_place():
+    index = ConceptIndex([Concept("ischial", "Tenderness at the ischial tuberosity", ())])
+    assert said(index, "tender at the ischial tuberosity") == {"ischial": "+"}
+    assert said(index, "not tender at the ischial tuberosity") == {"ischial": "-"}
+    assert said(index, "tender at the greater trochanter") == {}  # another place
+
+
 def test_pain_free_is_asymptomatic():
     index = ConceptIndex([Concept("before", "Previously asymptomatic", ()),
                           Concept("left", "Asymptomatic left hip", ())])

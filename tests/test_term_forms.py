@@ -186,6 +186,18 @@ def test_expected_parts_of_a_coordinated_term_keep_their_credit():
     assert "ischial-bursitis" not in both.misconceptions
 
 
+def test_a_part_joined_by_and_to_the_rest_of_a_longer_term_keeps_its_credit():
+    from tutor.cases.library import load_case
+    from tutor.grading import CaseGrader
+
+    grader = CaseGrader(load_case("hamstring-tendinopathy-bursitis"))
+    both = grader.grade("examination", "tender lateral and posterior to the ischial tuberosity")
+    assert {"hamstring-site-tenderness", "lateral-ischial-tenderness"} <= set(both.matched)
+    # The words left out must be the other conjunct: "posterior" alone says nothing lateral.
+    behind = grader.grade("examination", "tender posterior to the ischial tuberosity")
+    assert "lateral-ischial-tenderness" not in behind.matched
+
+
 # -- a kind names its class, unless a concept names the kind itself ------------------------
 
 

@@ -422,11 +422,34 @@ def _coordinated(analysis: Analysis, expected: tuple[str, ...], in_stage: set[st
             for other, around in parts:
                 if around == outer and other.covered <= longer.covered:
                     union |= other.covered
-            if len(union) < len(longer.covered) and not _only_joining_words(analysis, longer, union):
+            if len(union) < len(longer.covered) and not _only_joining_words(analysis, longer, union) \
+                    and not _the_other_conjunct(analysis, longer, union):
                 continue
             out.append(m)
             break
     return tuple(out)
+
+
+_CONJUNCTIONS = frozenset({"and", "or"})
+
+
+def _the_other_conjunct(analysis: Analysis, longer: Mention, parts: set[int]) -> bool:
+    """Whether the longer term's words the parts leave out are each joined by "and" or "or" to a
+    word of the parts: "tender lateral and posterior to the ischial tuberosity" says the tenderness
+    lateral to it too, beside the one "posterior and lateral"."""
+    from tutor.matching.tokens import tokenize
+
+    tokens = tokenize(analysis.text)
+    rest = [i for i in longer.covered - parts if i < len(tokens)]
+    if not rest:
+        return False
+    for i in rest:
+        joined = any(0 <= c < len(tokens) and tokens[c].norm in _CONJUNCTIONS and 0 <= o < len(tokens)
+                     and o in parts and tokens[o].kind == tokens[i].kind
+                     for c, o in ((i - 1, i - 2), (i + 1, i + 2)))
+        if not joined:
+            return False
+    return True
 
 
 def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) -> bool:
