@@ -391,3 +391,11 @@ def test_what_happened_years_ago_happened_before():
     # The onset of this complaint is no earlier operation, and says nothing against "never".
     assert said(index, "hip pain started 3 weeks ago") == {}
     assert said(index, "no hip surgery") == {"never": "+"}
+
+
+def test_avulsed_is_the_avulsion():
+    index = ConceptIndex([Concept("old", "Old ischial apophyseal avulsion", ()),
+                          Concept("acute", "Acute ischial apophyseal avulsion", ())])
+    assert said(index, "old avulsed ischial apophysis") == {"old": "+"}
+    assert said(index, "acute avulsed ischial apophysis") == {"acute": "+"}
+    assert said(index, "avulsed ischial apophysis") == {}  # neither age said
