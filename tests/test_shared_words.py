@@ -399,3 +399,13 @@ def test_avulsed_is_the_avulsion():
     assert said(index, "old avulsed ischial apophysis") == {"old": "+"}
     assert said(index, "acute avulsed ischial apophysis") == {"acute": "+"}
     assert said(index, "avulsed ischial apophysis") == {}  # neither age said
+
+
+def test_piriformis_syndrome_is_a_deep_gluteal_syndrome_as_seed_000_says():
+    umbrella = ConceptIndex([Concept("dgs", "Deep gluteal syndrome", ())])
+    assert said(umbrella, "piriformis syndrome") == {"dgs": "+"}
+    assert said(umbrella, "no piriformis syndrome") == {"dgs": "-"}
+    assert said(umbrella, "piriformis hypertrophy") == {}  # a finding, not the syndrome
+    # Where the case names the kind itself, the kind is what was said.
+    both = ConceptIndex([Concept("dgs", "Deep gluteal syndrome", ()), Concept("ps", "Piriformis syndrome", ())])
+    assert said(both, "piriformis syndrome") == {"ps": "+"}
