@@ -409,3 +409,12 @@ def test_piriformis_syndrome_is_a_deep_gluteal_syndrome_as_seed_000_says():
     # Where the case names the kind itself, the kind is what was said.
     both = ConceptIndex([Concept("dgs", "Deep gluteal syndrome", ()), Concept("ps", "Piriformis syndrome", ())])
     assert said(both, "piriformis syndrome") == {"ps": "+"}
+
+
+def test_a_step_is_a_stride():
+    index = ConceptIndex([Concept("long", "Pain on long strides", ()),
+                          Concept("test", "Long stride walking test positive", ())])
+    assert said(index, "pain with big steps") == {"long": "+"}
+    assert said(index, "pain with small steps") == {}  # the other stride
+    assert said(index, "positive long-stride test") == {"long": "+"}  # seed 002: the test reproduces the pain
+    assert said(index, "long-stride test") == {}  # named, no result
