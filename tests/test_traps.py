@@ -311,3 +311,143 @@ def test_a_modality_said_as_an_adjective_is_that_modality():
     assert said(index, "guided injection") == {"inj": "+"}
     assert said(index, "fluoroscopic guided injection") == {}
     assert said(index, "sonographic guided injection") == {"inj": "+"}
+
+
+# -- said of another time, or only asked ------------------------------------------------------
+
+import textwrap  # noqa: E402
+
+from tutor.cases.loading import load_case_bytes  # noqa: E402
+from tutor.grading import CaseGrader  # noqa: E402
+
+TIMES_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: times-demo
+    title: Ischiofemoral impingement of a native left hip
+    source: Seeds 000 and 002 (for the tests)
+    side: left
+    concepts:
+      steroid-use:
+        label: Steroid use
+      hip-arthroplasty:
+        label: Total hip arthroplasty
+        synonyms: [THA, hip replacement]
+      abductor-strengthening:
+        label: Hip abductor strengthening
+      activity-modification:
+        label: Activity modification
+        synonyms: [shorter strides]
+      crutches:
+        label: Crutches
+      ifi:
+        label: Ischiofemoral impingement
+        synonyms: [IFI]
+      hamstring-tendinopathy:
+        label: Hamstring tendinopathy
+      narrow-ifs:
+        label: Narrow ischiofemoral space
+        synonyms: [narrow IFS]
+        measure: {of: [IFS, ischiofemoral space], unit: mm, below: 17}
+      guided-injection:
+        label: Image-guided injection of the ischiofemoral space
+        synonyms: [US-guided injection, CT-guided injection, guided injection]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [steroid-use, hip-arthroplasty]
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [narrow-ifs]
+        explain: A narrow left IFS.
+      - id: differential
+        kind: differential
+        ask: Differential?
+        expect: [ifi, hamstring-tendinopathy]
+        explain: IFI, tendinopathy.
+      - id: diagnosis
+        kind: diagnosis
+        ask: Diagnosis?
+        expect: [ifi]
+        explain: Left IFI.
+      - id: management
+        kind: management
+        ask: Plan?
+        expect: [abductor-strengthening, activity-modification, crutches, guided-injection, hip-arthroplasty]
+        explain: Conservative care first.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def times():
+    return CaseGrader(load_case_bytes(TIMES_CASE.encode(), "times-demo.yaml"))
+
+
+def credited(grade) -> dict[str, str]:
+    return {**{c: "+" for c in grade.matched + grade.misconceptions}, **{c: "-" for c in grade.negated}}
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("management", "abductor strengthening", {"abductor-strengthening": "+"}),
+    ("management", "abductor strengthening was tried last year", {}),
+    ("management", "crutches were given last time, for the other hip", {}),
+    ("management", "previous abductor strengthening failed; shorter strides",
+     {"activity-modification": "+"}),
+    ("management", "crutches, then abductor strengthening", {"crutches": "+", "abductor-strengthening": "+"}),
+    ("management", "MRI prior to THA; abductor strengthening", {"abductor-strengthening": "+",
+                                                                "hip-arthroplasty": "+"}),
+    ("management", "THA planned", {"hip-arthroplasty": "+"}),  # a plan is what management asks for
+    ("history", "prior THA", {"hip-arthroplasty": "+"}),  # a history holds the past
+    ("history", "she is planned for a THA next month", {}),
+    ("history", "THA scheduled", {}),
+    ("history", "steroid use", {"steroid-use": "+"}),
+    ("history", "need to ask about steroid use", {}),
+    ("history", "would ask whether there is steroid use", {}),
+    ("history", "no steroid use", {"steroid-use": "-"}),
+])
+def test_a_plan_said_as_past_an_event_as_planned_and_a_question_are_not_credited(times, stage, answer, expected):
+    assert credited(times.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("activity modification will help", {"activity-modification": "+"}),
+    ("activity modification will not help", {"activity-modification": "-"}),
+    ("activity modification won't work, go to surgery", {"activity-modification": "-"}),
+    ("activity modification would not be enough alone", {"activity-modification": "-"}),
+    ("activity modification would be first", {"activity-modification": "+"}),
+])
+def test_a_denial_after_will_or_would_denies_the_plan(times, answer, expected):
+    assert credited(times.grade("management", answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("findings", "left IFS 11 mm", {"narrow-ifs": "+"}),
+    ("findings", "IFS 21 mm", {"narrow-ifs": "-"}),  # a bare value on the wrong side of the threshold
+    ("findings", "right IFS 21 mm, normal", {}),  # the other hip's normal value denies nothing here
+    ("findings", "Right IFS 21 mm and right QFS 12 mm, both normal", {}),
+    ("diagnosis", "IFI", {"ifi": "+"}),
+    ("diagnosis", "left IFI", {"ifi": "+"}),
+    ("diagnosis", "ischiofemoral impingement on the right", {}),
+    ("diagnosis", "right-sided IFI", {}),
+    ("differential", "IFI on the right, hamstring tendinopathy", {"hamstring-tendinopathy": "+"}),
+])
+def test_a_diagnosis_or_a_denial_said_of_the_other_side_is_not_this_sides(times, stage, answer, expected):
+    assert credited(times.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("US-guided injection", {"guided-injection": "+"}),
+    ("US-guided injection into the ischiofemoral space", {"guided-injection": "+"}),
+    ("guided injection of the IF space", {"guided-injection": "+"}),
+    ("US-guided injection of the ischial bursa", {}),  # the ischium is no ischiofemoral space
+    ("guided injection of the trochanteric bursa", {}),
+    ("lumbar epidural guided injection", {}),
+    ("piriformis guided injection", {}),
+    ("facet joint guided injection", {}),
+])
+def test_an_injection_whose_label_says_where_is_not_one_said_of_another_place(times, answer, expected):
+    assert credited(times.grade("management", answer)) == expected

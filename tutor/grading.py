@@ -116,7 +116,7 @@ class CaseGrader:
                                          for c in (*stage.expected_ids, *stage.misconception_ids)}
         return grader
 
-    def _on_this_side(self, mentions: tuple[Mention, ...], text: str) -> tuple[Mention, ...]:
+    def _on_this_side(self, mentions: tuple[Mention, ...], text: str, stage_kind: str = "") -> tuple[Mention, ...]:
         """Without the findings said of the other side only: "QF edema on the left" is not the
         right hip's QF edema (the engine tells the learner to check the side). A concept about
         the other side ("asymptomatic left hip") is read as its words say, and one whose label
@@ -146,9 +146,14 @@ class CaseGrader:
                 placeless[concept_id] = concept is not None and not _names_a_place(concept)
             return placeless[concept_id]
 
-        return tuple(m for m in mentions if m.negated or not any(a <= m.start < b for a, b in wrong)
+        # A denial said of the other side denies nothing here: "right IFS 21 mm, normal" on a case
+        # about the left hip is no denial of the left's narrowing. A diagnosis names no place in its
+        # label, yet a side said with it places it: "ischiofemoral impingement on the right".
+        a_condition = stage_kind in ("differential", "diagnosis")
+        return tuple(m for m in mentions if not any(a <= m.start < b for a, b in wrong)
                      or is_about_the_other_side(m.concept)
-                     or (names_no_place(m.concept) and not _gives_the_other_side(_own_phrase(text, m), side)))
+                     or (names_no_place(m.concept) and not a_condition
+                         and not _gives_the_other_side(_own_phrase(text, m), side)))
 
     def relation_concepts(self) -> frozenset[str]:
         """The concepts of the case's stages that are read as a relation between two things: what
@@ -330,9 +335,10 @@ class CaseGrader:
                               for other in by_measure[m.concept])
         mentions = self._read_composites(stage, analysis, mentions)
         mentions = self._alone_beside_another(stage, mentions)
+        mentions = _at_this_time(stage, mentions)
         mentions = _read_by_stage(stage, mentions, self.case, analysis.text)
         if self.case.side in ("left", "right"):
-            mentions = self._on_this_side(mentions, analysis.text)
+            mentions = self._on_this_side(mentions, analysis.text, stage.kind or stage.id)
         mentions = _with_typed_offsets(mentions, answer)
         # One concept, one credit: words that earn a concept of this stage do not also name
         # another concept (a lexicon twin, or the opposite of what was credited) beside it.
@@ -397,9 +403,14 @@ def _names_a_place(concept: Concept) -> bool:
     from tutor.matching.terms import label_forms
     from tutor.matching.tokens import prepare, tokenize, word_data
 
+    from tutor.matching.tokens import _stem
+
     forms = label_forms(concept.label)
     main = forms[1] if len(forms) > 1 else forms[0]  # the label without its aside
-    return any(t.norm in word_data().places or t.norm in ("left", "right") for t in tokenize(prepare(main)))
+    # A place noun names a place whatever its first word: the "ischiofemoral space".
+    nouns = {_stem(w) for w in word_data().cue_lists.get("place_nouns", ())}
+    return any(t.norm in word_data().places or t.norm in nouns or t.norm in ("left", "right")
+               for t in tokenize(prepare(main)))
 
 
 def _coordinated(analysis: Analysis, expected: tuple[str, ...], in_stage: set[str]) -> tuple[Mention, ...]:
@@ -464,6 +475,20 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # words.yaml (`coexistence_cues`, `coexistence_in_a_discriminator`): what a learner writes to name
 # two conditions together, and what a discriminator says when its two conditions can be present
 # together ("both" alone is no such thing there: "Both cause hip pain").
+
+
+# What each kind of stage does not credit said of another time (Mention.when): a plan is not one
+# when it was tried before ("abductor strengthening was tried last year"), a history holds what
+# happened, not what is planned ("planned for a left THA next month"); what a learner means to
+# ask ("need to ask about steroid use") is no answer in any stage.
+_NOT_NOW = {"management": frozenset({"past", "asked"}), "history": frozenset({"planned", "asked"})}
+
+
+def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked"}))
+    if not any(m.when in dropped for m in mentions):
+        return mentions
+    return tuple(m for m in mentions if m.when not in dropped)
 
 
 def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text: str) -> tuple[Mention, ...]:

@@ -33,8 +33,8 @@ from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
                                   shortened_terms, terms_of)
-from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, also_named, misspelt_rewrite, prepare,
-                                   tokenize, word_data)
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, _stem, also_named, misspelt_rewrite,
+                                   prepare, tokenize, word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 
@@ -101,6 +101,10 @@ class Mention:
     typed_start: int = -1
     typed_end: int = -1
     measured: bool = False  # a number said it ("retraction 5 cm"), whichever side of the threshold
+    # Said of another time, or only asked (words.yaml `another_time`): "past" ("was tried last
+    # year"), "planned" ("planned for a THA next month"), "asked" ("need to ask about steroid use").
+    # A grader decides by stage what that takes away.
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,12 +246,19 @@ class ConceptIndex:
         # Typos are looked up among term words as stemmed and as written, so
         # "stretchign" finds "stretching" (and so "stretch").
         spelled: dict[str, str] = {}
+        # Concepts whose label says where with "of ..." / "into ..." ("Image-guided injection of
+        # the ischiofemoral space"), whatever the words of the place: another place said that way,
+        # or just before a term, is somewhere else ("injection of the ischial bursa").
+        self._placed_by_label: set[str] = set()
+        place_nouns = frozenset(_stem(w) for w in data.cue_lists.get("place_nouns", ()))
         for t_index, term in enumerate(self.terms):
             words = term.words
             norms = [w.norm for w in words]
             concept_words.setdefault(term.concept, set()).update(norms)
             if term.from_label:
                 label_words.setdefault(term.concept, set()).update(norms)
+                if not term.shortened and _says_where(term, place_nouns):
+                    self._placed_by_label.add(term.concept)
                 excluded = _excluded_by(term)
                 if excluded is not None:
                     # The label with and without its aside: what both rule out ("without muscle
@@ -426,14 +437,16 @@ class ConceptIndex:
         own = self._concept_words.get(term.concept, frozenset())
         label = self._label_words.get(term.concept, frozenset())
         return (self._beside_another(term, tokens, segment, placement, own, label, data.places,
-                                     data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS)
+                                     data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS,
+                                     term.concept in self._placed_by_label)
                 or self._beside_another(term, tokens, segment, placement, own, label, data.modalities,
                                         data.modalities, frozenset(), _MODALITY_LINKS))
 
     @staticmethod
     def _beside_another(term: Term, tokens: list[Token], segment: list[int], placement: "_Placement",
                         own: frozenset[str], label: frozenset[str], kind: frozenset[str],
-                        near_kind: frozenset[str], far_kind: frozenset[str], links: frozenset[str]) -> bool:
+                        near_kind: frozenset[str], far_kind: frozenset[str], links: frozenset[str],
+                        placed: bool = False) -> bool:
         """One kind of word (places, modalities): whether the answer names another of the kind
         where the term's concept would have named its own.
 
@@ -449,7 +462,7 @@ class ConceptIndex:
             return False
         # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
         # placed against the parts of that setting: "BMES of the femoral head" is still it.
-        located = term.shortened or bool(label & near_kind)
+        located = term.shortened or bool(label & near_kind) or placed
         places = near_kind if located else far_kind
         if not places:
             return False
@@ -463,8 +476,10 @@ class ConceptIndex:
             j = placement.first - 1
             # A word read as its class also steps back over the class's words typed before it:
             # in "fluoroscopic guided injection", "injection" is the guided injection.
+            # A label that says where also steps back over the setting's words: "facet joint injection".
             while j >= 0 and segment[j] == line and (tokens[j].norm in own and tokens[j].norm in kind or (
-                    placement.via_alias and tokens[j].norm in said)):
+                    placement.via_alias and tokens[j].norm in said) or (
+                    placed and tokens[j].norm in word_data().context and tokens[j].norm not in near_kind)):
                 j -= 1
             if j >= 0 and segment[j] == line:
                 near.append(j)
@@ -775,7 +790,8 @@ class ConceptIndex:
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
                            round(max(0.0, p.score), 1), p.covered, considered,
                            soft=stance.soft and negated, alternative=stance.alternative and not negated,
-                           measured=p.term.measure is not None and not stance.denied)
+                           measured=p.term.measure is not None and not stance.denied,
+                           when=_when_said(tokens, p.first, p.last, in_list))
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
@@ -901,6 +917,102 @@ class ConceptIndex:
         return ()
 
 
+def _says_where(term: Term, nouns: frozenset[str]) -> bool:
+    """Whether a label goes on to say where with a linking word and a word that is no setting:
+    "... of the ischiofemoral space", not "... of the hip". `nouns`: words.yaml `place_nouns`."""
+    norms = [w.norm for w in term.words]
+    if not any(n in _PLACE_LINKS for n in norms):
+        return False
+    data = word_data()
+    for at, norm in enumerate(norms):
+        if norm in _PLACE_LINKS and at > 0:
+            rest = [n for n in norms[at + 1:] if n not in STOPWORDS and n not in _ARTICLES]
+            # "Onset in the third trimester of pregnancy" says when, "of the hip" only the setting.
+            return (any(n in nouns or n in data.places for n in rest)
+                    and not all(n in data.context for n in rest))
+    return False
+
+
+_TIME_REACH = 8  # words a time cue may stand from its mention, in its clause
+
+
+def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """words.yaml `another_time`, each list as the norms its phrases are matched on."""
+    data = word_data()
+    cached = _TIME_CUES.get(id(data))
+    if cached is None:
+        cached = {}
+        for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before"):
+            phrases = []
+            for phrase in data.cue_lists.get(f"another_time.{name}", ()):
+                norms = tuple(t.norm for t in tokenize(prepare(phrase)) if t.kind in (WORD, CJK, NUM))
+                if norms:
+                    phrases.append(norms)
+            cached[name] = tuple(sorted(set(phrases), key=len, reverse=True))
+        _TIME_CUES.clear()
+        _TIME_CUES[id(data)] = cached
+    return cached
+
+
+_TIME_CUES: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _phrase_ending_at(norms: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    for phrase in phrases:
+        if at - len(phrase) + 1 >= 0 and tuple(norms[at - len(phrase) + 1 : at + 1]) == phrase:
+            return phrase
+    return None
+
+
+def _phrase_starting_at(norms: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    for phrase in phrases:
+        if tuple(norms[at : at + len(phrase)]) == phrase:
+            return phrase
+    return None
+
+
+def _when_said(tokens: list[Token], first: int, last: int, segment: list[int]) -> str:
+    """Whether a mention is said of the past ("physio was tried last year", "previous physio"), as
+    planned ("planned for a left THA next month") or only asked ("ask about steroid use"); "" when
+    none. The cue stands in the mention's clause (a list's commas do not end it), before it within
+    a few words or after it past the words that link a plan to its time; a turn ends the reach."""
+    cues = _time_cues()
+    if not any(cues.values()):
+        return ""
+    norms = [t.norm for t in tokens]
+    line = segment[first]
+    scope_ends = cue_words().scope_ends
+    words = 0
+    for at in range(first - 1, -1, -1):
+        if segment[at] != line or norms[at] in scope_ends or norms[at] in _TURNS:
+            break
+        for name, when in (("asked_before", "asked"), ("planned_before", "planned"), ("past_before", "past")):
+            phrase = _phrase_ending_at(norms, at, cues[name])
+            # "prior to surgery" is a later step, not a surgery before now.
+            if phrase is not None and not (when == "past" and at + 1 < len(norms) and norms[at + 1] == "to"):
+                return when
+        if tokens[at].kind in (WORD, CJK) and norms[at] not in STOPWORDS:
+            words += 1
+            if words > _TIME_REACH:
+                break
+    linking = {p[0] for p in cues["past_linking"] if len(p) == 1}
+    j, words = last + 1, 0
+    while j < len(tokens) and segment[j] == line and words <= _TIME_REACH:
+        if (norms[j] in scope_ends or norms[j] in _TURNS) and norms[j] not in linking:
+            break  # "given" of "were given last time" is no turn ("unlikely given the normal IFS")
+        if _phrase_starting_at(norms, j, cues["past_after"]) is not None:
+            return "past"
+        if _phrase_starting_at(norms, j, cues["planned_after"]) is not None:
+            return "planned"
+        token = tokens[j]
+        if not (norms[j] in STOPWORDS or norms[j] in linking or norms[j] in cue_words().linking
+                or token.kind == NUM or token.raw in ("(", ")")):
+            break
+        words += 1
+        j += 1
+    return ""
+
+
 _JOINED_WORD = 4  # letters of the first word when two are typed as one ("hamstravulsion")
 
 
@@ -965,11 +1077,23 @@ def _same_word(a: str, b: str) -> bool:
     return common >= max(_SAME_PLACE_PREFIX, shorter - 2)
 
 
+_OTHER_ENDING = 3  # letters past a shared start that are only another ending: ischi-um, ischi-al
+
+
 def _one_of(word: str, own: frozenset[str]) -> bool:
-    """Whether a word is one the concept names itself, as noun or adjective."""
+    """Whether a word is one the concept names itself, as noun or adjective ("ischium",
+    "ischial"); not a longer word that starts the same ("ischial" is not "ischiofemoral")."""
     return word in own or any(
         len(word) >= _SAME_PLACE_PREFIX <= len(o) and word[:_SAME_PLACE_PREFIX] == o[:_SAME_PLACE_PREFIX]
+        and max(len(word), len(o)) - _common_start(word, o) <= _OTHER_ENDING
         for o in own)
+
+
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int]) -> bool:

@@ -88,7 +88,8 @@ _DIPHTHONG = re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z]{2})|^(ae|oe)(?=[a-z]{3})")
 _PHRASE_ROLES = {"<ruled out>": NEG_MARK, "<kept in play>": CONSIDER_MARK, "<less likely>": LESS_LIKELY_MARK,
                  "<later step>": LATER_MARK}
 # Sections of words.yaml that are lists of cue words, kept as written for negation and grading.
-CUE_SECTIONS = ("negation", "coexistence_cues", "coexistence_in_a_discriminator", "composites", "name_nothing")
+CUE_SECTIONS = ("negation", "coexistence_cues", "coexistence_in_a_discriminator", "composites", "name_nothing",
+                "another_time", "place_nouns")
 
 
 def _phrase_table(data: dict) -> dict[tuple[str, ...], str]:
