@@ -334,3 +334,47 @@ def test_also_mentioned_never_lists_the_opposite_of_what_was_credited(shared):
         assert grade["also_mentioned"] == [], answer
     # A concept outside the stage named beside it is still listed (a near miss of the rule).
     assert grader.grade("dx", "AVN less likely, TOH").to_json()["also_mentioned"] == ["toh"]
+
+
+# -- a lexicon term that names a thing the case is not about ----------------------------------
+
+PREGNANCY_LEXICON = """\
+    format: 1
+    concepts:
+      toh:
+        label: Transient osteoporosis of the hip
+        synonyms: [TOH, transient osteoporosis, transient osteoporosis of pregnancy]
+      third-trimester:
+        label: Third trimester of pregnancy
+        synonyms: [late pregnancy]
+"""
+
+
+@pytest.fixture(scope="module")
+def pregnancy_shared(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dialogues-pregnancy")
+    (folder / "lexicon.yaml").write_text(textwrap.dedent(PREGNANCY_LEXICON), encoding="utf-8")
+    (folder / "discriminators.yaml").write_text("format: 1\ndiscriminators: {}\n", encoding="utf-8")
+    return load_shared(folder)
+
+
+def test_a_lexicon_term_naming_a_thing_no_concept_of_the_case_says_is_not_taken(pregnancy_shared):
+    man = case_with(pregnancy_shared, "toh: {label: Transient osteoporosis of the hip}\n", "toh",
+                    stages="  - {id: dx, kind: diagnosis, ask: 'Diagnosis?', expect: [toh], explain: E}\n")
+    concept = man.concepts["toh"]
+    assert "transient osteoporosis of pregnancy" not in concept.synonyms
+    assert any("pregnancy" in reason for _, reason in concept.not_inherited)
+    assert credited(man, "transient osteoporosis of the hip") == ("toh",)
+    # A near miss in a man's case: the kind of TOH only a pregnancy has, however it is said.
+    assert credited(man, "transient osteoporosis of pregnancy") == ()
+    assert credited(man, "TOH in pregnancy") == ()
+    assert credited(man, "transient osteoporosis of the right hip") == ("toh",)
+
+
+def test_a_case_about_the_thing_takes_the_term(pregnancy_shared):
+    stages = ("  - {id: hx, kind: history, ask: 'History?', expect: [third-trimester], explain: E}\n"
+              "  - {id: dx, kind: diagnosis, ask: 'Diagnosis?', expect: [toh], explain: E}\n")
+    pregnant = case_with(pregnancy_shared, "toh: {label: Transient osteoporosis of the hip}\n", stages=stages)
+    assert "transient osteoporosis of pregnancy" in pregnant.concepts["toh"].synonyms
+    assert credited(pregnant, "transient osteoporosis of pregnancy", "dx") == ("toh",)
+    assert credited(pregnant, "TOH in pregnancy", "dx") == ("toh",)

@@ -267,7 +267,8 @@ def prepared_grader(ref: str):
             for ids in (relations, alone):
                 if ids is not None and not (isinstance(ids, list) and all(isinstance(c, str) for c in ids)):
                     raise TypeError("kept concepts are not a list of ids")
-            return CaseGrader.prepared(case, ConceptIndex.from_terms(terms, data.get("topic", ())), relations, alone)
+            index = ConceptIndex.from_terms(terms, data.get("topic", ()), data.get("in_play_words"))
+            return CaseGrader.prepared(case, index, relations, alone)
     except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
         pass
     finally:
@@ -280,6 +281,8 @@ def prepared_grader(ref: str):
         text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
                            "topic": sorted(grader.index.topic), "relations": sorted(grader.relation_concepts()),
                            "alone": sorted(grader.alone_concepts()),
+                           "in_play_words": None if grader.index.in_play_words is None
+                           else sorted(grader.index.in_play_words),
                            "words": _encode_words(tokens.word_data())},
                           ensure_ascii=False, separators=(",", ":"))
         os.makedirs(folder, exist_ok=True)

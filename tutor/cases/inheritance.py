@@ -24,7 +24,9 @@ essential words) and also takes the lexicon concept's terms:
   matcher shortens the concept's own terms itself, never beside another place ("knee OA");
 - the concept's own terms name a part of the body (the setting words aside) and the term
   names none ("steroid injection" for a "piriformis injection");
-- the case concept has a `measure:` and the term states a threshold of its own.
+- the case concept has a `measure:` and the term states a threshold of its own;
+- it says what it is "of" with a word of another lexicon concept that no concept of the case
+  says ("transient osteoporosis of pregnancy" in a man's case).
 
 A twin the case itself names (in a stage, an example or a discriminator) stays as it is, and
 nothing is inherited from it: the author keeps the two apart on purpose.
@@ -180,6 +182,7 @@ def inherit_shared_terms(
     others = {cid: _all_keys(c) for cid, c in result.items()}
     named = used | defined_here
     parts = {cid: [k for k in keys if not k[1]] for cid, keys in others.items() if cid in named}
+    said_here = frozenset().union(*(words for cid in named for words, _ in others.get(cid, ())))
     for concept_id, source_id in sources.items():
         concept, source = concepts[concept_id], shared[source_id]
         narrower = _narrowing_words(concept, source, side)
@@ -190,6 +193,8 @@ def inherit_shared_terms(
             if keys <= own_keys or text in concept.synonyms or text == concept.label:
                 continue  # the case says it already
             reason = _refusal(text, keys, concept_id, source_id, others, parts, narrower, concept)
+            if reason is None:
+                reason = _names_what_the_case_does_not(text, concept, source_id, shared, said_here)
             if reason is None:
                 taken.append(text)
                 own_keys = own_keys | keys
@@ -238,6 +243,53 @@ def _refusal(text: str, keys: frozenset[_Key], concept_id: str, source_id: str,
         if not any(word in words for words, _ in keys):
             return f"it lacks '{word}': the concept is narrower than the lexicon's"
     return None
+
+
+_WHAT_IT_IS_OF = frozenset({"of", "in", "during"})
+
+
+def _names_what_the_case_does_not(text: str, concept: Concept, source_id: str,
+                                  shared: Mapping[str, Concept], said_here: frozenset[str]) -> str | None:
+    """Why a lexicon term that says what it is "of" ("in", "during") with a word naming another
+    thing of the lexicon, which neither the concept nor any other concept of the case says, must
+    not be taken: "transient osteoporosis of pregnancy" is a kind only a case about a pregnancy
+    has; in a man's case it is the wrong answer."""
+    words = _label_words(text)
+    at = next((i for i, w in enumerate(words) if w in _WHAT_IT_IS_OF and i > 0), None)
+    if at is None:
+        return None
+    own = frozenset().union(*(key for key, _ in _all_keys(concept)))
+    things = _words_naming_things(shared).get(source_id, frozenset())
+    for word in words[at + 1:]:
+        if word in things and word not in own and word not in said_here:
+            return f"it names '{word}', which no concept of this case says"
+    return None
+
+
+_thing_tables: dict[int, tuple[Mapping[str, Concept], dict[str, frozenset[str]]]] = {}
+
+
+def _words_naming_things(shared: Mapping[str, Concept]) -> dict[str, frozenset[str]]:
+    """For each lexicon concept, the words of the other lexicon concepts' labels (the setting,
+    size and side words aside): the things a word of its terms may name besides itself."""
+    kept = _thing_tables.get(id(shared))
+    if kept is not None and kept[0] is shared:
+        return kept[1]
+    from tutor.matching.negation import STOPWORDS
+    from tutor.matching.tokens import word_data
+
+    spare = STOPWORDS | word_data().context | word_data().qualifiers
+    by_concept = {cid: frozenset(w for w in _label_words(c.label) if w not in spare and w.isalpha())
+                  for cid, c in shared.items()}
+    counts: dict[str, set[str]] = {}
+    for cid, words in by_concept.items():
+        for word in words:
+            counts.setdefault(word, set()).add(cid)
+    out = {cid: frozenset(w for w, ids in counts.items() if ids - {cid}) for cid in shared}
+    if len(_thing_tables) > 8:
+        _thing_tables.clear()
+    _thing_tables[id(shared)] = (shared, out)
+    return out
 
 
 def _places() -> frozenset[str]:

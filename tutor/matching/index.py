@@ -218,15 +218,20 @@ class ConceptIndex:
 
         self.terms.extend(core_terms(self.terms, self.terms + others, essential))
         self.topic = frozenset(_norms(w) for w in topic)
+        # The words of the concepts the case's stages use: what the case is about.
+        self.in_play_words: frozenset[str] | None = None if in_play is None else frozenset(
+            w.norm for t in self.terms if t.concept in set(in_play) for w in t.words if not w.optional)
         self._arrange()
 
     @classmethod
-    def from_terms(cls, terms: list[Term], topic: Iterable[str] = ()) -> "ConceptIndex":
+    def from_terms(cls, terms: list[Term], topic: Iterable[str] = (),
+                   in_play_words: Iterable[str] | None = None) -> "ConceptIndex":
         """An index over terms already made (by an earlier index of the same files), with the
-        topic words (already read as norms) it was made with."""
+        topic words and the words in play (already read as norms) it was made with."""
         index = cls.__new__(cls)
         index.terms = list(terms)
         index.topic = frozenset(topic)
+        index.in_play_words = None if in_play_words is None else frozenset(in_play_words)
         index._arrange()
         return index
 
@@ -418,7 +423,8 @@ class ConceptIndex:
             else:
                 placement = self._judge(term, tokens, chosen, used, groups)  # type: ignore[arg-type]
                 if (placement is not None and not self._beside_another_place(term, tokens, segment, placement)
-                        and not self._another_kind(term, tokens, segment, placement)):
+                        and not self._another_kind(term, tokens, segment, placement)
+                        and not self._of_what_the_case_is_not(term, tokens, segment, placement)):
                     placements.append(placement)
         return placements
 
@@ -544,6 +550,37 @@ class ConceptIndex:
             words.append(tokens[j].norm)
         head = _head(term)
         return head is not None and any(self._a_kind_it_is_not(term, head, word) for word in words)
+
+    def _of_what_the_case_is_not(self, term: Term, tokens: list[Token], segment: list[int],
+                                 placement: "_Placement") -> bool:
+        """Whether an "of ..." / "in ..." after a term says it of a thing the case is not about:
+        in a man's case, "transient osteoporosis of pregnancy" names a word ("pregnancy") of
+        another concept that none of the case's stage concepts says. Its own words ("of the
+        hip"), places (read by `_beside_another_place`), size and side say nothing of that."""
+        if self.in_play_words is None or term.denial_only or term.bare:
+            return False
+        j = placement.last + 1
+        if j >= len(tokens) or tokens[j].norm not in _WHAT_IT_IS_OF or segment[j] != segment[placement.last]:
+            return False
+        j += 1
+        data = word_data()
+        own = self._concept_words.get(term.concept, frozenset())
+        said: list[str] = []
+        while j < len(tokens) and segment[j] == segment[placement.last] and len(said) < 3:
+            norm = tokens[j].norm
+            if tokens[j].kind != WORD or (norm in STOPWORDS and norm not in _ARTICLES):
+                break
+            if norm not in _ARTICLES:
+                said.append(norm)
+            j += 1
+        if not said or any(w in own or w in data.places or w in data.context for w in said):
+            return False
+        # Another ending of a word in play is in play too: "the avulsed apophysis" in a case
+        # about an "apophyseal avulsion".
+        in_play = self.in_play_words
+        if any(w in in_play or any(_same_word(w, p) for p in in_play) for w in said):
+            return False
+        return any(w in self._by_word and w not in data.qualifiers for w in said)
 
     def _a_kind_it_is_not(self, term: Term, head: int, word: str) -> bool:
         if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
@@ -933,6 +970,7 @@ def _says_where(term: Term, nouns: frozenset[str]) -> bool:
     return False
 
 
+_WHAT_IT_IS_OF = frozenset({"of", "in", "during"})  # "transient osteoporosis of / in / during pregnancy"
 _TIME_REACH = 8  # words a time cue may stand from its mention, in its clause
 
 
