@@ -451,3 +451,58 @@ def test_a_diagnosis_or_a_denial_said_of_the_other_side_is_not_this_sides(times,
 ])
 def test_an_injection_whose_label_says_where_is_not_one_said_of_another_place(times, answer, expected):
     assert credited(times.grade("management", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("steroid use", {"steroid-use": "+"}),
+    ("steroid use?", {}),  # asked in a history, not told
+    ("?steroid use", {}),
+    ("steroid use? no", {"steroid-use": "-"}),
+])
+def test_a_history_does_not_credit_what_is_only_queried(times, answer, expected):
+    assert credited(times.grade("history", answer)) == expected
+
+
+def test_a_query_mark_still_keeps_a_diagnosis_in_play_in_a_differential(times):
+    grade = times.grade("differential", "?IFI")
+    assert grade.matched == ("ifi",) and grade.considered == ("ifi",)
+
+
+# -- a denial inside a condition supposes, it denies nothing -----------------------------------
+
+SETTLES = ConceptIndex([Concept("self-limiting", "Settles on its own", ("resolves on its own",)),
+                        Concept("surgery", "Surgery")])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("resolves on its own", {"self-limiting": "+"}),
+    ("it does not resolve on its own", {"self-limiting": "-"}),
+    ("surgery only if it does not resolve on its own", {"surgery": "+"}),
+    ("surgery unless it does not settle on its own", {"surgery": "+"}),
+])
+def test_a_denial_inside_a_condition_denies_nothing(answer, expected):
+    assert said(SETTLES, answer) == expected
+
+
+# -- core forms (core_terms) that a near miss would complete otherwise --------------------------
+
+from tutor.matching.core_terms import core_terms  # noqa: E402
+from tutor.matching.terms import terms_of  # noqa: E402
+
+
+def test_a_core_form_keeps_what_a_denial_word_governs():
+    terms = [t for c in (Concept("no-fragment", "Radiograph without a bony fragment", ("radiograph without a fragment",)),
+                         Concept("fragment", "Bony fragment"), Concept("xr", "Radiograph of the pelvis"))
+             for t in terms_of(c)]
+    cores = {" ".join(w.norm for w in t.words if not w.optional) for t in core_terms(terms, terms, {})}
+    assert not any(core.split()[-1] == "without" for core in cores)
+
+
+def test_a_core_form_does_not_leave_out_the_noun_a_kept_word_qualifies():
+    stride = Concept("long-stride-pain", "Pain when taking long strides", ("pain on long strides",))
+    shorter = Concept("activity-modification", "Shorter strides")  # "strides" names two concepts
+    sitting = Concept("sitting-pain", "Pain when sitting")
+    index = ConceptIndex([stride, shorter, sitting])
+    assert said(index, "pain when taking long strides") == {"long-stride-pain": "+"}
+    assert "long-stride-pain" not in said(index, "pain when taking long walks")
+    assert "long-stride-pain" not in said(index, "pain for a long time")

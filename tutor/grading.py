@@ -479,9 +479,10 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 
 # What each kind of stage does not credit said of another time (Mention.when): a plan is not one
 # when it was tried before ("abductor strengthening was tried last year"), a history holds what
-# happened, not what is planned ("planned for a left THA next month"); what a learner means to
-# ask ("need to ask about steroid use") is no answer in any stage.
-_NOT_NOW = {"management": frozenset({"past", "asked"}), "history": frozenset({"planned", "asked"})}
+# happened, not what is planned ("planned for a left THA next month") nor what is only queried
+# ("steroid use?": elsewhere a hedge, "?stress fracture"); what a learner means to ask ("need to
+# ask about steroid use") is no answer in any stage.
+_NOT_NOW = {"management": frozenset({"past", "asked"}), "history": frozenset({"planned", "asked", "queried"})}
 
 
 def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:

@@ -61,6 +61,17 @@ def _head(term: Term) -> int:
     return head
 
 
+def _qualified_by_the_word_before(term: Term, at: int) -> bool:
+    """Whether the word before `at` in a term is a word of its own that qualifies it (not a
+    link, "of" or a preposition): "long" before "strides", "short" before "steps"."""
+    before = at - 1
+    while before >= 0 and term.words[before].optional:
+        before -= 1
+    if before < 0 or before != at - 1:
+        return False  # a stopword between: "onset while sprinting", "resection of the trochanter"
+    return term.words[before].norm not in _COMPLETES
+
+
 def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, frozenset[str]]) -> list[Term]:
     """Core forms of the case's long terms (see the module's doc); `vocabulary` holds every
     term the case can meet, its own and the shared lexicon's, to weigh the words by."""
@@ -82,6 +93,9 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
     out: list[Term] = []
     seen: set[tuple[str, frozenset[str], bool]] = set()
     modifiers = data.essential | data.qualifiers | data.places | data.structures | data.makes_a_modifier
+    from tutor.matching.negation import cue_words, denial_cues_before
+
+    denials = denial_cues_before()
     for term in terms:
         required = term.required
         if (term.measure is not None or term.ordered or term.shortened or term.denial_only
@@ -103,7 +117,12 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
         omitted = [i for i in required if i > head and i not in reworded and norms[i] not in own
                    and norms[i] not in modifiers and norms[i].isalpha() and len(norms[i]) >= 3
                    and count.get(norms[i], 0) >= _COMMON]
-        options += [([i], OMITTED) for i in omitted]
+        # ... but not the noun a kept word before it qualifies: "pain when taking long" is no
+        # "pain when taking long strides" ("pain when taking long walks"), unless the noun is too
+        # general to tell anything ("at the intertrochanteric line" is the intertrochanteric region).
+        general = cue_words().too_general_to_deny | data.context
+        options += [([i], OMITTED) for i in omitted
+                    if norms[i] in general or not _qualified_by_the_word_before(term, i)]
         # Before the head, a word may go when an essential word of the term still says its state
         # or kind: "positive knee flexion test" for "Positive active knee flexion test", "early
         # repair" for "Early surgical repair"; never "QFS" for "Reduced QF space".
@@ -113,6 +132,10 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
                         and norms[i].isalpha() and len(norms[i]) >= 3]
         for left_out, how in options:
             kept = [i for i in required if i not in left_out]
+            # What a denial word governs never goes: "radiograph without" is no "radiograph
+            # without a fragment" ("radiograph without contrast").
+            if any(norms[i] in denials and not any(k > i for k in kept) for i in kept):
+                continue
             rarest_left_out = min(count[norms[i]] for i in left_out)
             if len(kept) < 2 or not any(norms[i] not in nameless | data.context and norms[i].isalpha()
                                         and count.get(norms[i], 0) < rarest_left_out for i in kept):

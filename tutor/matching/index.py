@@ -102,8 +102,8 @@ class Mention:
     typed_end: int = -1
     measured: bool = False  # a number said it ("retraction 5 cm"), whichever side of the threshold
     # Said of another time, or only asked (words.yaml `another_time`): "past" ("was tried last
-    # year"), "planned" ("planned for a THA next month"), "asked" ("need to ask about steroid use").
-    # A grader decides by stage what that takes away.
+    # year"), "planned" ("planned for a THA next month"), "asked" ("need to ask about steroid use"),
+    # "queried" (with a question mark: "steroid use?"). A grader decides by stage what that takes away.
     when: str = ""
 
 
@@ -810,6 +810,8 @@ class ConceptIndex:
                 stance = negation_of(tokens, p.first, p.last, around, commas)
             if (p.term.denial_core or p.term.denial_only) and not stance.denied:
                 return None  # "trauma" says nothing about "no trauma", "effusion" of a small one
+            if stance.denied and stance.cue is not None and _supposed(tokens, stance.cue, segment):
+                return None  # "surgery only if it does not resolve" denies no resolution: it supposes
             if not stance.denied and not p.term.denial_core and self._says_what_it_excludes(p, tokens, segment, commas):
                 return None  # "RCC with known recurrence" is no "RCC without recurrence"
             if self._said_of_someone_else(p, tokens, segment):
@@ -828,7 +830,9 @@ class ConceptIndex:
                            round(max(0.0, p.score), 1), p.covered, considered,
                            soft=stance.soft and negated, alternative=stance.alternative and not negated,
                            measured=p.term.measure is not None and not stance.denied,
-                           when=_when_said(tokens, p.first, p.last, in_list))
+                           when=_when_said(tokens, p.first, p.last, in_list) or (
+                               "queried" if stance.considered and stance.cue is not None
+                               and tokens[stance.cue].raw == "?" else ""))
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
@@ -967,6 +971,18 @@ def _says_where(term: Term, nouns: frozenset[str]) -> bool:
             # "Onset in the third trimester of pregnancy" says when, "of the hip" only the setting.
             return (any(n in nouns or n in data.places for n in rest)
                     and not all(n in data.context for n in rest))
+    return False
+
+
+def _supposed(tokens: list[Token], cue: int, segment: list[int]) -> bool:
+    """Whether a denial's cue stands inside a condition ("if it does not resolve", "unless
+    there is no improvement"): a supposition, which denies nothing."""
+    conditions = cue_words().condition_words
+    at = cue - 1
+    while at >= 0 and segment[at] == segment[cue] and tokens[at].norm not in _TURNS and cue - at <= _TIME_REACH:
+        if tokens[at].norm in conditions:
+            return True
+        at -= 1
     return False
 
 
