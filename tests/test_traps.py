@@ -7,9 +7,15 @@ word the case uses to tell two concepts apart.
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
+from tutor.cases.loading import load_case_bytes
+from tutor.grading import CaseGrader
+from tutor.matching.core_terms import core_terms
 from tutor.matching.index import ConceptIndex
+from tutor.matching.terms import terms_of
 from tutor.model import Concept
 
 from reading import said
@@ -315,11 +321,6 @@ def test_a_modality_said_as_an_adjective_is_that_modality():
 
 # -- said of another time, or only asked ------------------------------------------------------
 
-import textwrap  # noqa: E402
-
-from tutor.cases.loading import load_case_bytes  # noqa: E402
-from tutor.grading import CaseGrader  # noqa: E402
-
 TIMES_CASE = textwrap.dedent(
     """\
     format: 1
@@ -485,9 +486,6 @@ def test_a_denial_inside_a_condition_denies_nothing(answer, expected):
 
 
 # -- core forms (core_terms) that a near miss would complete otherwise --------------------------
-
-from tutor.matching.core_terms import core_terms  # noqa: E402
-from tutor.matching.terms import terms_of  # noqa: E402
 
 
 def test_a_core_form_keeps_what_a_denial_word_governs():
