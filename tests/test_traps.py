@@ -504,3 +504,20 @@ def test_a_core_form_does_not_leave_out_the_noun_a_kept_word_qualifies():
     assert said(index, "pain when taking long strides") == {"long-stride-pain": "+"}
     assert "long-stride-pain" not in said(index, "pain when taking long walks")
     assert "long-stride-pain" not in said(index, "pain for a long time")
+
+
+# -- another frequency, a place after "for" ----------------------------------------------------
+
+def test_an_occasional_runner_is_no_regular_runner():
+    index = ConceptIndex([Concept("runner", "Regular runner", ("runs regularly",)), Concept("trauma", "Trauma")])
+    assert said(index, "regular runner") == {"runner": "+"}
+    assert said(index, "runs regularly") == {"runner": "+"}
+    assert said(index, "occasional runner") == {}
+    assert said(index, "casual runner") == {}
+
+
+def test_a_plan_for_another_place_is_not_this_cases():
+    index = ConceptIndex([Concept("activity", "Activity modification", ("modify activity",))])
+    assert said(index, "activity modification for 6 weeks") == {"activity": "+"}
+    assert said(index, "activity modification for the knee") == {}
+

@@ -74,7 +74,7 @@ _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "
                                  "distal", "proximal", "deep", "superficial", "adjacent", "next"})
 # Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
-                          "around"})
+                          "around", "for"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
 _MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
