@@ -272,6 +272,17 @@ def test_one_part_or_parts_apart_do_not_earn_the_combined_concept(relations, ans
     assert "both" not in matched
 
 
+def test_a_synonym_that_joins_two_things_is_not_earned_by_either_of_them():
+    label = '  both:\n    label: "Both: tendinopathy together with bursitis"\n'
+    assert label in RELATIONS
+    case = RELATIONS.replace(label, label + "    synonyms: [tendinopathy with bursitis]\n")
+    grader = CaseGrader(load_case_bytes(case.encode(), "relations-demo.yaml"))
+    assert "both" in credited(grader, "differential", "tendinopathy with bursitis")[0]
+    assert "both" in credited(grader, "differential", "tendinopathy and bursitis")[0]
+    assert "both" not in credited(grader, "differential", "tendinopathy or bursitis")[0]
+    assert "both" not in credited(grader, "differential", "neither tendinopathy nor bursitis")[0]
+
+
 def test_where_the_parts_are_asked_for_they_are_credited_each(relations):
     matched, _ = credited(relations, "diagnosis", "hamstring tendinopathy with ischial bursitis")
     assert matched == {"pht", "bursitis"}
@@ -297,6 +308,7 @@ def test_a_comparison_said_either_way_round_earns_it(relations, answer):
     "tendinopathy is less common than bursitis",
     "tendinopathy is not more common",
     "tendinopathy and bursitis are common",
+    "bursitis alone is commoner than tendinopathy alone",  # every word of the label, reversed
 ])
 def test_the_reverse_comparison_does_not_earn_it(relations, answer):
     matched, _ = credited(relations, "differential", answer)

@@ -601,6 +601,12 @@ def comparison_mention(reading: Comparison, text: str, tokens: list[Token],
     return None
 
 
+def states_another_claim(reading: Comparison, text: str) -> bool:
+    """Whether words that name a comparison concept state a comparison, and not its own."""
+    said = claims_in(_words(text))
+    return bool(said) and not any(_agrees(claim, meant) for claim in said for meant in reading.claims)
+
+
 Reading = Conditional | Combined | Comparison
 
 

@@ -222,7 +222,8 @@ class CaseGrader:
         relations = self.__dict__.get("_relations")
         if relations is not None and relations.isdisjoint((*stage.expected_ids, *stage.misconception_ids)):
             return mentions  # a prepared case knows its relations: most stages have none
-        from tutor.composites import Conditional, condition_span, may_state_a_relation, mention_of
+        from tutor.composites import (Comparison, Conditional, condition_span, may_state_a_relation, mention_of,
+                                      states_another_claim)
 
         if not may_state_a_relation(analysis.text):
             return mentions
@@ -234,6 +235,12 @@ class CaseGrader:
         tokens = tokenize(analysis.text)
         for reading in readings:
             named = [m for m in mentions if m.concept == reading.concept and not m.negated]
+            reversed_ = [m for m in named if isinstance(reading, Comparison) and states_another_claim(reading, m.evidence)]
+            if reversed_:
+                # Its own words in another order may say the reverse: "bursitis alone is commoner
+                # than tendinopathy alone" is no "Tendinopathy alone is commoner than bursitis alone".
+                mentions = tuple(m for m in mentions if m not in reversed_)
+                named = [m for m in named if m not in reversed_]
             if named:
                 # Named by its own term: what failed, inside its condition, is no plan either.
                 span = frozenset().union(*(condition_span(reading, tokens, m) for m in named)) if isinstance(

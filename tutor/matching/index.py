@@ -696,6 +696,8 @@ class ConceptIndex:
             if _is_relief(norm) and not any(_is_relief(w.norm) for w in term.words) and any(
                     w.norm == "pain" for w in term.words):
                 return None  # "pain better when sitting" is not "pain when sitting"
+            if norm in ("or", "nor") and any(w.norm in _JOINERS for w in term.words):
+                return None  # "tendinopathy or bursitis" is no "tendinopathy with bursitis"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
             elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
@@ -986,6 +988,7 @@ def _supposed(tokens: list[Token], cue: int, segment: list[int]) -> bool:
     return False
 
 
+_JOINERS = frozenset({"with", "and", "plus", "together", "both"})  # words that name two things at once
 _WHAT_IT_IS_OF = frozenset({"of", "in", "during"})  # "transient osteoporosis of / in / during pregnancy"
 _TIME_REACH = 8  # words a time cue may stand from its mention, in its clause
 
