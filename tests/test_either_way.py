@@ -86,3 +86,20 @@ def test_either_way_must_be_true_or_false():
     with pytest.raises(CaseError) as caught:
         load_case_bytes(bad.encode(), "bad.yaml")
     assert "either_way" in str(caught.value) and "bad.yaml:" in str(caught.value)
+
+
+@pytest.mark.parametrize("answer, reported", [
+    ("No hip joint effusion.", {"joint-effusion"}),
+    ("hip joint effusion not assessed", set()),  # not looked at: neither reported nor absent
+    ("did not look at the ischial tuberosity marrow edema", set()),
+    ("no need to comment on the hip effusion", set()),
+    ("ischial marrow edema: not evaluated. No hip effusion.", {"joint-effusion"}),
+])
+def test_what_was_not_looked_at_is_not_reported(grader, answer, reported):
+    grade = grader.grade("report", answer)
+    assert set(grade.matched) == reported and grade.negated == ()
+
+
+def test_an_effusion_of_another_joint_is_not_the_hips(grader):
+    assert grader.grade("report", "knee joint effusion").matched == ()
+    assert grader.grade("report", "shoulder effusion").matched == ()

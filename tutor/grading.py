@@ -325,6 +325,8 @@ class CaseGrader:
         mentions = analysis.mentions + tuple(
             m for m, outer in analysis.shadowed if m.concept in in_stage and outer not in in_stage
         ) + _coordinated(analysis, expected, in_stage)
+        # What was not looked at is neither reported nor absent: "sciatic nerve not assessed".
+        mentions = tuple(m for m in mentions if m.when != "unassessed")
         # A concept to comment on is reported by stating it absent as much as present.
         either_way = set(stage.either_way_ids)
         reported_absent = tuple(c for c in stage.either_way_ids if any(

@@ -483,12 +483,16 @@ class ConceptIndex:
             # A word read as its class also steps back over the class's words typed before it:
             # in "fluoroscopic guided injection", "injection" is the guided injection.
             # A label that says where also steps back over the setting's words: "facet joint injection".
-            while j >= 0 and segment[j] == line and (tokens[j].norm in own and tokens[j].norm in kind or (
+            # Over the concept's own setting words too: "knee joint effusion".
+            while j >= 0 and segment[j] == line and (tokens[j].norm in own and (
+                    tokens[j].norm in kind or tokens[j].norm in word_data().context) or (
                     placement.via_alias and tokens[j].norm in said) or (
                     placed and tokens[j].norm in word_data().context and tokens[j].norm not in near_kind)):
                 j -= 1
             if j >= 0 and segment[j] == line:
                 near.append(j)
+        elif placement.first > 0 and segment[placement.first - 1] == line:
+            near.append(placement.first - 1)  # "knee effusion": a region away from the hip, said first
         # On over the concept's own words and the little words that place it ("septic arthritis
         # of the knee" for "septic"), not into the next item of a list ("narrow IFS and narrow QFS").
         j, linked, words = placement.last + 1, False, 0
@@ -834,7 +838,9 @@ class ConceptIndex:
                            measured=p.term.measure is not None and not stance.denied,
                            when=_when_said(tokens, p.first, p.last, in_list) or (
                                "queried" if stance.considered and stance.cue is not None
-                               and tokens[stance.cue].raw == "?" else ""))
+                               and tokens[stance.cue].raw == "?" else "") or (
+                               "unassessed" if stance.denied and stance.cue is not None
+                               and _not_looked_at(tokens, stance.cue, segment, p.covered) else ""))
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
@@ -973,6 +979,29 @@ def _says_where(term: Term, nouns: frozenset[str]) -> bool:
             # "Onset in the third trimester of pregnancy" says when, "of the hip" only the setting.
             return (any(n in nouns or n in data.places for n in rest)
                     and not all(n in data.context for n in rest))
+    return False
+
+
+_LOOKED_AT_REACH = 3  # content words after a denial that may say what was not done
+
+
+def _not_looked_at(tokens: list[Token], cue: int, segment: list[int], covered: frozenset[int]) -> bool:
+    """Whether the words after a denial say the thing was not looked at ("not assessed", "did
+    not look at", "no need to comment on"), not that it is absent (words.yaml
+    `negation.not_looked_at`)."""
+    starts = tuple(word_data().cue_lists.get("negation.not_looked_at", ()))
+    if not starts:
+        return False
+    words = 0
+    for j in range(cue + 1, len(tokens)):
+        if segment[j] != segment[cue] or words >= _LOOKED_AT_REACH:
+            break
+        norm = tokens[j].norm
+        if norm in STOPWORDS or norm in _AUXILIARIES or j in covered:
+            continue
+        if norm.startswith(starts) or (tokens[j].unstemmed or "").startswith(starts):
+            return True
+        words += 1
     return False
 
 
