@@ -521,3 +521,15 @@ def test_a_plan_for_another_place_is_not_this_cases():
     assert said(index, "activity modification for 6 weeks") == {"activity": "+"}
     assert said(index, "activity modification for the knee") == {}
 
+
+
+def test_a_with_that_says_the_opposite_of_the_concepts_word_is_another_kind():
+    index = ConceptIndex([Concept("thick", "Hamstring tendon thickening with high signal",
+                                  ("hamstring tendon thickening",)),
+                          Concept("tear", "Partial hamstring tear"), Concept("qf", "Quadratus femoris edema")])
+    assert said(index, "hamstring tendon thickening") == {"thick": "+"}
+    assert said(index, "hamstring tendon thickening with bright signal") == {"thick": "+"}
+    assert said(index, "hamstring tendon thickening with low signal") == {}
+    assert said(index, "hamstring tendon thickening with dark signal") == {}
+    # another finding said with it is only more: not the opposite of a word of the concept
+    assert said(index, "partial hamstring tear with secondary quadratus femoris edema") == {"tear": "+", "qf": "+"}

@@ -553,7 +553,21 @@ class ConceptIndex:
         if linked and j < len(tokens) and segment[j] == segment[placement.last]:
             words.append(tokens[j].norm)
         head = _head(term)
-        return head is not None and any(self._a_kind_it_is_not(term, head, word) for word in words)
+        if head is not None and any(self._a_kind_it_is_not(term, head, word) for word in words):
+            return True
+        # A "with ..." after it adds another finding ("tear with secondary QF edema"), unless it
+        # says the opposite of the concept's own word: "thickening with low signal" is no
+        # "Hamstring tendon thickening with high signal".
+        j = placement.last + 1
+        if j < len(tokens) and tokens[j].norm == "with":
+            j += 1
+            while j < len(tokens) and tokens[j].norm in _ARTICLES:
+                j += 1
+            if j < len(tokens) and segment[j] == segment[placement.last]:
+                word = tokens[j].norm
+                concept_words = self._concept_words.get(term.concept, frozenset())
+                return word not in concept_words and bool(concept_words & word_data().contrasts.get(word, frozenset()))
+        return False
 
     def _of_what_the_case_is_not(self, term: Term, tokens: list[Token], segment: list[int],
                                  placement: "_Placement") -> bool:
