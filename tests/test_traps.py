@@ -533,3 +533,16 @@ def test_a_with_that_says_the_opposite_of_the_concepts_word_is_another_kind():
     assert said(index, "hamstring tendon thickening with dark signal") == {}
     # another finding said with it is only more: not the opposite of a word of the concept
     assert said(index, "partial hamstring tear with secondary quadratus femoris edema") == {"tear": "+", "qf": "+"}
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("IFI", {"ifi": "+"}),
+    ("IFI - no", {"ifi": "-"}),
+    ("IFI - no doubt", {"ifi": "+"}),
+    ("IFI - no FAI", {"ifi": "+"}),  # the "no" denies the word after it
+    ("IFI would be wrong", {"ifi": "-"}),
+    ("IFI is incorrect", {"ifi": "-"}),
+])
+def test_a_no_after_a_dash_and_a_wrong_after_the_concept_deny_it(answer, expected):
+    index = ConceptIndex([Concept("ifi", "Ischiofemoral impingement", ("IFI",))])
+    assert said(index, answer) == expected

@@ -1031,7 +1031,9 @@ def _supposed(tokens: list[Token], cue: int, segment: list[int]) -> bool:
     return False
 
 
-_JOINERS = frozenset({"with", "and", "plus", "together", "both"})  # words that name two things at once
+# Words that name two things at once ("tendinopathy with bursitis"); not "and", which also lists
+# the places of one thing ("groin and buttock pain" is said "groin or buttock pain" too).
+_JOINERS = frozenset({"with", "plus", "together", "both"})
 _WHAT_IT_IS_OF = frozenset({"of", "in", "during"})  # "transient osteoporosis of / in / during pregnancy"
 _TIME_REACH = 8  # words a time cue may stand from its mention, in its clause
 

@@ -357,7 +357,7 @@ def _stance_after(tokens: list[Token], last: int, mentions: list[frozenset[int]]
     ):
         i += 1
     if i + 1 < len(tokens) and ((tokens[i].raw in _BEFORE_A_VALUE and tokens[i + 1].norm in cues.deny_after) or (
-            tokens[i].raw in (":", "：") and tokens[i + 1].norm in ("no", "not"))):
+            tokens[i].raw in (":", "：", "-", "–", "—") and tokens[i + 1].norm in ("no", "not"))):
         i += 1  # "retraction: nil", "fever: none", "SLR: negative", "effusion - none", "effusion (none)"
     if i < len(tokens):
         token = tokens[i]
