@@ -546,3 +546,11 @@ def test_a_with_that_says_the_opposite_of_the_concepts_word_is_another_kind():
 def test_a_no_after_a_dash_and_a_wrong_after_the_concept_deny_it(answer, expected):
     index = ConceptIndex([Concept("ifi", "Ischiofemoral impingement", ("IFI",))])
     assert said(index, answer) == expected
+
+
+def test_a_word_of_negation_is_no_head_a_general_denial_keeps():
+    index = ConceptIndex([Concept("no-fracture", "No fracture line", ("no fracture line seen",)),
+                          Concept("qf", "Quadratus femoris edema", ("QF edema",))])
+    assert said(index, "QF edema not seen") == {"qf": "-"}  # not "no fracture line seen" without its line
+    assert said(index, "no fracture line seen") == {"no-fracture": "+"}
+    assert said(index, "effusion not seen") == {}

@@ -519,6 +519,8 @@ def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> 
             continue  # "CT" and "MRI" typed as abbreviations; no other short word
         if norms[head] in keep_always or norms[head] in data.context:
             continue  # "SLR negative", "lumbar MRI normal": the last word is the finding
+        if norms[head] in cues.linking or norms[head] in cues.deny_after:
+            continue  # "no fracture line seen": "seen" names nothing ("QF edema not seen" is no fracture line)
         if norms[head] in data.structures or norms[head] in data.places:
             continue  # "Retracted hamstring tendon": "no hamstring tendon" is no denial of the retraction
         for start in range(len(before)):
