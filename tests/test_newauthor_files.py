@@ -8,36 +8,15 @@ Structure only: what the matcher makes of these answers is the benchmark's busin
 from pathlib import Path
 
 import pytest
-import yaml
 
+from labelled_splits import ANSWER_KEYS, STAGE_KINDS, read_yaml, stage_concepts
 from tutor.cli import main
 
 NEWAUTHOR = Path(__file__).parent / "newauthor"
 CASES = sorted((NEWAUTHOR / "cases").glob("*.yaml"))
 ANSWER_FILES = sorted((NEWAUTHOR / "answers").glob("*.yaml"))
-ANSWER_KEYS = {"stage", "answer", "matched", "negated", "misconceptions", "tags"}
 MINIMUM_ANSWERS_PER_CASE = 110
-STAGE_KINDS = {"history", "findings", "differential", "diagnosis", "management"}
 
-
-def read_yaml(path: Path):
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-def concept_id(entry) -> str:
-    return entry if isinstance(entry, str) else entry["concept"]
-
-
-def stage_concepts(case) -> dict[str, tuple[set[str], set[str]]]:
-    """Stage id -> (expected concept ids, misconception concept ids)."""
-    return {
-        stage["id"]: (
-            {concept_id(entry) for entry in stage["expect"]},
-            {concept_id(entry) for entry in stage.get("misconceptions", [])},
-        )
-        for stage in case["stages"]
-    }
 
 
 def test_the_split_has_six_cases_each_with_an_answer_file():
