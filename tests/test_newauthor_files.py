@@ -19,8 +19,8 @@ MINIMUM_ANSWERS_PER_CASE = 110
 
 
 
-def test_the_split_has_eight_cases_each_with_an_answer_file():
-    assert len(CASES) == 8
+def test_the_split_has_ten_cases_each_with_an_answer_file():
+    assert len(CASES) == 10
     assert [path.name for path in ANSWER_FILES] == [path.name for path in CASES]
 
 
