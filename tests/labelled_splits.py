@@ -1,5 +1,6 @@
-"""Reading the files of a labelled split (tests/newauthor/, tests/heldout2/) for the tests that
-check their structure: never what the matcher makes of them."""
+"""Reading the files of a labelled split (tests/newauthor/, tests/heldout2/) for
+tests/test_labelled_split_files.py, which checks their structure: never what the matcher makes
+of them."""
 
 from __future__ import annotations
 
