@@ -10,7 +10,7 @@ import pytest
 
 from tutor.cases.library import load_case
 from tutor.grading import CaseGrader
-from tutor.prepared import cache_dir, prepared_grader
+from tutor.prepared import _keep, _read_kept, cache_dir, prepared_grader
 
 ANSWERS = [("history", "no trauma, long strides hurt"), ("findings", "QF oedema, IFS 11mm, 股方肌水腫"),
            ("differential", "r/o neoplasm, PHT less likely"), ("diagnosis", "IFI > PHT")]
@@ -23,7 +23,7 @@ def grades(grader):
 def test_a_prepared_case_grades_as_a_fresh_one():
     fresh = grades(CaseGrader(load_case("ifi-classic")))
     first = prepared_grader("ifi-classic")  # prepares and stores
-    assert list(cache_dir().glob("case-*.json"))
+    assert list(cache_dir().glob("case-*.prepared"))
     second = prepared_grader("ifi-classic")  # read back from the cache
     assert grades(first) == fresh
     assert grades(second) == fresh
@@ -42,16 +42,30 @@ def test_an_edited_case_file_is_prepared_again(tmp_path):
     assert after.case.title.startswith("Edited -") and not before.case.title.startswith("Edited -")
 
 
-@pytest.mark.parametrize("content", ["not json", '{"case": {"$": "system", "command": "rm"}, "terms": []}',
-                                     '{"case": 1}', "[]"])
+def kept(file: Path) -> dict:
+    return _read_kept(str(file))
+
+
+def keep(file: Path, data: object) -> None:
+    """Write `data` as the tutor writes a prepared case: header and CRC right, whatever it holds."""
+    _keep(str(file), data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("content", [
+    "not json", '{"case": {"$": "system", "command": "rm"}, "terms": []}', '{"case": 1}', "[]",
+    {"case": {"$": "system", "command": "rm"}, "terms": []}, {"case": 1}, [], "a string", None,
+])
 def test_a_damaged_or_foreign_cache_is_ignored(content):
     prepared_grader("ifi-classic")
-    for file in cache_dir().glob("case-*.json"):
-        file.write_text(content, encoding="utf-8")
+    for file in cache_dir().glob("case-*.prepared"):
+        if isinstance(content, str) and content != "a string":  # not even the tutor's header: another format
+            file.write_text(content, encoding="utf-8")
+        else:  # whole, as the tutor writes its files, yet not a prepared case
+            keep(file, content)
     grader = prepared_grader("ifi-classic")
     assert grader.grade("history", "no trauma").matched == ("no-trauma",)
-    for file in cache_dir().glob("case-*.json"):
-        assert json.loads(file.read_text(encoding="utf-8"))["case"]["$"] == "Case"  # written anew
+    for file in cache_dir().glob("case-*.prepared"):
+        assert kept(file)["case"]["$"] == "Case"  # written anew
 
 
 def test_the_quick_look_ups_agree_with_the_library(tmp_path):
@@ -117,10 +131,10 @@ def test_a_damaged_list_of_relations_is_not_used(relations):
     expected = [fresh.grade(stage, answer).to_json() for stage, answer in answers]
     assert "lesser-trochanter-resection-if-refractory" in expected[-1]["matched"]
     prepared_grader("ifi-classic")
-    for file in cache_dir().glob("case-*.json"):
-        data = json.loads(file.read_text(encoding="utf-8"))
+    for file in cache_dir().glob("case-*.prepared"):
+        data = kept(file)
         data["relations"] = data["alone"] = json.loads(relations)
-        file.write_text(json.dumps(data), encoding="utf-8")
+        keep(file, data)
     grader = prepared_grader("ifi-classic")
     assert [grader.grade(stage, answer).to_json() for stage, answer in answers] == expected
 
@@ -144,9 +158,9 @@ def test_preparing_a_case_again_replaces_its_old_file(tmp_path):
     shutil.copy(source, copy)
     prepared_grader(str(copy))
     prepared_grader("ifi-classic")
-    assert len(list(cache_dir().glob("case-*.json"))) == 2  # one per case file
+    assert len(list(cache_dir().glob("case-*.prepared"))) == 2  # one per case file
     for edit in range(3):
         copy.write_text(copy.read_text(encoding="utf-8").replace("title:", f"title: Edit {edit} -", 1),
                         encoding="utf-8")
         assert prepared_grader(str(copy)).case.title.startswith(f"Edit {edit} -")
-    assert len(list(cache_dir().glob("case-*.json"))) == 2
+    assert len(list(cache_dir().glob("case-*.prepared"))) == 2

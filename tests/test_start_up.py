@@ -73,7 +73,7 @@ def test_the_platform_cache_folder_is_found_without_platformdirs(tmp_path):
     env = child_env(tmp_path, XDG_CACHE_HOME=str(tmp_path / "xdg"))
     del env["TUTOR_CACHE_DIR"]
     modules_after_grading(env)
-    assert list((tmp_path / "xdg" / "tutor").glob("case-*.json"))
+    assert list((tmp_path / "xdg" / "tutor").glob("case-*.prepared"))
     again, _ = modules_after_grading(env)
     assert "platformdirs" not in again
 
@@ -175,33 +175,107 @@ def test_other_code_is_never_served_a_cache_made_by_this_code(tmp_path, monkeypa
     assert preparations == ["ifi-classic", "ifi-classic"]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "nested", "wrong-types", "empty", "bad-word-number"])
+def whole_file(data: bytes) -> bytes:
+    """`data` behind the header and CRC the tutor writes: a file that is whole, whatever it holds."""
+    import zlib
+
+    return prepared._HEADER + zlib.crc32(data).to_bytes(4, "big") + data
+
+
+def with_code(data: dict, where: str) -> dict:
+    """The prepared case with a code object (which marshal can hold, and JSON never could) in it."""
+    code = compile("print('ran')", "<cache>", "exec")
+    if where == "term":
+        return {**data, "terms": {**data["terms"], "terms": [[0, code, [0], 0], *data["terms"]["terms"][1:]]}}
+    if where == "word":
+        return {**data, "terms": {**data["terms"], "words": [[code, "x", False, False, ""],
+                                                             *data["terms"]["words"][1:]]}}
+    if where == "case":
+        return {**data, "case": {**data["case"], "title": code}}
+    if where == "word-data":
+        return {**data, "words": {**data["words"], "essential": [code]}}
+    if where == "phrases":
+        return {**data, "phrases_read": {"time_cues": {"past_before": ((code,),)}}}
+    return {**data, "arranged": {**data["arranged"], "_spelled_as": {"tendon": code}}}
+
+
+DAMAGE = ["truncated", "garbage", "nested", "wrong-types", "empty", "bad-word-number", "a-bit-flipped",
+          "old-json", "deeply-nested-whole", "no-arrangement-shape", "phrases-shape",
+          *(f"code-in-{where}" for where in ("term", "word", "case", "word-data", "phrases", "arranged"))]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_cache_is_ignored_silently_and_rebuilt(damage, capsys):
+    import marshal
+
     expected = prepared.prepared_grader("ifi-classic").grade("history", "no trauma").to_json()
-    files = list(prepared.cache_dir().glob("case-*.json"))
+    files = list(prepared.cache_dir().glob("case-*.prepared"))
     assert len(files) == 1
-    text = files[0].read_text(encoding="utf-8")
-    data = json.loads(text)
+    blob = files[0].read_bytes()
+    data = prepared._read_kept(str(files[0]))
+    assert isinstance(data["arranged"], dict) and data["phrases_read"]  # so the damage below reaches them
+
+    def rewritten(value: dict) -> bytes:
+        return whole_file(marshal.dumps(value))
+
+    flipped = bytearray(blob)
+    flipped[len(blob) // 2] ^= 0x10
     damaged = {
-        "truncated": text[: len(text) // 2],
-        "garbage": "\x00\xff" * 100,
-        "nested": "[" * 100_000 + "]" * 100_000,
-        "wrong-types": json.dumps({**data, "terms": {"concepts": 1, "words": "x", "terms": [[None]]}}),
-        "empty": "",
-        "bad-word-number": json.dumps({**data, "terms": {**data["terms"], "terms": [[0, "t", [10**9], 0]]}}),
-    }[damage]
-    files[0].write_bytes(damaged.encode("utf-8", "surrogateescape"))
+        "truncated": blob[: len(blob) // 2],
+        "garbage": b"\x00\xff" * 100,
+        "nested": b"[" * 100_000 + b"]" * 100_000,
+        "wrong-types": rewritten({**data, "terms": {"concepts": 1, "words": "x", "terms": [[None]]}}),
+        "empty": b"",
+        "bad-word-number": rewritten({**data, "terms": {**data["terms"], "terms": [[0, "t", [10**9], 0]]}}),
+        "a-bit-flipped": bytes(flipped),
+        "old-json": json.dumps({"key": data["key"], "case": data["case"]}).encode(),
+        # A list in a list ... 100,000 deep, as marshal reads it: refused, not a crash.
+        "deeply-nested-whole": whole_file(b"[\x01\x00\x00\x00" * 100_000 + b"N"),
+        "no-arrangement-shape": rewritten({**data, "arranged": ["_by_word"]}),
+        "phrases-shape": rewritten({**data, "phrases_read": {"time_cues": {"past_before": "last year"}}}),
+    }.get(damage) or rewritten(with_code(data, damage.removeprefix("code-in-")))
+    files[0].write_bytes(damaged)
     assert prepared.prepared_grader("ifi-classic").grade("history", "no trauma").to_json() == expected
-    assert json.loads(files[0].read_text(encoding="utf-8"))["key"] == data["key"]  # written anew
+    assert prepared._read_kept(str(files[0]))["key"] == data["key"]  # written anew
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_prepared_case_is_read_back_arranged_as_a_fresh_index():
+    prepared.prepared_grader("ifi-classic")
+    kept = prepared.prepared_grader("ifi-classic")
+    from tutor.matching import index
+
+    fresh = index.ConceptIndex.from_terms(kept.index.terms, kept.index.topic, kept.index.in_play_words)
+    assert vars(kept.index) == vars(fresh)
+    assert {name: type(value) for name, value in vars(kept.index).items()} == \
+        {name: type(value) for name, value in vars(fresh).items()}
+    read = index.phrases_read()
+    index._TIME_CUES.clear()
+    assert index.phrases_read() == read  # read afresh from the word data
+
+
+def test_an_ascii_answer_on_a_prepared_case_needs_neither_the_full_tokenizer_nor_a_fuzzy_search(tmp_path):
+    code = ("import sys\nfrom tutor.entry import main\nstatus = main(sys.argv[1:])\n"
+            "from tutor.matching import tokens\n"
+            "print('FULL', tokens._TOKEN is not None, 'RAPIDFUZZ', 'rapidfuzz' in sys.modules)\nsys.exit(status)")
+    env = child_env(tmp_path)
+    subprocess.run([sys.executable, "-c", code, *GRADE], capture_output=True, env=env, cwd=REPO, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code, *GRADE], capture_output=True, text=True, env=env, cwd=REPO,
+                          timeout=120)
+    assert "FULL False RAPIDFUZZ False" in done.stdout, done.stderr  # every word known: no slip to look for
+    typo = [*GRADE[:-1], "no traumma, pain on long strides"]
+    done = subprocess.run([sys.executable, "-c", code, *typo], capture_output=True, text=True, env=env, cwd=REPO,
+                          timeout=120)
+    assert "FULL False RAPIDFUZZ True" in done.stdout, done.stderr
+    assert "no-trauma" in json.loads(done.stdout.splitlines()[0])["matched"]
 
 
 def test_the_word_data_kept_in_the_cache_is_the_word_data_read_from_words_yaml():
     from tutor.matching import tokens
 
     prepared.prepared_grader("ifi-classic")
-    file = next(prepared.cache_dir().glob("case-*.json"))
-    kept = prepared._decode_words(json.loads(file.read_text(encoding="utf-8"))["words"])
+    file = next(prepared.cache_dir().glob("case-*.prepared"))
+    kept = prepared._decode_words(prepared._read_kept(str(file))["words"])
     assert kept == tokens.read_word_data(tokens.shipped_words_file())
     assert kept.same_word["hurts"] == "pain" and kept.same_cjk["痛"] == "pain"
 

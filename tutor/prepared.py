@@ -2,14 +2,20 @@
 
 Reading a case file, the shared lexicon and the word data, and building the
 concept index does not depend on the answer, yet it is most of what
-`tutor grade` did per call. The result is stored as JSON in the user's cache
-folder ($TUTOR_CACHE_DIR, else the platform's) under a key made of the paths,
-sizes and modification times of every file it came from (the case, the
-lexicon, the discriminators, words.yaml and the tutor's own matcher and loader
-code), so an edited file is simply read again. JSON, read back only into an
-allow-list of the tutor's own dataclasses: nothing in the cache is executed.
-Any problem with the cache (unwritable, corrupt, from another version) means
-the case is prepared afresh, never an error.
+`tutor grade` did per call. The result is stored in the user's cache folder
+($TUTOR_CACHE_DIR, else the platform's) under a key made of the paths, sizes
+and modification times of every file it came from (the case, the lexicon, the
+discriminators, words.yaml and the tutor's own matcher and loader code), so an
+edited file is simply read again.
+
+The stored form is plain data (strings, numbers, lists, dicts, sets) in
+`marshal`'s format, which Python reads back several times faster than JSON; it
+is behind a header and a CRC-32 of what follows, so a file cut short or
+damaged is seen as such before it is read. Nothing in it is executed: it is
+read back only into an allow-list of the tutor's own dataclasses, and
+anything that is not plain data (marshal can also hold code objects) is
+refused. Any problem with the cache (unwritable, damaged, from another
+version) means the case is prepared afresh, never an error.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import marshal
 import os
 import zlib
 from types import MappingProxyType
@@ -29,7 +36,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 CACHE_ENV = "TUTOR_CACHE_DIR"
-_FORMAT = 4
+_FORMAT = 5
+_HEADER = b"tutor prepared case %d\n" % _FORMAT  # then the CRC-32 of the rest, 4 bytes, big-endian
+_MARSHAL_VERSION = 4
 _CLASSES = {cls.__name__: cls for cls in (
     model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,
     model.Concept, model.Measure, term_types.Term, term_types.TermWord,
@@ -78,12 +87,16 @@ def _encode_terms(terms: list) -> dict:
 def _decode_terms(value: dict) -> list:
     word, term = term_types.TermWord, term_types.Term
     # The same word recurs across terms: one object each, as when the index was built.
+    rows = value["words"]
+    _only_plain_data(rows)
     words = [word(str(norm), str(raw), bool(optional), bool(case_sensitive), str(unstemmed))
-             for norm, raw, optional, case_sensitive, unstemmed in value["words"]]
-    concepts = [str(c) for c in value["concepts"]]
+             for norm, raw, optional, case_sensitive, unstemmed in rows]
+    concepts = [str(c) for c in _only_plain_data(value["concepts"])]
     out = []
     for row in value["terms"]:
         concept, text, numbers, flags = row[:4]
+        if type(text) is not str:
+            raise TypeError("a term's text is not text")
         measure = _decode(row[4]) if len(row) > 4 else None
         if measure is not None and not isinstance(measure, model.Measure):
             raise TypeError("a term measures something that is not a Measure")
@@ -112,6 +125,7 @@ def _encode_words(data) -> dict:
 def _decode_words(value: dict):
     from tutor.matching.tokens import WordData
 
+    _only_plain_data(value)
     return WordData(
         rewrites={tuple(k): tuple(v) for k, v in value["rewrites"]},
         capitals={str(k): tuple(v) for k, v in value["capitals"]},
@@ -152,10 +166,34 @@ def _encode(value):
     raise TypeError(f"cannot keep {type(value).__name__} in the case cache")
 
 
+_PLAIN_LEAVES = (str, int, float, bool, type(None))
+
+
+def _only_plain_data(value):
+    """`value`, when it holds nothing but plain data; else TypeError. What a prepared case keeps
+    outside its own codec (a term's words, the index's arrangement) passes here on the way in."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool:  # most of it: nothing more to look at
+            continue
+        if kind is list or kind is tuple or kind is frozenset or kind is set:
+            stack.extend(item)
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif item is not None and kind is not float:
+            raise TypeError(f"{kind.__name__} is no plain data")
+    return value
+
+
 def _decode(value):
     if isinstance(value, list):
         return [_decode(v) for v in value]
     if not isinstance(value, dict):
+        if type(value) not in _PLAIN_LEAVES:
+            raise TypeError(f"{type(value).__name__} is no plain data")
         return value
     if "$t" in value:
         return tuple(_decode(v) for v in value["$t"])
@@ -236,7 +274,7 @@ def prepared_grader(ref: str):
     """
     from tutor.grading import CaseGrader
     from tutor.matching import tokens
-    from tutor.matching.index import ConceptIndex
+    from tutor.matching.index import ConceptIndex, phrases_read, use_phrases_read
 
     path = _case_file(ref)
     if path is None:
@@ -250,12 +288,11 @@ def prepared_grader(ref: str):
     # One file per case file, named by its path: preparing it again (the case edited, the tutor
     # upgraded) replaces the old one rather than leaving it beside. The key inside is what must match.
     folder = _cache_folder()
-    file = os.path.join(folder, f"case-{zlib.crc32(path.encode()):08x}.json")
+    file = os.path.join(folder, f"case-{zlib.crc32(path.encode()):08x}.prepared")
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of objects that all stay: collecting while they are made finds nothing
     try:
-        with open(file, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = _read_kept(file)
         if data["key"] != key:
             raise ValueError("prepared from other files")
         case = _decode(data["case"])
@@ -263,11 +300,18 @@ def prepared_grader(ref: str):
         words = _decode_words(data["words"])
         if isinstance(case, model.Case):
             tokens.use_word_data(words)
+            if data.get("phrases_read") is not None:
+                use_phrases_read(data["phrases_read"])
             relations, alone = data.get("relations"), data.get("alone")
             for ids in (relations, alone):
                 if ids is not None and not (isinstance(ids, list) and all(isinstance(c, str) for c in ids)):
                     raise TypeError("kept concepts are not a list of ids")
-            index = ConceptIndex.from_terms(terms, data.get("topic", ()), data.get("in_play_words"))
+            arranged = data.get("arranged")
+            if arranged is not None and type(arranged) is not dict:
+                raise TypeError("the arranged index is not a mapping")
+            index = ConceptIndex.from_terms(terms, _only_plain_data(data.get("topic", ())),
+                                            _only_plain_data(data.get("in_play_words")),
+                                            _only_plain_data(arranged))
             return CaseGrader.prepared(case, index, relations, alone)
     except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
         pass
@@ -278,18 +322,40 @@ def prepared_grader(ref: str):
 
     grader = CaseGrader(load_case(ref))
     try:
-        text = json.dumps({"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
-                           "topic": sorted(grader.index.topic), "relations": sorted(grader.relation_concepts()),
-                           "alone": sorted(grader.alone_concepts()),
-                           "in_play_words": None if grader.index.in_play_words is None
-                           else sorted(grader.index.in_play_words),
-                           "words": _encode_words(tokens.word_data())},
-                          ensure_ascii=False, separators=(",", ":"))
-        os.makedirs(folder, exist_ok=True)
-        temporary = f"{file[:-len('.json')]}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, file)
+        data = {"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
+                "topic": sorted(grader.index.topic), "relations": sorted(grader.relation_concepts()),
+                "alone": sorted(grader.alone_concepts()),
+                "in_play_words": None if grader.index.in_play_words is None else sorted(grader.index.in_play_words),
+                "words": _encode_words(tokens.word_data()), "phrases_read": phrases_read()}
+        try:
+            data["arranged"] = _only_plain_data(grader.index.arrangement())
+            marshal.dumps(data["arranged"], _MARSHAL_VERSION)
+        except (TypeError, ValueError):  # the index came to keep something that is no plain data
+            data["arranged"] = None  # then it is arranged anew on every start: slower, the same grades
+        _keep(file, data)
     except (OSError, TypeError, ValueError):
         pass  # a cache that cannot be written only costs time
     return grader
+
+
+def _keep(file: str, data: dict) -> None:
+    body = marshal.dumps(data, _MARSHAL_VERSION)
+    os.makedirs(os.path.dirname(file), exist_ok=True)
+    temporary = f"{file}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as out:
+        out.write(_HEADER + zlib.crc32(body).to_bytes(4, "big") + body)
+    os.replace(temporary, file)
+
+
+def _read_kept(file: str) -> dict:
+    """What `_keep` wrote to `file`; ValueError when the file is not whole, OSError when unreadable."""
+    with open(file, "rb") as handle:
+        blob = handle.read()
+    start = len(_HEADER) + 4
+    body = memoryview(blob)[start:]
+    if not blob.startswith(_HEADER) or zlib.crc32(body) != int.from_bytes(blob[len(_HEADER):start], "big"):
+        raise ValueError("not a whole prepared case of this format")
+    data = marshal.loads(body)
+    if type(data) is not dict:
+        raise ValueError("a prepared case is a mapping")
+    return data

@@ -25,9 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
@@ -225,15 +222,25 @@ class ConceptIndex:
 
     @classmethod
     def from_terms(cls, terms: list[Term], topic: Iterable[str] = (),
-                   in_play_words: Iterable[str] | None = None) -> "ConceptIndex":
+                   in_play_words: Iterable[str] | None = None, arranged: dict | None = None) -> "ConceptIndex":
         """An index over terms already made (by an earlier index of the same files), with the
-        topic words and the words in play (already read as norms) it was made with."""
+        topic words and the words in play (already read as norms) it was made with; `arranged`:
+        what `arrangement()` gave for these terms, so they need not be arranged again."""
         index = cls.__new__(cls)
         index.terms = list(terms)
         index.topic = frozenset(topic)
         index.in_play_words = None if in_play_words is None else frozenset(in_play_words)
-        index._arrange()
+        if arranged is None:
+            index._arrange()
+        else:
+            index.__dict__.update(arranged)
         return index
+
+    def arrangement(self) -> dict:
+        """What arranging the terms makes of them (words to terms, spellings, kinds), as a fresh
+        index of the same terms has it: plain data, which a prepared case keeps beside the terms."""
+        fresh = ConceptIndex.from_terms(self.terms, self.topic, self.in_play_words)
+        return {name: value for name, value in vars(fresh).items() if name not in ("terms", "topic", "in_play_words")}
 
     def _arrange(self) -> None:
         # One pass over the terms: a prepared case arranges its index on every `tutor grade`.
@@ -290,6 +297,9 @@ class ConceptIndex:
             word: {thing: frozenset(concepts) for thing, concepts in things.items()} for word, things in kind_of.items()}
         self._spelled_as = spelled
         self._fuzzy_vocabulary = sorted(spelled)
+        # A slip keeps its word's first letter and is at most two edits away, so at most two letters
+        # longer or shorter: a word no vocabulary word is that near in shape needs no fuzzy search.
+        self._fuzzy_shapes = frozenset((w[0], len(w)) for w in spelled)
         self._similar_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
     # -- words -------------------------------------------------------------
@@ -310,7 +320,10 @@ class ConceptIndex:
         # A word the terms use as it stands is that word, not a slip for its neighbour:
         # "sciatic" is not a typo of "sciatica".
         exact = word in self._by_word or word in self._spelled_as
-        if not exact and len(word) >= 4 and word.isascii() and word.isalpha():
+        if not exact and len(word) >= 4 and word.isascii() and word.isalpha() and self._may_be_a_slip(word):
+            from rapidfuzz import process  # only for a word a slip may hide: many answers need none
+            from rapidfuzz.distance import OSA
+
             for spelled, distance, _ in process.extract(
                 word, self._fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=3, limit=None
             ):
@@ -322,6 +335,12 @@ class ConceptIndex:
             self._similar_cache.clear()
         self._similar_cache[word] = result
         return result
+
+    def _may_be_a_slip(self, word: str) -> bool:
+        """Whether some vocabulary word has the first letter and about the length of a slip for it
+        (see _close_enough: the first letter kept, at most two edits)."""
+        shapes, first, size = self._fuzzy_shapes, word[0], len(word)
+        return any((first, n) in shapes for n in range(size - 2, size + 3))
 
     def _hits(self, tokens: list[Token], segment: list[int]) -> dict[str, list[_Hit]]:
         hits: dict[str, list[_Hit]] = {}
@@ -351,6 +370,8 @@ class ConceptIndex:
                     if found is None or found[0] not in self._by_word:
                         continue
                     meaning, key = found
+                    from rapidfuzz.distance import OSA
+
                     # The slips a term word may carry, no more: "hypointense" is no "hyperintense".
                     if all(t == k or _close_enough(t, k, int(OSA.distance(t, k))) for t, k in zip(words, key)):
                         hits.setdefault(meaning, []).append(_Hit(i, last, 90.0))
@@ -1057,6 +1078,25 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 
 _TIME_CUES: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+def phrases_read() -> dict:
+    """The word data's phrases as the index reads them (words.yaml `another_time`, as norms):
+    plain data a prepared case keeps, so that its first answer does not tokenize them again
+    (their Chinese ones need the tokenizer's full pattern, slow to compile, even for ASCII)."""
+    return {"time_cues": _time_cues()}
+
+
+def use_phrases_read(kept: object) -> None:
+    """Take what `phrases_read` gave for the word data in use; TypeError when it is not that shape."""
+    cues = kept.get("time_cues") if isinstance(kept, dict) else None
+    if not (isinstance(cues, dict) and all(
+            isinstance(name, str) and isinstance(phrases, tuple) and all(
+                isinstance(phrase, tuple) and all(isinstance(w, str) for w in phrase) for phrase in phrases)
+            for name, phrases in cues.items())):
+        raise TypeError("the phrases read are not names with tuples of norms")
+    _TIME_CUES.clear()
+    _TIME_CUES[id(word_data())] = cues
 
 
 def _phrase_ending_at(norms: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rapidfuzz.distance import OSA
-
 from tutor.text_safety import printable
 
 if TYPE_CHECKING:
@@ -607,6 +605,8 @@ def misspelt_rewrite(words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | No
             same_start = len(os.path.commonprefix((typed, known)))
             if same_start >= min(len(typed), len(known)) - 2:
                 break  # another ending is another word ("sprinter", "sprinted"), not a slip
+            from rapidfuzz.distance import OSA  # here, not at import: most answers have no slip to read
+
             distance = OSA.distance(typed, known, score_cutoff=_edits_allowed(known))
             if distance > _edits_allowed(known):
                 break
