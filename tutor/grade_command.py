@@ -23,6 +23,8 @@ USAGE_ERROR = 2
 
 @dataclass(frozen=True)
 class _Request:
+    """One answer to grade, at a stage named by its id."""
+
     stage: str
     answer: str
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Grade:
+    """What one answer to a stage earned: concepts credited, denied, missing, and the credit."""
+
     stage_id: str
     answer: str
     matched: tuple[str, ...]  # expected concepts the answer asserts, in stage order

@@ -70,6 +70,8 @@ class Discriminator:
 
 @dataclass(frozen=True)
 class Expectation:
+    """A concept a stage expects, with its weight and what the tutor says about it."""
+
     concept: str
     weight: float = 1.0
     required: bool = False
@@ -82,6 +84,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Misconception:
+    """A concept a stage counts as a wrong commitment, and what the tutor answers to it."""
+
     concept: str
     feedback: str | None = None
     discriminator: str | None = None
@@ -100,6 +104,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Stage:
+    """One question of a case: what it asks, expects and explains."""
+
     id: str
     ask: str
     expect: tuple[Expectation, ...]
@@ -133,6 +139,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class Case:
+    """A case as loaded: its stages and every concept and discriminator it can use."""
+
     id: str
     title: str
     source: str

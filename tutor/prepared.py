@@ -25,6 +25,7 @@ import gc
 import json
 import marshal
 import os
+import sys
 import zlib
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "TUTOR_CACHE_DIR"
 _FORMAT = 5
-_HEADER = b"tutor prepared case %d\n" % _FORMAT  # then the CRC-32 of the rest, 4 bytes, big-endian
+# Then the CRC-32 of the rest, 4 bytes, big-endian. The interpreter is named too: marshal's format
+# is its own (a prepared case is plain data, which has not changed, but nothing promises it).
+_HEADER = b"tutor prepared case %d %s\n" % (_FORMAT, str(sys.implementation.cache_tag).encode())
 _MARSHAL_VERSION = 4
 _CLASSES = {cls.__name__: cls for cls in (
     model.Case, model.Stage, model.Expectation, model.Misconception, model.Example, model.Discriminator,

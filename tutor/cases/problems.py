@@ -18,6 +18,8 @@ EXIT_PROBLEMS = 2
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong with an input file, and where (`path:line: message`)."""
+
     path: str
     line: int | None  # 1-based; None when no line of the file is involved (missing, empty, a folder)
     message: str

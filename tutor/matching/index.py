@@ -82,6 +82,8 @@ _OPPOSITE_SUFFIXES = (("itis", "osis"), ("ectomy", "otomy"), ("osis", "oma"), ("
 
 @dataclass(frozen=True)
 class Mention:
+    """A concept named in an answer: asserted or denied, and the words that show it."""
+
     concept: str
     negated: bool
     start: int  # character offsets into the answer as read (see Analysis.text)
@@ -106,6 +108,8 @@ class Mention:
 
 @dataclass(frozen=True)
 class Analysis:
+    """Everything an answer names, as the index read it."""
+
     text: str  # the answer as read: printable, NFKC-folded, cut at MAX_ANSWER_CHARS
     mentions: tuple[Mention, ...]
     truncated: bool
@@ -120,6 +124,8 @@ class Analysis:
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
+    """An answer word (or words) standing for a term word, and how closely."""
+
     first: int
     last: int
     similarity: float
@@ -131,6 +137,8 @@ class _Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Placement:
+    """A term found at a place in an answer: the words it covers and how well."""
+
     term: Term
     first: int
     last: int

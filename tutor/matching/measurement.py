@@ -16,6 +16,8 @@ from tutor.matching.tokens import NUM, Token
 
 @dataclass(frozen=True, slots=True)
 class Reading:
+    """A number read beside a measured term, and whether it contradicts the threshold."""
+
     first: int  # token positions of the number (with its comparator) and its unit
     last: int
     contradicts: bool  # the value is on the wrong side of the threshold

@@ -34,6 +34,8 @@ SPARE_WORDS = _LINK_WORDS | _SPARE_ADVERBS
 
 @dataclass(frozen=True, slots=True)
 class TermWord:
+    """One word of a term, as the matcher compares it."""
+
     norm: str
     raw: str
     optional: bool  # a stopword: may be absent from the answer
@@ -47,6 +49,8 @@ OMITTED = 2  # a core form's left-out word is simply left out: nothing stands be
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    """A label or synonym of a concept, or a form made of one, as words to find."""
+
     concept: str
     text: str  # as the author wrote it
     words: tuple[TermWord, ...]

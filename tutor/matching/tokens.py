@@ -159,6 +159,8 @@ def _one_word_tables(data: object) -> tuple[dict[str, str], dict[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """A word, number, Chinese character or separator of a text, where it stands in it."""
+
     norm: str  # what comparisons use
     raw: str  # the text as written (short capitalised abbreviations compare on this)
     start: int
