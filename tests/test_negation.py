@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tutor.cases.loading import load_case_bytes
+from tutor.grading import CaseGrader
 from tutor.matching.index import ConceptIndex
 from tutor.model import Concept
 
@@ -346,3 +350,62 @@ def test_stopping_a_treatment_denies_it(answer, expected):
 )
 def test_a_differential_heading_and_report_hedges_keep_findings_in_play(answer, expected):
     assert stance(answer) == expected
+
+
+# -- a stated absence denies the rival it says is absent --------------------------------------
+
+ABSENCE_CASE = textwrap.dedent("""
+    format: 1
+    id: absence-demo
+    title: A stated absence
+    source: seed 000
+    concepts:
+      normal-qf:
+        label: Normal quadratus femoris
+        synonyms: [QF normal signal]
+      qf-edema:
+        label: Quadratus femoris edema
+        synonyms: [QF edema]
+      negative-slr:
+        label: Negative straight leg raise
+        synonyms: [SLR negative]
+      positive-slr:
+        label: Positive straight leg raise
+        synonyms: [positive SLR]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [negative-slr]
+        misconceptions: [positive-slr]
+        explain: The SLR is negative.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [normal-qf]
+        misconceptions: [qf-edema]
+        explain: The QF is normal.
+      - id: report
+        kind: findings
+        ask: And in the report?
+        expect: [qf-edema]
+        misconceptions: [normal-qf]
+        explain: The QF is edematous.
+""")
+
+
+@pytest.mark.parametrize("stage, answer, matched, misconceptions, negated", [
+    ("findings", "QF normal signal", ["normal-qf"], [], ["qf-edema"]),
+    ("findings", "normal quadratus femoris", ["normal-qf"], [], ["qf-edema"]),
+    ("history", "SLR negative", ["negative-slr"], [], ["positive-slr"]),
+    ("history", "negative straight leg raise", ["negative-slr"], [], ["positive-slr"]),
+    # the rival said, not its absence: nothing denied
+    ("findings", "QF edema", [], ["qf-edema"], []),
+    ("history", "positive SLR", [], ["positive-slr"], []),
+    # where the stage expects the finding, its stated absence is the wrong answer, and the finding
+    # is simply missing: it is not listed again as denied beside the misconception
+    ("report", "QF normal signal", [], ["normal-qf"], []),
+])
+def test_a_stated_absence_denies_the_rival_it_says_is_absent(stage, answer, matched, misconceptions, negated):
+    grade = CaseGrader(load_case_bytes(ABSENCE_CASE.encode(), "absence-demo.yaml")).grade(stage, answer)
+    assert (list(grade.matched), list(grade.misconceptions), list(grade.negated)) == (matched, misconceptions, negated)

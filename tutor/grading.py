@@ -357,8 +357,14 @@ class CaseGrader:
         mentions = tuple(m for m in mentions
                          if m.concept in in_stage or not any(m.covered & words for words in earned))
         asserted = {m.concept for m in mentions if not m.negated}
-        denied = {m.concept for m in mentions if m.negated} - asserted
         chosen = {m.concept for m in mentions if not m.negated and not m.considered}
+        # A stated absence the stage asks about denies what it says is absent: "QF normal
+        # signal" earns the normal muscle and rules out its edema, a rival of this stage.
+        # The absence's words swallowed that mention; an expected concept is left to be missed.
+        absent = {m.concept for m, outer in analysis.shadowed
+                  if m.negated and outer in chosen and outer in in_stage
+                  and m.concept in in_stage and m.concept not in expected}
+        denied = ({m.concept for m in mentions if m.negated} | absent) - asserted
         matched = tuple(c for c in expected if c in asserted)
         total = sum(e.weight for e in stage.expect)
         got = sum(e.weight for e in stage.expect if e.concept in asserted)
