@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import pytest
 from hypothesis import settings
+
+# A suite started as a background job (`pytest &`, nohup) inherits SIGINT ignored, and so would
+# every tutor the tests start: the tests of Ctrl-C would then test nothing and fail. Take Ctrl-C
+# back, so the children start with it as a terminal gives it.
+if hasattr(signal, "SIGINT") and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # No per-example deadline: a test never asserts wall-clock time, and a loaded machine is slow.
 # CI replays the same examples on every run, so a submission's result does not depend on the
