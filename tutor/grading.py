@@ -8,14 +8,15 @@ adds answers up across attempts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, Iterable
 
 from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
 from tutor.matching.tokens import cue_list, typed_offsets
 from tutor.model import Case, Concept, Stage
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `tutor grade`'s path
 if TYPE_CHECKING:
     from tutor.composites import Reading
 

@@ -7,8 +7,12 @@ works on these objects only, never on YAML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `tutor grade`'s path
+if TYPE_CHECKING:
+    from typing import Any
 
 STAGE_KINDS = ("history", "findings", "differential", "diagnosis", "management")
 

@@ -28,11 +28,10 @@ import os
 import sys
 import zlib
 from types import MappingProxyType
-from typing import TYPE_CHECKING
-
 from tutor import __version__, model
 from tutor.matching import terms as term_types
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `tutor grade`'s path
 if TYPE_CHECKING:
     from pathlib import Path
 

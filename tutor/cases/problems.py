@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, TextIO
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `tutor grade`'s path
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 EXIT_PROBLEMS = 2

@@ -30,8 +30,8 @@ walking"), and a word that names nothing has to be said in the place of the one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from tutor.matching.terms import OMITTED, REWORDED, SPARE_WORDS, Term
 

@@ -22,8 +22,8 @@ Terms come from `terms` (labels, synonyms, their variants), negation from
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from tutor.text_safety import printable
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `tutor grade`'s path
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
