@@ -12,15 +12,16 @@ import json
 import re
 import unicodedata
 
-_ESCAPE_SEQUENCE = re.compile(
+# Patterns as text, compiled (and kept, by `re`) the first time a text needs them: most text is
+# ASCII without an ESC, which none of them can match, and compiling them is part of every start.
+_ESCAPE_SEQUENCE = (
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]                  # CSI: ESC [ params intermediates final
     | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?     # OSC: ESC ] ... BEL or ST
     | \x1b[PX^_][^\x1b]*(?:\x1b\\)?          # DCS, SOS, PM, APC strings
     | \x1b[@-Z\\-_]                          # two-byte ESC sequences
     | \x9b[0-?]*[ -/]*[@-~]                  # 8-bit CSI
-    """,
-    re.VERBOSE,
+    """
 )
 
 
@@ -37,14 +38,15 @@ def _is_unsafe(char: str) -> bool:
 
 # Lone surrogates stand for bytes that were not UTF-8 (prompt_toolkit and argv decode with
 # surrogateescape); no stream or database can take them as text.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = r"[\ud800-\udfff]"
 
 
 def printable(text: str) -> str:
     """The text with escape sequences and control characters removed, undecodable bytes as U+FFFD."""
     if not text:
         return ""
-    text = _SURROGATE.sub("\ufffd", _ESCAPE_SEQUENCE.sub("", text))
+    if not text.isascii() or "\x1b" in text:
+        text = re.sub(_SURROGATE, "\ufffd", re.sub(_ESCAPE_SEQUENCE, "", text, flags=re.VERBOSE))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in text if not _is_unsafe(ch))
 
@@ -59,7 +61,7 @@ def one_line(text: str, limit: int = 200) -> str:
 
 # JSON escapes only C0 controls; these it would write raw: DEL, C1 controls (U+009B is a
 # one-byte CSI), bidi and other format characters, and lone surrogates, which UTF-8 cannot hold.
-_RAW_IN_JSON = re.compile(r"[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]")
+_RAW_IN_JSON = r"[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff]"
 
 
 def terminal_json(data: object, indent: int | None = None, ascii_only: bool = False) -> str:
@@ -68,7 +70,9 @@ def terminal_json(data: object, indent: int | None = None, ascii_only: bool = Fa
     `ascii_only` escapes all non-ASCII text, for a stream that cannot encode it (see `speaks_utf8`).
     """
     text = json.dumps(data, ensure_ascii=ascii_only, indent=indent)
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return re.sub(_RAW_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def speaks_utf8(stream: object) -> bool:

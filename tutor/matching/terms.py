@@ -119,18 +119,18 @@ def inherited_denials(terms: list[Term]) -> list[Term]:
     return added
 
 
-_THRESHOLD = re.compile(
+# Compiled (by `re`, once) when a case is prepared, not on every start: a prepared case's terms are made.
+_THRESHOLD = (
     r"^\s*(?P<thing>.+?)\s*(?P<cmp><=|>=|<|>|≤|≥|less than|smaller than|narrower than|shorter than|under|below"
     r"|more than|greater than|larger than|wider than|longer than|over|above|exceeding|超過|大於|多於|小於|少於|低於)"
-    r"\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?|毫米|公釐|公分|厘米)\s*$",
-    re.IGNORECASE,
+    r"\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?|毫米|公釐|公分|厘米)\s*$"
 )
 _BELOW = ("<", "<=", "≤", "less", "smaller", "narrower", "shorter", "under", "below", "小於", "少於", "低於")
 
 
 def threshold_in(text: str) -> Measure | None:
     """The threshold a synonym states: "IFS less than 17 mm" is a measure of the IFS below 17 mm."""
-    found = _THRESHOLD.match(text)
+    found = re.match(_THRESHOLD, text, re.IGNORECASE)
     if found is None:
         return None
     unit = found["unit"].casefold()
