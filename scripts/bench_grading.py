@@ -31,7 +31,10 @@ Sections:
                answer as a new process against `python -c "import yaml, rapidfuzz"` (budget 2x),
                every command run in each of 15 rounds, in a new order each round; medians with
                the middle half of the runs, ratios per round. `--speed-against FOLDER` times
-               another checkout's `python -m tutor grade` in the same rounds.
+               another checkout's `python -m tutor grade` in the same rounds. `--speed-answer TEXT`
+               grades another history answer: the default names only words the case knows; one
+               with a word it does not know ("patient denies trauma") makes the tutor look for a
+               typo, which loads rapidfuzz's fuzzy search, as most free-text answers do.
 
 Grading methods:
   tutor     the tutor's matcher (tutor.grading.CaseGrader)
@@ -355,7 +358,10 @@ def _load() -> str:
         return "load unknown"
 
 
-def speed_table(rows: dict, against: Path | None = None) -> None:
+SPEED_ANSWER = "no trauma, ischiofemoral impingement"
+
+
+def speed_table(rows: dict, against: Path | None = None, answer_text: str = SPEED_ANSWER) -> None:
     print("\n## speed")
     if rows:
         tutor, partial = rows["tutor"][2], rows["partial"][2]
@@ -387,7 +393,7 @@ def speed_table(rows: dict, against: Path | None = None) -> None:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
 
-    answer = ["ifi-classic", "--stage", "history", "--answer", "no trauma, ischiofemoral impingement"]
+    answer = ["ifi-classic", "--stage", "history", "--answer", answer_text]
     commands = {
         "pass": [sys.executable, "-c", "pass"],
         "bare": [sys.executable, "-c", "import yaml, rapidfuzz"],
@@ -417,8 +423,8 @@ def speed_table(rows: dict, against: Path | None = None) -> None:
     def column(name: str, k: int) -> list[float]:
         return [t[k] for t in times[name]]
 
-    print(f"`tutor grade` one answer, a fresh process per run, {START_UP_ROUNDS} interleaved rounds "
-          f"({load_before} before, {_load()} after); median (q1-q3), ms:")
+    print(f"`tutor grade` one answer ({answer_text!r}), a fresh process per run, {START_UP_ROUNDS} interleaved "
+          f"rounds ({load_before} before, {_load()} after); median (q1-q3), ms:")
     print(f"{'command':44} {'wall':>20} {'CPU':>20}")
     for name, label in (("pass", 'python -c pass'), ("bare", 'python -c "import yaml, rapidfuzz"'),
                         ("grade", "tutor grade (console script, case prepared)"),
@@ -449,6 +455,8 @@ def main() -> int:
                         help="also grade the second frozen held-out split, tests/heldout2/ (totals only)")
     parser.add_argument("--speed-against", type=Path, metavar="FOLDER",
                         help="also time `tutor grade` from another checkout (say, main before a change) in the same rounds")
+    parser.add_argument("--speed-answer", default=SPEED_ANSWER, metavar="TEXT",
+                        help="the history answer `tutor grade` is timed on (speed section)")
     parser.add_argument("--only", default="", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     args = parser.parse_args()
     sections = set(filter(None, args.only.split(","))) or (set(SECTIONS) - ({"heldout"} - ({"heldout"} if args.heldout else set())))
@@ -480,7 +488,7 @@ def main() -> int:
     if "negation" in sections:
         negation_table(args.mistakes, with_test_split=args.heldout)
     if "speed" in sections:
-        speed_table(rows, args.speed_against.resolve() if args.speed_against else None)
+        speed_table(rows, args.speed_against.resolve() if args.speed_against else None, args.speed_answer)
     return 0
 
 
