@@ -554,3 +554,143 @@ def test_a_word_of_negation_is_no_head_a_general_denial_keeps():
     assert said(index, "QF edema not seen") == {"qf": "-"}  # not "no fracture line seen" without its line
     assert said(index, "no fracture line seen") == {"no-fracture": "+"}
     assert said(index, "effusion not seen") == {}
+
+
+# -- session 5: a plan for another thing, organs, a state said as over, someone else's opinion --
+
+OTHERS_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: others-demo
+    title: Acute proximal hamstring avulsion of the left hip in a runner
+    source: Seeds 000 and 002 (for the tests)
+    side: left
+    concepts:
+      regular-runner:
+        label: Regular runner
+        synonyms: [runner, runs regularly]
+      steroid-use:
+        label: Steroid use
+      complete-avulsion:
+        label: Complete avulsion of the hamstring origin
+        synonyms: [complete hamstring tear, complete tear]
+      joint-effusion:
+        label: Hip joint effusion
+      neoplasm:
+        label: Neoplasm
+        synonyms: [tumour]
+      ifi:
+        label: Ischiofemoral impingement
+        synonyms: [IFI]
+      crutches:
+        label: Crutches
+      nsaids:
+        label: NSAIDs
+      gabapentin:
+        label: Gabapentin
+      physiotherapy:
+        label: Physiotherapy
+        synonyms: [physio]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [regular-runner, steroid-use]
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [complete-avulsion, joint-effusion]
+        explain: A complete avulsion.
+      - id: differential
+        kind: differential
+        ask: Differential?
+        expect: [ifi, neoplasm]
+        explain: IFI, a neoplasm.
+      - id: diagnosis
+        kind: diagnosis
+        ask: Diagnosis?
+        expect: [complete-avulsion]
+        explain: The avulsion.
+      - id: management
+        kind: management
+        ask: Plan?
+        expect: [crutches, nsaids, gabapentin, physiotherapy]
+        explain: Conservative care first.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def others():
+    return CaseGrader(load_case_bytes(OTHERS_CASE.encode(), "others-demo.yaml"))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("crutches, NSAIDs and physio", {"crutches": "+", "nsaids": "+", "physiotherapy": "+"}),
+    ("NSAIDs for the pain", {"nsaids": "+"}),  # what the case is about
+    ("crutches for 6 weeks", {"crutches": "+"}),  # a time
+    ("physio for the hamstring", {"physiotherapy": "+"}),  # the case's own structure
+    ("crutches for the left hip", {"crutches": "+"}),
+    ("gabapentin for his seizures", {}),  # another condition (words.yaml other_conditions)
+    ("NSAIDs for her headaches", {}),
+    ("physio for the shoulder", {}),  # another part of the body
+    ("physio for his knee", {}),
+    ("crutches for the other leg", {}),  # the other side
+    ("NSAIDs for his gastritis", {}),  # a disease's ending the case never names
+    ("gabapentin for his seizures, crutches", {"crutches": "+"}),
+])
+def test_a_plan_for_another_condition_place_or_side_is_not_this_cases_plan(others, answer, expected):
+    assert credited(others.grade("management", answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("findings", "hip effusion", {"joint-effusion": "+"}),
+    ("findings", "effusion", {"joint-effusion": "+"}),
+    ("findings", "pleural effusion", {}),  # an organ is a region away from the hip
+    ("findings", "pericardial effusion", {}),
+    ("differential", "tumour", {"neoplasm": "+"}),
+    ("differential", "metastasis", {"neoplasm": "+"}),  # a kind names its class
+    ("differential", "metastasis from a lung primary", {"neoplasm": "+"}),  # from an organ, to the bone
+    ("differential", "lung metastasis", {}),
+    ("differential", "renal tumour", {}),
+])
+def test_an_organ_the_case_is_not_about_is_another_place(others, stage, answer, expected):
+    assert credited(others.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("complete hamstring tear", {"complete-avulsion": "+"}),
+    ("complete tear of the hamstring origin", {"complete-avulsion": "+"}),
+    ("complete tear of all three hamstring tendons", {"complete-avulsion": "+"}),
+    ("complete tear of the semimembranosus", {}),  # one tendon of the hamstring (words.yaml within)
+    ("complete tear of the biceps femoris", {}),
+])
+def test_a_concept_of_the_whole_structure_is_not_one_of_its_parts(others, answer, expected):
+    assert credited(others.grade("findings", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("keen runner", {"regular-runner": "+"}),
+    ("runs regularly", {"regular-runner": "+"}),
+    ("former runner", {}),  # a person's state said as over (words.yaml another_time.former_*)
+    ("ex-runner", {}),
+    ("was a keen runner until 10 years ago", {}),
+    ("former steroid use", {"steroid-use": "+"}),  # no person: a past use is a history
+    ("former runner, steroid use", {"steroid-use": "+"}),
+])
+def test_a_state_said_as_over_is_not_the_patient_now(others, answer, expected):
+    assert credited(others.grade("history", answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("differential", "IFI", {"ifi": "+"}),
+    ("differential", "previous report said IFI", {}),  # someone else's opinion
+    ("differential", "the referral letter says IFI", {}),
+    ("differential", "the GP thought it was IFI", {}),
+    ("differential", "the previous report said IFI but I think a tumour", {"neoplasm": "+"}),
+    ("diagnosis", "outside report suggested a complete hamstring tear", {}),
+    ("diagnosis", "complete hamstring tear", {"complete-avulsion": "+"}),
+])
+def test_someone_elses_opinion_is_not_the_learners_answer(others, stage, answer, expected):
+    assert credited(others.grade(stage, answer)) == expected

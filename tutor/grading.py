@@ -499,12 +499,15 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # when it was tried before ("abductor strengthening was tried last year"), a history holds what
 # happened, not what is planned ("planned for a left THA next month") nor what is only queried
 # ("steroid use?": elsewhere a hedge, "?stress fracture"); what a learner means to ask ("need to
-# ask about steroid use") is no answer in any stage.
-_NOT_NOW = {"management": frozenset({"past", "asked"}), "history": frozenset({"planned", "asked", "queried"})}
+# ask about steroid use") is no answer in any stage. Outside a history (where the referral's words
+# are the patient's story) someone else's opinion ("previous report said IFI") is not the
+# learner's; and no stage credits a state said as over ("former runner").
+_NOT_NOW = {"management": frozenset({"past", "asked", "former", "reported"}),
+            "history": frozenset({"planned", "asked", "queried", "former"})}
 
 
 def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
-    dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked"}))
+    dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked", "former", "reported"}))
     if not any(m.when in dropped for m in mentions):
         return mentions
     return tuple(m for m in mentions if m.when not in dropped)

@@ -49,7 +49,8 @@ WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, 
                  "coexistence_in_a_discriminator": list, "composites": dict, "name_nothing": list,
                  "structures": list, "places": list, "qualifiers": list, "other_regions": list,
                  "modalities": dict, "within": dict, "contrasts": dict,
-                 "someone_else": list, "another_time": dict, "place_nouns": list}
+                 "someone_else": list, "another_time": dict, "place_nouns": list,
+                 "other_conditions": list}
 # Sections whose every entry is a list of words (a `no` left unquoted reads as false in YAML).
 _WORD_LIST_SECTIONS = frozenset({"phrases_read_as", "negation", "composites", "within", "contrasts", "modalities",
                                  "another_time"})

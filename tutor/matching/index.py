@@ -73,6 +73,17 @@ _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
                           "around", "for"})
 _ARTICLES = frozenset({"the", "a", "an"})
+# ... and the words that say whose it is: "injection for her knee", "surgery for his knee".
+_DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "this", "that"})
+# The other side, after "for": "crutches for the other leg" is no plan for this hip.
+_OTHER_SIDE = frozenset({"other", "opposite", "contralateral"})
+# Words of a label that say the whole of something: "Complete avulsion of the hamstring origin".
+_WHOLE = frozenset({"complete", "total", "full", "entire", "whole"})
+# ... and words of an answer that say all of its parts: "complete tear of all three tendons".
+_ALL_PARTS = frozenset({"all", "three", "both", "every", "whole", "entire"})
+# The endings of a label's head that name a person by what they do ("Regular runner", "Sprinter
+# or dancer", "Keen cyclist", "Athlete"): a former one is none now.
+_PERSON_ENDINGS = ("er", "ist", "ete")
 # ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
 _MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
 # Endings that name different processes: tendinitis is not tendinosis.
@@ -270,6 +281,10 @@ class ConceptIndex:
         # the ischiofemoral space"), whatever the words of the place: another place said that way,
         # or just before a term, is somewhere else ("injection of the ischial bursa").
         self._placed_by_label: set[str] = set()
+        # Concepts whose label names a person by what they do ("Regular runner"): "former runner",
+        # "used to run" is none now.
+        self._people: set[str] = set()
+        self._other_conditions = frozenset(_stem(w) for w in data.cue_lists.get("other_conditions", ()))
         place_nouns = frozenset(_stem(w) for w in data.cue_lists.get("place_nouns", ()))
         for t_index, term in enumerate(self.terms):
             words = term.words
@@ -279,6 +294,8 @@ class ConceptIndex:
                 label_words.setdefault(term.concept, set()).update(norms)
                 if not term.shortened and _says_where(term, place_nouns):
                     self._placed_by_label.add(term.concept)
+                if not term.shortened and not term.denial_core and _names_a_person(term):
+                    self._people.add(term.concept)
                 excluded = _excluded_by(term)
                 if excluded is not None:
                     # The label with and without its aside: what both rule out ("without muscle
@@ -419,7 +436,9 @@ class ConceptIndex:
             options.append(found)
         if term.ordered:
             return [p for p in self._place_in_sequence(term, tokens, options, groups)
-                    if not self._beside_another_place(term, tokens, segment, p)]
+                    if not self._beside_another_place(term, tokens, segment, p)
+                    and not self._for_another_thing(term, tokens, segment, p)
+                    and not self._one_part_of_the_whole(term, tokens, segment, p)]
         anchor = min(range(len(options)), key=lambda k: len(options[k]))
         placements: list[_Placement] = []
         for start in options[anchor]:
@@ -453,7 +472,9 @@ class ConceptIndex:
                 placement = self._judge(term, tokens, chosen, used, groups)  # type: ignore[arg-type]
                 if (placement is not None and not self._beside_another_place(term, tokens, segment, placement)
                         and not self._another_kind(term, tokens, segment, placement)
-                        and not self._of_what_the_case_is_not(term, tokens, segment, placement)):
+                        and not self._of_what_the_case_is_not(term, tokens, segment, placement)
+                        and not self._for_another_thing(term, tokens, segment, placement)
+                        and not self._one_part_of_the_whole(term, tokens, segment, placement)):
                     placements.append(placement)
         return placements
 
@@ -498,7 +519,8 @@ class ConceptIndex:
         # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
         # placed against the parts of that setting: "BMES of the femoral head" is still it.
         located = term.shortened or bool(label & near_kind) or placed
-        places = near_kind if located else far_kind
+        # A region away from the hip (an organ too) is another place for every term.
+        places = near_kind | far_kind if located else far_kind
         if not places:
             return False
         line = segment[placement.first]
@@ -529,8 +551,8 @@ class ConceptIndex:
             norm = tokens[j].norm
             if norm in links:
                 linked = True
-            elif norm in _ARTICLES:
-                pass
+            elif norm in _DETERMINERS:
+                pass  # "injection for her knee"
             elif (norm in own and norm not in STOPWORDS and (linked or norm not in places)) or (
                     linked and (norm in word_data().qualifiers or norm in word_data().contrasts)):
                 words += 1  # "septic arthritis of the left knee", "... of the distal biceps"
@@ -628,6 +650,71 @@ class ConceptIndex:
         if any(w in in_play or any(_same_word(w, p) for p in in_play) for w in said):
             return False
         return any(w in self._by_word and w not in data.qualifiers for w in said)
+
+    def _for_another_thing(self, term: Term, tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
+        """Whether a "for ..." after a term says it is for something the case is not about.
+
+        "gabapentin for his seizures", "NSAIDs for her headaches", "physio for the shoulder",
+        "crutches for the other leg" are plans for another condition, another part of the body or
+        the other side (words.yaml `other_conditions`, `places`, `other_regions`, a disease's
+        ending: "surgery for his bursitis"). What the case's own concepts name is its own ("NSAIDs
+        for the pain", "crutches for the hip", "surgery for refractory IFI"), and so is a time or a
+        purpose ("crutches for 6 weeks", "injection for diagnosis").
+        """
+        j = placement.last + 1
+        line = segment[placement.last]
+        if j >= len(tokens) or tokens[j].norm != "for" or segment[j] != line:
+            return False
+        data = word_data()
+        known = self._concept_words.get(term.concept, frozenset()) | (self.in_play_words or frozenset()) | self.topic
+        j, words = j + 1, 0
+        while j < len(tokens) and segment[j] == line and words < 3:
+            token = tokens[j]
+            norm = token.norm
+            j += 1
+            if norm in _DETERMINERS or norm in data.qualifiers:
+                continue
+            if norm in _OTHER_SIDE:
+                return any(tokens[k].norm in data.places or tokens[k].norm == "side"
+                           for k in range(j, min(j + 2, len(tokens))) if segment[k] == line)
+            if token.kind != WORD or norm in STOPWORDS:
+                break
+            words += 1
+            if _one_of(norm, known) or norm in data.context:
+                continue
+            typed = (token.unstemmed or norm).casefold()
+            if (norm in data.places or norm in data.other_regions or norm in data.someone_else or norm in self._other_conditions
+                    or (len(typed) >= 6 and typed.endswith(_ENTITY_ENDINGS))):
+                return True
+        return False
+
+    def _one_part_of_the_whole(self, term: Term, tokens: list[Token], segment: list[int],
+                               placement: "_Placement") -> bool:
+        """Whether a concept of the whole of a structure is said of one of its parts.
+
+        "complete tear of the semimembranosus" is one tendon, not the "Complete avulsion of the
+        hamstring origin" (words.yaml `within`: the semimembranosus is a part of the hamstring);
+        "complete tear of all three tendons" and "complete hamstring tear" are the whole.
+        """
+        data = word_data()
+        own = self._concept_words.get(term.concept, frozenset())
+        if not own & _WHOLE:
+            return False
+        parts = frozenset().union(*(data.within.get(w, frozenset()) for w in own)) - own
+        if not parts:
+            return False
+        line = segment[placement.first]
+        start, end = self._clause_of(placement, tokens, segment)
+        if any(tokens[i].norm in _ALL_PARTS for i in range(start, end + 1)):
+            return False
+        near = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
+        j = placement.last + 1
+        while j < len(tokens) and segment[j] == line and (tokens[j].norm in _PLACE_LINKS or tokens[j].norm in _DETERMINERS
+                                                           or tokens[j].norm in data.qualifiers):
+            j += 1
+        if j < len(tokens) and segment[j] == line and j > placement.last + 1:
+            near.append(j)  # "of the semimembranosus"
+        return any(tokens[i].norm in parts for i in near)
 
     def _a_kind_it_is_not(self, term: Term, head: int, word: str) -> bool:
         if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
@@ -875,15 +962,19 @@ class ConceptIndex:
             start, end = tokens[first].start, tokens[last].end
             negated = False if p.term.denial_core else (stance.denied != p.contradicts)
             considered = stance.considered and not p.term.denial_core
+            when = _when_said(tokens, p.first, p.last, in_list) or (
+                "queried" if stance.considered and stance.cue is not None
+                and tokens[stance.cue].raw == "?" else "") or (
+                "unassessed" if stance.denied and stance.cue is not None
+                and _not_looked_at(tokens, stance.cue, segment, p.covered) else "")
+            if when in ("", "past") and _said_as_over(tokens, p.first, p.last, in_list):
+                # "former runner" is no runner now; "used to take steroids" is a steroid history.
+                when = "former" if p.term.concept in self._people else "past"
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
                            round(max(0.0, p.score), 1), p.covered, considered,
                            soft=stance.soft and negated, alternative=stance.alternative and not negated,
                            measured=p.term.measure is not None and not stance.denied,
-                           when=_when_said(tokens, p.first, p.last, in_list) or (
-                               "queried" if stance.considered and stance.cue is not None
-                               and tokens[stance.cue].raw == "?" else "") or (
-                               "unassessed" if stance.denied and stance.cue is not None
-                               and _not_looked_at(tokens, stance.cue, segment, p.covered) else ""))
+                           when=when)
 
         mentions = [m for m in map(mention, kept) if m is not None]
         mentions.sort(key=lambda m: (m.start, m.concept))
@@ -1073,7 +1164,8 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
     cached = _TIME_CUES.get(id(data))
     if cached is None:
         cached = {}
-        for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before"):
+        for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before",
+                     "former_before", "former_after", "reported_before"):
             phrases = []
             for phrase in data.cue_lists.get(f"another_time.{name}", ()):
                 norms = tuple(t.norm for t in tokenize(prepare(phrase)) if t.kind in (WORD, CJK, NUM))
@@ -1107,6 +1199,27 @@ def use_phrases_read(kept: object) -> None:
     _TIME_CUES[id(word_data())] = cues
 
 
+_FORMER_REACH = 2  # words ("keen", "professional") between "former" and what one was
+
+
+def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]) -> bool:
+    """Whether a state is said as over (words.yaml `another_time`, `former_*`): "former runner",
+    "ex-sprinter", "used to run", "a runner until 10 years ago"."""
+    cues = _time_cues()
+    norms = [t.norm for t in tokens]
+    line = segment[first]
+    words = 0
+    for at in range(first - 1, -1, -1):
+        if segment[at] != line or words > _FORMER_REACH:
+            break
+        if _phrase_ending_at(norms, at, cues["former_before"]) is not None:
+            return True
+        if tokens[at].kind == WORD and norms[at] not in _DETERMINERS:
+            words += 1
+    nxt = last + 1
+    return nxt < len(tokens) and segment[nxt] == line and _phrase_starting_at(norms, nxt, cues["former_after"]) is not None
+
+
 def _phrase_ending_at(norms: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
     for phrase in phrases:
         if at - len(phrase) + 1 >= 0 and tuple(norms[at - len(phrase) + 1 : at + 1]) == phrase:
@@ -1134,7 +1247,12 @@ def _when_said(tokens: list[Token], first: int, last: int, segment: list[int]) -
     scope_ends = cue_words().scope_ends
     words = 0
     for at in range(first - 1, -1, -1):
-        if segment[at] != line or norms[at] in scope_ends or norms[at] in _TURNS:
+        if segment[at] != line:
+            break
+        # "report suggested", "the GP thought": a verb of opinion is a turn of its own.
+        if _phrase_ending_at(norms, at, cues["reported_before"]) is not None:
+            return "reported"
+        if norms[at] in scope_ends or norms[at] in _TURNS:
             break
         for name, when in (("asked_before", "asked"), ("planned_before", "planned"), ("past_before", "past")):
             phrase = _phrase_ending_at(norms, at, cues[name])
@@ -1198,6 +1316,16 @@ _SAME_PLACE_PREFIX = 5  # "ischium" and "ischial", "pelvis" and "pelvic", "tibia
 _RULES_OUT = frozenset({"without", "no", "not", "never"})
 _TURNS = frozenset({"but", "however", "although", "though", "whereas", "while", "yet"})
 _RULED_OUT_ENDS = frozenset({"but", "with", "yet", "although", "though", "is", "are", "was", "were"})
+
+
+def _names_a_person(term: Term) -> bool:
+    """Whether a label's head names a person by what they do: "Regular runner", "Sprinter or
+    dancer" (not an abbreviation: "Positive FABER")."""
+    head = _head(term)
+    if head is None:
+        return False
+    raw = term.words[head].raw
+    return raw.isalpha() and len(raw) >= 5 and not raw.isupper() and raw.casefold().endswith(_PERSON_ENDINGS)
 
 
 def _excluded_by(term: Term) -> frozenset[str] | None:
