@@ -656,7 +656,7 @@ class ConceptIndex:
 
         "gabapentin for his seizures", "NSAIDs for her headaches", "physio for the shoulder",
         "crutches for the other leg" are plans for another condition, another part of the body or
-        the other side (words.yaml `other_conditions`, `places`, `other_regions`, a disease's
+        the other side (words.yaml `other_conditions`, `other_regions`, a disease's
         ending: "surgery for his bursitis"). What the case's own concepts name is its own ("NSAIDs
         for the pain", "crutches for the hip", "surgery for refractory IFI"), and so is a time or a
         purpose ("crutches for 6 weeks", "injection for diagnosis").
@@ -683,7 +683,8 @@ class ConceptIndex:
             if _one_of(norm, known) or norm in data.context:
                 continue
             typed = (token.unstemmed or norm).casefold()
-            if (norm in data.places or norm in data.other_regions or norm in data.someone_else or norm in self._other_conditions
+            # A place near the hip is the hip's own ("arthroscopy for the labrum"); a region away is not.
+            if (norm in data.other_regions or norm in data.someone_else or norm in self._other_conditions
                     or (len(typed) >= 6 and typed.endswith(_ENTITY_ENDINGS))):
                 return True
         return False
