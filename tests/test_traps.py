@@ -591,11 +591,20 @@ OTHERS_CASE = textwrap.dedent(
       physiotherapy:
         label: Physiotherapy
         synonyms: [physio]
+      emg:
+        label: EMG and nerve conduction studies
+        synonyms: [nerve conduction studies, EMG]
+      dermatomal-numbness:
+        label: Numbness in a dermatomal pattern (left L5)
+        synonyms: [L5 dermatomal numbness]
+      referred-pain:
+        label: Posterior hip pain referred from the lumbar spine
+        synonyms: [pain referred to the hip from the spine]
     stages:
       - id: history
         kind: history
         ask: What in the history?
-        expect: [regular-runner, steroid-use]
+        expect: [regular-runner, steroid-use, dermatomal-numbness]
         explain: History.
       - id: findings
         kind: findings
@@ -610,12 +619,12 @@ OTHERS_CASE = textwrap.dedent(
       - id: diagnosis
         kind: diagnosis
         ask: Diagnosis?
-        expect: [complete-avulsion]
+        expect: [complete-avulsion, ifi, referred-pain]
         explain: The avulsion.
       - id: management
         kind: management
         ask: Plan?
-        expect: [crutches, nsaids, gabapentin, physiotherapy]
+        expect: [crutches, nsaids, gabapentin, physiotherapy, emg]
         explain: Conservative care first.
     """
 )
@@ -639,6 +648,8 @@ def others():
     ("crutches for the other leg", {}),  # the other side
     ("NSAIDs for his gastritis", {}),  # a disease's ending the case never names
     ("gabapentin for his seizures, crutches", {"crutches": "+"}),
+    ("EMG for his carpal tunnel", {}),  # the wrist's
+    ("EMG for diagnosis", {"emg": "+"}),
 ])
 def test_a_plan_for_another_condition_place_or_side_is_not_this_cases_plan(others, answer, expected):
     assert credited(others.grade("management", answer)) == expected
@@ -693,4 +704,35 @@ def test_a_state_said_as_over_is_not_the_patient_now(others, answer, expected):
     ("diagnosis", "complete hamstring tear", {"complete-avulsion": "+"}),
 ])
 def test_someone_elses_opinion_is_not_the_learners_answer(others, stage, answer, expected):
+    assert credited(others.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("EMG and nerve conduction studies", {"emg": "+"}),
+    ("nerve conduction studies were normal", {}),  # a result: the test was done, it is no plan
+    ("EMG came back normal; crutches", {"crutches": "+"}),
+    ("crutches", {"crutches": "+"}),
+    ("Should we give crutches?", {}),  # a plan asked, not made
+])
+def test_a_result_or_a_question_is_no_plan(others, answer, expected):
+    assert credited(others.grade("management", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("IFI", {"ifi": "+"}),
+    ("IFI in the past, now a complete hamstring tear", {"complete-avulsion": "+"}),  # a past diagnosis
+    ("complete hamstring tear, previously misdiagnosed as IFI", {"complete-avulsion": "+"}),
+    ("the previous radiologist called it IFI and I agree", {"ifi": "+"}),  # the learner's own
+])
+def test_a_diagnosis_said_of_the_past_is_not_the_learners_diagnosis(others, answer, expected):
+    assert credited(others.grade("diagnosis", answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("history", "L5 dermatomal numbness", {"dermatomal-numbness": "+"}),
+    ("history", "numbness in the L5 dermatome on the right", {}),  # the label's aside says the left
+    ("diagnosis", "pain referred from the lumbar spine", {"referred-pain": "+"}),
+    ("diagnosis", "pain referred from the SI joint", {}),  # the label says where it comes from
+])
+def test_what_a_label_says_of_side_and_source_places_it(others, stage, answer, expected):
     assert credited(others.grade(stage, answer)) == expected

@@ -427,8 +427,10 @@ def _names_a_place(concept: Concept) -> bool:
     main = forms[1] if len(forms) > 1 else forms[0]  # the label without its aside
     # A place noun names a place whatever its first word: the "ischiofemoral space".
     nouns = {_stem(w) for w in word_data().cue_lists.get("place_nouns", ())}
+    # A side said in an aside places it too: "Numbness in a dermatomal pattern (left L5)".
     return any(t.norm in word_data().places or t.norm in nouns or t.norm in ("left", "right")
-               for t in tokenize(prepare(main)))
+               for t in tokenize(prepare(main))) or any(t.norm in ("left", "right")
+                                                        for t in tokenize(prepare(concept.label)))
 
 
 def _coordinated(analysis: Analysis, expected: tuple[str, ...], in_stage: set[str]) -> tuple[Mention, ...]:
@@ -502,7 +504,8 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # ask about steroid use") is no answer in any stage. Outside a history (where the referral's words
 # are the patient's story) someone else's opinion ("previous report said IFI") is not the
 # learner's; and no stage credits a state said as over ("former runner").
-_NOT_NOW = {"management": frozenset({"past", "asked", "former", "reported"}),
+_NOT_NOW = {"management": frozenset({"past", "asked", "former", "reported", "queried"}),
+            "diagnosis": frozenset({"past", "asked", "former", "reported"}),
             "history": frozenset({"planned", "asked", "queried", "former"})}
 
 

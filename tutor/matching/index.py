@@ -549,8 +549,8 @@ class ConceptIndex:
         j, linked, words = placement.last + 1, False, 0
         while j < len(tokens) and segment[j] == line and words <= 2:
             norm = tokens[j].norm
-            if norm in links:
-                linked = True
+            if norm in links or (located and norm == "from"):
+                linked = True  # ... and where it comes from, for a concept placed: "pain referred from the SI joint"
             elif norm in _DETERMINERS:
                 pass  # "injection for her knee"
             elif (norm in own and norm not in STOPWORDS and (linked or norm not in places)) or (
@@ -685,8 +685,8 @@ class ConceptIndex:
             typed = (token.unstemmed or norm).casefold()
             # A place near the hip is the hip's own ("arthroscopy for the labrum"); a region away is not.
             if (norm in data.other_regions or norm in data.someone_else or norm in self._other_conditions
-                    or (len(typed) >= 6 and typed.endswith(_ENTITY_ENDINGS))):
-                return True
+                    or (len(typed) >= 6 and typed.endswith(_DISEASE_ENDINGS) and not typed.endswith("gnosis"))):
+                return True  # not "for diagnosis", "for prognosis"
         return False
 
     def _one_part_of_the_whole(self, term: Term, tokens: list[Token], segment: list[int],
@@ -968,6 +968,8 @@ class ConceptIndex:
                 and tokens[stance.cue].raw == "?" else "") or (
                 "unassessed" if stance.denied and stance.cue is not None
                 and _not_looked_at(tokens, stance.cue, segment, p.covered) else "")
+            if when in ("past", "reported") and _agreed(tokens, p.last, segment):
+                when = ""  # "the previous radiologist called it hip OA and I agree": the learner's own
             if when in ("", "past") and _said_as_over(tokens, p.first, p.last, in_list):
                 # "former runner" is no runner now; "used to take steroids" is a steroid history.
                 when = "former" if p.term.concept in self._people else "past"
@@ -1200,6 +1202,19 @@ def use_phrases_read(kept: object) -> None:
     _TIME_CUES[id(word_data())] = cues
 
 
+_AGREEING = frozenset({"agree", "agreed", "concur", "concurred"})
+
+
+def _agreed(tokens: list[Token], last: int, segment: list[int]) -> bool:
+    """Whether the learner says, after a mention, that they agree with it ("... and I agree")."""
+    j = last + 1
+    while j < len(tokens) and segment[j] == segment[last]:
+        if tokens[j].norm in _AGREEING:
+            return True
+        j += 1
+    return False
+
+
 _FORMER_REACH = 2  # words ("keen", "professional") between "former" and what one was
 
 
@@ -1402,6 +1417,10 @@ _OF = frozenset({"of", "in", "at", "on", "to"})
 
 # Endings of the names of diseases and processes: "septic bursitis", "piriformis tendinopathy".
 _ENTITY_ENDINGS = ("itis", "osis", "oma", "pathy", "algia", "trophy", "plasia", "ectomy", "otomy", "plasty")
+
+
+# ... of diseases alone, not of operations: "NSAIDs for his gastritis" is for another disease.
+_DISEASE_ENDINGS = ("itis", "osis", "oma", "pathy", "algia")
 
 
 def _names_another_thing(token: Token, term: Term) -> bool:
