@@ -736,3 +736,73 @@ def test_a_diagnosis_said_of_the_past_is_not_the_learners_diagnosis(others, answ
 ])
 def test_what_a_label_says_of_side_and_source_places_it(others, stage, answer, expected):
     assert credited(others.grade(stage, answer)) == expected
+
+
+LABRUM_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: labrum-demo
+    title: Posterior labral tear of the left hip
+    source: Seeds 000 and 002 (for the tests)
+    side: left
+    concepts:
+      mechanical-symptoms:
+        label: Mechanical symptoms of clicking and catching
+        synonyms: [clicking and catching, hip clicking, catching of the hip]
+      hip-effusion:
+        label: Small left hip joint effusion
+        synonyms: [small hip effusion, joint effusion of the hip]
+      posterior-labral-tear:
+        label: Posterior labral tear of the hip
+        synonyms: [tear of the posterior labrum]
+      stress-fracture:
+        label: Ischial or acetabular stress fracture
+        synonyms: [stress fracture of the ischium or acetabulum, stress fracture]
+      pain-below-knee:
+        label: Pain radiating below the knee
+        synonyms: [pain down the back of the thigh to below the knee]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [mechanical-symptoms, pain-below-knee]
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [hip-effusion, posterior-labral-tear]
+        explain: A tear.
+      - id: differential
+        kind: differential
+        ask: Differential?
+        expect: [posterior-labral-tear, stress-fracture]
+        explain: The tear, a stress fracture.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def labrum():
+    return CaseGrader(load_case_bytes(LABRUM_CASE.encode(), "labrum-demo.yaml"))
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("history", "clicking and catching", {"mechanical-symptoms": "+"}),
+    ("history", "her hip clicks and catches", {"mechanical-symptoms": "+"}),
+    ("history", "her knee clicks and catches on the stairs", {}),  # the knee's, both of them
+    ("history", "does the hip click or catch?", {}),  # a question the learner asks
+    ("history", "used to click as a teenager", {}),  # a state said as over
+    ("history", "clicking and catching on the right side", {}),  # the other side
+    ("history", "pain down the back of the thigh to below the knee", {"pain-below-knee": "+"}),
+    ("history", "pain down the back of the thigh", {}),  # the label's "to below the knee" stays
+    ("findings", "small hip effusion", {"hip-effusion": "+"}),
+    ("findings", "hip effusion", {"hip-effusion": "+"}),
+    ("findings", "large left hip effusion", {}),  # a size against the label's (words.yaml contrasts)
+    ("findings", "posterior labral tear", {"posterior-labral-tear": "+"}),
+    ("findings", "posterior hip dislocation with a labral tear", {}),  # "posterior" is the dislocation's
+    ("differential", "stress fracture", {"stress-fracture": "+"}),
+    ("differential", "acetabular stress fracture", {"stress-fracture": "+"}),
+    ("differential", "femoral neck stress fracture", {}),  # the neck is a place (words.yaml places)
+])
+def test_a_word_of_the_term_said_of_another_thing_place_side_or_size(labrum, stage, answer, expected):
+    assert credited(labrum.grade(stage, answer)) == expected

@@ -414,7 +414,9 @@ def _gives_the_other_side(phrase: str, side: str) -> bool:
     from tutor.sides import other_side_only
 
     places = word_data().places
-    return other_side_only(phrase, side) and any(t.norm in places for t in tokenize(prepare(phrase)))
+    # "on the right side" is a body part of that side too ("clicking and catching on the right side").
+    return other_side_only(phrase, side) and (any(t.norm in places for t in tokenize(prepare(phrase)))
+                                              or re.search(r"\bside\b", phrase, re.IGNORECASE) is not None)
 
 
 def _names_a_place(concept: Concept) -> bool:

@@ -30,7 +30,7 @@ from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
                                   shortened_terms, terms_of)
-from tutor.matching.tokens import (CJK, CONSIDER_MARK, LIST, NUM, WORD, Token, _stem, also_named, misspelt_rewrite,
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, HARD, LIST, NUM, WORD, Token, _stem, also_named, misspelt_rewrite,
                                    prepare, tokenize, word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
@@ -73,6 +73,7 @@ _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
                           "around", "for"})
 _ARTICLES = frozenset({"the", "a", "an"})
+_AND_OR = frozenset({"and", "or", "/"})
 # ... and the words that say whose it is: "injection for her knee", "surgery for his knee".
 _DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "this", "that"})
 # The other side, after "for": "crutches for the other leg" is no plan for this hip.
@@ -474,7 +475,8 @@ class ConceptIndex:
                         and not self._another_kind(term, tokens, segment, placement)
                         and not self._of_what_the_case_is_not(term, tokens, segment, placement)
                         and not self._for_another_thing(term, tokens, segment, placement)
-                        and not self._one_part_of_the_whole(term, tokens, segment, placement)):
+                        and not self._one_part_of_the_whole(term, tokens, segment, placement)
+                        and not self._two_things_with(term, tokens, placement)):
                     placements.append(placement)
         return placements
 
@@ -538,8 +540,11 @@ class ConceptIndex:
             while j >= 0 and segment[j] == line and (tokens[j].norm in own and (
                     tokens[j].norm in kind or tokens[j].norm in word_data().context) or (
                     placement.via_alias and tokens[j].norm in said) or (
-                    placed and tokens[j].norm in word_data().context and tokens[j].norm not in near_kind)):
-                j -= 1
+                    placed and tokens[j].norm in word_data().context and tokens[j].norm not in near_kind) or (
+                    # "her knee clicks and catches": the knee's, as its clicking is
+                    tokens[j].norm in _AND_OR and j > 0 and tokens[j - 1].kind == WORD
+                    and _one_of(tokens[j - 1].norm, own - STOPWORDS))):
+                j -= 2 if tokens[j].norm in _AND_OR else 1
             if j >= 0 and segment[j] == line:
                 near.append(j)
         elif placement.first > 0 and segment[placement.first - 1] == line:
@@ -689,6 +694,28 @@ class ConceptIndex:
                 return True  # not "for diagnosis", "for prognosis"
         return False
 
+    def _two_things_with(self, term: Term, tokens: list[Token], placement: "_Placement") -> bool:
+        """Whether a term's words are said of two things joined by "with": in "posterior hip
+        dislocation with a labral tear", "posterior" is the dislocation's, so it is no "Posterior
+        labral tear" ("labral tear with posterior extension" still is)."""
+        if "with" in {w.norm for w in term.words}:
+            return False
+        own = self._concept_words.get(term.concept, frozenset())
+        inside = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
+        joint = next((i for i in inside if tokens[i].norm == "with"), None)
+        if joint is None:
+            return False
+        # Only a word that says a kind ("posterior") is another noun's before "with": in "QF
+        # atrophic with abnormal signal" and "fragment ... with hamstring tendons attached" the
+        # words before it are the thing itself.
+        data = word_data()
+        before = [i for i in placement.covered if i < joint and tokens[i].kind == WORD
+                  and tokens[i].norm not in data.context]
+        if not before or not all(tokens[i].norm in data.essential or tokens[i].norm in data.contrasts for i in before):
+            return False
+        return any(tokens[i].kind == WORD and tokens[i].norm not in STOPWORDS and tokens[i].norm not in own
+                   and tokens[i].norm not in data.context and i > max(before) for i in inside if i < joint)
+
     def _one_part_of_the_whole(self, term: Term, tokens: list[Token], segment: list[int],
                                placement: "_Placement") -> bool:
         """Whether a concept of the whole of a structure is said of one of its parts.
@@ -718,10 +745,14 @@ class ConceptIndex:
         return any(tokens[i].norm in parts for i in near)
 
     def _a_kind_it_is_not(self, term: Term, head: int, word: str) -> bool:
-        if word not in self._kinds or word in self._concept_words.get(term.concept, frozenset()):
+        if word in self._concept_words.get(term.concept, frozenset()):
             return False
         if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
-            return True  # the concept is another side of the group: "chronic" for an "Acute avulsion"
+            # The concept is another side of the group: "chronic" for an "Acute avulsion", and a
+            # size too: "large effusion" for a "Small left hip joint effusion".
+            return True
+        if word not in self._kinds:
+            return False
         thing = term.words[head].norm
         # A head typed together with the word before it ("hamstravulsion") is the same thing.
         return any(_same_thing(thing, other) and concepts - {term.concept}
@@ -933,6 +964,7 @@ class ConceptIndex:
             placements = self._without_other_things(placements, tokens, segment)
         kept, shadowed = _keep_outermost(placements)
         kept = _drop_patchworks(kept)
+        questions = _in_questions(tokens)
         covered_all = [p.covered for p in kept]
         # Read again with the terms found: an "and" inside one term closes no list.
         commas = list_commas(tokens, [frozenset(range(p.first, p.last + 1)) for p in kept]) if commas else commas
@@ -968,11 +1000,15 @@ class ConceptIndex:
                 and tokens[stance.cue].raw == "?" else "") or (
                 "unassessed" if stance.denied and stance.cue is not None
                 and _not_looked_at(tokens, stance.cue, segment, p.covered) else "")
+            if not when and p.first in questions:
+                when = "queried"  # "does the hip click or catch?", "Should we do a hip replacement?"
             if when in ("past", "reported") and _agreed(tokens, p.last, segment):
                 when = ""  # "the previous radiologist called it hip OA and I agree": the learner's own
-            if when in ("", "past") and _said_as_over(tokens, p.first, p.last, in_list):
-                # "former runner" is no runner now; "used to take steroids" is a steroid history.
-                when = "former" if p.term.concept in self._people else "past"
+            over = _said_as_over(tokens, p.first, p.last, in_list) if when in ("", "past", "queried") else ""
+            if over:
+                # "former runner" is no runner now, "used to click" no clicking now; "former
+                # steroid use" is a steroid history.
+                when = "former" if p.term.concept in self._people or over == "no_longer" else "past"
             return Mention(p.term.concept, negated, start, end, prepared[start:end], p.term.text,
                            round(max(0.0, p.score), 1), p.covered, considered,
                            soft=stance.soft and negated, alternative=stance.alternative and not negated,
@@ -1168,7 +1204,7 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
     if cached is None:
         cached = {}
         for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before",
-                     "former_before", "former_after", "reported_before"):
+                     "former_before", "former_after", "no_longer_before", "reported_before"):
             phrases = []
             for phrase in data.cue_lists.get(f"another_time.{name}", ()):
                 norms = tuple(t.norm for t in tokenize(prepare(phrase)) if t.kind in (WORD, CJK, NUM))
@@ -1218,9 +1254,10 @@ def _agreed(tokens: list[Token], last: int, segment: list[int]) -> bool:
 _FORMER_REACH = 2  # words ("keen", "professional") between "former" and what one was
 
 
-def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]) -> bool:
-    """Whether a state is said as over (words.yaml `another_time`, `former_*`): "former runner",
-    "ex-sprinter", "used to run", "a runner until 10 years ago"."""
+def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]) -> str:
+    """Whether a state is said as over (words.yaml `another_time`): "no_longer" for any state
+    ("used to click"), "former" for what a person was ("former runner", "ex-sprinter", "a
+    runner until 10 years ago"), "" when neither."""
     cues = _time_cues()
     norms = [t.norm for t in tokens]
     line = segment[first]
@@ -1228,12 +1265,36 @@ def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]
     for at in range(first - 1, -1, -1):
         if segment[at] != line or words > _FORMER_REACH:
             break
+        if _phrase_ending_at(norms, at, cues["no_longer_before"]) is not None:
+            return "no_longer"
         if _phrase_ending_at(norms, at, cues["former_before"]) is not None:
-            return True
+            return "former"
         if tokens[at].kind == WORD and norms[at] not in _DETERMINERS:
             words += 1
     nxt = last + 1
-    return nxt < len(tokens) and segment[nxt] == line and _phrase_starting_at(norms, nxt, cues["former_after"]) is not None
+    if nxt < len(tokens) and segment[nxt] == line and _phrase_starting_at(norms, nxt, cues["former_after"]) is not None:
+        return "former"
+    return ""
+
+
+# The first words of a question that asks rather than hedges: "does the hip click?", "should we
+# do a hip replacement?" (not "?AVN", "AVN?", which keep a diagnosis in play).
+_QUESTION_STARTS = frozenset("do does did is are was were should shall can could would will has have any how what "
+                             "why when which who".split())
+
+
+def _in_questions(tokens: list[Token]) -> frozenset[int]:
+    """The tokens of sentences that are questions: a question word first, a question mark last."""
+    out: set[int] = set()
+    start = 0
+    for i, token in enumerate(tokens):
+        if token.kind == HARD:
+            if token.raw in ("?", "？"):
+                words = [k for k in range(start, i) if tokens[k].kind == WORD]
+                if words and tokens[words[0]].raw.casefold() in _QUESTION_STARTS:
+                    out.update(range(start, i))
+            start = i + 1
+    return frozenset(out)
 
 
 def _phrase_ending_at(norms: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:

@@ -324,7 +324,10 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             options.append(dropped)
             # An "of ..." after the entity goes ("Osteonecrosis of the femoral head"), not one after
             # a setting word, which names what that is about ("Family history of osteonecrosis").
-            if tail and not any(norms[i] in keep_always for i in tail) and not _ends_in(norms[before_of[-1]], setting):
+            # Nor an "of ..." that goes on to where ("pain down the back of the thigh to below the
+            # knee": the thigh alone is not below the knee).
+            if (tail and not any(norms[i] in keep_always for i in tail) and not _ends_in(norms[before_of[-1]], setting)
+                    and not any(norms[i] in _GOES_ON for i in range(of_at + 1, len(norms)))):
                 options.append(dropped | set(tail))
         for dropped in options:
             kept = [i for i in term.required if i not in dropped]
@@ -350,6 +353,10 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), term.denial_core,
                             False, shortened=True, part_of_name=len(kept) == 1))
     return out
+
+
+# Words after an "of ..." that take a term on to another place: "... of the thigh to below the knee".
+_GOES_ON = frozenset({"to", "into", "below", "above", "past", "beyond", "lt", "gt", "towards", "toward"})
 
 
 def _ends_in(word: str, setting: frozenset[str]) -> bool:
