@@ -806,3 +806,61 @@ def labrum():
 ])
 def test_a_word_of_the_term_said_of_another_thing_place_side_or_size(labrum, stage, answer, expected):
     assert credited(labrum.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("guided injection", {"guided-injection": "+"}),
+    ("injection into the ischiofemoral space", {"guided-injection": "+"}),  # the label's place named
+    ("steroid injection", {"guided-injection": "+"}),  # a class of its own words (words.yaml also_means)
+    ("injection", {}),  # one general word: no guidance, no place
+    ("an injection, abductor strengthening", {"abductor-strengthening": "+"}),
+])
+def test_one_general_word_does_not_earn_a_concept_whose_label_says_where(times, answer, expected):
+    assert credited(times.grade("management", answer)) == expected
+
+
+SITTING_PAIN = ConceptIndex([Concept("sitting", "Pain when sitting", ("worse with sitting", "sitting pain"))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("worse with sitting", {"sitting": "+"}),
+    ("buttock pain worse with sitting", {"sitting": "+"}),
+    ("knee pain worse with sitting", {}),  # back over the concept's own "pain" to the knee
+    ("knee sitting pain", {}),
+])
+def test_a_region_away_said_before_the_concepts_own_words(answer, expected):
+    assert said(SITTING_PAIN, answer) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("US-guided injection", {"guided-injection": "+"}),
+    ("US-guided injection of the ischiofemoral space of the left hip", {"guided-injection": "+"}),
+    ("steroid injection into the hip joint", {}),  # inside the joint, not the space the label names
+    ("steroid injection into the left hip joint", {}),
+    ("intra-articular steroid injection", {}),
+    ("US-guided knee injection", {}),  # a region away between the term's words
+])
+def test_a_label_that_says_where_is_not_the_joint_itself_nor_a_region_away(times, answer, expected):
+    assert credited(times.grade("management", answer)) == expected
+
+
+BOTH = ConceptIndex([Concept("both", "Both: tendinopathy together with bursitis", ("both", "PHT with bursitis"))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("both", {"both": "+"}),
+    ("PHT with bursitis", {"both": "+"}),
+    ("both knees", {}),  # a one-word name before a region away modifies it
+    ("PHT with prepatellar bursitis", {}),  # a region away between the term's words
+])
+def test_a_one_word_name_or_a_term_beside_a_region_away(answer, expected):
+    assert {c: v for c, v in said(BOTH, answer).items() if c == "both"} == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("crutches and physio for 6 weeks", {"crutches": "+", "physiotherapy": "+"}),
+    ("crutches and physio for the shoulder", {}),  # both are for the shoulder
+    ("crutches; physiotherapy failed last year", {"crutches": "+"}),  # a past plan, said with its failure
+])
+def test_what_a_coordinated_plan_is_for_and_a_plan_that_failed(others, answer, expected):
+    assert credited(others.grade("management", answer)) == expected

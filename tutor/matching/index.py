@@ -282,6 +282,7 @@ class ConceptIndex:
         # the ischiofemoral space"), whatever the words of the place: another place said that way,
         # or just before a term, is somewhere else ("injection of the ischial bursa").
         self._placed_by_label: set[str] = set()
+        self._label_place: dict[str, set[str]] = {}  # the words of that place: ischiofemoral, space
         # Concepts whose label names a person by what they do ("Regular runner"): "former runner",
         # "used to run" is none now.
         self._people: set[str] = set()
@@ -295,6 +296,7 @@ class ConceptIndex:
                 label_words.setdefault(term.concept, set()).update(norms)
                 if not term.shortened and _says_where(term, place_nouns):
                     self._placed_by_label.add(term.concept)
+                    self._label_place.setdefault(term.concept, set()).update(_where_it_says(term))
                 if not term.shortened and not term.denial_core and _names_a_person(term):
                     self._people.add(term.concept)
                 excluded = _excluded_by(term)
@@ -476,7 +478,8 @@ class ConceptIndex:
                         and not self._of_what_the_case_is_not(term, tokens, segment, placement)
                         and not self._for_another_thing(term, tokens, segment, placement)
                         and not self._one_part_of_the_whole(term, tokens, segment, placement)
-                        and not self._two_things_with(term, tokens, placement)):
+                        and not self._two_things_with(term, tokens, placement)
+                        and not self._a_bare_class_word_without_the_place(term, tokens, segment, chosen, placement)):
                     placements.append(placement)
         return placements
 
@@ -494,6 +497,8 @@ class ConceptIndex:
         data = word_data()
         own = self._concept_words.get(term.concept, frozenset())
         label = self._label_words.get(term.concept, frozenset())
+        if term.concept in self._placed_by_label and "joint" not in label and _into_the_joint(tokens, segment, placement):
+            return True
         return (self._beside_another(term, tokens, segment, placement, own, label, data.places,
                                      data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS,
                                      term.concept in self._placed_by_label)
@@ -516,6 +521,10 @@ class ConceptIndex:
         "Image-guided injection", not the only one.
         """
         said = frozenset(w.norm for w in term.words)
+        if not term.shortened and any(
+                i not in placement.covered and tokens[i].norm in far_kind and not _one_of(tokens[i].norm, own)
+                for i in range(placement.first + 1, placement.last)):
+            return True  # a region away between a term's words: "US-guided knee injection", "PHT with prepatellar bursitis"
         if not term.shortened and said & kind:
             return False
         # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
@@ -548,7 +557,13 @@ class ConceptIndex:
             if j >= 0 and segment[j] == line:
                 near.append(j)
         elif placement.first > 0 and segment[placement.first - 1] == line:
-            near.append(placement.first - 1)  # "knee effusion": a region away from the hip, said first
+            # "knee effusion": a region away from the hip, said first; back over the concept's own
+            # words: in "knee pain worse with sitting" the pain is the knee's.
+            j = placement.first - 1
+            while j > 0 and segment[j - 1] == line and tokens[j].norm in own and tokens[j].norm not in places \
+                    and tokens[j].norm not in STOPWORDS:
+                j -= 1
+            near.append(j)
         # On over the concept's own words and the little words that place it ("septic arthritis
         # of the knee" for "septic"), not into the next item of a list ("narrow IFS and narrow QFS").
         j, linked, words = placement.last + 1, False, 0
@@ -668,6 +683,13 @@ class ConceptIndex:
         """
         j = placement.last + 1
         line = segment[placement.last]
+        if j < len(tokens) and tokens[j].norm in _AND_OR and segment[j] == line:
+            # "rest and physiotherapy for the shoulder": both are for it
+            k = j + 1
+            while k < len(tokens) and k <= j + 3 and segment[k] == line and tokens[k].kind == WORD and tokens[k].norm != "for":
+                k += 1
+            if k < len(tokens) and tokens[k].norm == "for":
+                j = k
         if j >= len(tokens) or tokens[j].norm != "for" or segment[j] != line:
             return False
         data = word_data()
@@ -693,6 +715,21 @@ class ConceptIndex:
                     or (len(typed) >= 6 and typed.endswith(_DISEASE_ENDINGS) and not typed.endswith("gnosis"))):
                 return True  # not "for diagnosis", "for prognosis"
         return False
+
+    def _a_bare_class_word_without_the_place(self, term: Term, tokens: list[Token], segment: list[int],
+                                             chosen: list, placement: "_Placement") -> bool:
+        """Whether one general word read as a class of several ("injection" as a guided
+        injection, words.yaml `also_means`) stands for a concept whose label says where, with no
+        word of that place in its clause: "injection" names neither the guidance nor the place of
+        an "Image-guided injection of the ischiofemoral space" ("injection into the IF space"
+        does name it, and "steroid injection" is a class of its own words)."""
+        place = self._label_place.get(term.concept)
+        if not place or not placement.via_alias or not any(
+                h is not None and h.alias and h.first == h.last and h.part[1] > 1 for h in chosen):
+            return False
+        start, end = self._clause_of(placement, tokens, segment)
+        return not any(_one_of(tokens[i].norm, frozenset(place)) for i in range(start, end + 1)
+                       if i not in placement.covered)
 
     def _two_things_with(self, term: Term, tokens: list[Token], placement: "_Placement") -> bool:
         """Whether a term's words are said of two things joined by "with": in "posterior hip
@@ -1139,6 +1176,36 @@ class ConceptIndex:
         return ()
 
 
+def _into_the_joint(tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
+    """Whether a mention is said to be in the joint itself: "injection into the hip joint",
+    "intra-articular steroid injection" - no place outside the joint that a label names."""
+    line = segment[placement.first]
+    before = placement.first - 1
+    while before >= 0 and segment[before] == line and tokens[before].norm in STOPWORDS:
+        before -= 1
+    if before >= 0 and segment[before] == line and tokens[before].norm in ("intraarticular", "articular"):
+        return True
+    j, linked = placement.last + 1, False
+    while j < len(tokens) and segment[j] == line and j <= placement.last + 6:
+        norm = tokens[j].norm
+        if norm in _PLACE_LINKS:
+            linked = True
+        elif norm == "joint" and linked:
+            return True
+        elif norm not in _DETERMINERS and norm not in word_data().context and norm not in word_data().qualifiers:
+            return False
+        j += 1
+    return False
+
+
+def _where_it_says(term: Term) -> set[str]:
+    """The words of the place a label says, after its first linking word ("ischiofemoral",
+    "space" of "... of the ischiofemoral space")."""
+    norms = [w.norm for w in term.words]
+    at = next((k for k, n in enumerate(norms) if n in _PLACE_LINKS and k > 0), len(norms))
+    return {n for n in norms[at + 1:] if n not in STOPWORDS and n not in _ARTICLES and n not in word_data().context}
+
+
 def _says_where(term: Term, nouns: frozenset[str]) -> bool:
     """Whether a label goes on to say where with a linking word and a word that is no setting:
     "... of the ischiofemoral space", not "... of the hip". `nouns`: words.yaml `place_nouns`."""
@@ -1488,8 +1555,11 @@ def _names_another_thing(token: Token, term: Term) -> bool:
     """Whether the word after a one-word name makes that name a modifier of another thing."""
     if token.kind != WORD or any(token.norm == w.norm for w in term.words):
         return False
-    if token.norm in word_data().makes_a_modifier:
+    data = word_data()
+    if token.norm in data.makes_a_modifier:
         return True
+    if token.norm in data.other_regions:
+        return True  # a region away: "both knees" is no "both", "septic knee" no septic hip
     typed = token.unstemmed or token.norm
     return len(typed) >= 6 and typed.endswith(_ENTITY_ENDINGS)
 
