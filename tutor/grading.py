@@ -192,6 +192,59 @@ class CaseGrader:
                 concept, self.index, partial(self._words_of_others, concept_id), self._stage_labels)
         return readings[concept_id]
 
+    def _with_what_absences_deny(self, mentions: tuple[Mention, ...], in_stage: set[str]) -> tuple[Mention, ...]:
+        """An absence stated denies the thing it is the absence of: "steroid-naive" states the
+        "No steroid use" and so denies the "Steroid use"; "no subchondral fracture line or
+        crescent" the "Subchondral crescent"; "SLR negative" (a "Negative straight leg raise")
+        the "Positive straight leg raise". Nothing the answer asserts itself is denied."""
+        asserted = {m.concept for m in mentions if not m.negated}
+        added = []
+        for m in mentions:
+            if m.negated or m.considered or m.concept not in self._stage_concepts():
+                continue
+            if _says_normal(m.evidence):
+                continue  # "sciatic nerve normal" says nothing of its edema (a positive twin)
+            for other in self._what_it_denies(m.concept):
+                if other in in_stage and other not in asserted:
+                    added.append(replace(m, concept=other, negated=True, considered=False, soft=False,
+                                         alternative=False, measured=False))
+                    asserted.add(other)
+        return mentions + tuple(added) if added else mentions
+
+    def _what_it_denies(self, concept_id: str) -> frozenset[str]:
+        """The stage concepts a concept states the absence of: what the core of its "No ..."
+        names ("No steroid use": the "Steroid use"), or the same label with "positive" for its
+        "negative"."""
+        denies = self.__dict__.setdefault("_denies", {})
+        found = denies.get(concept_id)
+        if found is not None:
+            return found
+        by_words = self.__dict__.get("_by_words")
+        if by_words is None:
+            # Each concept's own terms (not short forms, not an absence's core) by their words.
+            by_words = self.__dict__["_by_words"] = {}
+            for term in self.index.terms:
+                if not term.shortened:
+                    key = tuple(w.norm for w in term.words if not w.optional)
+                    by_words.setdefault((term.denial_core, key), set()).add(term.concept)
+        used = self._stage_concepts()
+        out: set[str] = set()
+        concept = self.case.concepts.get(concept_id)
+        said = concept.label.casefold().split()[:1] if concept is not None else []
+        # Only a label that says the thing is not there: "Normal sciatic nerve" is no denial of
+        # the nerve's edema (the positive twin of an absence stays unread). The thing is another
+        # concept with a term of exactly the words of this one's core.
+        if said and said[0] in _ABSENCE_WORDS:
+            for (core, key), concepts in by_words.items():
+                if core and concept_id in concepts:
+                    out.update(c for c in by_words.get((False, key), ()) if c in used and c != concept_id)
+        if said == ["negative"]:
+            # Its label's words are read as the core of the absence: "straight leg raise".
+            positive = "positive " + self._stage_labels().get(concept_id, "")
+            out.update(c for c, words in self._stage_labels().items() if words == positive)
+        found = denies[concept_id] = frozenset(out)
+        return found
+
     def _stage_labels(self) -> dict[str, str]:
         """The labels of the concepts the case's stages use, as their words' norms (from the index,
         which has read every label already)."""
@@ -352,6 +405,7 @@ class CaseGrader:
         if self.case.side in ("left", "right"):
             mentions = self._on_this_side(mentions, analysis.text, stage.kind or stage.id)
         mentions = _with_typed_offsets(mentions, answer)
+        mentions = self._with_what_absences_deny(mentions, in_stage)
         # One concept, one credit: words that earn a concept of this stage do not also name
         # another concept (a lexicon twin, or the opposite of what was credited) beside it.
         earned = [m.covered for m in mentions if m.concept in in_stage and not m.negated]
@@ -390,6 +444,18 @@ class CaseGrader:
             reported_absent=reported_absent,
             stage_concepts=stage_concepts,
         )
+
+
+# First words of a label that says its thing is absent ("No steroid use", "Negative SLR").
+_ABSENCE_WORDS = frozenset({"no", "not", "without", "never", "negative", "absent"})
+
+_NORMAL_WORDS = frozenset({"normal", "symmetric", "preserved", "spared"})
+
+
+def _says_normal(evidence: str) -> bool:
+    from tutor.matching.tokens import prepare, tokenize
+
+    return any(t.norm in _NORMAL_WORDS for t in tokenize(prepare(evidence)))
 
 
 _MEASURED_STEM = 7  # "retract" of retraction, retracted: one finding, measured or named
@@ -562,8 +628,10 @@ def _shared_vocabulary() -> tuple[Concept, ...]:
 
 
 def _setting_words(case: Case) -> tuple[str, ...]:
-    """A case's one-word tags name its setting ("hamstring"): words a term may go without."""
-    return tuple(tag for tag in case.tags if tag.isalpha())
+    """A case's one-word tags name its setting ("hamstring"), and so does its side ("left"):
+    words a term may go without."""
+    side = (case.side,) if case.side in ("left", "right") else ()
+    return tuple(tag for tag in case.tags if tag.isalpha()) + side
 
 
 _TOPIC_AT_LEAST = 2  # concepts of the case's stages whose labels name the structure

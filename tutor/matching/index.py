@@ -81,10 +81,15 @@ _OTHER_SIDE = frozenset({"other", "opposite", "contralateral"})
 # Words of a label that say the whole of something: "Complete avulsion of the hamstring origin".
 _WHOLE = frozenset({"complete", "total", "full", "entire", "whole"})
 # ... and words of an answer that say all of its parts: "complete tear of all three tendons".
-_ALL_PARTS = frozenset({"all", "three", "both", "every", "whole", "entire"})
+_ALL_PARTS = frozenset({"all", "three", "3", "both", "every", "whole", "entire"})  # words.yaml reads "three" as 3
 # The endings of a label's head that name a person by what they do ("Regular runner", "Sprinter
 # or dancer", "Keen cyclist", "Athlete"): a former one is none now.
 _PERSON_ENDINGS = ("er", "ist", "ete")
+_SIDES = frozenset({"left", "right"})
+_SHORT_SLIP = (3, 5)  # lengths of a typed word that may be a term word with one letter dropped
+# Everyday short words that are no slip for a term word ("pan" is not "pain", "tat" not "test").
+_COMMON_SHORT_WORDS = frozenset("pan tat ten tee the tho kin ran run sat set sit lag leg log not now new "
+                                "was way war hat hit hot bat bet but can cat cot".split())
 # ... and a way of imaging: "follow-up with CT", "guided by ultrasound", "repeat imaging on MRI".
 _MODALITY_LINKS = _PLACE_LINKS | {"with", "by", "on", "using", "via"}
 # Endings that name different processes: tendinitis is not tendinosis.
@@ -358,6 +363,9 @@ class ConceptIndex:
                 if distance and _close_enough(word, spelled, int(distance)):
                     similarity = 100.0 * (1 - distance / max(len(word), len(spelled)))
                     found.append((self._spelled_as[spelled], similarity))
+        if not exact and not found and _SHORT_SLIP[0] <= len(word) <= _SHORT_SLIP[1] and word.isascii() \
+                and word.isalpha() and word not in _COMMON_SHORT_WORDS:
+            found.extend((known, 90.0) for known in self._one_letter_dropped().get(word, ()))
         result = tuple(found)
         if len(self._similar_cache) > 50_000:
             self._similar_cache.clear()
@@ -369,6 +377,21 @@ class ConceptIndex:
         (see _close_enough: the first letter kept, at most two edits)."""
         shapes, first, size = self._fuzzy_shapes, word[0], len(word)
         return any((first, n) in shapes for n in range(size - 2, size + 3))
+
+    def _one_letter_dropped(self) -> dict[str, tuple[str, ...]]:
+        """Short term words with one inner letter dropped, as typed in a hurry: "kne" (knee),
+        "tst" (test), "tendr" (tender). The first and last letters stay; made on the first
+        answer that needs it."""
+        table = self.__dict__.get("_dropped")
+        if table is None:
+            found: dict[str, set[str]] = {}
+            for spelled in self._fuzzy_vocabulary:
+                if _SHORT_SLIP[0] < len(spelled) <= _SHORT_SLIP[1] + 1:
+                    for i in range(1, len(spelled) - 1):
+                        found.setdefault(spelled[:i] + spelled[i + 1:], set()).add(self._spelled_as[spelled])
+            table = self.__dict__["_dropped"] = {k: tuple(sorted(v)) for k, v in found.items()
+                                                 if k not in self._spelled_as and k not in self._by_word}
+        return table
 
     def _hits(self, tokens: list[Token], segment: list[int]) -> dict[str, list[_Hit]]:
         hits: dict[str, list[_Hit]] = {}
@@ -869,8 +892,7 @@ class ConceptIndex:
                     placements.append(placement)
         return placements
 
-    @staticmethod
-    def _judge(term: Term, tokens: list[Token], chosen: list[_Hit], covered: set[int],
+    def _judge(self, term: Term, tokens: list[Token], chosen: list[_Hit], covered: set[int],
                groups: dict[int, frozenset[int]]) -> _Placement | None:
         # The words one abbreviation or Chinese word stands for go together: "QFS" is the
         # quadratus femoris space, so "QFS normal" does not say the quadratus femoris is normal.
@@ -888,6 +910,7 @@ class ConceptIndex:
         # A typed word that stands for several ("FAIR": flexion adduction internal rotation) is
         # one word between the term's words, not several.
         spread = sum(len(g) - 1 for g in {groups[i] for i in range(first, last + 1) if i in groups and i not in covered})
+        own = self._said_between(term.concept)
         for i in range(first, last + 1):
             if i in covered or tokens[i].is_separator:
                 continue  # a separator inside is a list's comma (see ConceptIndex.find)
@@ -903,8 +926,11 @@ class ConceptIndex:
                 return None  # "tendinopathy or bursitis" is no "tendinopathy with bursitis"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
-            elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
-                extras += 1  # "sudden onset during sprinting": a core form's link is any link
+            elif (norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS)
+                  and norm not in own):
+                # "sudden onset during sprinting": a core form's link is any link; "complete
+                # proximal hamstring avulsion": the concept's own words add nothing between.
+                extras += 1
         if term.part_of_name and last + 1 < len(tokens) and _names_another_thing(tokens[last + 1], term):
             return None  # "piriformis injection", "septic bursitis", "septic shock": another thing
         if term.part_of_name and _the_place_of_another_thing(tokens, first):
@@ -926,6 +952,21 @@ class ConceptIndex:
         natural = in_order or all(_before(a, b) for a, b in zip(rotated, rotated[1:]))
         return _Placement(term, first, last, frozenset(covered), score, inner_cue, in_order=natural,
                           via_alias=any(h.alias for h in chosen))
+
+    def _said_between(self, concept: str) -> frozenset[str]:
+        """The words of a concept that may stand between a term's words without counting: its own
+        words that tell no kinds apart ("proximal", "hamstring" in "complete proximal hamstring
+        avulsion" for "Complete avulsion of the left hamstring origin"), and its own side ("L").
+        Words that tell kinds apart (words.yaml `essential`: partial, acute ...) always count."""
+        cache = self.__dict__.setdefault("_between_cache", {})
+        found = cache.get(concept)
+        if found is None:
+            data = word_data()
+            telling = data.essential - _SIDES
+            words = self._concept_words.get(concept, frozenset())
+            found = cache[concept] = frozenset(w for w in words if w.isalpha() and w not in telling
+                                               and w not in data.makes_a_modifier and w not in STOPWORDS)
+        return found
 
     def _without_other_things(self, placements: list[_Placement], tokens: list[Token],
                               segment: list[int]) -> list[_Placement]:

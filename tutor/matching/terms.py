@@ -266,6 +266,7 @@ def _term_word(token: Token) -> TermWord:
 
 # -- terms without the words that only restate the case's setting ---------------------------
 
+_SIDES = frozenset({"left", "right"})
 _MAX_DROPPABLE = 4  # subsets of at most this many droppable words are tried
 _AMBIGUOUS_WITHIN = 4  # another concept's term of at most this many words can claim a short form
 
@@ -292,7 +293,10 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
     from tutor.matching.tokens import word_data
 
     data = word_data()
-    setting = (data.context | context) - data.essential
+    # The case's own side is a setting word too (the grader passes it with the tags): a teacher
+    # credits "complete avulsion of the hamstring origin" in a case about the left hamstring;
+    # the other side said instead is the grader's business (tutor.sides).
+    setting = (data.context | context) - (data.essential - (context & _SIDES))
     claims: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for term in vocabulary:
         words = frozenset(term.words[i].norm for i in term.required)
@@ -305,7 +309,7 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
     for term in terms:
         if term.measure is not None or term.ordered or len(term.required) < 2:
             continue
-        keep_always = essential.get(term.concept, frozenset()) | data.essential
+        keep_always = essential.get(term.concept, frozenset()) | (data.essential - (context & _SIDES))
         norms = [w.norm for w in term.words]
         of_at = norms.index("of") if "of" in norms else len(norms)
         before_of = [i for i in term.required if i < of_at]

@@ -39,7 +39,7 @@ def _token_pattern(cjk: str) -> re.Pattern[str]:
     ASCII text, which has none (its pattern compiles in a quarter of the time)."""
     return re.compile(
         rf"""
-        (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|°|(?<![\w)])\+(?=[^\W\d_]))
+        (?P<shorthand>\+ve\b|-ve\b|\(-\)|\(\+\)|\+(?=\s*(?:$|[,;.:)\n]))|(?i:w/o\b|w/(?![a-z]/)|y/o\b|f/u\b|s/p\b|h/o\b|c/o\b|b/l\b)|°|[↓↑]|(?<![\w)])\+(?=[^\W\d_]))
         {f'| (?P<cjk>[{cjk}])' if cjk else ''}
         | (?P<word>[^\W\d_{cjk}]+(?:['’][^\W\d_{cjk}]+)*)
         | (?P<num>\d+(?:[.,]\d+)?)
@@ -121,7 +121,9 @@ def _cue_lists(data: dict) -> dict[str, tuple[str, ...]]:
 
 # Clinical shorthand typed with symbols, and everyday words for the same thing.
 _SHORTHAND = {"+ve": "positive", "-ve": "negative", "w/o": "without", "w/": "with", "y/o": "year old", "f/u": "follow up", "(-)": "negative", "(+)": "positive",
-              "+": "positive", "s/p": "previous", "h/o": "history of", "c/o": "complains of", "b/l": "bilateral", "°": "degree"}
+              "+": "positive", "s/p": "previous", "h/o": "history of", "c/o": "complains of", "b/l": "bilateral", "°": "degree",
+              # An arrow after a finding says which way it went: "IFS↓" is a decreased IFS.
+              "↓": "reduced", "↑": "increased"}
 # Chart shorthand that only means something after a number: "45M" (a 45-year-old man), "6-12 mo",
 # "3x/week". Elsewhere "M" and "MO" are other things (MO is myositis ossificans).
 _AFTER_AN_AGE = {"M": "male", "F": "female"}

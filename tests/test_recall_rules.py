@@ -1,0 +1,170 @@
+"""Paraphrases a teacher credits that an author who never saw the matcher would not list as
+synonyms: each rule with an answer it credits and a near miss it must not credit.
+
+Issue 8: recall on a new author's case, with no trap added.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tutor.cases.loading import load_case_bytes
+from tutor.grading import CaseGrader
+
+# Facts from seed 000 (complete vs partial hamstring avulsion, the conjoint tendon and the
+# semimembranosus) and seed 003 (transient osteoporosis: steroid use as a risk factor for
+# osteonecrosis, the subchondral crescent; the straight leg raise in the work-up of sciatica).
+CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: recall-demo
+    title: Recall demo
+    source: seeds/000, seeds/003
+    side: left
+    tags: [hamstring]
+    concepts:
+      complete-avulsion:
+        label: Complete avulsion of the left hamstring origin
+        synonyms: [hamstring tendons detached from the ischial tuberosity]
+      partial-tear:
+        label: Partial proximal hamstring tear
+        synonyms: [partial-thickness hamstring tear]
+      no-steroid-use:
+        label: No steroid use
+        synonyms: [never took steroids, steroid-naive]
+      steroid-use:
+        label: Steroid use
+        synonyms: [on steroids]
+      no-crescent:
+        label: No subchondral crescent
+        synonyms: [no crescent sign]
+      crescent:
+        label: Subchondral crescent
+        synonyms: [crescent sign]
+      nerve-normal:
+        label: Normal sciatic nerve
+        synonyms: [sciatic nerve unremarkable]
+      nerve-edema:
+        label: Sciatic nerve edema
+        synonyms: [edematous sciatic nerve]
+      negative-slr:
+        label: Negative straight leg raise
+        synonyms: [SLR negative]
+      positive-slr:
+        label: Positive straight leg raise
+        synonyms: [SLR positive]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [no-steroid-use, negative-slr]
+        misconceptions:
+          - {concept: steroid-use, feedback: No steroids.}
+          - {concept: positive-slr, feedback: The SLR is negative.}
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [complete-avulsion, no-crescent, nerve-normal]
+        misconceptions:
+          - {concept: partial-tear, feedback: It is complete.}
+          - {concept: crescent, feedback: There is none.}
+          - {concept: nerve-edema, feedback: The nerve is normal.}
+        explain: Findings.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def grader():
+    return CaseGrader(load_case_bytes(CASE.encode(), "recall-demo.yaml"))
+
+
+def credited(grader, stage: str, answer: str) -> dict[str, str]:
+    grade = grader.grade(stage, answer)
+    return {**{c: "+" for c in grade.matched + grade.misconceptions}, **{c: "-" for c in grade.negated}}
+
+
+# -- the case's own side, and the concept's own words between a term's words ------------------
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("complete avulsion of the hamstring origin", {"complete-avulsion": "+"}),  # the side left out
+    ("complete avulsion of the L hamstring origin", {"complete-avulsion": "+"}),
+    ("hamstring tendons detached from the left ischial tuberosity", {"complete-avulsion": "+"}),
+    # near misses: the other side, the other extent
+    ("complete avulsion of the right hamstring origin", {}),
+    ("partial avulsion of the hamstring origin", {}),
+])
+def test_a_term_is_credited_without_the_cases_own_side_and_with_its_own_words_between(grader, answer, expected):
+    assert {c: v for c, v in credited(grader, "findings", answer).items() if c != "partial-tear"} == expected
+
+
+# -- a stated absence denies what it says is absent ------------------------------------------
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("history", "steroid-naive", {"no-steroid-use": "+", "steroid-use": "-"}),
+    ("history", "never took steroids", {"no-steroid-use": "+", "steroid-use": "-"}),
+    ("history", "SLR negative", {"negative-slr": "+", "positive-slr": "-"}),
+    ("findings", "no crescent sign", {"no-crescent": "+", "crescent": "-"}),
+    # near misses: the thing itself said, and a normal structure (its positive twin is not read)
+    ("history", "on steroids", {"steroid-use": "+"}),
+    ("history", "SLR positive", {"positive-slr": "+"}),
+    ("findings", "sciatic nerve unremarkable", {"nerve-normal": "+"}),
+])
+def test_a_stated_absence_denies_the_thing_it_says_is_absent(grader, stage, answer, expected):
+    assert credited(grader, stage, answer) == expected
+
+
+# -- words: an arrow, a letter dropped from a short word, an onset said with a verb -----------
+
+from tutor.matching.index import ConceptIndex  # noqa: E402
+from tutor.model import Concept  # noqa: E402
+
+from reading import said  # noqa: E402
+
+WORDS = ConceptIndex([
+    Concept("narrow-ifs", "Narrow ischiofemoral space", ("reduced ischiofemoral space", "narrowed IFS")),
+    Concept("knee-test", "Positive knee flexion test", ("knee flexion test positive",)),
+    Concept("sudden-onset", "Sudden onset of pain", ("abrupt onset",)),
+    Concept("gradual-onset", "Gradual onset of pain", ("insidious onset",)),
+    Concept("self-limiting", "Self-limiting course", ("spontaneous resolution",)),
+    Concept("three-tendons", "All three hamstring tendons avulsed", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("IFS↓", {"narrow-ifs": "+"}),
+    ("IFS↑", {}),  # near miss: the other way
+    ("kne flexion tst positive", {"knee-test": "+"}),
+    ("knee flexion text positive", {}),  # near miss: a letter changed is another word, not a slip
+    ("it came on abruptly", {"sudden-onset": "+"}),
+    ("acute onset of pain", {"sudden-onset": "+"}),
+    ("the pain came on gradually", {"gradual-onset": "+"}),
+    ("it self-resolved", {"self-limiting": "+"}),
+    ("got better by itself", {"self-limiting": "+"}),
+    ("got better after surgery", {}),  # near miss: not by itself
+    ("all 3 hamstring tendons avulsed", {"three-tendons": "+"}),
+    ("all 2 hamstring tendons avulsed", {}),  # near miss: another number
+])
+def test_words_a_resident_types_for_the_same_thing(answer, expected):
+    assert said(WORDS, answer) == expected
+
+
+ZH = ConceptIndex([
+    Concept("self-limiting", "Self-limiting course", ("spontaneous resolution",)),
+    Concept("worse-standing", "Pain worse on standing and walking", ("pain on standing and walking",)),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("自己好了", {"self-limiting": "+"}),
+    ("自行痊癒", {"self-limiting": "+"}),
+    ("疼痛在站立及走路時加劇", {"worse-standing": "+"}),
+    ("坐著時加劇", {}),  # near miss: worse on sitting, not standing
+])
+def test_chinese_words_for_the_same_thing(answer, expected):
+    assert said(ZH, answer) == expected
