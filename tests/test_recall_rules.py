@@ -157,6 +157,7 @@ def test_words_a_resident_types_for_the_same_thing(answer, expected):
 ZH = ConceptIndex([
     Concept("self-limiting", "Self-limiting course", ("spontaneous resolution",)),
     Concept("worse-standing", "Pain worse on standing and walking", ("pain on standing and walking",)),
+    Concept("previous-episode", "Previous episode", ("similar episode before",)),
 ])
 
 
@@ -165,6 +166,72 @@ ZH = ConceptIndex([
     ("自行痊癒", {"self-limiting": "+"}),
     ("疼痛在站立及走路時加劇", {"worse-standing": "+"}),
     ("坐著時加劇", {}),  # near miss: worse on sitting, not standing
+    ("四年前也痛過", {"previous-episode": "+"}),  # 過: it happened before
+    ("以前沒痛過", {"previous-episode": "-"}),
 ])
 def test_chinese_words_for_the_same_thing(answer, expected):
     assert said(ZH, answer) == expected
+
+
+# -- the other side is the contralateral one; "pain" and the case's side between words; 時 ----
+
+SIDES_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: sides-demo
+    title: Sides demo
+    source: seeds/000, seeds/002
+    side: right
+    concepts:
+      compared:
+        label: Nerve signal compared with the contralateral side
+        synonyms: [asymmetric nerve signal]
+      earlier-episode:
+        label: Previous episode in the left hip
+        synonyms: [prior left hip episode]
+      sprint-onset:
+        label: Sudden pain while sprinting
+        synonyms: [injured while sprinting]
+      gradual-onset:
+        label: Gradual onset of pain
+        synonyms: [insidious onset]
+      knee-test:
+        label: Weak resisted knee flexion at 30 degrees
+        synonyms: [positive knee flexion test]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [earlier-episode, sprint-onset, knee-test]
+        misconceptions:
+          - {concept: gradual-onset, feedback: It was sudden.}
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [compared]
+        explain: Findings.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def sides():
+    return CaseGrader(load_case_bytes(SIDES_CASE.encode(), "sides-demo.yaml"))
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("findings", "nerve signal brighter compared with the left", {"compared": "+"}),
+    ("findings", "nerve signal compared with the right", {}),  # near miss: the case's own side
+    ("history", "previous episode in the contralateral hip", {"earlier-episode": "+"}),
+    ("history", "an earlier episode in the left hip", {"earlier-episode": "+"}),
+    ("history", "previous episode in the right hip", {}),  # near miss: this hip, not the other
+    ("history", "sudden R buttock pain while sprinting", {"sprint-onset": "+"}),
+    ("history", "sudden L buttock pain while sprinting", {}),  # near miss: the other side
+    ("history", "衝刺時突然疼痛", {"sprint-onset": "+"}),  # Chinese says when first
+    ("history", "休息時突然疼痛", {}),  # near miss: sudden pain at rest
+    ("history", "weak knee flexion against resistance at 30 degrees", {"knee-test": "+"}),
+    ("history", "weak knee flexion against resistance at 90 degrees", {}),  # near miss: another angle
+])
+def test_sides_words_between_and_chinese_order(sides, stage, answer, expected):
+    assert credited(sides, stage, answer) == expected

@@ -139,8 +139,9 @@ class CaseGrader:
         def is_about_the_other_side(concept_id: str) -> bool:
             if concept_id not in about_the_other_side:
                 concept = self.case.concepts.get(concept_id)
+                # "compared with the contralateral side" is about the other side as much as "... the left".
                 about_the_other_side[concept_id] = concept is not None and any(
-                    other_side_only(t, side) for t in (concept.label, *concept.synonyms))
+                    other_side_only(t, side) or _CONTRALATERAL.search(t) for t in (concept.label, *concept.synonyms))
             return about_the_other_side[concept_id]
 
         def names_no_place(concept_id: str) -> bool:
@@ -463,6 +464,7 @@ _MEASURED_STEM = 7  # "retract" of retraction, retracted: one finding, measured 
 _REPORTING = frozenset({"report", "state", "measure", "measured", "document", "record"})
 
 
+_CONTRALATERAL = re.compile(r"\b(?:contralateral|other side|opposite side|other hip|opposite hip)\b|對側", re.I)
 _PHRASE_END = re.compile(r"[,;:.()\[\]]")
 
 

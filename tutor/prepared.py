@@ -313,7 +313,7 @@ def prepared_grader(ref: str):
                 raise TypeError("the arranged index is not a mapping")
             index = ConceptIndex.from_terms(terms, _only_plain_data(data.get("topic", ())),
                                             _only_plain_data(data.get("in_play_words")),
-                                            _only_plain_data(arranged))
+                                            _only_plain_data(arranged), str(data.get("side") or ""))
             return CaseGrader.prepared(case, index, relations, alone)
     except Exception:  # not there yet, unreadable, damaged or foreign: prepare afresh
         pass
@@ -326,7 +326,7 @@ def prepared_grader(ref: str):
     try:
         data = {"key": key, "case": _encode(grader.case), "terms": _encode_terms(grader.index.terms),
                 "topic": sorted(grader.index.topic), "relations": sorted(grader.relation_concepts()),
-                "alone": sorted(grader.alone_concepts()),
+                "alone": sorted(grader.alone_concepts()), "side": grader.index.side,
                 "in_play_words": None if grader.index.in_play_words is None else sorted(grader.index.in_play_words),
                 "words": _encode_words(tokens.word_data()), "phrases_read": phrases_read()}
         try:

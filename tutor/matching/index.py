@@ -29,6 +29,7 @@ from tutor.matching.measurement import further_readings, read_after, read_before
 from tutor.model import Concept
 from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_before, list_commas, negation_of
 from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
+                                  other_side_forms,
                                   shortened_terms, terms_of)
 from tutor.matching.tokens import (CJK, CONSIDER_MARK, HARD, LIST, NUM, WORD, Token, _stem, also_named, misspelt_rewrite,
                                    prepare, tokenize, word_data)
@@ -86,6 +87,9 @@ _ALL_PARTS = frozenset({"all", "three", "3", "both", "every", "whole", "entire"}
 # or dancer", "Keen cyclist", "Athlete"): a former one is none now.
 _PERSON_ENDINGS = ("er", "ist", "ete")
 _SIDES = frozenset({"left", "right"})
+# Words any finding may have between its words: "sudden onset of R buttock pain while
+# sprinting" is a sudden onset while sprinting.
+_SAID_ANYWHERE = frozenset({"pain"})
 _SHORT_SLIP = (3, 5)  # lengths of a typed word that may be a term word with one letter dropped
 # Everyday short words that are no slip for a term word ("pan" is not "pain", "tat" not "test").
 _COMMON_SHORT_WORDS = frozenset("pan tat ten tee the tho kin ran run sat set sit lag leg log not now new "
@@ -227,6 +231,10 @@ class ConceptIndex:
         for concept in concepts:
             self.terms.extend(terms_of(concept))
         self.terms.extend(inherited_denials(self.terms))
+        sides = [w for w in map(_norms, context) if w in _SIDES]
+        self.side = sides[0] if len(sides) == 1 else ""  # the case's side, passed with its setting words
+        if self.side:
+            self.terms.extend(other_side_forms(self.terms, self.side))
         known = {c.id for c in concepts}
         others = [t for c in vocabulary if c.id not in known for t in terms_of(c)]
         essential = {c.id: frozenset(_norms(w) for w in c.essential) for c in concepts if c.essential}
@@ -247,11 +255,13 @@ class ConceptIndex:
 
     @classmethod
     def from_terms(cls, terms: list[Term], topic: Iterable[str] = (),
-                   in_play_words: Iterable[str] | None = None, arranged: dict | None = None) -> "ConceptIndex":
+                   in_play_words: Iterable[str] | None = None, arranged: dict | None = None,
+                   side: str = "") -> "ConceptIndex":
         """An index over terms already made (by an earlier index of the same files), with the
-        topic words and the words in play (already read as norms) it was made with; `arranged`:
-        what `arrangement()` gave for these terms, so they need not be arranged again."""
+        topic words, the words in play (already read as norms) and the side it was made with;
+        `arranged`: what `arrangement()` gave for these terms, so they need not be arranged again."""
         index = cls.__new__(cls)
+        index.side = side if side in _SIDES else ""
         index.terms = list(terms)
         index.topic = frozenset(topic)
         index.in_play_words = None if in_play_words is None else frozenset(in_play_words)
@@ -264,8 +274,9 @@ class ConceptIndex:
     def arrangement(self) -> dict:
         """What arranging the terms makes of them (words to terms, spellings, kinds), as a fresh
         index of the same terms has it: plain data, which a prepared case keeps beside the terms."""
-        fresh = ConceptIndex.from_terms(self.terms, self.topic, self.in_play_words)
-        return {name: value for name, value in vars(fresh).items() if name not in ("terms", "topic", "in_play_words")}
+        fresh = ConceptIndex.from_terms(self.terms, self.topic, self.in_play_words, side=self.side)
+        return {name: value for name, value in vars(fresh).items()
+                if name not in ("terms", "topic", "in_play_words", "side")}
 
     def _arrange(self) -> None:
         # One pass over the terms: a prepared case arranges its index on every `tutor grade`.
@@ -944,7 +955,8 @@ class ConceptIndex:
             return None  # "IFI rather than piriformis syndrome" is not "IFI syndrome" denied
         in_order = all(_before(a, b) for a, b in zip(chosen, chosen[1:]))
         if not in_order and (term.ordered or (any(tokens[h.first].kind == CJK for h in chosen)
-                                              and not _said_last_in_chinese(term, chosen))):
+                                              and not _said_last_in_chinese(term, chosen)
+                                              and not _when_said_first_in_chinese(term, chosen, tokens))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
         # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
@@ -963,7 +975,9 @@ class ConceptIndex:
         if found is None:
             data = word_data()
             telling = data.essential - _SIDES
-            words = self._concept_words.get(concept, frozenset())
+            words = self._concept_words.get(concept, frozenset()) | _SAID_ANYWHERE
+            if self.__dict__.get("side"):
+                words = words | {self.side}
             found = cache[concept] = frozenset(w for w in words if w.isalpha() and w not in telling
                                                and w not in data.makes_a_modifier and w not in STOPWORDS)
         return found
@@ -1624,6 +1638,28 @@ def _said_last_in_chinese(term: Term, chosen: list[_Hit]) -> bool:
         return False
     rotated = chosen[1:] + chosen[:1]
     return all(_before(a, b) for a, b in zip(rotated, rotated[1:]))
+
+
+_CHINESE_WHEN = frozenset({"時", "时", "when", "while"})
+_TIME_LINKS = frozenset({"when", "while", "during", "whilst"})
+
+
+def _when_said_first_in_chinese(term: Term, chosen: list[_Hit], tokens: list[Token]) -> bool:
+    """Chinese says when before what: "衝刺時突然疼痛" (sprinting-when, sudden pain) is the
+    "Sudden onset while sprinting". The words after the term's "while" / "when" / "during" may
+    come first, then 時, then the words before it, each part in its own order."""
+    link = next((i for i, w in enumerate(term.words) if w.norm in _TIME_LINKS), None)
+    if link is None:
+        return False
+    required = term.required
+    before = [h for i, h in zip(required, chosen) if i < link]
+    after = [h for i, h in zip(required, chosen) if i > link]
+    if not before or not after:
+        return False
+    if not (all(_before(a, b) for a, b in zip(before, before[1:])) and all(_before(a, b) for a, b in zip(after, after[1:]))):
+        return False
+    end, start = max(h.last for h in after), min(h.first for h in before)
+    return end < start and any(tokens[i].norm in _CHINESE_WHEN for i in range(end + 1, start))
 
 
 def _word_groups(tokens: list[Token]) -> dict[int, frozenset[int]]:

@@ -10,7 +10,7 @@ inherits the terms of the concept it denies.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from tutor.model import Concept, Measure
@@ -361,6 +361,36 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
 
 # Words after an "of ..." that take a term on to another place: "... of the thigh to below the knee".
 _GOES_ON = frozenset({"to", "into", "below", "above", "past", "beyond", "lt", "gt", "towards", "toward"})
+
+
+_OTHER_SIDE = {"left": "right", "right": "left"}
+
+
+def other_side_forms(terms: list[Term], side: str) -> list[Term]:
+    """In a case about one side, the other side is the contralateral one: a term that says
+    "contralateral" is also said with the other side's word ("compared with the left" for
+    "compared with the contralateral side" in a case about the right hip), and a term that
+    names the other side is also said "contralateral" ("previous episode in the contralateral
+    hip" for "... in the left hip"). Neither form says the case's own side."""
+    other = _OTHER_SIDE.get(side)
+    if other is None:
+        return []
+    out: list[Term] = []
+    seen = {(t.concept, tuple(w.norm for w in t.words)) for t in terms}
+    for term in terms:
+        if term.measure is not None:
+            continue
+        norms = [w.norm for w in term.words]
+        if side in norms or ("contralateral" in norms) == (other in norms):
+            continue
+        swap = {"contralateral": other, other: "contralateral"}
+        words = tuple(replace(w, norm=swap[w.norm], raw=swap[w.norm], unstemmed="") if w.norm in swap else w
+                      for w in term.words)
+        key = (term.concept, tuple(w.norm for w in words))
+        if key not in seen:
+            seen.add(key)
+            out.append(replace(term, words=words))
+    return out
 
 
 def _ends_in(word: str, setting: frozenset[str]) -> bool:
