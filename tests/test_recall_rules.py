@@ -226,8 +226,8 @@ def sides():
     ("history", "previous episode in the contralateral hip", {"earlier-episode": "+"}),
     ("history", "an earlier episode in the left hip", {"earlier-episode": "+"}),
     ("history", "previous episode in the right hip", {}),  # near miss: this hip, not the other
-    ("history", "sudden R buttock pain while sprinting", {"sprint-onset": "+"}),
-    ("history", "sudden L buttock pain while sprinting", {}),  # near miss: the other side
+    ("history", "sudden R pain while sprinting", {"sprint-onset": "+"}),
+    ("history", "sudden L pain while sprinting", {}),  # near miss: the other side
     ("history", "衝刺時突然疼痛", {"sprint-onset": "+"}),  # Chinese says when first
     ("history", "休息時突然疼痛", {}),  # near miss: sudden pain at rest
     ("history", "weak knee flexion against resistance at 30 degrees", {"knee-test": "+"}),
@@ -235,3 +235,32 @@ def sides():
 ])
 def test_sides_words_between_and_chinese_order(sides, stage, answer, expected):
     assert credited(sides, stage, answer) == expected
+
+
+def test_the_side_goes_alone_and_own_words_between_give_way_to_another_thing():
+    case = load_case_bytes(textwrap.dedent("""\
+        format: 1
+        id: arthrogram-demo
+        title: Arthrogram demo
+        source: seeds/000
+        side: left
+        tags: [hip, mri]
+        concepts:
+          mr-arthrogram:
+            label: MR arthrogram of the left hip
+            synonyms: [MR arthrography]
+          nerve-mass:
+            label: Mass arising from the sciatic nerve
+            synonyms: [sciatic nerve mass]
+        stages:
+          - id: plan
+            kind: management
+            ask: Next?
+            expect: [mr-arthrogram, nerve-mass]
+            explain: E.
+        """).encode(), "arthrogram-demo.yaml")
+    grader = CaseGrader(case)
+    assert credited(grader, "plan", "MR arthrogram of the hip") == {"mr-arthrogram": "+"}
+    assert credited(grader, "plan", "arthrogram") == {}  # the side left out, not the modality too
+    assert credited(grader, "plan", "mass arising from the sciatic nerve") == {"nerve-mass": "+"}
+    assert credited(grader, "plan", "mass arising from the pudendal nerve") == {}  # another nerve

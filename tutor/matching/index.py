@@ -922,6 +922,7 @@ class ConceptIndex:
         # one word between the term's words, not several.
         spread = sum(len(g) - 1 for g in {groups[i] for i in range(first, last + 1) if i in groups and i not in covered})
         own = self._said_between(term.concept)
+        own_between = 0
         for i in range(first, last + 1):
             if i in covered or tokens[i].is_separator:
                 continue  # a separator inside is a list's comma (see ConceptIndex.find)
@@ -937,15 +938,20 @@ class ConceptIndex:
                 return None  # "tendinopathy or bursitis" is no "tendinopathy with bursitis"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
-            elif (norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS)
-                  and norm not in own):
+            elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
                 # "sudden onset during sprinting": a core form's link is any link; "complete
-                # proximal hamstring avulsion": the concept's own words add nothing between.
-                extras += 1
+                # proximal hamstring avulsion": the concept's own words add nothing between,
+                # as long as nothing else stands there ("mass arising from the pudendal nerve").
+                if norm not in own:
+                    extras += 1
+                elif norm not in _SAID_ANYWHERE and norm not in _SIDES:
+                    own_between += 1
         if term.part_of_name and last + 1 < len(tokens) and _names_another_thing(tokens[last + 1], term):
             return None  # "piriformis injection", "septic bursitis", "septic shock": another thing
         if term.part_of_name and _the_place_of_another_thing(tokens, first):
             return None  # "botox into the piriformis", "edema in the piriformis": a place, not the name
+        if extras:
+            extras += own_between
         words = len(chosen)
         allowance = 0 if term.ordered or words == 1 or term.core == OMITTED else (1 if words <= 3 else 2)
         # The words between count, not the width of what was matched: "high T2 signal" is one finding.
