@@ -261,6 +261,33 @@ def test_the_side_goes_alone_and_own_words_between_give_way_to_another_thing():
         """).encode(), "arthrogram-demo.yaml")
     grader = CaseGrader(case)
     assert credited(grader, "plan", "MR arthrogram of the hip") == {"mr-arthrogram": "+"}
-    assert credited(grader, "plan", "arthrogram") == {}  # the side left out, not the modality too
+    assert credited(grader, "plan", "MR arthrogram") == {"mr-arthrogram": "+"}
+    assert credited(grader, "plan", "arthrogram") == {}  # the side and the setting left out, not the modality too
+    assert credited(grader, "plan", "would you do an MR arthrogram?") == {}  # a question to the tutor is no plan
     assert credited(grader, "plan", "mass arising from the sciatic nerve") == {"nerve-mass": "+"}
     assert credited(grader, "plan", "mass arising from the pudendal nerve") == {}  # another nerve
+
+
+SHORTHAND = ConceptIndex([
+    Concept("flexion-ir-pain", "Pain on flexion and internal rotation", ()),
+    Concept("no-trauma", "No history of trauma", ("atraumatic",)),
+    Concept("posterior-tenderness", "Tenderness posterior to the ischial tuberosity", ()),
+    Concept("positive-slr", "Positive straight leg raise", ("SLR positive",)),
+    Concept("posterior-tear", "Posterior labral tear", ()),
+    Concept("neuro", "Neurological symptoms", ("paresthesia",)),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("pain on flexion and IR", {"flexion-ir-pain": "+"}),
+    ("pain on flexion and ER", {}),  # near miss: external rotation
+    ("nil trauma", {"no-trauma": "+"}),
+    ("tender posterior to the ischial tub", {"posterior-tenderness": "+"}),
+    ("Lasegue positive", {"positive-slr": "+"}),
+    ("post labral tear", {"posterior-tear": "+"}),
+    ("labral tear at the back of the joint", {"posterior-tear": "+"}),
+    ("labral tear at the front of the joint", {}),  # near miss: anterior
+    ("no pins and needles", {"neuro": "-"}),
+])
+def test_shorthand_and_everyday_words(answer, expected):
+    assert said(SHORTHAND, answer) == expected

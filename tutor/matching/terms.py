@@ -333,13 +333,13 @@ def shortened_terms(terms: list[Term], essential: dict[str, frozenset[str]], voc
             if (tail and not any(norms[i] in keep_always for i in tail) and not _ends_in(norms[before_of[-1]], setting)
                     and not any(norms[i] in _GOES_ON for i in range(of_at + 1, len(norms)))):
                 options.append(dropped | set(tail))
-        # The case's own side goes by itself, never with other words: "MR arthrogram of the
-        # hip" for "... of the left hip", not "arthrogram".
+        # The case's own side may go, when two words are left: "MR arthrogram" for "MR
+        # arthrogram of the left hip", not "arthrogram" (it may be another kind).
         sides_at = {i for i in term.required if norms[i] in context & _SIDES}
-        if sides_at:
-            options = [o for o in options if not o & sides_at] + [set(sides_at)]
         for dropped in options:
             kept = [i for i in term.required if i not in dropped]
+            if dropped & sides_at and len(kept) < 2:
+                continue
             if not dropped or not kept:
                 continue
             if (sum(norms[i] not in setting for i in kept) < 2
