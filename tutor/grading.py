@@ -220,25 +220,20 @@ class CaseGrader:
         found = denies.get(concept_id)
         if found is not None:
             return found
-        by_words = self.__dict__.get("_by_words")
-        if by_words is None:
-            # Each concept's own terms (not short forms, not an absence's core) by their words.
-            by_words = self.__dict__["_by_words"] = {}
-            for term in self.index.terms:
-                if not term.shortened:
-                    key = tuple(w.norm for w in term.words if not w.optional)
-                    by_words.setdefault((term.denial_core, key), set()).add(term.concept)
         used = self._stage_concepts()
         out: set[str] = set()
         concept = self.case.concepts.get(concept_id)
         said = concept.label.casefold().split()[:1] if concept is not None else []
         # Only a label that says the thing is not there: "Normal sciatic nerve" is no denial of
         # the nerve's edema (the positive twin of an absence stays unread). The thing is another
-        # concept with a term of exactly the words of this one's core.
+        # concept with a term of exactly the words of this one's core. Read only for a concept
+        # an answer asserts, once: most are no absence, and start-up pays for every pass here.
         if said and said[0] in _ABSENCE_WORDS:
-            for (core, key), concepts in by_words.items():
-                if core and concept_id in concepts:
-                    out.update(c for c in by_words.get((False, key), ()) if c in used and c != concept_id)
+            cores = {tuple(w.norm for w in t.words if not w.optional) for t in self.index.terms
+                     if t.concept == concept_id and t.denial_core and not t.shortened}
+            out.update(t.concept for t in self.index.terms
+                       if t.concept != concept_id and t.concept in used and not t.denial_core and not t.shortened
+                       and tuple(w.norm for w in t.words if not w.optional) in cores)
         if said == ["negative"]:
             # Its label's words are read as the core of the absence: "straight leg raise".
             positive = "positive " + self._stage_labels().get(concept_id, "")
