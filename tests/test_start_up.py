@@ -245,7 +245,8 @@ def test_a_prepared_case_is_read_back_arranged_as_a_fresh_index():
     kept = prepared.prepared_grader("ifi-classic")
     from tutor.matching import index
 
-    fresh = index.ConceptIndex.from_terms(kept.index.terms, kept.index.topic, kept.index.in_play_words)
+    fresh = index.ConceptIndex.from_terms(kept.index.terms, kept.index.topic, kept.index.in_play_words,
+                                          side=kept.index.side)  # the same terms, topic, words and side
     assert vars(kept.index) == vars(fresh)
     assert {name: type(value) for name, value in vars(kept.index).items()} == \
         {name: type(value) for name, value in vars(fresh).items()}
