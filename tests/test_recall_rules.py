@@ -14,8 +14,9 @@ from tutor.cases.loading import load_case_bytes
 from tutor.grading import CaseGrader
 
 # Facts from seed 000 (complete vs partial hamstring avulsion, the conjoint tendon and the
-# semimembranosus; the straight leg raise in the work-up of sciatica) and seed 003 (transient
-# osteoporosis: steroid use as a risk factor for osteonecrosis, the subchondral crescent).
+# semimembranosus; the straight leg raise in the work-up of sciatica), seed 003 (transient
+# osteoporosis: no crescent-shaped subchondral defect) and seed 004 (steroid use asked in the
+# history).
 CASE = textwrap.dedent(
     """\
     format: 1
