@@ -22,7 +22,7 @@ CASE = textwrap.dedent(
     format: 1
     id: recall-demo
     title: Recall demo
-    source: seeds/000, seeds/003
+    source: seeds/000, seeds/003, seeds/004
     side: left
     tags: [hamstring]
     concepts:
