@@ -477,3 +477,45 @@ def test_the_repl_plays_with_a_data_folder_under_an_unknown_users_home(tmp_path,
         keys.send_text("no trauma\r/quit\r")
         assert repl.run(load_case("ifi-classic"), input=keys, output=PlainTextOutput(screen)) == 0
     assert "Score:" in screen.getvalue()
+
+
+# -- a package the tutor needs is missing from this Python ------------------------------------
+
+MISSING_PACKAGE = """
+import sys
+
+class Missing:
+    def find_spec(self, name, path=None, target=None):
+        if name == {name!r} or name.startswith({name!r} + "."):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+for loaded in [m for m in sys.modules if m == {name!r} or m.startswith({name!r} + ".")]:
+    del sys.modules[loaded]
+sys.meta_path.insert(0, Missing())
+import tutor.cli
+sys.exit(tutor.cli.main(["check"]))
+"""
+
+
+def _run_without(name: str, tmp_path):
+    env = dict(os.environ, TUTOR_DATA_DIR=str(tmp_path / "data"), TUTOR_CONFIG_DIR=str(tmp_path / "config"),
+               TUTOR_CACHE_DIR=str(tmp_path / "cache"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-c", MISSING_PACKAGE.format(name=name)], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=120)
+
+
+def test_a_missing_dependency_is_said_as_an_install_problem_not_a_bug(tmp_path):
+    done = _run_without("yaml", tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "'yaml'" in line and "pip install ." in line and "something went wrong" not in line
+
+
+def test_a_missing_module_of_the_tutor_itself_is_still_a_bug(tmp_path):
+    done = _run_without("tutor.check_command", tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    assert "something went wrong inside the tutor (ModuleNotFoundError" in done.stderr

@@ -255,16 +255,30 @@ def main(argv: list[str] | None = None) -> int:
         silence_stdout()
         sys.stderr.close()
         return 0
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").partition(".")[0]
+        if not missing or missing == "tutor":
+            return _said_as_a_bug(error)
+        # Not a bug of ours: this Python lacks a package the tutor depends on (a half-finished
+        # install, or the tutor run with another interpreter than the one it was installed in).
+        print(f"tutor: the package '{one_line(missing, 80)}' it needs is not installed for this Python "
+              f"({one_line(sys.executable, 200)}); install the tutor with `pip install .` in its folder "
+              "(see README.md)", file=sys.stderr)
+        return 1
     except Exception as error:
         if is_output_error(error):
             # The disk behind stdout is full, or the stream is gone: say so once, in one line.
             silence_stdout()
             print(f"tutor: cannot write the output: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
             return 1
-        # A bug of ours, in any command: one line for the learner, never a traceback.
-        print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
-              file=sys.stderr)
-        return 1
+        return _said_as_a_bug(error)
+
+
+def _said_as_a_bug(error: BaseException) -> int:
+    # A bug of ours, in any command: one line for the learner, never a traceback.
+    print(f"tutor: something went wrong inside the tutor ({type(error).__name__}: {one_line(str(error), 300)})",
+          file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
