@@ -4,6 +4,7 @@
     python scripts/bench_grading.py              # corpus, new-author, newauthor-dev, negation (dev), speed
     python scripts/bench_grading.py --heldout    # and the frozen held-out split (totals only)
     python scripts/bench_grading.py --heldout2   # and the second frozen held-out split (totals only)
+    python scripts/bench_grading.py --heldout3   # and the third frozen held-out split (totals only)
     python scripts/bench_grading.py --mistakes   # and every answer the tutor got wrong
                                                  # (never those of the held-out split)
     python scripts/bench_grading.py --only corpus,new-author
@@ -21,6 +22,8 @@ Sections:
                are printed; the individual mistakes are never shown.
   heldout2     tests/heldout2/: a second frozen split by another independent author, graded the same
                way as `heldout` and likewise printed as totals only (with --heldout2).
+  heldout3     tests/heldout3/: a third frozen split by a third independent author, written on
+               2026-12-02; totals only (with --heldout3).
   negation     tests/heldout/negation.yaml, the `dev` split (and with --heldout the `test` split,
                totals only) reported apart, and tests/negation/written-dev.yaml (sentences the
                matcher's helper wrote and tuned on: a regression check, not a held-out one); the
@@ -72,8 +75,9 @@ from tutor.model import Concept, frozen_mapping  # noqa: E402
 FORMAT_EXAMPLE = ROOT.parent / "shared" / "examples" / "format-example.yaml"
 HELDOUT = ROOT / "tests" / "heldout"
 HELDOUT2 = ROOT / "tests" / "heldout2"
+HELDOUT3 = ROOT / "tests" / "heldout3"
 NEWAUTHOR_DEV = ROOT / "tests" / "newauthor"
-SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "heldout2", "negation", "speed")
+SECTIONS = ("corpus", "new-author", "newauthor-dev", "heldout", "heldout2", "heldout3", "negation", "speed")
 NEW_AUTHOR_SYNONYMS = 2
 PER_ANSWER_PASSES = 5  # passes over the corpus per method, interleaved
 START_UP_ROUNDS = 15  # fresh processes per command, interleaved
@@ -453,6 +457,8 @@ def main() -> int:
     parser.add_argument("--heldout", action="store_true", help="also grade the frozen held-out split (totals only)")
     parser.add_argument("--heldout2", action="store_true",
                         help="also grade the second frozen held-out split, tests/heldout2/ (totals only)")
+    parser.add_argument("--heldout3", action="store_true",
+                        help="also grade the third frozen held-out split, tests/heldout3/ (totals only)")
     parser.add_argument("--speed-against", type=Path, metavar="FOLDER",
                         help="also time `tutor grade` from another checkout (say, main before a change) in the same rounds")
     parser.add_argument("--speed-answer", default=SPEED_ANSWER, metavar="TEXT",
@@ -468,6 +474,10 @@ def main() -> int:
         sections.add("heldout2")
     else:
         sections.discard("heldout2")
+    if args.heldout3:
+        sections.add("heldout3")
+    else:
+        sections.discard("heldout3")
 
     answers = [a for a in read_corpus(args.corpus) if a.case_ref != "format-example" or FORMAT_EXAMPLE.exists()]
     cases = {ref: case_for(ref) for ref in sorted({a.case_ref for a in answers})}
@@ -485,6 +495,8 @@ def main() -> int:
         frozen_split_totals(HELDOUT, "held-out split")
     if "heldout2" in sections:
         frozen_split_totals(HELDOUT2, "second held-out split")
+    if "heldout3" in sections:
+        frozen_split_totals(HELDOUT3, "third held-out split")
     if "negation" in sections:
         negation_table(args.mistakes, with_test_split=args.heldout)
     if "speed" in sections:
