@@ -1,4 +1,4 @@
-"""Reading the files of a labelled split (tests/newauthor/, tests/heldout2/) for
+"""Reading the files of a labelled split (tests/newauthor/, tests/heldout2/, tests/heldout3/) for
 tests/test_labelled_split_files.py, which checks their structure: never what the matcher makes
 of them."""
 

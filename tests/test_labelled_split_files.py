@@ -1,6 +1,6 @@
 """The labelled splits (the tunable new-author dev split tests/newauthor/ and the frozen
-held-out split tests/heldout2/) are well formed: their cases pass `tutor check` and every label
-names a stage and a concept that the case really has.
+held-out splits tests/heldout2/ and tests/heldout3/) are well formed: their cases pass
+`tutor check` and every label names a stage and a concept that the case really has.
 
 Structure only: what the matcher makes of these answers is the benchmark's business
 (scripts/bench_grading.py; `--heldout2` prints totals only), never a test's, so tuning can never
@@ -38,6 +38,7 @@ class Split:
 SPLITS = [
     Split("newauthor", cases=10, minimum_answers_per_case=110),
     Split("heldout2", cases=2, minimum_answers_per_case=125),
+    Split("heldout3", cases=2, minimum_answers_per_case=125),
 ]
 CASES = [
     pytest.param(split, path, id=f"{split.folder}/{path.stem}")
