@@ -36,7 +36,7 @@ class Split:
 
 
 SPLITS = [
-    Split("newauthor", cases=10, minimum_answers_per_case=110),
+    Split("newauthor", cases=12, minimum_answers_per_case=110),
     Split("heldout2", cases=2, minimum_answers_per_case=125),
     Split("heldout3", cases=2, minimum_answers_per_case=125),
 ]
