@@ -173,6 +173,28 @@ def test_what_failed_is_no_plan_when_the_concepts_own_term_names_it():
     assert set(grade.matched) == {"surgery-if-refractory"}
 
 
+@pytest.mark.parametrize("answer, earned", [
+    ("conservative care fails, then surgery", True),  # the failure said first, a word joining it to the step
+    ("保守治療無效再考慮手術", True),  # Chinese leaves out the "if" (若)
+    ("failed 才 surgery", True),
+    ("failed surgery", False),  # near miss: a surgery that failed
+    ("surgery failed, then surgery", False),  # near miss: what failed is an operation
+    ("conservative care fails often, surgery", False),  # near miss: nothing joins them
+])
+def test_a_failure_said_before_the_step_with_a_joining_word_is_its_condition(grader, answer, earned):
+    matched, _ = credited(grader, "management", answer)
+    assert ("surgery-if-refractory" in matched) is earned
+
+
+def test_the_steps_own_word_for_the_operation_names_it_with_a_condition():
+    case = CASE.replace("label: Surgery only if conservative care fails",
+                        "label: Piriformis release only if non-surgical care fails")
+    grader = CaseGrader(load_case_bytes(case.encode(), "composites-demo.yaml"))
+    assert "surgery-if-refractory" in grader.grade("management", "stretching first; release only if that fails").matched
+    assert "surgery-if-refractory" not in grader.grade("management", "release the tendon now").matched
+    assert "surgery-if-refractory" not in grader.grade("management", "repair only if that fails").matched
+
+
 def test_the_labels_own_condition_is_a_condition_too(grader):
     matched, _ = credited(grader, "fixation", "fixation if displaced")
     assert "fixation-if-displaced" in matched

@@ -291,3 +291,28 @@ SHORTHAND = ConceptIndex([
 ])
 def test_shorthand_and_everyday_words(answer, expected):
     assert said(SHORTHAND, answer) == expected
+
+
+# -- a slash between a term's words, a state kept when a rare word before the head goes, a surgeon
+
+# Seed 000: a posterior labral tear hurts on flexion and internal rotation; seed 002: the active
+# knee flexion test of the hamstrings.
+PARAPHRASE = ConceptIndex([
+    Concept("flexion-ir-pain", "Hip pain worse with flexion and internal rotation", ()),
+    Concept("surgical-referral", "Surgical referral", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("hip pain worse w flex/IR", {"flexion-ir-pain": "+"}),  # a chart's slash joins the term's words
+    ("hip pain worse with flexion/IR", {"flexion-ir-pain": "+"}),
+    ("hip pain worse with flexion/ER", {}),  # near miss: external rotation
+    ("hip pain worse with flexion/abduction", {}),  # near miss: another movement
+    ("flexion/IR fine", {}),  # near miss: no pain said
+    ("refer to a surgeon", {"surgical-referral": "+"}),
+    ("referral to the surgeons", {"surgical-referral": "+"}),
+    ("refer to a spine surgeon", {}),  # near miss: the spine's specialist
+    ("refer to a hand surgeon", {}),  # near miss: a region away
+])
+def test_paraphrase_a_slash_a_rare_word_before_the_head_and_a_surgeon(answer, expected):
+    assert said(PARAPHRASE, answer) == expected

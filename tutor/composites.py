@@ -114,6 +114,9 @@ class Conditional:
     step_concepts: frozenset[str]  # other concepts that name one of those steps ("Surgery")
     condition_words: frozenset[str]  # what the label's condition says besides failing ("displaced")
     operation: bool = False  # a step is an operation: "surgery if refractory" names it too
+    # The steps' own words for the operation ("release" of "Piriformis release"): said alone,
+    # they name the step as "surgery" does.
+    operation_words: tuple[str, ...] = ()
 
 
 def _condition_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -222,8 +225,10 @@ def conditional_reading(concept: Concept, index: ConceptIndex,
     step_concept = Concept(concept.id, steps[0], tuple(steps[1:]))
     operations = _phrases("composites.operations")
     operation = any(_contains([t.norm for t in _words(step)], operations) for step in steps)
+    own_operations = tuple(dict.fromkeys(norm for step in steps for norm in _content(_words(step))
+                                         if (norm,) in operations))
     return Conditional(concept.id, ConceptIndex.from_terms(terms_of(step_concept), index.topic), frozenset(named),
-                       frozenset(condition - fail - others()), operation)
+                       frozenset(condition - fail - others()), operation, own_operations)
 
 
 def _an_operation() -> ConceptIndex:
@@ -285,6 +290,17 @@ def _condition_before(tokens: list[Token], at: int, reading: Conditional) -> int
             break
     if j >= 0 and tokens[j].kind == COMMA:
         j -= 1
+    if fillers:
+        # The failure said first, then the step: "conservative care fails, then surgery",
+        # 保守治療無效再考慮手術, "failed 才 surgery" (not "failed surgery": a word must join them).
+        failed = next((len(p) for p in cues["fail"] if j + 1 - len(p) >= 0
+                       and tuple(norms[j + 1 - len(p) : j + 1]) == p), 0)
+        start = j + 1 - failed
+        what_failed = start - 1
+        while what_failed >= 0 and tokens[what_failed].kind not in (HARD, COMMA):
+            what_failed -= 1
+        if failed and not _contains(norms[what_failed + 1 : start], _phrases("composites.operations")):
+            return start  # ... what failed is the care before it, not an operation ("release failed, then ...")
     end = j + 1
     while j >= 0 and end - j <= _CONDITION_REACH + 1 and tokens[j].kind not in (HARD, COMMA):
         if _phrase_at(norms, j, cues["if"]):
@@ -325,6 +341,10 @@ def conditional_mention(reading: Conditional, text: str, tokens: list[Token],
     found += [m for m in mentions if m.concept in reading.step_concepts and not m.negated and m.covered]
     if only_operation and reading.operation:
         found += [m for m in _an_operation().find(text).mentions if not m.negated]
+        if reading.operation_words:
+            # "release only if that fails" for "Piriformis release only if non-surgical care fails".
+            own = terms_of(Concept(reading.concept, reading.operation_words[0], reading.operation_words[1:]))
+            found += [m for m in ConceptIndex.from_terms(own).find(text).mentions if not m.negated]
     for m in sorted(found, key=lambda m: (m.start, -m.score)):
         if not m.covered:
             continue

@@ -1033,10 +1033,13 @@ class ConceptIndex:
         commas = list_commas(tokens, [])
         # A term may reach across the commas of a list it shares words with: "pain on extension,
         # adduction and external rotation" is the pain on extension and adduction.
+        # ... and across a slash typed between two words, as charts join a term's words with it:
+        # "worse with flex/IR" is worse with flexion and internal rotation.
+        joints = commas | _glued_slashes(tokens)
         in_list: list[int] = []
         current = 0
         for i, token in enumerate(tokens):
-            if token.is_separator and i not in commas:
+            if token.is_separator and i not in joints:
                 current += 1
             in_list.append(current)
         hits = self._hits(tokens, segment)
@@ -1048,7 +1051,7 @@ class ConceptIndex:
             term = self.terms[t_index]
             for placement in self._place(term, tokens, in_list, hits, groups):
                 if in_list[placement.first] == in_list[placement.last] and segment[placement.first] != segment[
-                        placement.last] and not _whole_items_after(tokens, placement, commas):
+                        placement.last] and not _whole_items_after(tokens, placement, joints):
                     continue
                 if term.measure is not None:
                     measured = _measured(placement, tokens, segment)
@@ -1577,6 +1580,13 @@ def _common_start(a: str, b: str) -> int:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n
+
+
+def _glued_slashes(tokens: list[Token]) -> frozenset[int]:
+    """Slashes typed between two words without a space ("flex/IR", not "IFI / DGS")."""
+    return frozenset(i for i in range(1, len(tokens) - 1) if tokens[i].kind == LIST and tokens[i].norm == "/"
+                     and tokens[i - 1].kind == WORD and tokens[i + 1].kind == WORD
+                     and tokens[i - 1].end == tokens[i].start and tokens[i].end == tokens[i + 1].start)
 
 
 def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int]) -> bool:
