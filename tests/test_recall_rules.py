@@ -309,6 +309,7 @@ PARAPHRASE = ConceptIndex([
     ("hip pain worse with flexion/ER", {}),  # near miss: external rotation
     ("hip pain worse with flexion/abduction", {}),  # near miss: another movement
     ("flexion/IR fine", {}),  # near miss: no pain said
+    ("hip pain worse with flexion / IR", {}),  # near miss: a spaced slash still separates
     ("refer to a surgeon", {"surgical-referral": "+"}),
     ("referral to the surgeons", {"surgical-referral": "+"}),
     ("refer to a spine surgeon", {}),  # near miss: the spine's specialist
