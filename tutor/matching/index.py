@@ -929,6 +929,9 @@ class ConceptIndex:
             if i in groups and i != min(groups[i]):
                 continue
             norm = tokens[i].norm
+            if (term.denial_core and norm in deny and i + 1 in covered and i > first
+                    and (tokens[i - 1].is_separator or tokens[i - 1].norm in ("or", "and", "nor", "/"))):
+                continue  # "no OA, no fx, no bony lesion": each item of an absence denied again
             if norm == CONSIDER_MARK or (norm in deny and inner_cue is not None) or norm in _PHRASE_BREAKS:
                 return None
             if _is_relief(norm) and not any(_is_relief(w.norm) for w in term.words) and any(
@@ -1594,16 +1597,30 @@ def _whole_items_after(tokens: list[Token], p: _Placement, joints: frozenset[int
 
     "pain on extension, adduction" reaches into the item "adduction" whole; in "QF edema,
     hamstring tendinopathy and bursitis", "edema ... hamstring" takes half an item, so it is not
-    a hamstring edema.
+    a hamstring edema. An absence of a list may have a word of the answer's own before an item's
+    last word: "no osteoarthritis, fracture or focal bone lesion" says the three are absent.
     """
     for joint in joints:
         if not p.first < joint < p.last:
             continue
         j = joint + 1
+        loose = 0  # words of the answer's own before the item's end
         while j < len(tokens) and j not in joints and not tokens[j].is_separator:
             if j not in p.covered and tokens[j].norm not in STOPWORDS:
-                return False
+                if not p.term.denial_core:
+                    return False
+                if j > p.last:
+                    # "... or bone lesion on plain films", "... or bone lesion seen": said of the list
+                    after = tokens[p.last + 1].norm
+                    if after in STOPWORDS or after in cue_words().linking or after in cue_words().deny_after:
+                        break
+                    return False
+                loose += 1
+            elif j in p.covered:
+                loose = 0
             j += 1
+        if loose:
+            return False
     return True
 
 

@@ -233,6 +233,13 @@ def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]
             variants.append((core, True))
     else:
         variants.append((words, False))
+        at = _absence_after_its_modality(words)
+        if at is not None:
+            core = words[at + 1:]
+            while core and core[0].norm in deny | STOPWORDS:
+                core = core[1:]
+            if core:
+                variants.append((core, True))
     # "weight bearing" may be typed "weightbearing": each adjacent pair, joined.
     base = variants[0] if variants else None
     if base is not None and 2 <= len(base[0]) <= 4:
@@ -251,6 +258,38 @@ def _term_variants(text: str, absence: bool) -> list[tuple[list[TermWord], bool]
         if joined != words:
             variants += [(v, core) for v, core in _term_variants(text.replace("-", ""), absence)]
     return variants
+
+
+# Verbs by which a study says what it shows: "Radiographs show no fracture".
+_SHOWING = frozenset({"show", "reveal", "demonstrate", "demonstrat", "display"})
+
+
+def _absence_after_its_modality(words: list[TermWord]) -> int | None:
+    """Where the denial cue stands in a term that says a study shows no finding ("Radiographs
+    show no osteoarthritis, fracture or bone lesion", "MRI: no mass"): the words after it are
+    the core of an absence, as those of "No fracture" are. Only a modality, a showing verb and
+    stopwords may stand before the cue: "Treated carcinoma without recurrence" says more than
+    an absence."""
+    from tutor.matching.tokens import word_data
+
+    deny = denial_cues_before()
+    modalities = word_data().modalities
+    for k, word in enumerate(words):
+        if word.norm in deny:
+            before = [w for w in words[:k] if not w.optional]
+            if k and before and any(w.norm in modalities for w in before) and all(
+                    w.norm in modalities or w.norm in _SHOWING for w in before):
+                return k
+            return None
+    return None
+
+
+def states_an_absence(term: Term) -> bool:
+    """Whether a term's own words say something is absent ("no hip OA on radiographs",
+    "Radiographs show no fracture"): the answer's "no" before those words is the term's own,
+    so no form of it is one to deny."""
+    deny = denial_cues_before()
+    return not term.denial_core and any(w.norm in deny for w in term.words)
 
 
 def _term_word(token: Token) -> TermWord:
@@ -421,7 +460,7 @@ def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> lis
     out: list[Term] = []
     seen = {(t.concept, tuple(t.words[i].norm for i in t.required)) for t in terms if not t.shortened}
     for term in terms:
-        if term.measure is not None or term.ordered or term.denial_core or term.shortened:
+        if term.measure is not None or term.ordered or term.denial_core or term.shortened or states_an_absence(term):
             continue
         norms = [w.norm for w in term.words]
         required = list(term.required)
@@ -496,7 +535,7 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
     parts = data.places | data.structures
     out: list[tuple[Term, list[int]]] = []
     for term in terms:
-        if term.measure is not None or term.ordered or term.shortened or term.denial_core:
+        if term.measure is not None or term.ordered or term.shortened or term.denial_core or states_an_absence(term):
             continue
         norms = [w.norm for w in term.words]
         required = [i for i in term.required if norms[i] not in data.context]
@@ -539,7 +578,9 @@ def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> 
     itself (`negation.states_the_finding`: "positive" of "Positive piriformis tests", "abnormal"
     of "Fluid in the bursa is abnormal"); never kept alone: a head too general to name anything
     (`negation.too_general_to_deny`: "test", "line", "signal") or a setting word ("treatment").
-    A term that names two things ("conjoint tendon and semimembranosus torn") has no head.
+    A term that names two things ("conjoint tendon and semimembranosus torn") has no head, nor
+    has the core of an absence of a list ("no osteoarthritis, fracture or bone lesion"): its last
+    item is not the whole absence.
     """
     from tutor.matching.negation import cue_words
     from tutor.matching.tokens import word_data
@@ -548,10 +589,10 @@ def general_denials(terms: list[Term], essential: dict[str, frozenset[str]]) -> 
     data = word_data()
     out: list[tuple[Term, list[int]]] = []
     for term in terms:
-        if term.measure is not None or term.ordered or term.shortened:
+        if term.measure is not None or term.ordered or term.shortened or states_an_absence(term):
             continue
         norms = [w.norm for w in term.words]
-        if "and" in norms or any(n in cues.states_the_finding for i, n in enumerate(norms) if i not in term.required):
+        if "and" in norms or (term.denial_core and ("or" in norms or "nor" in norms)) or any(n in cues.states_the_finding for i, n in enumerate(norms) if i not in term.required):
             continue
         joined = _hyphenated(term)
         if joined is None:
