@@ -32,14 +32,33 @@ CASE = textwrap.dedent(
       qf-edema:
         label: Quadratus femoris edema
         synonyms: [QF edema]
+      intact-hamstrings:
+        label: Normal hamstring tendons
+        synonyms: [hamstring tendons unremarkable]
+      thick-hamstring-tendon:
+        label: Thickened hamstring tendon
+        synonyms: [hamstring tendinosis]
+      normal-sciatic-nerve:
+        label: Normal sciatic nerve
+        synonyms: [sciatic nerve unremarkable]
+      sciatic-nerve-edema:
+        label: Sciatic nerve edema
+        synonyms: [edematous sciatic nerve]
     stages:
       - id: findings
         kind: findings
         ask: What do you see?
-        expect: [normal-radiograph, qf-edema]
+        expect: [normal-radiograph, qf-edema, intact-hamstrings, normal-sciatic-nerve]
         misconceptions:
           - {concept: bone-lesion, feedback: There is none.}
+          - {concept: thick-hamstring-tendon, feedback: The tendons are normal.}
+          - {concept: sciatic-nerve-edema, feedback: The nerve is normal.}
         explain: Findings.
+      - id: tendons
+        kind: findings
+        ask: And the tendons?
+        expect: [thick-hamstring-tendon]
+        explain: Tendons.
     """
 )
 
@@ -70,3 +89,33 @@ def credited(grader, stage: str, answer: str) -> dict[str, str]:
 def test_an_absence_a_study_shows_is_stated_by_the_answers_own_no(grader, answer, expected):
     got = credited(grader, "findings", answer)
     assert {c: v for c, v in got.items() if c == "normal-radiograph"} == expected
+
+
+# -- a structure said normal, in a list and with its name shortened ---------------------------
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("hamstrings intact, sciatic nerve symmetric and normal",
+     {"intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-", "sciatic-nerve-edema": "-"}),
+    ("QF edema; hamstrings nl; sciatic nl",
+     {"qf-edema": "+", "intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-",
+      "sciatic-nerve-edema": "-"}),
+    ("hamstrings and sciatic nerve normal",
+     {"intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-", "sciatic-nerve-edema": "-"}),
+    ("hamstring tendons ok", {"intact-hamstrings": "+", "thick-hamstring-tendon": "-"}),
+    ("膕旁肌正常，坐骨神經正常",
+     {"intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-", "sciatic-nerve-edema": "-"}),
+    # Near misses: nothing said normal, another finding between, or another structure normal.
+    ("hamstrings and QF edema", {"qf-edema": "+"}),
+    ("hamstring tear and a normal QF", {"qf-edema": "-"}),  # the expected edema said normal: missed
+    ("sciatic nerve normal", {"normal-sciatic-nerve": "+", "sciatic-nerve-edema": "-"}),
+])
+def test_a_structure_said_normal_states_its_normal_concept_and_denies_its_wrong_findings(grader, answer, expected):
+    got = credited(grader, "findings", answer)
+    assert {c: v for c, v in got.items() if c != "normal-radiograph"} == expected
+
+
+def test_a_structure_said_normal_denies_no_finding_the_stage_expects(grader):
+    # Where the thickened tendon is the answer, "hamstrings normal" is wrong: missed, not denied.
+    grade = grader.grade("tendons", "hamstrings normal")
+    assert grade.matched == () and grade.missing == ("thick-hamstring-tendon",)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention
+from tutor.matching.index import MAX_ANSWER_CHARS, Analysis, ConceptIndex, Mention, is_absence_concept
 from tutor.matching.tokens import cue_list, typed_offsets
 from tutor.model import Case, Concept, Stage
 
@@ -212,6 +212,58 @@ class CaseGrader:
                     asserted.add(other)
         return mentions + tuple(added) if added else mentions
 
+    def _with_what_normal_structures_deny(self, mentions: tuple[Mention, ...], stage: Stage) -> tuple[Mention, ...]:
+        """A structure said normal denies the stage's misconceptions that are findings of it:
+        where "Thickened hamstring tendon" is a wrong answer, "hamstring tendons intact" (the
+        "Normal hamstring tendons") rules it out. A finding the stage expects is not denied: there
+        "normal X" is the wrong answer, and the finding is missed."""
+        wrong = [c for c in stage.misconception_ids if c not in stage.expected_ids]
+        if not wrong:
+            return mentions
+        asserted = {m.concept for m in mentions if not m.negated}
+        added = []
+        for m in mentions:
+            if m.negated or m.considered or m.concept not in stage.expected_ids:
+                continue
+            structures = self._normal_structures().get(m.concept)
+            if not structures:
+                continue
+            for other in wrong:
+                if other in asserted:
+                    continue
+                # The finding's structure is the normal one's, its first (naming) word among
+                # them: "SM intact" says nothing of a retracted "tendon".
+                if any(found <= set(said) and said[0] in found
+                       for found in self._findings_of_structures().get(other, ()) for said in structures):
+                    added.append(replace(m, concept=other, negated=True, considered=False, soft=False,
+                                         alternative=False, measured=False))
+                    asserted.add(other)
+        return mentions + tuple(added) if added else mentions
+
+    def _normal_structures(self) -> dict[str, list[tuple[str, ...]]]:
+        """Each concept that says a structure is normal ("Normal hamstring tendons"; not a "No
+        ..." absence, which denies only its own core) -> the structure's words, in order (see
+        terms.normal_structures)."""
+        kept = self.__dict__.get("_normal_of")
+        if kept is None:
+            kept = self.__dict__["_normal_of"] = {}
+            for t in self.index.terms:
+                concept = self.case.concepts.get(t.concept)
+                if t.said_normal and t.denial_core and concept is not None and not is_absence_concept(concept):
+                    kept.setdefault(t.concept, []).append(tuple(w.norm for w in t.words if not w.optional))
+        return kept
+
+    def _findings_of_structures(self) -> dict[str, list[frozenset[str]]]:
+        """Each finding of a structure -> the structure's words ("hamstring" of "hamstring
+        tendinosis"; see terms.structures_said_normal)."""
+        kept = self.__dict__.get("_findings_of")
+        if kept is None:
+            kept = self.__dict__["_findings_of"] = {}
+            for t in self.index.terms:
+                if t.said_normal and not t.denial_core and not _OTHER_THAN & set(t.text.casefold().split()):
+                    kept.setdefault(t.concept, []).append(frozenset(w.norm for w in t.words if not w.optional))
+        return kept
+
     def _what_it_denies(self, concept_id: str) -> frozenset[str]:
         """The stage concepts a concept states the absence of: what the core of its "No ..."
         names ("No steroid use": the "Steroid use"), or the same label with "positive" for its
@@ -402,6 +454,7 @@ class CaseGrader:
             mentions = self._on_this_side(mentions, analysis.text, stage.kind or stage.id)
         mentions = _with_typed_offsets(mentions, answer)
         mentions = self._with_what_absences_deny(mentions, in_stage)
+        mentions = self._with_what_normal_structures_deny(mentions, stage)
         # One concept, one credit: words that earn a concept of this stage do not also name
         # another concept (a lexicon twin, or the opposite of what was credited) beside it.
         earned = [m.covered for m in mentions if m.concept in in_stage and not m.negated]
@@ -446,6 +499,8 @@ class CaseGrader:
 _ABSENCE_WORDS = frozenset({"no", "not", "without", "never", "negative", "absent"})
 
 _NORMAL_WORDS = frozenset({"normal", "symmetric", "preserved", "spared"})
+# A finding said of something besides a structure is none of it: "Cause other than piriformis".
+_OTHER_THAN = frozenset({"other", "than", "except", "besides"})
 
 
 def _says_normal(evidence: str) -> bool:

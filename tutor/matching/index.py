@@ -51,7 +51,9 @@ _PREFIXED_WORD = 4  # letters the negated word has at least ("mature", "stable")
 # is the nerve's, so "enlarged ... piriformis" is not the piriformis enlarged.
 _PHRASE_BREAKS = frozenset({"distal", "proximal", "beyond", "than"})
 # What says a structure or a test shows nothing abnormal: "normal QF", "SLR negative", "SLR (-)".
-_SAID_NORMAL = frozenset({"normal", "negative"})
+_SAID_NORMAL = frozenset({"normal", "negative", "ok", "okay", "fine", "wnl", "symmetric"})
+# Joins another structure said normal with it: "hamstrings and sciatic nerve normal".
+_STRUCTURES_JOINED = frozenset({"and", "&", "/", "+"})
 # Words after which a body part says where a thing is: "tear of the labrum", "injection into the knee".
 _PLACING_WORDS = frozenset({"of", "in", "at", "on", "into", "to", "around", "near", "over"})
 # Verbs that carry a denial between a term's words: "pain does not radiate".
@@ -1160,7 +1162,11 @@ class ConceptIndex:
             standing.append(p)
         chosen = []
         for p in standing:
-            rivals = [q for q in standing if q.covered == p.covered and q.term.concept != p.term.concept]
+            # A structure said normal states its normal concept and denies its findings at once:
+            # the two are no rivals for the same words.
+            rivals = [q for q in standing if q.covered == p.covered and q.term.concept != p.term.concept
+                      and not (q.term.said_normal and q.term.denial_core)
+                      and not (p.term.said_normal and p.term.denial_core)]
             if rivals and not self._named_before(p, tokens) and any(self._named_before(q, tokens) for q in rivals):
                 continue
             chosen.append(p)
@@ -1216,6 +1222,13 @@ class ConceptIndex:
             return token.norm in STOPWORDS or token.norm in data.context
 
         j = p.last + 1
+        parts = data.places | data.structures
+        if j < len(tokens) and tokens[j].norm in _STRUCTURES_JOINED:
+            k = j + 1
+            while k < len(tokens) and (tokens[k].norm in parts or spare(tokens[k])):
+                k += 1
+            if k > j + 1 and any(tokens[i].norm in parts for i in range(j + 1, k)):
+                j = k
         while j < len(tokens) and (spare(tokens[j]) or tokens[j].norm in cues.linking or tokens[j].raw in (":", "：")):
             j += 1
         if j < len(tokens) and tokens[j].norm in _SAID_NORMAL:

@@ -490,6 +490,14 @@ def denial_forms(terms: list[Term], essential: dict[str, frozenset[str]]) -> lis
         seen.add(key)
         out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), False, False,
                         shortened=True, denial_only=True, bare=True, said_normal=True))
+    for term, kept in normal_structures(terms):
+        key = (term.concept, tuple(term.words[i].norm for i in kept), "normal-of")
+        if key in seen:
+            continue
+        seen.add(key)
+        # Asserted where the structure is said normal ("hamstrings intact", "sciatic nl").
+        out.append(Term(term.concept, term.text, tuple(term.words[i] for i in kept), True, False,
+                        shortened=True, denial_only=True, bare=True, said_normal=True))
     for term, kept in general_denials(terms, essential):
         key = (term.concept, tuple(term.words[i].norm for i in kept))
         if key in seen:
@@ -561,6 +569,34 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
         if len(ends) == 1 and rest and "and" not in norms and _hyphenated(term) is not None and not any(
                 norms[i] in cues.states_the_finding for i in rest):
             out.append((term, rest))
+    return out
+
+
+def normal_structures(terms: list[Term]) -> list[tuple[Term, list[int]]]:
+    """The structure a concept says is normal ("Normal hamstring tendons", "sciatic nerve
+    unremarkable"), and the same with its last words left out while one is left ("hamstring"
+    of "hamstring tendons", "sciatic" of "sciatic nerve"): "hamstrings intact", "sciatic nl"
+    and "QF: normal" state it, as "normal QF muscle" denies an abnormal finding of it."""
+    from tutor.matching.tokens import word_data
+
+    data = word_data()
+    parts = data.places | data.structures
+    out: list[tuple[Term, list[int]]] = []
+    for term in terms:
+        if term.measure is not None or term.ordered or term.shortened or term.denial_core:
+            continue
+        norms = [w.norm for w in term.words]
+        required = [i for i in term.required if norms[i] not in data.context]
+        said = [i for i in required if norms[i] == "normal"]
+        place = [i for i in required if norms[i] in parts]
+        if len(said) != 1 or not place or len(place) + 1 != len(required) or "and" in norms:
+            continue
+        if place != list(range(place[0], place[-1] + 1)) or _hyphenated(term) is None:
+            continue  # the structure's words said together, not "normal hip and normal knee"
+        for end in range(len(place), 0, -1):
+            kept = place[:end]
+            if len(norms[kept[0]]) >= 4 or end == len(place):
+                out.append((term, kept))
     return out
 
 
