@@ -119,3 +119,62 @@ def test_a_structure_said_normal_denies_no_finding_the_stage_expects(grader):
     # Where the thickened tendon is the answer, "hamstrings normal" is wrong: missed, not denied.
     grade = grader.grade("tendons", "hamstrings normal")
     assert grade.matched == () and grade.missing == ("thick-hamstring-tendon",)
+
+
+# -- a label's aside that names other concepts of the case ------------------------------------
+
+# Facts from seed 000: a sciatic nerve tumour (schwannoma or neurofibroma) is a cannot-miss
+# diagnosis; a soft tissue sarcoma is its rival.
+KINDS_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: kinds-demo
+    title: Kinds demo
+    source: seeds/000
+    concepts:
+      nerve-tumour:
+        label: Sciatic nerve tumour (schwannoma or neurofibroma)
+        synonyms: [tumour of the sciatic nerve]
+      schwannoma:
+        label: Schwannoma of the sciatic nerve
+        synonyms: [sciatic schwannoma]
+      neurofibroma:
+        label: Neurofibroma of the sciatic nerve
+        synonyms: [sciatic neurofibroma]
+      sarcoma:
+        label: Soft tissue sarcoma
+        synonyms: [sarcoma]
+    stages:
+      - id: differential
+        kind: differential
+        ask: What could it be?
+        expect: [schwannoma, neurofibroma, sarcoma]
+        explain: Differential.
+      - id: diagnosis
+        kind: diagnosis
+        ask: What is it?
+        expect: [nerve-tumour]
+        misconceptions:
+          - {concept: sarcoma, feedback: The margins are smooth.}
+        explain: Diagnosis.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def kinds():
+    return CaseGrader(load_case_bytes(KINDS_CASE.encode(), "kinds-demo.yaml"))
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    # The aside's words name the case's own schwannoma and neurofibroma where the stage asks for them,
+    ("differential", "schwannoma, neurofibroma, sarcoma", {"schwannoma": "+", "neurofibroma": "+", "sarcoma": "+"}),
+    # and each is the tumour where the stage asks for the tumour.
+    ("diagnosis", "schwannoma", {"nerve-tumour": "+"}),
+    ("diagnosis", "neurofibroma of the sciatic nerve", {"nerve-tumour": "+"}),
+    # Near misses: the rival is no kind of the tumour; a schwannoma is no neurofibroma.
+    ("diagnosis", "sarcoma", {"sarcoma": "+"}),
+    ("differential", "schwannoma", {"schwannoma": "+"}),
+])
+def test_an_aside_naming_concepts_of_the_case_names_those_and_they_name_it(kinds, stage, answer, expected):
+    assert credited(kinds, stage, answer) == expected

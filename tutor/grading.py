@@ -212,6 +212,62 @@ class CaseGrader:
                     asserted.add(other)
         return mentions + tuple(added) if added else mentions
 
+    def _with_kinds_named(self, mentions: tuple[Mention, ...], in_stage: set[str]) -> tuple[Mention, ...]:
+        """A label's aside that names another concept of the case names that concept: where the
+        author wrote "Sciatic nerve tumour (schwannoma or neurofibroma)" and also "Schwannoma of
+        the sciatic nerve" for the differential, "schwannoma" there is the schwannoma; and in a
+        stage that asks for the tumour, the schwannoma (one of the kinds its label names) is
+        the tumour."""
+        asides, kinds = self._kinds()
+        if not kinds:
+            return mentions
+        said = {m.concept for m in mentions}
+        added = []
+        for m in mentions:
+            kind = asides.get((m.concept, m.term))
+            if kind is not None and kind in in_stage and kind not in said:
+                added.append(replace(m, concept=kind))
+                said.add(kind)
+            general = kinds.get(m.concept, ())
+            if m.concept not in in_stage:
+                for other in general:
+                    if other in in_stage and other not in said:
+                        added.append(replace(m, concept=other))
+                        said.add(other)
+        return mentions + tuple(added) if added else mentions
+
+    def _kinds(self) -> tuple[dict[tuple[str, str], str], dict[str, tuple[str, ...]]]:
+        """(concept, aside of its label) -> the concept of the case the aside names, and each such
+        concept -> the concepts whose label names it as a kind ("(schwannoma or neurofibroma)")."""
+        kept = self.__dict__.get("_kinds_named")
+        if kept is not None:
+            return kept
+        from tutor.matching.terms import label_forms
+        from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+
+        def words(text: str) -> frozenset[str]:
+            from tutor.matching.negation import STOPWORDS
+
+            return frozenset(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)
+                             and t.norm not in STOPWORDS)
+
+        used = self._stage_concepts()
+        labels = {cid: words(self.case.concepts[cid].label) for cid in used if cid in self.case.concepts}
+        asides: dict[tuple[str, str], str] = {}
+        kinds: dict[str, list[str]] = {}
+        for cid in used:
+            concept = self.case.concepts.get(cid)
+            if concept is None or "(" not in concept.label:
+                continue
+            for aside in label_forms(concept.label)[2:]:
+                said = words(aside)
+                named = [o for o, label in labels.items() if o != cid and said and said <= label]
+                if len(named) == 1:
+                    asides[(cid, aside)] = named[0]
+                    kinds.setdefault(named[0], []).append(cid)
+        kept = self.__dict__["_kinds_named"] = (asides, {k: tuple(v) for k, v in kinds.items()})
+        return kept
+
     def _with_what_normal_structures_deny(self, mentions: tuple[Mention, ...], stage: Stage) -> tuple[Mention, ...]:
         """A structure said normal denies the stage's misconceptions that are findings of it:
         where "Thickened hamstring tendon" is a wrong answer, "hamstring tendons intact" (the
@@ -453,6 +509,7 @@ class CaseGrader:
         if self.case.side in ("left", "right"):
             mentions = self._on_this_side(mentions, analysis.text, stage.kind or stage.id)
         mentions = _with_typed_offsets(mentions, answer)
+        mentions = self._with_kinds_named(mentions, in_stage)
         mentions = self._with_what_absences_deny(mentions, in_stage)
         mentions = self._with_what_normal_structures_deny(mentions, stage)
         # One concept, one credit: words that earn a concept of this stage do not also name
