@@ -40,7 +40,7 @@ CASE = textwrap.dedent(
         synonyms: [hamstring tendinosis]
       normal-sciatic-nerve:
         label: Normal sciatic nerve
-        synonyms: [sciatic nerve unremarkable]
+        synonyms: [sciatic nerve unremarkable, symmetric sciatic nerves]
       sciatic-nerve-edema:
         label: Sciatic nerve edema
         synonyms: [edematous sciatic nerve]
@@ -103,6 +103,8 @@ def test_an_absence_a_study_shows_is_stated_by_the_answers_own_no(grader, answer
     ("hamstrings and sciatic nerve normal",
      {"intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-", "sciatic-nerve-edema": "-"}),
     ("hamstring tendons ok", {"intact-hamstrings": "+", "thick-hamstring-tendon": "-"}),
+    # "symmetric" is the normal concept's own word, not a finding the Chinese "symmetric" denies.
+    ("sciatic nerve 對稱", {"normal-sciatic-nerve": "+", "sciatic-nerve-edema": "-"}),
     ("膕旁肌正常，坐骨神經正常",
      {"intact-hamstrings": "+", "normal-sciatic-nerve": "+", "thick-hamstring-tendon": "-", "sciatic-nerve-edema": "-"}),
     # Near misses: nothing said normal, another finding between, or another structure normal.

@@ -552,7 +552,7 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
         place = [i for i in required if norms[i] in parts]
         rest = [i for i in required if norms[i] not in parts]
         if (len(rest) != 1 or not place or norms[rest[0]] in cues.states_the_finding
-                or norms[rest[0]] in cues.too_general_to_deny):
+                or norms[rest[0]] in cues.too_general_to_deny or norms[rest[0]] in _NORMAL_FINDINGS):
             continue  # "same signal as bone": a normal bone is what it says
         finding = rest[0]
         if finding not in (required[0], required[-1]) or not norms[finding].isalpha() or len(norms[finding]) < 4:
@@ -572,6 +572,10 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
     return out
 
 
+# Words that say a structure is normal ("Symmetric sciatic nerves"): no finding to deny.
+_NORMAL_FINDINGS = frozenset({"normal", "symmetric"})
+
+
 def normal_structures(terms: list[Term]) -> list[tuple[Term, list[int]]]:
     """The structure a concept says is normal ("Normal hamstring tendons", "sciatic nerve
     unremarkable"), and the same with its last words left out while one is left ("hamstring"
@@ -587,7 +591,7 @@ def normal_structures(terms: list[Term]) -> list[tuple[Term, list[int]]]:
             continue
         norms = [w.norm for w in term.words]
         required = [i for i in term.required if norms[i] not in data.context]
-        said = [i for i in required if norms[i] == "normal"]
+        said = [i for i in required if norms[i] in _NORMAL_FINDINGS]
         place = [i for i in required if norms[i] in parts]
         if len(said) != 1 or not place or len(place) + 1 != len(required) or "and" in norms:
             continue
