@@ -180,3 +180,60 @@ def kinds():
 ])
 def test_an_aside_naming_concepts_of_the_case_names_those_and_they_name_it(kinds, stage, answer, expected):
     assert credited(kinds, stage, answer) == expected
+
+
+# -- what a thing is and what it is not ---------------------------------------------------------
+
+# Facts from seed 000: quadratus femoris edema is the sign of ischiofemoral impingement; beside a
+# hamstring injury with wide spaces it is reactive, not impingement.
+IS_NOT_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: is-not-demo
+    title: Is-not demo
+    source: seeds/000
+    concepts:
+      qf-edema:
+        label: Quadratus femoris edema
+        synonyms: [QF edema]
+      ifi:
+        label: Ischiofemoral impingement
+        synonyms: [IFI]
+      reactive-edema:
+        label: Quadratus femoris edema from the neighbouring hamstring injury, not from impingement
+        synonyms: [reactive QF edema next to the hamstring tear]
+    stages:
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [qf-edema]
+        explain: Findings.
+      - id: diagnosis
+        kind: diagnosis
+        ask: What is it?
+        expect: [reactive-edema]
+        misconceptions:
+          - {concept: ifi, feedback: The spaces are wide.}
+        explain: Diagnosis.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def is_not():
+    return CaseGrader(load_case_bytes(IS_NOT_CASE.encode(), "is-not-demo.yaml"))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("QF edema, not IFI", {"reactive-edema": "+", "ifi": "-"}),
+    ("the QF edema is reactive to the tear, not impingement", {"reactive-edema": "+", "ifi": "-"}),
+    ("股方肌水腫 非 IFI 所致", {"reactive-edema": "+", "ifi": "-"}),
+    # Near misses: the thing alone, the other alone denied, the thing from the other, or denied.
+    ("QF edema", {}),
+    ("not IFI", {"ifi": "-"}),
+    ("QF edema from IFI", {"ifi": "+"}),
+    ("no QF edema, not IFI", {"ifi": "-"}),
+    ("QF edema; IFI cannot be excluded", {"ifi": "+"}),
+])
+def test_what_a_thing_is_and_is_not_is_earned_by_stating_the_one_and_ruling_out_the_other(is_not, answer, expected):
+    assert credited(is_not, "diagnosis", answer) == expected

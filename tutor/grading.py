@@ -236,6 +236,56 @@ class CaseGrader:
                         said.add(other)
         return mentions + tuple(added) if added else mentions
 
+    def _with_what_it_is_and_is_not(self, mentions: tuple[Mention, ...], expected: tuple[str, ...]) -> tuple[Mention, ...]:
+        """A concept whose label says what a thing is and what it is not ("Quadratus femoris
+        edema from the neighbouring hamstring injury, not from impingement") is earned by the
+        answer that states the one and rules out the other ("QF edema, not IFI", "QF edema 非 IFI
+        所致"); never by the thing alone, nor by the thing said with the other ("QF edema from
+        IFI")."""
+        readings = self._is_and_is_not()
+        if not readings:
+            return mentions
+        said = {m.concept for m in mentions if not m.negated}
+        added = []
+        for concept_id, (things, others) in readings.items():
+            if concept_id not in expected or concept_id in said:
+                continue
+            thing = next((m for m in mentions if m.concept in things and not m.negated and not m.considered
+                          and not m.when), None)
+            other = next((m for m in mentions if m.concept in others and m.negated and not m.soft), None)
+            if thing is None or other is None or any(m.concept in others and not m.negated for m in mentions):
+                continue
+            first, last = (thing, other) if thing.start <= other.start else (other, thing)
+            added.append(replace(thing, concept=concept_id, start=first.start, end=last.end,
+                                 typed_start=first.typed_start, typed_end=last.typed_end,
+                                 covered=thing.covered | other.covered, evidence=f"{first.evidence} ... {last.evidence}"))
+            said.add(concept_id)
+        return mentions + tuple(added) if added else mentions
+
+    def _is_and_is_not(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Each stage concept whose label is "A, not B" / "A, not from B" / "A rather than B" ->
+        the case's concepts A names and those B names."""
+        kept = self.__dict__.get("_is_not")
+        if kept is not None:
+            return kept
+        kept = self.__dict__["_is_not"] = {}
+        used = self._stage_concepts()
+        labels = {cid: _content_words(self.case.concepts[cid].label) for cid in used if cid in self.case.concepts}
+        for cid in used:
+            concept = self.case.concepts.get(cid)
+            found = None if concept is None else _IS_NOT.match(concept.label)
+            if found is None:
+                continue
+            head = _content_words(_ITS_CAUSE.split(found["thing"])[0])
+            other = _content_words(found["other"])
+            if not head or not other:
+                continue
+            things = frozenset(o for o, words in labels.items() if o != cid and words and words == head)
+            others = frozenset(o for o, words in labels.items() if o != cid and o not in things and other <= words)
+            if things and others:
+                kept[cid] = (things, others)
+        return kept
+
     def _kinds(self) -> tuple[dict[tuple[str, str], str], dict[str, tuple[str, ...]]]:
         """(concept, aside of its label) -> the concept of the case the aside names, and each such
         concept -> the concepts whose label names it as a kind ("(schwannoma or neurofibroma)")."""
@@ -316,7 +366,7 @@ class CaseGrader:
         if kept is None:
             kept = self.__dict__["_findings_of"] = {}
             for t in self.index.terms:
-                if t.said_normal and not t.denial_core and not _OTHER_THAN & set(t.text.casefold().split()):
+                if t.said_normal and not t.denial_core:
                     kept.setdefault(t.concept, []).append(frozenset(w.norm for w in t.words if not w.optional))
         return kept
 
@@ -510,6 +560,7 @@ class CaseGrader:
             mentions = self._on_this_side(mentions, analysis.text, stage.kind or stage.id)
         mentions = _with_typed_offsets(mentions, answer)
         mentions = self._with_kinds_named(mentions, in_stage)
+        mentions = self._with_what_it_is_and_is_not(mentions, expected)
         mentions = self._with_what_absences_deny(mentions, in_stage)
         mentions = self._with_what_normal_structures_deny(mentions, stage)
         # One concept, one credit: words that earn a concept of this stage do not also name
@@ -556,8 +607,19 @@ class CaseGrader:
 _ABSENCE_WORDS = frozenset({"no", "not", "without", "never", "negative", "absent"})
 
 _NORMAL_WORDS = frozenset({"normal", "symmetric", "preserved", "spared"})
-# A finding said of something besides a structure is none of it: "Cause other than piriformis".
-_OTHER_THAN = frozenset({"other", "than", "except", "besides"})
+# "A, not B", "A, not from B", "A rather than B": what a thing is and what it is not.
+_IS_NOT = re.compile(r"^(?P<thing>.+?)(?:,\s*|\s+)(?:(?:and\s+)?not(?:\s+(?:from|due\s+to|caused\s+by|by))?|rather\s+than)"
+                     r"\s+(?P<other>[^,;]+)$", re.IGNORECASE)
+# Where a label goes on to say what caused its thing: "edema from the hamstring injury".
+_ITS_CAUSE = re.compile(r"\s+(?:from|due\s+to|secondary\s+to|caused\s+by|after)\s+", re.IGNORECASE)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    from tutor.matching.negation import STOPWORDS
+    from tutor.matching.tokens import CJK, NUM, WORD, prepare, tokenize
+
+    return frozenset(t.norm for t in tokenize(prepare(text)) if t.kind in (WORD, NUM, CJK)
+                     and t.norm not in STOPWORDS and t.norm not in ("left", "right"))
 
 
 def _says_normal(evidence: str) -> bool:

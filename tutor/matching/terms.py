@@ -546,6 +546,8 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
         if term.measure is not None or term.ordered or term.shortened or term.denial_core or states_an_absence(term):
             continue
         norms = [w.norm for w in term.words]
+        if _OTHER_THAN & set(norms):
+            continue  # "Gluteal cause other than piriformis" is no finding of the piriformis
         required = [i for i in term.required if norms[i] not in data.context]
         if len(required) < 2 or "and" in norms or _hyphenated(term) is None:
             continue
@@ -572,6 +574,8 @@ def structures_said_normal(terms: list[Term]) -> list[tuple[Term, list[int]]]:
     return out
 
 
+# A thing said to be besides a structure is none of its findings: "Cause other than piriformis".
+_OTHER_THAN = frozenset({"other", "than", "except", "besides"})
 # Words that say a structure is normal ("Symmetric sciatic nerves"): no finding to deny.
 _NORMAL_FINDINGS = frozenset({"normal", "symmetric"})
 
