@@ -237,3 +237,52 @@ def is_not():
 ])
 def test_what_a_thing_is_and_is_not_is_earned_by_stating_the_one_and_ruling_out_the_other(is_not, answer, expected):
     assert credited(is_not, "diagnosis", answer) == expected
+
+
+# -- a case concept for one kind of what a lexicon class names -------------------------------
+
+
+def test_a_kind_the_lexicon_lists_under_its_class_is_no_twin_of_the_class(tmp_path):
+    from tutor.cases.loading import load_shared
+
+    (tmp_path / "lexicon.yaml").write_text(textwrap.dedent("""\
+        format: 1
+        concepts:
+          surgical-intervention:
+            label: Surgery
+            synonyms: [operation, hip replacement]
+          avn:
+            label: Osteonecrosis of the femoral head
+            synonyms: [AVN, avascular necrosis]
+        """), encoding="utf-8")
+    shared = load_shared(tmp_path)
+    # Seed 000: a hip replacement is no treatment for a pain from outside the joint.
+    text = textwrap.dedent("""\
+        format: 1
+        id: kind-demo
+        title: Kind demo
+        source: seeds/000
+        concepts:
+          hip-replacement:
+            label: Hip replacement
+            synonyms: [THR]
+          onfh:
+            label: Avascular necrosis
+        stages:
+          - id: plan
+            kind: management
+            ask: What now?
+            expect: [onfh]
+            misconceptions:
+              - {concept: hip-replacement, feedback: The hip is not the source.}
+            explain: Plan.
+        """)
+    case = load_case_bytes(text.encode(), "kind-demo.yaml", shared)
+    grader = CaseGrader(case)
+    assert case.concepts["hip-replacement"].inherited_from is None  # one kind, not the class
+    assert case.concepts["onfh"].inherited_from == "avn"  # a synonym is still a twin
+    # The class keeps its other terms; the kind's term is the case's concept's alone.
+    assert case.concepts["surgical-intervention"].synonyms == ("operation",)
+    assert credited(grader, "plan", "total hip replacement") == {"hip-replacement": "+"}
+    assert credited(grader, "plan", "surgery") == {}  # the class is no kind of it
+    assert credited(grader, "plan", "AVN") == {"onfh": "+"}

@@ -139,9 +139,40 @@ def _twin(concept: Concept, shared: Mapping[str, Concept], taken: set[str]) -> s
         for key in text_keys:
             candidates |= labels.get(key, set())
             if text == concept.label:
-                candidates |= terms.get(key, set())
+                # The case's label is a term of the lexicon concept: its twin, unless the label
+                # names a kind of what the lexicon's label names ("Hip replacement" beside
+                # "Surgery", whose terms list its kinds): one kind is not the class.
+                candidates |= {cid for cid in terms.get(key, set()) if not _a_kind_of(key[0], shared[cid])}
     candidates -= taken
     return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def _kinds_named_by_the_case(concepts: Mapping[str, Concept], own: list[str], shared: Mapping[str, Concept],
+                             sources: Mapping[str, str]) -> dict[str, set[str]]:
+    """Lexicon class id -> its terms that a concept of the case defines as one kind of it
+    ("Hip replacement" beside the lexicon's "Surgery"): the case's concept names the kind."""
+    terms, _ = _lexicon_tables(shared)
+    out: dict[str, set[str]] = {}
+    for concept_id in own:
+        if concept_id in sources:
+            continue
+        concept = concepts[concept_id]
+        for key in _keys(concept).get(concept.label, ()):
+            for class_id in terms.get(key, ()):
+                if class_id != concept_id and _a_kind_of(key[0], shared[class_id]):
+                    out.setdefault(class_id, set()).update(
+                        text for text, keys in _keys(shared[class_id]).items() if key in keys)
+    return out
+
+
+def _a_kind_of(words: frozenset[str], source: Concept) -> bool:
+    """Whether words name a kind of what the lexicon concept's label names: one of them is
+    read as that class (words.yaml `also_means`: "arthroplasty" is a surgery)."""
+    from tutor.matching.tokens import word_data
+
+    label = frozenset().union(*(w for w, _ in _keys(source).get(source.label, ())))
+    return any(len(key) == 1 and key[0] in words and set(means) <= label and not set(means) <= words
+               for key, means in word_data().also_means.items())
 
 
 def inherit_shared_terms(
@@ -174,11 +205,19 @@ def inherit_shared_terms(
     for source_id in sources.values():
         claimed[source_id] = claimed.get(source_id, 0) + 1
     sources = {c: s for c, s in sources.items() if claimed[s] == 1 and (s == c or s not in used)}
-    if not sources:
+    kinds = _kinds_named_by_the_case(concepts, own, shared, sources)
+    if not sources and not kinds:
         return Inheritance(dict(concepts), {})
 
     absorbed = {s: c for c, s in sources.items() if s != c}
     result = {k: v for k, v in concepts.items() if k not in absorbed}
+    for class_id, texts in kinds.items():
+        # The case's concept is that kind now: the class keeps its other terms.
+        if class_id in result and class_id not in defined_here:
+            lexicon = result[class_id]
+            result[class_id] = replace(lexicon, synonyms=tuple(t for t in lexicon.synonyms if t not in texts))
+    if not sources:
+        return Inheritance(result, {})
     others = {cid: _all_keys(c) for cid, c in result.items()}
     named = used | defined_here
     parts = {cid: [k for k in keys if not k[1]] for cid, keys in others.items() if cid in named}
