@@ -1,0 +1,70 @@
+"""Answers in Traditional Chinese, or mixed Chinese and English, against concepts written only in
+English (issue 8 point 3): each rule with an answer it credits and a near miss it must not.
+
+The words are language facts (translations and grammar, dialogues/words.yaml `zh` and
+`phrases_read_as`); which concept they earn is each concept's business. Mechanical symptoms
+as clicking and catching are seed 000's (the posterior labral tear).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.matching.index import ConceptIndex
+from tutor.model import Concept
+
+from reading import said
+
+WORDS = ConceptIndex([
+    Concept("clicking", "Hip clicking", ()),
+    Concept("catching", "Catching of the hip", ()),
+    Concept("tingling", "Tingling", ()),
+    Concept("hamstring-normal", "Normal hamstring tendons", ()),
+    Concept("hamstring-tear", "Hamstring tendon tear", ()),
+    Concept("normal-radiograph", "Normal radiographs", ()),
+    Concept("bone-lesion", "Bone lesion", ()),
+    Concept("lumbar-disc", "Lumbar disc herniation", ()),
+    Concept("ifi", "Ischiofemoral impingement", ()),
+    Concept("mr-arthrography", "MR arthrography", ()),
+    Concept("scar", "Scar encasing the sciatic nerve", ()),
+    Concept("burning", "Burning pain", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("髖關節會卡住", {"catching": "+"}),  # 卡住: catches
+    ("有喀喀聲", {"clicking": "+"}),  # 喀喀聲: a clicking sound
+    ("無卡住", {"catching": "-"}),
+    ("有刺痛", {"tingling": "+"}),  # 麻木或刺痛: numbness or tingling
+    ("無刺痛", {"tingling": "-"}),
+    ("膕旁肌腱正常", {"hamstring-normal": "+"}),  # 膕旁肌 + 腱: the hamstring tendon
+    ("膕旁肌腱撕裂", {"hamstring-tear": "+"}),  # near miss: torn, not normal
+    ("坐骨神經正常", {}),  # near miss: another structure normal
+    ("平片正常", {"normal-radiograph": "+"}),  # 平片: a plain film
+    ("平片異常", {}),  # near miss: the opposite
+    ("骨病灶", {"bone-lesion": "+"}),
+    ("無骨病灶", {"bone-lesion": "-"}),
+    ("腰椎間盤突出", {"lumbar-disc": "+"}),  # 腰椎 and 椎間盤 share their 椎
+    ("頸椎間盤突出", {}),  # near miss: a cervical disc
+    ("磁振關節攝影", {"mr-arthrography": "+"}),
+    ("電腦斷層關節攝影", {}),  # near miss: another modality
+    ("疤痕包住坐骨神經", {"scar": "+"}),
+    ("疤痕壓迫坐骨神經", {}),  # near miss: compressing is not encasing
+    ("灼痛", {"burning": "+"}),
+])
+def test_chinese_words_of_a_history_and_a_report(answer, expected):
+    assert said(WORDS, answer) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # 不 before a word says it is not so; a longer word made with 不 (不適, 不對稱) is no denial.
+    ("不會卡住", {"catching": "-"}),
+    ("不刺痛", {"tingling": "-"}),
+    ("髖關節不會卡住，但有喀喀聲", {"catching": "-", "clicking": "+"}),  # the denial ends at 但
+    # 不太像 is "less likely": a denial a differential still lists; 最可能 is "most likely".
+    ("IFI 不太像", {"ifi": "-"}),
+    ("IFI 最可能", {"ifi": "+"}),
+    ("IFI 不太像，腰椎間盤突出最可能", {"ifi": "-", "lumbar-disc": "+"}),
+])
+def test_chinese_denials_and_hedges(answer, expected):
+    assert said(WORDS, answer) == expected
