@@ -68,3 +68,39 @@ def test_chinese_words_of_a_history_and_a_report(answer, expected):
 ])
 def test_chinese_denials_and_hedges(answer, expected):
     assert said(WORDS, answer) == expected
+
+
+ORDER = ConceptIndex([
+    Concept("sitting-pain", "Pain on sitting", ()),
+    Concept("no-sitting-pain", "No pain on sitting", ()),
+    Concept("nerve-edema", "Edema of the sciatic nerve", ()),
+    Concept("skin-tingling", "Tingling of the overlying skin", ()),
+    Concept("old-injury", "Old hamstring injury", ()),
+    Concept("partial-sm-tear", "Partial semimembranosus tear", ()),
+    Concept("posterior-labral-tear", "Posterior labral tear", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # Chinese says what a head is of, or when it comes, first: "pain on sitting" is 久坐痛.
+    ("久坐會痛", {"sitting-pain": "+"}),
+    ("久坐時會痛", {"sitting-pain": "+"}),
+    ("久坐不痛", {"sitting-pain": "-", "no-sitting-pain": "+"}),
+    ("走路會痛", {}),  # near miss: pain on walking
+    ("坐骨神經水腫", {"nerve-edema": "+"}),
+    # near miss: the edema is another structure's, past a comma (the nerve said normal denies its own)
+    ("坐骨神經正常，股方肌水腫", {"nerve-edema": "-"}),
+    ("坐骨神經，股方肌水腫", {}),
+    ("表面皮膚麻刺感", {"skin-tingling": "+"}),
+    # ... and names the structure before what is said of it: "old hamstring injury" is 膕旁肌舊傷.
+    ("兩年前膕旁肌舊傷", {"old-injury": "+"}),
+    ("R hamstring 舊傷", {"old-injury": "+"}),
+    ("坐骨神經舊傷", {}),  # near miss: another structure
+    ("半膜肌部分撕裂", {"partial-sm-tear": "+"}),
+    ("半膜肌完全撕裂", {}),  # near miss: the other extent
+    ("股方肌水腫，膕旁肌部分撕裂", {}),  # near miss: another muscle's tear
+    ("盂唇後側撕裂", {"posterior-labral-tear": "+"}),
+    ("盂唇前側撕裂", {}),  # near miss: anterior
+])
+def test_chinese_word_order(answer, expected):
+    assert said(ORDER, answer) == expected

@@ -943,7 +943,8 @@ class ConceptIndex:
                 return None  # "tendinopathy or bursitis" is no "tendinopathy with bursitis"
             if norm in deny:
                 inner_cue = i  # "quadratus femoris not edematous" denies the edema
-            elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS):
+            elif norm not in STOPWORDS and norm not in _AUXILIARIES and not (term.core and norm in SPARE_WORDS) \
+                    and not _is_chinese_link(tokens[i]):
                 # "sudden onset during sprinting": a core form's link is any link; "complete
                 # proximal hamstring avulsion": the concept's own words add nothing between,
                 # as long as nothing else stands there ("mass arising from the pudendal nerve").
@@ -967,7 +968,9 @@ class ConceptIndex:
         in_order = all(_before(a, b) for a, b in zip(chosen, chosen[1:]))
         if not in_order and (term.ordered or (any(tokens[h.first].kind == CJK for h in chosen)
                                               and not _said_last_in_chinese(term, chosen)
-                                              and not _when_said_first_in_chinese(term, chosen, tokens))):
+                                              and not _when_said_first_in_chinese(term, chosen, tokens)
+                                              and not _modifier_said_first_in_chinese(term, chosen, tokens)
+                                              and not _structure_said_first_in_chinese(term, chosen))):
             return None
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
         # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
@@ -1706,6 +1709,60 @@ def _when_said_first_in_chinese(term: Term, chosen: list[_Hit], tokens: list[Tok
         return False
     end, start = max(h.last for h in after), min(h.first for h in before)
     return end < start and any(tokens[i].norm in _CHINESE_WHEN for i in range(end + 1, start))
+
+
+# English links a head to what it is of or when it happens ("pain on sitting", "edema of the
+# quadratus femoris", "tingling of the overlying skin"); Chinese says that first, with no link
+# (久坐痛, 股方肌水腫, 表面皮膚麻刺感). Not "from", "to" or "by": those say a direction.
+_HEAD_LINKS = frozenset({"of", "on", "with", "at", "in", "when", "while", "during", "after", "upon"})
+_CHINESE_LINKING = frozenset({"時", "时", "的", "will", "can", "also"})  # 時, 的, 會 (will), 也 (also)
+
+
+def _is_chinese_link(token: Token) -> bool:
+    """時 (when), 的 (of), 會 (will), 也 (also) typed in Chinese: they add nothing between words."""
+    return token.norm in _CHINESE_LINKING and not token.raw.isascii()
+
+
+def _modifier_said_first_in_chinese(term: Term, chosen: list[_Hit], tokens: list[Token]) -> bool:
+    """Chinese says what a head is of, or when it comes, before the head: 負重更痛 is the
+    "Pain worse on weight bearing". The words after the term's link come first, right before
+    the words ahead of it (only linking words or a denial between, no comma), each part in its
+    own order."""
+    required = term.required
+    for link, word in enumerate(term.words):
+        if word.norm not in _HEAD_LINKS or not required or not required[0] < link < required[-1]:
+            continue
+        before = [h for i, h in zip(required, chosen) if i < link]
+        after = [h for i, h in zip(required, chosen) if i > link]
+        if not (all(_before(a, b) for a, b in zip(before, before[1:]))
+                and all(_before(a, b) for a, b in zip(after, after[1:]))):
+            continue
+        end, start = max(h.last for h in after), min(h.first for h in before)
+        deny = denial_cues_before()  # 久坐不痛: sitting, not painful, denies the pain on sitting
+        if end < start and all(not tokens[i].is_separator and (tokens[i].norm in STOPWORDS or tokens[i].norm in deny
+                                                              or _is_chinese_link(tokens[i]))
+                               for i in range(end + 1, start)):
+            return True
+    return False
+
+
+def _structure_said_first_in_chinese(term: Term, chosen: list[_Hit]) -> bool:
+    """Chinese names the structure before what is said of it: 膕旁肌舊傷 (hamstring, old injury)
+    is the "Old hamstring injury", 半膜肌部分撕裂 the "Partial semimembranosus tear". The term's
+    words in order, but for its run of structure words (words.yaml `places`), said first."""
+    places = word_data().places
+    required = term.required
+    is_place = [_stem(term.words[i].norm) in places for i in required]
+    for start in range(1, len(chosen)):
+        if not is_place[start] or is_place[start - 1]:
+            continue
+        end = start
+        while end < len(chosen) and is_place[end]:
+            end += 1
+        moved = chosen[start:end] + chosen[:start] + chosen[end:]
+        if all(_before(a, b) for a, b in zip(moved, moved[1:])):
+            return True
+    return False
 
 
 def _word_groups(tokens: list[Token]) -> dict[int, frozenset[int]]:
