@@ -104,3 +104,23 @@ ORDER = ConceptIndex([
 ])
 def test_chinese_word_order(answer, expected):
     assert said(ORDER, answer) == expected
+
+
+STATES = ConceptIndex([
+    Concept("big-piriformis", "Hypertrophied piriformis", ()),
+    Concept("displaced-fragment", "Displaced bone fragment", ()),
+    Concept("thick-origin", "Thickened hamstring origin", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # Chinese says a state after its subject, as a verb: 梨狀肌肥大 (the piriformis enlarged).
+    ("梨狀肌肥大", {"big-piriformis": "+"}),
+    ("梨狀肌萎縮", {}),  # near miss: the opposite
+    ("骨碎片移位", {"displaced-fragment": "+"}),
+    ("骨碎片無移位", {"displaced-fragment": "-"}),  # near miss: a denial
+    ("膕旁肌起點增厚", {"thick-origin": "+"}),
+    ("坐骨神經增厚", {}),  # near miss: another structure
+])
+def test_a_state_said_after_its_subject(answer, expected):
+    assert said(STATES, answer) == expected

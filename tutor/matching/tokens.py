@@ -453,7 +453,8 @@ def read_word_data(path: Path | str) -> WordData:
         return frozenset(w for item in data.get(name) or () for w in _key_norms(item))
 
     return WordData(rewrites, capitals, word_set("essential"), word_set("context"),
-                    max((len(k) for k in rewrites), default=1), word_set("said_last_in_chinese"),
+                    max((len(k) for k in rewrites), default=1),
+                    frozenset(_stem(w) for w in word_set("said_last_in_chinese")),
                     frozenset(_stem(w) for w in word_set("makes_a_modifier")),
                     {tuple(_stem(w) for w in k): tuple(_stem(w) for w in v) for k, v in
                      ((_key_norms(a), _key_norms(b)) for a, b in (data.get("also_means") or {}).items()) if k and v},
