@@ -124,3 +124,22 @@ STATES = ConceptIndex([
 ])
 def test_a_state_said_after_its_subject(answer, expected):
     assert said(STATES, answer) == expected
+
+
+SIGNAL = ConceptIndex([
+    Concept("t1-low-t2-high", "Low T1 and high T2 signal", ("T1 hypointense and T2 hyperintense",)),
+    Concept("sharp-margin", "Edema ends sharply at the intertrochanteric region",
+            ("stops sharply at the intertrochanteric region",)),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # The signal said after its sequence (T1 低, T2 高), and an edge that "stops sharply" (截然而止).
+    ("T1 低 T2 高", {"t1-low-t2-high": "+"}),
+    ("T1低訊號 T2高訊號", {"t1-low-t2-high": "+"}),
+    ("T1 高 T2 低", {}),  # near miss: the other way round
+    ("在轉子間區截然而止", {"sharp-margin": "+"}),
+    ("在股骨頸截然而止", {}),  # near miss: another place
+])
+def test_signal_and_margins_said_in_chinese(answer, expected):
+    assert said(SIGNAL, answer) == expected
