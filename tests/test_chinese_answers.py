@@ -143,3 +143,21 @@ SIGNAL = ConceptIndex([
 ])
 def test_signal_and_margins_said_in_chinese(answer, expected):
     assert said(SIGNAL, answer) == expected
+
+
+SEEN = ConceptIndex([
+    Concept("stress-fracture", "Stress fracture", ()),
+    Concept("guided-injection", "Guided pudendal nerve injection", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # 未見 (not seen) denies what follows it, and, typed after an English term, what it follows.
+    ("未見壓力性骨折", {"stress-fracture": "-"}),
+    ("stress fracture 未見", {"stress-fracture": "-"}),
+    ("壓力性骨折", {"stress-fracture": "+"}),  # near miss: said, not denied
+    ("導引下陰部神經注射", {"guided-injection": "+"}),  # 導引下: under guidance
+    ("導引下梨狀肌注射", {}),  # near miss: another nerve's, another muscle's injection
+])
+def test_not_seen_and_under_guidance(answer, expected):
+    assert said(SEEN, answer) == expected
