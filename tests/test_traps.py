@@ -864,3 +864,160 @@ def test_a_one_word_name_or_a_term_beside_a_region_away(answer, expected):
 ])
 def test_what_a_coordinated_plan_is_for_and_a_plan_that_failed(others, answer, expected):
     assert credited(others.grade("management", answer)) == expected
+
+
+# -- traps6: another disease, a region away after a placed term, another specialty, a region in a
+#    plan's condition, years back, the other side without its name -----------------------------
+
+NERVE_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: nerve-demo
+    title: A mass on the right sciatic nerve
+    source: Seeds 000 and 001 (for the tests; the cannot-miss nerve tumour, a sarcoma's signs)
+    side: right
+    concepts:
+      nerve-tumour:
+        label: Sciatic nerve tumour (schwannoma or neurofibroma)
+        synonyms: [peripheral nerve sheath tumour of the sciatic nerve, 坐骨神經腫瘤]
+      sarcoma:
+        label: Soft tissue sarcoma
+        synonyms: [malignant soft tissue tumour]
+      labral-tear:
+        label: Posterior labral tear
+      referral:
+        label: Surgical referral
+        synonyms: [refer to a surgeon, surgical consultation]
+      repair:
+        label: Early surgical repair
+      steroid-use:
+        label: Steroid use
+      sprint-onset:
+        label: Sudden onset while sprinting
+        synonyms: [sprinting injury]
+      earlier-episode:
+        label: Earlier self-limiting episode in the left hip
+        synonyms: [previous episode in the left hip]
+      narrow-ifs:
+        label: Narrow ischiofemoral space
+        synonyms: [narrow IFS, IFS narrow]
+    stages:
+      - id: history
+        kind: history
+        ask: What in the history?
+        expect: [sprint-onset, steroid-use, earlier-episode]
+        explain: History.
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [narrow-ifs]
+        explain: Findings.
+      - id: diagnosis
+        kind: diagnosis
+        ask: Diagnosis?
+        expect: [nerve-tumour, labral-tear]
+        misconceptions: [sarcoma]
+        explain: A nerve sheath tumour.
+      - id: management
+        kind: management
+        ask: Plan?
+        expect: [referral, repair]
+        explain: A surgeon.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def nerve():
+    return CaseGrader(load_case_bytes(NERVE_CASE.encode(), "nerve-demo.yaml"))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("schwannoma", {"nerve-tumour": "+"}),
+    ("peripheral nerve sheath tumour of the sciatic nerve", {"nerve-tumour": "+"}),
+    ("benign peripheral nerve sheath tumour of the sciatic nerve", {"nerve-tumour": "+"}),  # no concept says benign
+    ("malignant peripheral nerve sheath tumour", {}),  # the case's sarcoma is the malignant one
+    ("malignant schwannoma", {}),
+    ("惡性坐骨神經腫瘤", {}),
+    ("malignant soft tissue tumour", {"sarcoma": "+"}),
+])
+def test_a_word_that_makes_another_disease_is_not_the_case_concept(nerve, answer, expected):
+    assert credited(nerve.grade("diagnosis", answer)) == expected
+
+
+def test_malignant_is_only_more_detail_where_no_concept_of_the_case_says_it():
+    index = ConceptIndex([Concept("neoplasm", "Ischial tuberosity neoplasm", ("ischial tuberosity tumour",))])
+    assert said(index, "malignant ischial tuberosity tumour") == {"neoplasm": "+"}
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("sciatic nerve tumour", {"nerve-tumour": "+"}),
+    ("sciatic nerve tumour in the buttock", {"nerve-tumour": "+"}),  # no body part the tables know
+    ("sciatic nerve tumour below the piriformis", {"nerve-tumour": "+"}),
+    ("sciatic nerve tumour in the distal thigh", {}),
+    ("sciatic nerve tumour at the knee", {}),
+    ("sciatic nerve tumour in the popliteal fossa", {}),
+    ("posterior labral tear", {"labral-tear": "+"}),
+    ("posterior labral tear of the hip", {"labral-tear": "+"}),
+    ("posterior labral tear of the shoulder", {}),
+])
+def test_a_term_that_names_its_own_place_is_not_one_at_a_region_away(nerve, answer, expected):
+    assert credited(nerve.grade("diagnosis", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("refer to a surgeon", {"referral": "+"}),
+    ("refer to a hip surgeon", {"referral": "+"}),
+    ("refer to an orthopaedic surgeon", {"referral": "+"}),
+    ("refer to a spine surgeon", {}),
+    ("refer to a spinal surgeon", {}),
+    ("surgical consultation with the knee team", {}),
+    ("early surgical repair", {"repair": "+"}),
+    ("early surgical repair if conservative care fails", {"repair": "+"}),
+    ("early surgical repair if the knee brace fails", {}),  # a condition about the knee: the knee's repair
+    ("early surgical repair unless the other hip gets worse", {}),
+])
+def test_a_plan_for_another_specialty_or_on_a_condition_of_another_place(nerve, answer, expected):
+    assert {c: v for c, v in credited(nerve.grade("management", answer)).items()} == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("sprinting injury", {"sprint-onset": "+"}),
+    ("sprinting injury three weeks ago", {"sprint-onset": "+"}),
+    ("sprinting injury 10 years ago", {}),  # years back: not this episode
+    ("十年前衝刺時受傷", {}),
+    ("steroid use", {"steroid-use": "+"}),
+    ("steroid use as a child", {}),
+    ("小時候用過類固醇", {}),
+    ("他哥哥用過類固醇", {}),  # the brother's
+    ("previous episode in the left hip 2 years ago", {"earlier-episode": "+"}),  # its label gives its time
+])
+def test_a_history_does_not_take_what_was_years_back_for_this_episode(nerve, answer, expected):
+    assert credited(nerve.grade("history", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("narrow IFS", {"narrow-ifs": "+"}),
+    ("IFS narrow compared with the contralateral side", {"narrow-ifs": "+"}),  # a comparison names no side
+    ("IFS narrow on the contralateral side", {}),
+    ("narrow IFS in the other hip", {}),
+])
+def test_the_other_side_said_without_its_name_is_the_other_side(nerve, answer, expected):
+    assert credited(nerve.grade("findings", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("early surgical repair of the sciatic nerve", {"repair": "+"}),  # a place the case names
+    ("early surgical repair of the adductor", {}),  # one it never names
+    ("early surgical repair of the ACL", {}),
+])
+def test_a_plan_said_of_a_place_the_case_never_names_is_another_places(nerve, answer, expected):
+    assert credited(nerve.grade("management", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("image-guided injection", {"guided-injection": "+"}),
+    ("image-guided piriformis injection", {}),  # the label says where, and this is elsewhere
+])
+def test_a_label_that_says_where_is_not_one_with_another_place_between_its_words(times, answer, expected):
+    assert credited(times.grade("management", answer)) == expected

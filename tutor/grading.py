@@ -742,10 +742,12 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # ("steroid use?": elsewhere a hedge, "?stress fracture"); what a learner means to ask ("need to
 # ask about steroid use") is no answer in any stage. Outside a history (where the referral's words
 # are the patient's story) someone else's opinion ("previous report said IFI") is not the
-# learner's; and no stage credits a state said as over ("former runner").
-_NOT_NOW = {"management": frozenset({"past", "asked", "former", "reported", "queried"}),
-            "diagnosis": frozenset({"past", "asked", "former", "reported"}),
-            "history": frozenset({"planned", "asked", "queried", "former"})}
+# learner's; and no stage credits a state said as over ("former runner"). A history does not take
+# what was years back ("sprinting injury 10 years ago", "steroids as a child") for this episode,
+# unless the concept's label gives its own time ("Earlier self-limiting episode").
+_NOT_NOW = {"management": frozenset({"past", "long_ago", "asked", "former", "reported", "queried"}),
+            "diagnosis": frozenset({"past", "long_ago", "asked", "former", "reported"}),
+            "history": frozenset({"planned", "asked", "queried", "former", "long_ago"})}
 
 
 def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:

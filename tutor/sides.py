@@ -58,9 +58,19 @@ _CLAUSE = re.compile(r"[,;.:()\n，；。]")
 _NORMAL = re.compile(r"\b(?:normal|unremarkable|symmetric|spared|intact|no|not|without|fine)\b|正常|無|沒有", re.I)
 
 
+# The other side named without its name: "IFS narrow on the contralateral side", "edema in the
+# other hip" ("compared with the contralateral side" compares, and names no side here).
+_ON_THE_OTHER_SIDE = re.compile(r"\b(?:on|in|of|at|involving)\s+the\s+(?:contralateral|other|opposite)\s+"
+                                r"(?:side|hip|leg|buttock|thigh)\b", re.I)
+
+
 def sides_named(text: str, side: str) -> tuple[bool, str]:
     """Whether the text names the case's side, and its words naming the other side."""
     said_own, said_other = False, ""
+    if side in ("left", "right") and "the" in text.casefold():
+        found = _ON_THE_OTHER_SIDE.search(text)
+        if found is not None:
+            said_other = " ".join(found.group(0).split())
     for m in _side_pattern(text).finditer(text):
         if m.group(1):
             if m.group(2).casefold() in _NOT_A_SIDE:

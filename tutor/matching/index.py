@@ -76,6 +76,8 @@ _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
                           "around", "for"})
 _ARTICLES = frozenset({"the", "a", "an"})
+# Words that open the condition of a plan: "surgery if the knee fails".
+_CONDITIONS = frozenset({"if", "unless", "once", "should"})
 _AND_OR = frozenset({"and", "or", "/"})
 # ... and the words that say whose it is: "injection for her knee", "surgery for his knee".
 _DETERMINERS = _ARTICLES | frozenset({"his", "her", "their", "my", "your", "its", "this", "that"})
@@ -515,6 +517,7 @@ class ConceptIndex:
                         and not self._for_another_thing(term, tokens, segment, placement)
                         and not self._one_part_of_the_whole(term, tokens, segment, placement)
                         and not self._two_things_with(term, tokens, placement)
+                        and not self._to_another_specialist(term, tokens, segment, placement)
                         and not self._a_bare_class_word_without_the_place(term, tokens, segment, chosen, placement)):
                     placements.append(placement)
         return placements
@@ -535,11 +538,24 @@ class ConceptIndex:
         label = self._label_words.get(term.concept, frozenset())
         if term.concept in self._placed_by_label and "joint" not in label and _into_the_joint(tokens, segment, placement):
             return True
+        if self.in_play_words is not None and _at_a_region_away(
+                tokens, segment, placement, own, self._places_the_case_never_names(), data.places):
+            return True  # "early surgical repair of the adductor" in a case that never names one
         return (self._beside_another(term, tokens, segment, placement, own, label, data.places,
                                      data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS,
                                      term.concept in self._placed_by_label)
                 or self._beside_another(term, tokens, segment, placement, own, label, data.modalities,
                                         data.modalities, frozenset(), _MODALITY_LINKS))
+
+    def _places_the_case_never_names(self) -> frozenset[str]:
+        found = self.__dict__.get("_unnamed_places")
+        if found is None:
+            data = word_data()
+            in_play = self.in_play_words or frozenset()
+            found = self.__dict__["_unnamed_places"] = frozenset(
+                w for w in data.places - data.context - self.topic
+                if not any(_one_of(w, frozenset({p})) for p in in_play))
+        return found
 
     @staticmethod
     def _beside_another(term: Term, tokens: list[Token], segment: list[int], placement: "_Placement",
@@ -557,12 +573,16 @@ class ConceptIndex:
         "Image-guided injection", not the only one.
         """
         said = frozenset(w.norm for w in term.words)
+        # ... and for a label that says where, any other place: "image-guided piriformis injection"
+        between = far_kind | near_kind if placed else far_kind
         if not term.shortened and any(
-                i not in placement.covered and tokens[i].norm in far_kind and not _one_of(tokens[i].norm, own)
+                i not in placement.covered and tokens[i].norm in between and not _one_of(tokens[i].norm, own)
                 for i in range(placement.first + 1, placement.last)):
             return True  # a region away between a term's words: "US-guided knee injection", "PHT with prepatellar bursitis"
+        if far_kind and _at_a_region_away(tokens, segment, placement, own, far_kind, kind):
+            return True  # "posterior labral tear of the shoulder", "sciatic nerve tumour in the distal thigh"
         if not term.shortened and said & kind:
-            return False
+            return False  # read by its own words: "sciatic nerve edema at the piriformis"
         # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
         # placed against the parts of that setting: "BMES of the femoral head" is still it.
         located = term.shortened or bool(label & near_kind) or placed
@@ -726,6 +746,14 @@ class ConceptIndex:
                 k += 1
             if k < len(tokens) and tokens[k].norm == "for":
                 j = k
+        own = self._concept_words.get(term.concept, frozenset())
+        k = j
+        while k < len(tokens) and k <= j + 2 and segment[k] == line and tokens[k].norm in own \
+                and tokens[k].norm not in STOPWORDS:
+            k += 1  # "follow-up MRI if ...", where "follow-up" stood for the whole
+        if k < len(tokens) and tokens[k].norm in _CONDITIONS and segment[k] == line:
+            # "surgery if the knee fails", "MRI if the shoulder pain persists": the knee's surgery
+            return self._a_region_away_first(term, tokens, segment, k + 1)
         if j >= len(tokens) or tokens[j].norm != "for" or segment[j] != line:
             return False
         data = word_data()
@@ -752,6 +780,24 @@ class ConceptIndex:
                 return True  # not "for diagnosis", "for prognosis"
         return False
 
+    def _a_region_away_first(self, term: Term, tokens: list[Token], segment: list[int], j: int) -> bool:
+        """Whether the words from `j` on name first a region away from the hip (or the other side)
+        that the concept does not name: the condition of "surgery if the knee fails"."""
+        data = word_data()
+        own = self._concept_words.get(term.concept, frozenset())
+        named = frozenset(own & data.places).union(*(data.within.get(w, frozenset()) for w in own & data.places))
+        line = segment[j - 1]
+        while j < len(tokens) and segment[j] == line and (tokens[j].norm in _DETERMINERS
+                                                           or tokens[j].norm in data.qualifiers):
+            j += 1
+        if j >= len(tokens) or segment[j] != line:
+            return False
+        norm = tokens[j].norm
+        if norm in _OTHER_SIDE:
+            return any(tokens[k].norm in data.places or tokens[k].norm == "side"
+                       for k in range(j + 1, min(j + 3, len(tokens))) if segment[k] == line)
+        return norm in data.other_regions and norm not in self.topic and not _one_of(norm, named)
+
     def _a_bare_class_word_without_the_place(self, term: Term, tokens: list[Token], segment: list[int],
                                              chosen: list, placement: "_Placement") -> bool:
         """Whether one general word read as a class of several ("injection" as a guided
@@ -766,6 +812,29 @@ class ConceptIndex:
         start, end = self._clause_of(placement, tokens, segment)
         return not any(_one_of(tokens[i].norm, frozenset(place)) for i in range(start, end + 1)
                        if i not in placement.covered)
+
+    def _to_another_specialist(self, term: Term, tokens: list[Token], segment: list[int],
+                               placement: "_Placement") -> bool:
+        """Whether a surgeon, team or clinic the mention names is one of another part of the body
+        (words.yaml `specialists`): "referral to a spine surgeon", "early surgical consultation
+        with the knee team". The hip's own, and a place the concept names, are this case's."""
+        specialists = _specialists()
+        if not specialists:
+            return False
+        data = word_data()
+        own = self._concept_words.get(term.concept, frozenset())
+        named = frozenset(own & data.places).union(*(data.within.get(w, frozenset()) for w in own & data.places))
+        line = segment[placement.first]
+        for i in range(placement.first + 1, min(len(tokens), placement.last + 6)):
+            if segment[i] != line:
+                break
+            if tokens[i].norm not in specialists or i - 1 in placement.covered:
+                continue
+            place = tokens[i - 1].norm
+            if (place in data.places or place in data.other_regions) and place not in _THE_HIP \
+                    and place not in self.topic and not _one_of(place, named):
+                return True
+        return False
 
     def _two_things_with(self, term: Term, tokens: list[Token], placement: "_Placement") -> bool:
         """Whether a term's words are said of two things joined by "with": in "posterior hip
@@ -818,8 +887,15 @@ class ConceptIndex:
         return any(tokens[i].norm in parts for i in near)
 
     def _a_kind_it_is_not(self, term: Term, head: int, word: str) -> bool:
-        if word in self._concept_words.get(term.concept, frozenset()):
+        own = self._concept_words.get(term.concept, frozenset())
+        if word in own:
             return False
+        disease = _another_disease()
+        if word in disease and not own & disease and any(
+                word in words for concept, words in self._concept_words.items() if concept != term.concept):
+            # "malignant schwannoma" where the case has its malignant kind ("Soft tissue sarcoma":
+            # "malignant soft tissue tumour"): whatever it is said of, another disease.
+            return True
         if self._concept_words.get(term.concept, frozenset()) & word_data().contrasts.get(word, frozenset()):
             # The concept is another side of the group: "chronic" for an "Acute avulsion", and a
             # size too: "large effusion" for a "Small left hip joint effusion".
@@ -1111,6 +1187,9 @@ class ConceptIndex:
                 and _not_looked_at(tokens, stance.cue, segment, p.covered) else "")
             if not when and p.first in questions:
                 when = "queried"  # "does the hip click or catch?", "Should we do a hip replacement?"
+            if when in ("", "past") and _long_ago(tokens, p.first, p.last, in_list) and not (
+                    self._label_words.get(p.term.concept, frozenset()) & _TIMES_OF_A_LABEL):
+                when = "long_ago"  # "sprinting injury 10 years ago", "steroids as a child": not this episode
             if when in ("past", "reported") and _agreed(tokens, p.last, segment):
                 when = ""  # "the previous radiologist called it hip OA and I agree": the learner's own
             over = _said_as_over(tokens, p.first, p.last, in_list) if when in ("", "past", "queried") else ""
@@ -1259,6 +1338,37 @@ class ConceptIndex:
         return ()
 
 
+def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Placement", own: frozenset[str],
+                      far_kind: frozenset[str], kind: frozenset[str]) -> bool:
+    """Whether "of", "in", "at" or "near" after a term puts it at a region away from the hip: one of
+    `far_kind`, or the distal part of a place its concept never names ("the distal thigh")."""
+    line = segment[placement.last]
+    j = placement.last + 1
+    while j < len(tokens) and j <= placement.last + 3 and segment[j] == line and (
+            tokens[j].norm in _ARTICLES or (tokens[j].norm in own and tokens[j].norm not in STOPWORDS)):
+        j += 1  # over the concept's own words: "mass along the sciatic nerve in the distal thigh"
+    if j >= len(tokens) or segment[j] != line or tokens[j].norm not in _AT_A_PLACE:
+        return False
+    j += 1
+    while j < len(tokens) and segment[j] == line and (tokens[j].norm in _DETERMINERS
+                                                       or tokens[j].norm in word_data().qualifiers):
+        j += 1
+    if j >= len(tokens) or segment[j] != line:
+        return False
+    named = frozenset(own & kind).union(*(word_data().within.get(w, frozenset()) for w in own & kind))
+    norm = tokens[j].norm
+    if norm in _DISTAL and j + 1 < len(tokens) and segment[j + 1] == line:
+        following = tokens[j + 1].norm
+        return norm not in own and following in kind and not _one_of(following, named)
+    return norm in far_kind and not _one_of(norm, named)
+
+
+# The little words that say where a thing is (not where it goes: "retracted towards the knee").
+_AT_A_PLACE = frozenset({"of", "in", "at", "near"})
+# The far end of a part of the leg is away from the hip: "the distal thigh".
+_DISTAL = frozenset({"distal"})
+
+
 def _into_the_joint(tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
     """Whether a mention is said to be in the joint itself: "injection into the hip joint",
     "intra-articular steroid injection" - no place outside the joint that a label names."""
@@ -1354,7 +1464,7 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
     if cached is None:
         cached = {}
         for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before",
-                     "former_before", "former_after", "no_longer_before", "reported_before"):
+                     "former_before", "former_after", "no_longer_before", "reported_before", "long_ago"):
             phrases = []
             for phrase in data.cue_lists.get(f"another_time.{name}", ()):
                 norms = tuple(t.norm for t in tokenize(prepare(phrase)) if t.kind in (WORD, CJK, NUM))
@@ -1367,6 +1477,38 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 
 _TIME_CUES: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _another_disease() -> frozenset[str]:
+    """words.yaml `another_disease`, as norms."""
+    data = word_data()
+    cached = _ANOTHER_DISEASE.get(id(data))
+    if cached is None:
+        cached = frozenset(t.norm for entry in data.cue_lists.get("another_disease", ())
+                           for t in tokenize(prepare(entry)) if t.kind == WORD)
+        _ANOTHER_DISEASE.clear()
+        _ANOTHER_DISEASE[id(data)] = cached
+    return cached
+
+
+_ANOTHER_DISEASE: dict[int, frozenset[str]] = {}
+
+
+def _specialists() -> frozenset[str]:
+    """words.yaml `specialists`, as norms."""
+    data = word_data()
+    cached = _SPECIALISTS.get(id(data))
+    if cached is None:
+        cached = frozenset(t.norm for entry in data.cue_lists.get("specialists", ())
+                           for t in tokenize(prepare(entry)) if t.kind == WORD)
+        _SPECIALISTS.clear()
+        _SPECIALISTS[id(data)] = cached
+    return cached
+
+
+_SPECIALISTS: dict[int, frozenset[str]] = {}
+# The setting of every case: a hip surgeon is this case's.
+_THE_HIP = frozenset({"hip"})
 
 
 def phrases_read() -> dict:
@@ -1431,6 +1573,38 @@ def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]
 # do a hip replacement?" (not "?AVN", "AVN?", which keep a diagnosis in play).
 _QUESTION_STARTS = frozenset("do does did is are was were should shall can could would will has have any how what "
                              "why when which who".split())
+
+
+def _long_ago(tokens: list[Token], first: int, last: int, segment: list[int]) -> bool:
+    """Whether the mention's clause puts it years back (words.yaml `another_time.long_ago`):
+    "a sprinting injury 10 years ago", "steroids as a child", 十年前衝刺時受傷."""
+    phrases = _time_cues()["long_ago"]
+    if not phrases:
+        return False
+    norms = [t.norm for t in tokens]
+    line = segment[first]
+    scope_ends = cue_words().scope_ends
+    at = first - 1
+    while at >= 0 and segment[at] == line and first - at <= _TIME_REACH and norms[at] not in scope_ends \
+            and norms[at] not in _TURNS:
+        if _phrase_ending_at(norms, at, phrases) is not None:
+            return True
+        at -= 1
+    at = last + 1
+    while at < len(tokens) and segment[at] == line and at - last <= _TIME_REACH and norms[at] not in scope_ends \
+            and norms[at] not in _TURNS:
+        if _phrase_starting_at(norms, at, phrases) is not None:
+            return True
+        at += 1
+    return False
+
+
+# Words of a label that give its own time: an "Earlier self-limiting episode", a "Known long-standing
+# ossification", a "Treated renal cell carcinoma" may be said as years ago.
+_TIMES_OF_A_LABEL = frozenset(_stem(w) for w in (
+    "earlier", "previous", "prior", "past", "recurrence", "recurrent", "known", "long", "standing",
+    "history", "treated", "old", "former", "before", "again", "month", "months", "year", "years",
+    "chronic", "remote", "childhood", "episode", "ago"))
 
 
 def _in_questions(tokens: list[Token]) -> frozenset[int]:
