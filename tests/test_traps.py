@@ -1021,3 +1021,69 @@ def test_a_plan_said_of_a_place_the_case_never_names_is_another_places(nerve, an
 ])
 def test_a_label_that_says_where_is_not_one_with_another_place_between_its_words(times, answer, expected):
     assert credited(times.grade("management", answer)) == expected
+
+
+QUESTION_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: question-demo
+    title: Pudendal nerve entrapment on the left
+    source: Seed 002 (for the tests; pudendal nerve entrapment beside the ischial tuberosity)
+    side: left
+    concepts:
+      pudendal:
+        label: Pudendal nerve entrapment
+        synonyms: [pudendal nerve compression]
+      ifi:
+        label: Ischiofemoral impingement
+        synonyms: [IFI]
+      labrum:
+        label: Posterior labrum intact
+        synonyms: [盂唇完整]
+    stages:
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [labrum]
+        explain: Findings.
+      - id: differential
+        kind: differential
+        ask: Differential?
+        expect: [pudendal, ifi]
+        explain: Both.
+      - id: diagnosis
+        kind: diagnosis
+        ask: Diagnosis?
+        expect: [pudendal]
+        misconceptions: [ifi]
+        explain: The pudendal nerve.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def question():
+    return CaseGrader(load_case_bytes(QUESTION_CASE.encode(), "question-demo.yaml"))
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("diagnosis", "pudendal nerve entrapment", {"pudendal": "+"}),
+    ("diagnosis", "pudendal nerve entrapment?", {"pudendal": "+"}),  # a hedge keeps it in play
+    ("diagnosis", "Is it pudendal nerve entrapment?", {}),  # a sentence that asks commits to nothing
+    ("diagnosis", "could this be IFI?", {"ifi": "+"}),  # a wrong one raised still gets its feedback
+    ("differential", "could it be pudendal nerve entrapment?", {"pudendal": "+"}),  # a differential lists it
+])
+def test_a_diagnosis_asked_about_is_no_diagnosis(question, stage, answer, expected):
+    assert credited(question.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("diagnosis", "pudendal nerve compression", {"pudendal": "+"}),
+    ("diagnosis", "pudendal artery compression", {}),  # another structure where the nerve stood
+    ("diagnosis", "pudendal vein compression", {}),
+    ("findings", "posterior labrum intact", {"labrum": "+"}),
+    ("findings", "labrum intact", {"labrum": "+"}),
+    ("findings", "anterior labrum intact", {}),  # the other side of a contrast the label says
+])
+def test_a_vessel_is_another_structure_and_a_contrast_stops_every_form(question, stage, answer, expected):
+    assert credited(question.grade(stage, answer)) == expected

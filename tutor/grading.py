@@ -744,17 +744,23 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # are the patient's story) someone else's opinion ("previous report said IFI") is not the
 # learner's; and no stage credits a state said as over ("former runner"). A history does not take
 # what was years back ("sprinting injury 10 years ago", "steroids as a child") for this episode,
-# unless the concept's label gives its own time ("Earlier self-limiting episode").
-_NOT_NOW = {"management": frozenset({"past", "long_ago", "asked", "former", "reported", "queried"}),
-            "diagnosis": frozenset({"past", "long_ago", "asked", "former", "reported"}),
-            "history": frozenset({"planned", "asked", "queried", "former", "long_ago"})}
+# unless the concept's label gives its own time ("Earlier self-limiting episode"). A sentence that
+# asks ("Is it hamstring syndrome?", "Is there a fracture?") commits to nothing but in a
+# differential, where "could it be IFI?" still lists it.
+_NOT_NOW = {"management": frozenset({"past", "long_ago", "asked", "former", "reported", "queried", "question"}),
+            "diagnosis": frozenset({"past", "long_ago", "asked", "former", "reported", "question"}),
+            "history": frozenset({"planned", "asked", "queried", "question", "former", "long_ago"}),
+            "findings": frozenset({"asked", "former", "reported", "question"})}
 
 
 def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
     dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked", "former", "reported"}))
     if not any(m.when in dropped for m in mentions):
         return mentions
-    return tuple(m for m in mentions if m.when not in dropped)
+    # A diagnosis asked about earns nothing ("Is it hamstring syndrome?"), but a wrong one the
+    # learner raises is still worth the feedback ("could this be IFI?").
+    raised = stage.misconception_ids if stage.kind == "diagnosis" else ()
+    return tuple(m for m in mentions if m.when not in dropped or (m.when == "question" and m.concept in raised))
 
 
 def _read_by_stage(stage: Stage, mentions: tuple[Mention, ...], case: Case, text: str) -> tuple[Mention, ...]:

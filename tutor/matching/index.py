@@ -127,7 +127,8 @@ class Mention:
     measured: bool = False  # a number said it ("retraction 5 cm"), whichever side of the threshold
     # Said of another time, or only asked (words.yaml `another_time`): "past" ("was tried last
     # year"), "planned" ("planned for a THA next month"), "asked" ("need to ask about steroid use"),
-    # "queried" (with a question mark: "steroid use?"). A grader decides by stage what that takes away.
+    # "queried" (with a question mark: "steroid use?"), "question" (in a sentence that asks: "Is it
+    # IFI?"). A grader decides by stage what that takes away.
     when: str = ""
 
 
@@ -478,6 +479,7 @@ class ConceptIndex:
         if term.ordered:
             return [p for p in self._place_in_sequence(term, tokens, options, groups)
                     if not self._beside_another_place(term, tokens, segment, p)
+                    and not self._another_kind(term, tokens, segment, p)
                     and not self._for_another_thing(term, tokens, segment, p)
                     and not self._one_part_of_the_whole(term, tokens, segment, p)]
         anchor = min(range(len(options)), key=lambda k: len(options[k]))
@@ -553,7 +555,9 @@ class ConceptIndex:
             data = word_data()
             in_play = self.in_play_words or frozenset()
             found = self.__dict__["_unnamed_places"] = frozenset(
-                w for w in data.places - data.context - self.topic
+                # The structures a case may be about ("hamstring", "sciatic") are its own even
+                # where its concepts leave them out.
+                w for w in data.places - data.context - data.structures - self.topic
                 if not any(_one_of(w, frozenset({p})) for p in in_play))
         return found
 
@@ -654,7 +658,18 @@ class ConceptIndex:
         "old avulsion fracture" the avulsion fracture (the old one is an avulsion, not a fracture).
         """
         if term.denial_only or term.bare or term.said_normal:
-            return False  # forms read only as denials: "normal QF muscle" is its own cue
+            # Forms read only as denials ("normal QF muscle" is its own cue) still stop at the
+            # other side of a contrast the concept says: "anterior labrum intact" is no "Posterior
+            # labrum intact".
+            own = self._concept_words.get(term.concept, frozenset())
+            contrasts = word_data().contrasts
+            at = placement.first - 1
+            while at >= 0 and tokens[at].norm in _ARTICLES:
+                at -= 1
+            near = [i for i in range(placement.first, placement.last + 1) if i not in placement.covered]
+            if at >= 0 and segment[at] == segment[placement.first]:
+                near.append(at)
+            return any(tokens[i].norm not in own and own & contrasts.get(tokens[i].norm, frozenset()) for i in near)
         # The word before the term, and any word between its words ("tendinopathy of the distal
         # biceps femoris").
         own = self._concept_words.get(term.concept, frozenset())
@@ -1185,14 +1200,15 @@ class ConceptIndex:
                 and tokens[stance.cue].raw == "?" else "") or (
                 "unassessed" if stance.denied and stance.cue is not None
                 and _not_looked_at(tokens, stance.cue, segment, p.covered) else "")
-            if not when and p.first in questions:
-                when = "queried"  # "does the hip click or catch?", "Should we do a hip replacement?"
+            if when in ("", "queried") and p.first in questions:
+                # "does the hip click or catch?", "Should we do a hip replacement?", "Is it IFI?"
+                when = "question"
             if when in ("", "past") and _long_ago(tokens, p.first, p.last, in_list) and not (
                     self._label_words.get(p.term.concept, frozenset()) & _TIMES_OF_A_LABEL):
                 when = "long_ago"  # "sprinting injury 10 years ago", "steroids as a child": not this episode
             if when in ("past", "reported") and _agreed(tokens, p.last, segment):
                 when = ""  # "the previous radiologist called it hip OA and I agree": the learner's own
-            over = _said_as_over(tokens, p.first, p.last, in_list) if when in ("", "past", "queried") else ""
+            over = _said_as_over(tokens, p.first, p.last, in_list) if when in ("", "past", "queried", "question") else ""
             if over:
                 # "former runner" is no runner now, "used to click" no clicking now; "former
                 # steroid use" is a steroid history.
