@@ -1087,3 +1087,15 @@ def test_a_diagnosis_asked_about_is_no_diagnosis(question, stage, answer, expect
 ])
 def test_a_vessel_is_another_structure_and_a_contrast_stops_every_form(question, stage, answer, expected):
     assert credited(question.grade(stage, answer)) == expected
+
+
+@pytest.mark.parametrize("stage, answer, expected", [
+    ("diagnosis", "pudendal nerve entrapment, not IFI", {"pudendal": "+", "ifi": "-"}),
+    ("diagnosis", "first thought IFI, but it is pudendal nerve entrapment", {"pudendal": "+"}),  # taken back
+    ("diagnosis", "IFI initially suspected, but it is pudendal nerve entrapment", {"pudendal": "+"}),
+    ("diagnosis", "我以為是IFI，但其實是pudendal nerve entrapment", {"pudendal": "+"}),
+    ("diagnosis", "I thought it was pudendal nerve entrapment", {"pudendal": "+"}),  # nothing takes it back
+    ("findings", "I thought the posterior labrum was intact, but it is torn", {}),
+])
+def test_a_thought_the_learner_takes_back_is_not_credited(question, stage, answer, expected):
+    assert credited(question.grade(stage, answer)) == expected

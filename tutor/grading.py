@@ -746,15 +746,17 @@ def _only_joining_words(analysis: Analysis, longer: Mention, parts: set[int]) ->
 # what was years back ("sprinting injury 10 years ago", "steroids as a child") for this episode,
 # unless the concept's label gives its own time ("Earlier self-limiting episode"). A sentence that
 # asks ("Is it hamstring syndrome?", "Is there a fracture?") commits to nothing but in a
-# differential, where "could it be IFI?" still lists it.
-_NOT_NOW = {"management": frozenset({"past", "long_ago", "asked", "former", "reported", "queried", "question"}),
-            "diagnosis": frozenset({"past", "long_ago", "asked", "former", "reported", "question"}),
-            "history": frozenset({"planned", "asked", "queried", "question", "former", "long_ago"}),
-            "findings": frozenset({"asked", "former", "reported", "question"})}
+# differential, where "could it be IFI?" still lists it. No stage credits a thought the learner
+# takes back ("I thought the QF was edematous, but it is normal").
+_NOT_NOW = {"management": frozenset({"past", "long_ago", "asked", "former", "reported", "queried", "question",
+                                     "withdrawn"}),
+            "diagnosis": frozenset({"past", "long_ago", "asked", "former", "reported", "question", "withdrawn"}),
+            "history": frozenset({"planned", "asked", "queried", "question", "former", "long_ago", "withdrawn"}),
+            "findings": frozenset({"asked", "former", "reported", "question", "withdrawn"})}
 
 
 def _at_this_time(stage: Stage, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
-    dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked", "former", "reported"}))
+    dropped = _NOT_NOW.get(stage.kind or stage.id, frozenset({"asked", "former", "reported", "withdrawn"}))
     if not any(m.when in dropped for m in mentions):
         return mentions
     # A diagnosis asked about earns nothing ("Is it hamstring syndrome?"), but a wrong one the

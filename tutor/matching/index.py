@@ -1203,6 +1203,8 @@ class ConceptIndex:
             if when in ("", "queried") and p.first in questions:
                 # "does the hip click or catch?", "Should we do a hip replacement?", "Is it IFI?"
                 when = "question"
+            if _withdrawn(tokens, p.first, p.last):
+                when = "withdrawn"  # "I thought the QF was edematous, but it is normal"
             if when in ("", "past") and _long_ago(tokens, p.first, p.last, in_list) and not (
                     self._label_words.get(p.term.concept, frozenset()) & _TIMES_OF_A_LABEL):
                 when = "long_ago"  # "sprinting injury 10 years ago", "steroids as a child": not this episode
@@ -1480,7 +1482,7 @@ def _time_cues() -> dict[str, tuple[tuple[str, ...], ...]]:
     if cached is None:
         cached = {}
         for name in ("past_before", "past_after", "past_linking", "planned_before", "planned_after", "asked_before",
-                     "former_before", "former_after", "no_longer_before", "reported_before", "long_ago"):
+                     "former_before", "former_after", "no_longer_before", "reported_before", "long_ago", "withdrawn_before", "withdrawn_after"):
             phrases = []
             for phrase in data.cue_lists.get(f"another_time.{name}", ()):
                 norms = tuple(t.norm for t in tokenize(prepare(phrase)) if t.kind in (WORD, CJK, NUM))
@@ -1589,6 +1591,35 @@ def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]
 # do a hip replacement?" (not "?AVN", "AVN?", which keep a diagnosis in play).
 _QUESTION_STARTS = frozenset("do does did is are was were should shall can could would will has have any how what "
                              "why when which who".split())
+
+
+def _withdrawn(tokens: list[Token], first: int, last: int) -> bool:
+    """Whether the learner says a thought of theirs and takes it back in the same sentence
+    (words.yaml `another_time.withdrawn_*`, then "but" or "however"): "I thought the QF was
+    edematous, but it is normal", "QF edema initially suspected, but the muscle is normal",
+    "first thought AVN, but it is TOH"."""
+    cues = _time_cues()
+    if not cues["withdrawn_before"] and not cues["withdrawn_after"]:
+        return False
+    norms = [t.norm for t in tokens]
+    turn = next((j for j in range(last + 1, len(tokens)) if tokens[j].kind == HARD or norms[j] in _TAKEN_BACK), None)
+    if turn is None or tokens[turn].kind == HARD:
+        return False
+    at = first - 1
+    while at >= 0 and first - at <= _WITHDRAWN_REACH and tokens[at].kind != HARD and norms[at] not in _TURNS:
+        if _phrase_ending_at(norms, at, cues["withdrawn_before"]) is not None:
+            return True
+        at -= 1
+    at = last + 1
+    while at < turn and at - last <= _WITHDRAWN_REACH:
+        if _phrase_starting_at(norms, at, cues["withdrawn_after"]) is not None:
+            return True
+        at += 1
+    return False
+
+
+_TAKEN_BACK = frozenset({"but", "however"})
+_WITHDRAWN_REACH = 4  # words between a thought taken back and what was thought
 
 
 def _long_ago(tokens: list[Token], first: int, last: int, segment: list[int]) -> bool:
