@@ -1099,3 +1099,65 @@ def test_a_vessel_is_another_structure_and_a_contrast_stops_every_form(question,
 ])
 def test_a_thought_the_learner_takes_back_is_not_credited(question, stage, answer, expected):
     assert credited(question.grade(stage, answer)) == expected
+
+
+PLACES_CASE = textwrap.dedent(
+    """\
+    format: 1
+    id: places-demo
+    title: Transient osteoporosis of the left hip
+    source: Seeds 003 and 004 (for the tests; the femoral head and neck, a stress fracture as a rival)
+    side: left
+    concepts:
+      marrow-edema:
+        label: Bone marrow edema of the femoral head and neck
+      stress-fracture:
+        label: Stress fracture
+        synonyms: [insufficiency fracture]
+      neoplasm:
+        label: Neoplasm
+      apophyseal:
+        label: Ischial apophyseal avulsion
+      fragment:
+        label: Ossified fragment beside the ischial tuberosity
+    stages:
+      - id: findings
+        kind: findings
+        ask: What do you see?
+        expect: [marrow-edema, fragment]
+        explain: Findings.
+      - id: differential
+        kind: differential
+        ask: Differential?
+        expect: [stress-fracture, neoplasm, apophyseal]
+        explain: Rivals.
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def places():
+    return CaseGrader(load_case_bytes(PLACES_CASE.encode(), "places-demo.yaml"))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("stress fracture", {"stress-fracture": "+"}),
+    ("femoral neck stress fracture", {"stress-fracture": "+"}),  # a place the case names
+    ("pubic ramus stress fracture", {}),  # one it never names, just before the term
+    ("acetabular roof stress fracture", {}),
+    ("sacral insufficiency fracture", {}),
+    ("neoplasm", {"neoplasm": "+"}),
+    ("femoral head neoplasm", {"neoplasm": "+"}),
+    ("iliac crest apophyseal avulsion", {}),
+    ("AIIS apophyseal avulsion", {}),  # the anterior inferior iliac spine
+])
+def test_a_term_after_a_place_the_case_never_names_is_another_places(places, answer, expected):
+    assert credited(places.grade("differential", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("ossified fragment beside the ischial tuberosity", {"fragment": "+"}),
+    ("ossified fragment beside the lesser trochanter", {}),  # "beside" places it too
+])
+def test_beside_another_place_is_another_place(places, answer, expected):
+    assert credited(places.grade("findings", answer)) == expected

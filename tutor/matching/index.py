@@ -74,7 +74,7 @@ _RELATIVE_POSITIONS = frozenset({"medial", "lateral", "anterior", "posterior", "
                                  "distal", "proximal", "deep", "superficial", "adjacent", "next"})
 # Little words that put a term in a place: "septic arthritis of the knee", "pain radiating to the groin".
 _PLACE_LINKS = frozenset({"of", "in", "at", "to", "into", "towards", "toward", "down", "along", "over", "across",
-                          "around", "for"})
+                          "around", "for", "beside", "near"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # Words that open the condition of a plan: "surgery if the knee fails".
 _CONDITIONS = frozenset({"if", "unless", "once", "should"})
@@ -543,11 +543,33 @@ class ConceptIndex:
         if self.in_play_words is not None and _at_a_region_away(
                 tokens, segment, placement, own, self._places_the_case_never_names(), data.places):
             return True  # "early surgical repair of the adductor" in a case that never names one
+        if self.in_play_words is not None and not term.shortened and self._after_a_place_the_case_never_names(
+                tokens, segment, placement, own):
+            return True  # "pubic ramus stress fracture", "femoral neck neoplasm" in an ischial case
         return (self._beside_another(term, tokens, segment, placement, own, label, data.places,
                                      data.places - data.context, data.other_regions - self.topic, _PLACE_LINKS,
                                      term.concept in self._placed_by_label)
                 or self._beside_another(term, tokens, segment, placement, own, label, data.modalities,
                                         data.modalities, frozenset(), _MODALITY_LINKS))
+
+    def _after_a_place_the_case_never_names(self, tokens: list[Token], segment: list[int], placement: "_Placement",
+                                            own: frozenset[str]) -> bool:
+        """Whether a place that no concept of the case's stages names stands just before a term (or
+        before the word just before it: "acetabular roof stress fracture")."""
+        line = segment[placement.first]
+        unnamed = self._places_the_case_never_names()
+        places = word_data().places
+        j = placement.first - 1
+        for _ in range(2):
+            if j < 0 or segment[j] != line or tokens[j].kind != WORD or tokens[j].norm in STOPWORDS \
+                    or _one_of(tokens[j].norm, own):
+                return False
+            if tokens[j].norm in unnamed:
+                return True
+            if tokens[j].norm in places:
+                return False  # a place the case names: "femoral neck stress fracture" in a case about it
+            j -= 1
+        return False
 
     def _places_the_case_never_names(self) -> frozenset[str]:
         found = self.__dict__.get("_unnamed_places")
@@ -616,6 +638,8 @@ class ConceptIndex:
                 j -= 2 if tokens[j].norm in _AND_OR else 1
             if j >= 0 and segment[j] == line:
                 near.append(j)
+                if tokens[j].norm in word_data().context and j > 0 and segment[j - 1] == line:
+                    near.append(j - 1)  # "iliac spine apophyseal avulsion": the spine is the iliac one
         elif placement.first > 0 and segment[placement.first - 1] == line:
             # "knee effusion": a region away from the hip, said first; back over the concept's own
             # words: in "knee pain worse with sitting" the pain is the knee's.
