@@ -1161,3 +1161,37 @@ def test_a_term_after_a_place_the_case_never_names_is_another_places(places, ans
 ])
 def test_beside_another_place_is_another_place(places, answer, expected):
     assert credited(places.grade("findings", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("坐骨神經腫瘤", {"nerve-tumour": "+"}),
+    ("膝蓋的坐骨神經腫瘤", {}),  # Chinese says where first: the knee's
+    ("大腿遠端的坐骨神經腫瘤", {}),  # the distal thigh's
+    ("shoulder posterior labral tear", {}),  # a region away just before the term
+])
+def test_a_region_away_said_first_places_a_term_that_names_its_own_structure(nerve, answer, expected):
+    assert credited(nerve.grade("diagnosis", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("股骨頸應力性骨折", {"stress-fracture": "+"}),
+    ("恥骨支應力性骨折", {}),  # the pubic ramus, which the case never names
+])
+def test_a_chinese_place_the_case_never_names_is_another_place(places, answer, expected):
+    assert credited(places.grade("differential", answer)) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("early surgical repair", {"repair": "+"}),
+    ("early surgical repair can wait", {"repair": "-"}),  # put off: no step now
+    ("hold off on early surgical repair", {"repair": "-"}),
+    ("postpone early surgical repair", {"repair": "-"}),
+    ("early surgical repair is overkill", {"repair": "-"}),
+])
+def test_a_step_put_off_is_no_step_now(nerve, answer, expected):
+    assert credited(nerve.grade("management", answer)) == expected
+
+
+def test_hardly_any_is_none(places):
+    assert credited(places.grade("findings", "hardly any bone marrow edema of the femoral head and neck")) == {
+        "marrow-edema": "-"}

@@ -561,7 +561,7 @@ class ConceptIndex:
         places = word_data().places
         j = placement.first - 1
         for _ in range(2):
-            if j < 0 or segment[j] != line or tokens[j].kind != WORD or tokens[j].norm in STOPWORDS \
+            if j < 0 or segment[j] != line or tokens[j].kind not in (WORD, CJK) or tokens[j].norm in STOPWORDS \
                     or _one_of(tokens[j].norm, own):
                 return False
             if tokens[j].norm in unnamed:
@@ -1385,6 +1385,20 @@ def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Plac
     """Whether "of", "in", "at" or "near" after a term puts it at a region away from the hip: one of
     `far_kind`, or the distal part of a place its concept never names ("the distal thigh")."""
     line = segment[placement.last]
+    named = frozenset(own & kind).union(*(word_data().within.get(w, frozenset()) for w in own & kind))
+    # Just before it too, as Chinese says where first: "shoulder posterior labral tear" (肩膀後盂唇撕裂),
+    # 膝蓋的坐骨神經腫瘤 (the knee's), 大腿遠端的 (the distal thigh's).
+    b = placement.first - 1
+    if b >= 0 and segment[b] == line and tokens[b].norm == "of" and tokens[b].raw == "的":
+        b -= 1
+    if b >= 0 and segment[b] == line:
+        norm = tokens[b].norm
+        if norm in far_kind and not _one_of(norm, named):
+            return True
+        if norm in _DISTAL and tokens[b].kind == CJK and b > 0 and segment[b - 1] == line:
+            before = tokens[b - 1].norm
+            if norm not in own and before in kind and not _one_of(before, named):
+                return True
     j = placement.last + 1
     while j < len(tokens) and j <= placement.last + 3 and segment[j] == line and (
             tokens[j].norm in _ARTICLES or (tokens[j].norm in own and tokens[j].norm not in STOPWORDS)):
@@ -1397,7 +1411,6 @@ def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Plac
         j += 1
     if j >= len(tokens) or segment[j] != line:
         return False
-    named = frozenset(own & kind).union(*(word_data().within.get(w, frozenset()) for w in own & kind))
     norm = tokens[j].norm
     if norm in _DISTAL and j + 1 < len(tokens) and segment[j + 1] == line:
         following = tokens[j + 1].norm
