@@ -1195,3 +1195,22 @@ def test_a_step_put_off_is_no_step_now(nerve, answer, expected):
 def test_hardly_any_is_none(places):
     assert credited(places.grade("findings", "hardly any bone marrow edema of the femoral head and neck")) == {
         "marrow-edema": "-"}
+
+
+BURSA = ConceptIndex([Concept("bursitis", "Ischial bursitis", ("fluid in the ischial bursa",)),
+                      Concept("thickening", "Hamstring tendon thickening", ("tendon thickening",)),
+                      Concept("septic", "Septic arthritis of the hip", ("septic hip",))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("ischial bursitis", {"bursitis": "+"}),
+    ("septic ischial bursitis", {}),  # an infection of the bursa
+    ("infected ischial bursitis", {}),
+    ("septic arthritis of the hip", {"septic": "+"}),  # a concept that says it is read by it
+    ("tendon thickening", {"thickening": "+"}),
+    ("hamstring tendon thickening", {"thickening": "+"}),
+    ("adductor tendon thickening", {}),  # "tendon" names no place of its own
+    ("gluteus medius tendon thickening", {}),
+])
+def test_an_infection_is_another_disease_and_a_tendon_is_no_place_of_its_own(answer, expected):
+    assert said(BURSA, answer) == expected

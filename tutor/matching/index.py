@@ -566,7 +566,7 @@ class ConceptIndex:
                 return False
             if tokens[j].norm in unnamed:
                 return True
-            if tokens[j].norm in places:
+            if tokens[j].norm in places and tokens[j].norm not in _GENERIC_PARTS:
                 return False  # a place the case names: "femoral neck stress fracture" in a case about it
             j -= 1
         return False
@@ -578,8 +578,9 @@ class ConceptIndex:
             in_play = self.in_play_words or frozenset()
             found = self.__dict__["_unnamed_places"] = frozenset(
                 # The structures a case may be about ("hamstring", "sciatic") are its own even
-                # where its concepts leave them out.
-                w for w in data.places - data.context - data.structures - self.topic
+                # where its concepts leave them out, unless its concepts name one of them.
+                w for w in data.places - data.context - self.topic - _GENERIC_PARTS
+                - (frozenset() if in_play & data.structures else data.structures)
                 if not any(_one_of(w, frozenset({p})) for p in in_play))
         return found
 
@@ -607,7 +608,7 @@ class ConceptIndex:
             return True  # a region away between a term's words: "US-guided knee injection", "PHT with prepatellar bursitis"
         if far_kind and _at_a_region_away(tokens, segment, placement, own, far_kind, kind):
             return True  # "posterior labral tear of the shoulder", "sciatic nerve tumour in the distal thigh"
-        if not term.shortened and said & kind:
+        if not term.shortened and said & kind - _GENERIC_PARTS:
             return False  # read by its own words: "sciatic nerve edema at the piriformis"
         # A label placed only in the case's setting ("Transient osteoporosis of the hip") is not
         # placed against the parts of that setting: "BMES of the femoral head" is still it.
@@ -929,6 +930,8 @@ class ConceptIndex:
         own = self._concept_words.get(term.concept, frozenset())
         if word in own:
             return False
+        if word in _infection() and not own & _infection():
+            return True  # "septic ischial bursitis" is no ischial bursitis, whatever else the case says
         disease = _another_disease()
         if word in disease and not own & disease and any(
                 word in words for concept, words in self._concept_words.items() if concept != term.concept):
@@ -1418,6 +1421,9 @@ def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Plac
     return norm in far_kind and not _one_of(norm, named)
 
 
+# Parts every region has: a term that names only these says no place of its own ("tendon
+# thickening" is the hamstring's in a hamstring case, the adductor's in "adductor tendon thickening").
+_GENERIC_PARTS = frozenset({"tendon", "bone", "marrow", "nerve", "muscle"})
 # The little words that say where a thing is (not where it goes: "retracted towards the knee").
 _AT_A_PLACE = frozenset({"of", "in", "at", "near"})
 # The far end of a part of the leg is away from the hip: "the distal thigh".
@@ -1547,6 +1553,21 @@ def _another_disease() -> frozenset[str]:
 
 
 _ANOTHER_DISEASE: dict[int, frozenset[str]] = {}
+
+
+def _infection() -> frozenset[str]:
+    """words.yaml `infection`, as norms."""
+    data = word_data()
+    cached = _INFECTION.get(id(data))
+    if cached is None:
+        cached = frozenset(t.norm for entry in data.cue_lists.get("infection", ())
+                           for t in tokenize(prepare(entry)) if t.kind == WORD)
+        _INFECTION.clear()
+        _INFECTION[id(data)] = cached
+    return cached
+
+
+_INFECTION: dict[int, frozenset[str]] = {}
 
 
 def _specialists() -> frozenset[str]:
