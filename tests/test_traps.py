@@ -1214,3 +1214,22 @@ BURSA = ConceptIndex([Concept("bursitis", "Ischial bursitis", ("fluid in the isc
 ])
 def test_an_infection_is_another_disease_and_a_tendon_is_no_place_of_its_own(answer, expected):
     assert said(BURSA, answer) == expected
+
+
+OPEN_KIND = ConceptIndex([Concept("complete", "Complete avulsion of the hamstring origin", ()),
+                          Concept("acute", "Acute complete proximal hamstring avulsion", ()),
+                          Concept("clicking", "Clicking and catching", ("clicking",))])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("complete avulsion of the hamstring origin", {"complete": "+"}),
+    ("partial or complete avulsion of the hamstring origin", {}),  # the kind is left open
+    ("partial/complete avulsion of the hamstring origin", {}),
+    ("no partial or complete avulsion of the hamstring origin", {"complete": "-"}),  # both denied
+    ("acute complete proximal hamstring avulsion", {"acute": "+"}),
+    ("acute or chronic complete proximal hamstring avulsion", {}),
+    ("clicking and catching", {"clicking": "+"}),
+    ("clicking and catching in the knee", {}),  # the knee's, past the other conjunct
+])
+def test_a_kind_left_open_and_a_region_away_after_a_conjunct(answer, expected):
+    assert said(OPEN_KIND, answer) == expected

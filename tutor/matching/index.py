@@ -682,6 +682,8 @@ class ConceptIndex:
         only more detail: "chronic hamstring tendinopathy" is the hamstring tendinopathy, and
         "old avulsion fracture" the avulsion fracture (the old one is an avulsion, not a fracture).
         """
+        if not (term.denial_only or term.bare or term.said_normal) and _left_open(tokens, placement):
+            return True  # "partial or complete avulsion", "acute/chronic avulsion": the kind is left open
         if term.denial_only or term.bare or term.said_normal:
             # Forms read only as denials ("normal QF muscle" is its own cue) still stop at the
             # other side of a contrast the concept says: "anterior labrum intact" is no "Posterior
@@ -1404,8 +1406,10 @@ def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Plac
                 return True
     j = placement.last + 1
     while j < len(tokens) and j <= placement.last + 3 and segment[j] == line and (
-            tokens[j].norm in _ARTICLES or (tokens[j].norm in own and tokens[j].norm not in STOPWORDS)):
-        j += 1  # over the concept's own words: "mass along the sciatic nerve in the distal thigh"
+            tokens[j].norm in _ARTICLES or tokens[j].norm in _AND_OR
+            or (tokens[j].norm in own and tokens[j].norm not in STOPWORDS)):
+        j += 1  # over the concept's own words: "mass along the sciatic nerve in the distal thigh",
+        # "clicking and catching in the knee"
     if j >= len(tokens) or segment[j] != line or tokens[j].norm not in _AT_A_PLACE:
         return False
     j += 1
@@ -1649,6 +1653,27 @@ def _said_as_over(tokens: list[Token], first: int, last: int, segment: list[int]
 # do a hip replacement?" (not "?AVN", "AVN?", which keep a diagnosis in play).
 _QUESTION_STARTS = frozenset("do does did is are was were should shall can could would will has have any how what "
                              "why when which who".split())
+
+
+def _left_open(tokens: list[Token], placement: "_Placement") -> bool:
+    """Whether the answer offers the other side of a contrast beside one of the term's own kind
+    words, with "or" or "/": "partial or complete avulsion", "acute/chronic avulsion", "tear
+    partial or full thickness" leave the kind open ("no partial or complete tear" denies both)."""
+    contrasts = word_data().contrasts
+    covered = [tokens[i].norm for i in placement.covered]
+    first, last = placement.first, placement.last
+    if first >= 2 and tokens[first - 1].norm in ("or", "/") and any(
+            tokens[first - 2].norm in contrasts.get(w, frozenset()) for w in covered):
+        return not (first >= 3 and tokens[first - 3].norm in _OPEN_DENIALS)
+    if last + 2 < len(tokens) and tokens[last + 1].norm in ("or", "/") and tokens[last].norm in contrasts \
+            and tokens[last + 2].norm in contrasts[tokens[last].norm]:
+        return True
+    return any(tokens[i].norm in ("or", "/") and i + 1 not in placement.covered and any(
+        tokens[i + 1].norm in contrasts.get(w, frozenset()) for w in covered)
+        for i in range(first + 1, last) if i not in placement.covered)
+
+
+_OPEN_DENIALS = frozenset({"no", "not", "without", "neither", "nor"})
 
 
 def _withdrawn(tokens: list[Token], first: int, last: int) -> bool:
