@@ -576,12 +576,15 @@ class ConceptIndex:
         if found is None:
             data = word_data()
             in_play = self.in_play_words or frozenset()
+            by_start: dict[str, set[str]] = {}
+            for word in in_play:
+                by_start.setdefault(word[:_SAME_PLACE_PREFIX], set()).add(word)
             found = self.__dict__["_unnamed_places"] = frozenset(
                 # The structures a case may be about ("hamstring", "sciatic") are its own even
                 # where its concepts leave them out, unless its concepts name one of them.
                 w for w in data.places - data.context - self.topic - _GENERIC_PARTS
                 - (frozenset() if in_play & data.structures else data.structures)
-                if not any(_one_of(w, frozenset({p})) for p in in_play))
+                if w not in in_play and not _one_of(w, frozenset(by_start.get(w[:_SAME_PLACE_PREFIX], ()))))
         return found
 
     @staticmethod
