@@ -1430,7 +1430,7 @@ def _at_a_region_away(tokens: list[Token], segment: list[int], placement: "_Plac
 
 # Parts every region has: a term that names only these says no place of its own ("tendon
 # thickening" is the hamstring's in a hamstring case, the adductor's in "adductor tendon thickening").
-_GENERIC_PARTS = frozenset({"tendon", "bone", "marrow", "nerve", "muscle"})
+_GENERIC_PARTS = frozenset({"tendon", "muscle"})
 # The little words that say where a thing is (not where it goes: "retracted towards the knee").
 _AT_A_PLACE = frozenset({"of", "in", "at", "near"})
 # The far end of a part of the leg is away from the hip: "the distal thigh".
