@@ -724,6 +724,14 @@ class ConceptIndex:
             linked, j = linked or tokens[j].norm in _PLACE_LINKS, j + 1
         if linked and j < len(tokens) and segment[j] == segment[placement.last]:
             words.append(tokens[j].norm)
+        # A word that makes another disease reaches over the words of the noun it is said of:
+        # "malignant peripheral nerve sheath tumour".
+        k = placement.first - 1
+        while k >= 0 and placement.first - k <= 3 and segment[k] == segment[placement.first] \
+                and tokens[k].kind in (WORD, CJK) and k not in placement.covered:
+            if (tokens[k].norm in _another_disease() or tokens[k].norm in _infection()) and tokens[k].norm not in words:
+                words.append(tokens[k].norm)
+            k -= 1
         head = _head(term)
         if head is not None and any(self._a_kind_it_is_not(term, head, word) for word in words):
             return True
