@@ -45,6 +45,9 @@ LEXICON = """\
       early-repair:
         label: Early surgical repair
         synonyms: [early repair]
+      lumbar-radiculopathy:
+        label: Lumbar radiculopathy
+        synonyms: [radiculopathy, S1 radiculopathy]
 """
 
 DISCRIMINATORS = """\
@@ -378,3 +381,21 @@ def test_a_case_about_the_thing_takes_the_term(pregnancy_shared):
     assert "transient osteoporosis of pregnancy" in pregnant.concepts["toh"].synonyms
     assert credited(pregnant, "transient osteoporosis of pregnancy", "dx") == ("toh",)
     assert credited(pregnant, "TOH in pregnancy", "dx") == ("toh",)
+
+
+def test_a_concept_with_the_lexicons_own_label_takes_the_lexicons_short_form_of_it(shared):
+    # Seed 000: lumbar radiculopathy is the spinal mimic of a deep gluteal syndrome; the lexicon
+    # lists "radiculopathy" for it, and a case with the same label takes that as the lexicon means it.
+    case = case_with(shared, "lumbar-radiculopathy: {label: Lumbar radiculopathy, synonyms: [L5 radiculopathy]}\n",
+                     "lumbar-radiculopathy")
+    concept = case.concepts["lumbar-radiculopathy"]
+    assert "radiculopathy" in concept.inherited
+    assert credited(case, "radiculopathy") == ("lumbar-radiculopathy",)
+    # near misses: another region of the spine, and a level the case does not name
+    assert credited(case, "cervical radiculopathy") == ()
+    assert credited(case, "thoracic radiculopathy") == ()
+    assert "S1 radiculopathy" not in concept.inherited
+    # A label placed more narrowly than the lexicon's takes no short form without the place.
+    narrower = case_with(shared, "lumbar-radiculopathy: {label: Left L5 lumbar radiculopathy}\n",
+                         "lumbar-radiculopathy")
+    assert "radiculopathy" not in narrower.concepts["lumbar-radiculopathy"].inherited

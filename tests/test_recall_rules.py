@@ -317,3 +317,11 @@ PARAPHRASE = ConceptIndex([
 ])
 def test_paraphrase_a_slash_a_rare_word_before_the_head_and_a_surgeon(answer, expected):
     assert said(PARAPHRASE, answer) == expected
+
+
+def test_a_region_named_with_one_of_its_parts_is_that_part():
+    # 腰椎 reads as "lumbar spine": the concept names the spine, but only its lumbar part.
+    index = ConceptIndex([Concept("lumbar-radiculopathy", "Lumbar radiculopathy", ("腰椎神經根病變", "radiculopathy"))])
+    assert said(index, "radiculopathy") == {"lumbar-radiculopathy": "+"}
+    assert said(index, "cervical radiculopathy") == {}  # near miss: another part of the spine
+    assert said(index, "thoracic radiculopathy") == {}

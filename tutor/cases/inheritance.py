@@ -228,10 +228,17 @@ def inherit_shared_terms(
         own_keys = others[concept_id]
         taken: list[str] = []
         refused: list[tuple[str, str]] = []
+        # The lexicon's own short forms of its label, without a place the matcher would not leave
+        # out itself ("radiculopathy" of "Lumbar radiculopathy"; "OA" of "Hip OA" it shortens anyway).
+        label_keys = _keys(source).get(source.label, frozenset())
+        away = _places() - _setting_words()
         for text, keys in _keys(source).items():
             if keys <= own_keys or text in concept.synonyms or text == concept.label:
                 continue  # the case says it already
-            reason = _refusal(text, keys, concept_id, source_id, others, parts, narrower, concept)
+            reason = _refusal(text, keys, concept_id, source_id, others, parts, narrower, concept,
+                              as_listed=(concept.label.strip().casefold() == source.label.strip().casefold()
+                                         and all(any(words < label and (label - words) & away for label, _ in label_keys)
+                                                 for words, _ in keys)))
             if reason is None:
                 reason = _names_what_the_case_does_not(text, concept, source_id, shared, said_here)
             if reason is None:
@@ -250,7 +257,8 @@ def inherit_shared_terms(
 
 def _refusal(text: str, keys: frozenset[_Key], concept_id: str, source_id: str,
              others: dict[str, frozenset[_Key]],
-             parts: dict[str, list[_Key]], narrower: set[str], concept: Concept) -> str | None:
+             parts: dict[str, list[_Key]], narrower: set[str], concept: Concept,
+             as_listed: bool = False) -> str | None:
     """Why the lexicon term `text` must not be taken, in words for `tutor concepts`, or None."""
     from tutor.matching.terms import threshold_in
 
@@ -266,9 +274,13 @@ def _refusal(text: str, keys: frozenset[_Key], concept_id: str, source_id: str,
             continue
         if any(words < longer for words, core in keys if not core for longer, _ in named_keys):
             return f"it is part of a term of `{other_id}`"
+    # A concept with the lexicon's own label is placed no more narrowly than the lexicon, which
+    # lists its label's words without the place itself ("radiculopathy" of "Lumbar radiculopathy").
+    if as_listed:
+        return None
     # One of the concept's own terms with its place left out ("OA" beside "hip OA",
-    # "radiculopathy" beside "Lumbar radiculopathy"): the tutor shortens the concept's own terms
-    # itself, and never beside another place ("knee OA", "cervical radiculopathy").
+    # "bone marrow edema" beside "Femoral head bone marrow edema"): never beside another place
+    # ("knee OA", "acetabular marrow edema").
     for own_text, own in _keys(concept).items():
         for words, core in keys:
             if any(core == own_core and words < longer and (longer - words) & _places() for longer, own_core in own):
@@ -329,6 +341,12 @@ def _words_naming_things(shared: Mapping[str, Concept]) -> dict[str, frozenset[s
         _thing_tables.clear()
     _thing_tables[id(shared)] = (shared, out)
     return out
+
+
+def _setting_words() -> frozenset[str]:
+    from tutor.matching.tokens import word_data
+
+    return word_data().context
 
 
 def _places() -> frozenset[str]:

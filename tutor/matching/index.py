@@ -672,8 +672,12 @@ class ConceptIndex:
             j += 1
         named = own & kind
         for word in list(named):
-            # The thigh is in the leg; "sonographic" names the ultrasound.
-            named |= word_data().within.get(word, frozenset()) | word_data().same_modality.get(word, frozenset())
+            # The thigh is in the leg; "sonographic" names the ultrasound. A region named with
+            # one of its parts is that part: the lumbar spine is not the cervical spine.
+            parts = word_data().within.get(word, frozenset())
+            if parts & own:
+                parts = parts - word_data().other_regions
+            named |= parts | word_data().same_modality.get(word, frozenset())
         return any(tokens[i].norm in places and not _one_of(tokens[i].norm, named) for i in near)
 
     def _another_kind(self, term: Term, tokens: list[Token], segment: list[int], placement: "_Placement") -> bool:
