@@ -325,3 +325,23 @@ def test_a_region_named_with_one_of_its_parts_is_that_part():
     assert said(index, "radiculopathy") == {"lumbar-radiculopathy": "+"}
     assert said(index, "cervical radiculopathy") == {}  # near miss: another part of the spine
     assert said(index, "thoracic radiculopathy") == {}
+
+
+# Seed 002: posterior hip pain is intra-articular, extra-articular or both.
+SOURCE = ConceptIndex([
+    Concept("intra-articular", "The pain comes from inside the joint", ("intra-articular source",)),
+    Concept("extra-articular", "Extra-articular source of the pain", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("intra-articular", {"intra-articular": "+"}),  # the source said by what it is
+    ("posterior labral tear (intra-articular)", {"intra-articular": "+"}),
+    ("post labral tear, intraarticular", {"intra-articular": "+"}),
+    ("關節內：posterior labral tear", {"intra-articular": "+"}),
+    ("intra-articular injection", {}),  # near miss: it names an injection
+    ("extra-articular", {}),  # near miss: the other source, whose label goes on after "source"
+    ("articular", {}),  # near miss: one word is too little
+])
+def test_a_source_is_said_by_what_it_is(answer, expected):
+    assert said(SOURCE, answer) == expected

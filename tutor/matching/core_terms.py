@@ -130,13 +130,17 @@ def core_terms(terms: list[Term], vocabulary: list[Term], essential: dict[str, f
             options += [([i], OMITTED) for i in required if i < head and norms[i] not in own
                         and norms[i] not in modifiers and norms[i] not in nameless
                         and norms[i].isalpha() and len(norms[i]) >= 3]
+        # A last word that says only where the trouble comes from goes, the rarity aside: an
+        # "intra-articular source" is said by "intra-articular" (words.yaml `says_only_where_from`).
+        from_where = [i for i in required[-1:] if norms[i] in _from_where() and len(required) >= _LONG_TERM]
+        options += [([i], OMITTED) for i in from_where]
         for left_out, how in options:
             kept = [i for i in required if i not in left_out]
             # What a denial word governs never goes: "radiograph without" is no "radiograph
             # without a fragment" ("radiograph without contrast").
             if any(norms[i] in denials and not any(k > i for k in kept) for i in kept):
                 continue
-            rarest_left_out = min(count[norms[i]] for i in left_out)
+            rarest_left_out = min(count[norms[i]] for i in left_out) + (left_out == from_where) * len(vocabulary)
             if len(kept) < 2 or not any(norms[i] not in nameless | data.context and norms[i].isalpha()
                                         and count.get(norms[i], 0) < rarest_left_out for i in kept):
                 continue
@@ -194,6 +198,13 @@ def stands_for_another(term: Term, first: int, last: int, covered: frozenset[int
     nameless = _nameless()
     return not any(norms[i] in nameless or nameless.intersection(data.also_means.get((norms[i],), ()))
                    for i in around)
+
+
+@lru_cache(maxsize=1)
+def _from_where() -> frozenset[str]:
+    from tutor.matching.tokens import cue_list
+
+    return frozenset(cue_list("says_only_where_from"))
 
 
 @lru_cache(maxsize=1)

@@ -87,7 +87,8 @@ _PHRASE_ROLES = {"<ruled out>": NEG_MARK, "<kept in play>": CONSIDER_MARK, "<les
                  "<later step>": LATER_MARK}
 # Sections of words.yaml that are lists of cue words, kept as written for negation and grading.
 CUE_SECTIONS = ("negation", "coexistence_cues", "coexistence_in_a_discriminator", "composites", "name_nothing",
-                "another_time", "place_nouns", "other_conditions", "another_disease", "infection", "specialists")
+                "another_time", "place_nouns", "other_conditions", "another_disease", "infection", "specialists",
+                "says_only_where_from")
 
 
 def _phrase_table(data: dict) -> dict[tuple[str, ...], str]:
