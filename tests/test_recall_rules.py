@@ -345,3 +345,21 @@ SOURCE = ConceptIndex([
 ])
 def test_a_source_is_said_by_what_it_is(answer, expected):
     assert said(SOURCE, answer) == expected
+
+
+WORDS6 = ConceptIndex([
+    Concept("painless-motion", "Full painless hip range of motion", ()),
+    Concept("old-injury", "Old hamstring injury", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("hip ROM full and painless", {"painless-motion": "+"}),  # one typed word for several, "of" among them
+    ("full painless hip ROM", {"painless-motion": "+"}),
+    ("full painless knee ROM", {}),  # near miss: another joint
+    ("full hip ROM, painful", {}),  # near miss: not painless
+    ("old hammy injury", {"old-injury": "+"}),
+    ("old hamstring tear", {}),  # near miss: another word for what happened
+])
+def test_shorthand_for_several_words_and_slang(answer, expected):
+    assert said(WORDS6, answer) == expected

@@ -1046,7 +1046,8 @@ class ConceptIndex:
         # quadratus femoris space, so "QFS normal" does not say the quadratus femoris is normal.
         for i in covered:
             group = groups.get(i)
-            if group is not None and not group <= covered:
+            # ... its little words aside: "ROM" is the range of motion, "of" need not be found.
+            if group is not None and not {k for k in group if tokens[k].norm not in STOPWORDS} <= covered:
                 return None
         if not _names_whole(chosen):
             return None
