@@ -363,3 +363,22 @@ WORDS6 = ConceptIndex([
 ])
 def test_shorthand_for_several_words_and_slang(answer, expected):
     assert said(WORDS6, answer) == expected
+
+
+# Seeds 001 and 002: physiotherapy and NSAIDs are conservative (non-surgical) treatment.
+PLANS = ConceptIndex([
+    Concept("conservative", "Conservative treatment", ()),
+    Concept("conservative-only", "Conservative treatment only", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("PT", {"conservative": "+"}),
+    ("rest, NSAIDs and physiotherapy", {"conservative": "+"}),
+    ("no physio", {"conservative": "-"}),
+    ("physio for the shoulder", {}),  # near miss: another place's plan
+    ("conservative treatment only", {"conservative": "+", "conservative-only": "+"}),  # said itself
+])
+def test_a_kind_of_plan_names_its_class_but_never_the_class_alone(answer, expected):
+    # "PT" is conservative treatment, never "Conservative treatment only" (its "only" is not said).
+    assert said(PLANS, answer) == expected

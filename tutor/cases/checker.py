@@ -50,7 +50,8 @@ WORD_SECTIONS = {"shorthand": dict, "capitals": dict, "same": dict, "zh": dict, 
                  "structures": list, "places": list, "qualifiers": list, "other_regions": list,
                  "modalities": dict, "within": dict, "contrasts": dict,
                  "someone_else": list, "another_time": dict, "place_nouns": list,
-                 "other_conditions": list, "another_disease": list, "infection": list, "specialists": list}
+                 "other_conditions": list, "another_disease": list, "infection": list, "specialists": list,
+                 "says_only_where_from": list}
 # Sections whose every entry is a list of words (a `no` left unquoted reads as false in YAML).
 _WORD_LIST_SECTIONS = frozenset({"phrases_read_as", "negation", "composites", "within", "contrasts", "modalities",
                                  "another_time"})

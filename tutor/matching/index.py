@@ -31,8 +31,8 @@ from tutor.matching.negation import STOPWORDS, Stance, cue_words, denial_cues_be
 from tutor.matching.terms import (OMITTED, SPARE_WORDS, Term, denial_forms, inherited_denials, is_absence_concept,
                                   other_side_forms,
                                   shortened_terms, terms_of)
-from tutor.matching.tokens import (CJK, CONSIDER_MARK, HARD, LIST, NUM, WORD, Token, _stem, also_named, misspelt_rewrite,
-                                   prepare, tokenize, word_data)
+from tutor.matching.tokens import (CJK, CONSIDER_MARK, HARD, LIST, NUM, WORD, Token, _stem, also_named, cue_list,
+                                   misspelt_rewrite, prepare, tokenize, word_data)
 
 MAX_ANSWER_CHARS = 4000  # an answer is read up to here; the rest is reported as cut
 
@@ -1108,6 +1108,8 @@ class ConceptIndex:
                                               and not _modifier_said_first_in_chinese(term, chosen, tokens)
                                               and not _structure_said_first_in_chinese(term, chosen))):
             return None
+        if any(h.alias for h in chosen) and _says_alone(term):
+            return None  # "physio" is conservative treatment, not "Conservative treatment only"
         score = sum(h.similarity for h in chosen) / words - 4 * extras - (0 if in_order else 5)
         # "IFS narrowing" (the first word said last) reads as naturally as "narrow IFS".
         rotated = chosen[1:] + chosen[:1]
@@ -1919,6 +1921,13 @@ def _common_start(a: str, b: str) -> int:
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     return n
+
+
+def _says_alone(term: Term) -> bool:
+    """Whether a term says its thing is all there is ("Conservative treatment only"): a word
+    read as its class never says that (words.yaml `composites.alone`)."""
+    alone = frozenset(cue_list("composites.alone"))
+    return any(w.norm in alone for w in term.words)
 
 
 def _glued_slashes(tokens: list[Token]) -> frozenset[int]:
