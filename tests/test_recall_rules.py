@@ -382,3 +382,25 @@ PLANS = ConceptIndex([
 def test_a_kind_of_plan_names_its_class_but_never_the_class_alone(answer, expected):
     # "PT" is conservative treatment, never "Conservative treatment only" (its "only" is not said).
     assert said(PLANS, answer) == expected
+
+
+BRACKETS = ConceptIndex([
+    Concept("posterior-tear", "Posterior labral tear", ()),
+    Concept("old-avulsion", "Old ischial apophyseal avulsion", ()),
+    Concept("qf-edema", "Quadratus femoris edema", ("QF hyperintensity",)),
+    Concept("sitting-pain", "Pain on sitting", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("labral tear (posterior) vs IFI", {"posterior-tear": "+"}),  # a kind in brackets after the thing
+    ("ischial apophyseal avulsion (old)", {"old-avulsion": "+"}),
+    ("labral tear (anterior)", {}),  # near miss: the other kind
+    ("labral tear (see report)", {}),  # near miss: brackets that say no kind
+    ("quadratus femoris lights up on STIR", {"qf-edema": "+"}),
+    ("sitting intolerance", {"sitting-pain": "+"}),
+    ("no sitting intolerance", {"sitting-pain": "-"}),
+    ("sitting tolerated", {}),  # near miss: the opposite
+])
+def test_a_bracketed_kind_lights_up_and_sitting_intolerance(answer, expected):
+    assert said(BRACKETS, answer) == expected

@@ -742,11 +742,23 @@ def _drop_label_colons(tokens: list[Token], denials: frozenset[str] = frozenset(
     return kept
 
 
+def _unbracket_kinds(tokens: list[Token], data: "WordData") -> list[Token]:
+    """A word that says which kind, in brackets after what it says it of, is said of it:
+    "labral tear (posterior)" is a posterior labral tear, "apophyseal avulsion (old)" an old one."""
+    kinds = data.essential | frozenset(data.contrasts)
+    drop: set[int] = set()
+    for i in range(1, len(tokens) - 2):
+        if (tokens[i].raw == "(" and tokens[i + 2].raw == ")" and tokens[i - 1].kind == WORD
+                and tokens[i + 1].kind == WORD and tokens[i + 1].norm in kinds):
+            drop.update((i, i + 2))
+    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of already-prepared text, phrase-rewritten and stemmed."""
     data = word_data()
     denials = _colon_denials(data)
-    tokens = _rewrite_phrases(_rewrite_words(_drop_label_colons(_raw_tokens(text), denials)))
+    tokens = _rewrite_phrases(_unbracket_kinds(_rewrite_words(_drop_label_colons(_raw_tokens(text), denials)), data))
     # Capitalised abbreviations keep their final S: BMES is not the plural of BME.
     return [
         Token(_stem(t.norm), t.raw, t.start, t.end, t.kind, t.norm)
