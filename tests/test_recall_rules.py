@@ -404,3 +404,24 @@ BRACKETS = ConceptIndex([
 ])
 def test_a_bracketed_kind_lights_up_and_sitting_intolerance(answer, expected):
     assert said(BRACKETS, answer) == expected
+
+
+# The concepts of a right-side finding compared with the other side, and the MR arthrogram.
+COMPARED = ConceptIndex([
+    Concept("compared", "Compared with the left side", ()),
+    Concept("nerve-edema", "Sciatic nerve hyperintensity", ()),
+    Concept("mr-arthrogram", "MR arthrogram", ()),
+])
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("sciatic nerve hyperintense vs the left", {"nerve-edema": "+", "compared": "+"}),
+    ("sciatic nerve 比左側亮", {"nerve-edema": "+", "compared": "+"}),
+    ("piriformis syndrome vs radiculopathy", {}),  # near miss: "vs" between two conditions compares no side
+    ("MRI with intra-articular gadolinium", {"mr-arthrogram": "+"}),
+    ("inject contrast into the joint and repeat the MRI", {"mr-arthrogram": "+"}),
+    ("MRI with IV gadolinium", {}),  # near miss: contrast into a vein
+    ("CT with intra-articular contrast", {}),  # near miss: a CT arthrogram
+])
+def test_a_side_compared_with_vs_and_the_arthrogram_said_as_what_it_is(answer, expected):
+    assert said(COMPARED, answer) == expected
